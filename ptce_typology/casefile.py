@@ -1,0 +1,104 @@
+"""One case file as a reader sees it (`ptce show`), and the template of a new one (`ptce new`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from string import Template
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from ptce_typology.errors import PtceError
+from ptce_typology.export import atomic_write
+from ptce_typology.resources import data_file
+from ptce_typology.schema import Case, Sourced
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def sourced_values(case: Case) -> list[tuple[str, Sourced]]:
+    """Every sourced value of a case with its dotted field path, in file order."""
+    found: list[tuple[str, Sourced]] = []
+
+    def walk(node: Any, path: str) -> None:
+        if isinstance(node, Sourced):
+            found.append((path, node))
+        if isinstance(node, BaseModel):
+            for name in type(node).model_fields:
+                if name != "sources" or not isinstance(node, Case):
+                    walk(getattr(node, name), f"{path}.{name}" if path else name)
+        elif isinstance(node, list):
+            for i, item in enumerate(node):
+                walk(item, f"{path}.{i}")
+
+    walk(case, "")
+    return found
+
+
+def _shown_value(value: Sourced) -> str:
+    data = value.model_dump(exclude={"sources", "note"}, exclude_none=True)
+    if set(data) == {"value"}:
+        return str(data["value"])
+    if "count" in data:
+        qualifier = {"exact": "", "about": "about ", "more_than": "more than ",
+                     "at_least": "at least "}[data.get("qualifier", "exact")]
+        return f"{qualifier}{data['count']} ({data['date']})"
+    if "event" in data:
+        approx = "~" if data.get("approximate") else ""
+        return f"{approx}{data['year']}: {data['event']} [{data['id']}]"
+    return "; ".join(f"{k}={v}" for k, v in data.items())
+
+
+def describe_case(case: Case) -> pd.DataFrame:
+    """Every descriptor of a case with the sources behind it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``field`` (dotted path). Columns: ``value``, ``note``, ``sources`` (ids joined by
+        ``; ``), ``citations`` (each source's citation or URL, joined by `` | ``).
+    """
+    import pandas as pd
+
+    rows = []
+    for path, value in sourced_values(case):
+        cites = []
+        for sid in value.sources:
+            src = case.source(sid)
+            cites.append(" ".join(x for x in (src.citation, f"<{src.url}>" if src.url else None)
+                                  if x))
+        rows.append({"field": path, "value": _shown_value(value), "note": value.note or "",
+                     "sources": "; ".join(value.sources), "citations": " | ".join(cites)})
+    frame = pd.DataFrame(rows, columns=["field", "value", "note", "sources", "citations"])
+    return frame.set_index("field")
+
+
+def case_json(case: Case) -> dict:
+    """The case as plain data, derived values included."""
+    data = case.model_dump(mode="json", exclude_none=True)
+    data["derived"] = {"start_year": case.start_year(), "age": case.age(),
+                       "age_class": case.age_class()}
+    return data
+
+
+def new_case_template(pole_id: str) -> str:
+    """The commented YAML template of a new case, which validates as it is (all unknown)."""
+    import re
+
+    if not re.match(r"^[a-z][a-z0-9_]*$", pole_id) or len(pole_id) > 60:
+        raise PtceError("a pole_id is lower-case snake_case (letters, digits, _), "
+                        "starting with a letter", field="POLE_ID", value=pole_id)
+    text = data_file("case_template.yaml").read_text(encoding="utf-8")
+    return Template(text).substitute(pole_id=pole_id)
+
+
+def write_new_case(pole_id: str, folder: Path | str = ".") -> Path:
+    """Write ``folder/<pole_id>.yaml`` from the template; never overwrites a file."""
+    target = Path(folder) / f"{pole_id}.yaml"
+    text = new_case_template(pole_id)
+    if target.exists():
+        raise PtceError("the file already exists; `ptce new` never overwrites",
+                        file=str(target))
+    atomic_write(target, text)
+    return target

@@ -1,0 +1,230 @@
+"""The ``ptce`` command line: each command parses its options, calls one library function and
+renders the result. Data goes to stdout, diagnostics to stderr; a user error is one line on
+stderr with exit code 1 (``--debug`` shows the traceback).
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+from typing import Any, Callable, Literal, Optional  # noqa: UP035
+
+import typer
+
+from ptce_typology import __version__
+from ptce_typology.errors import PtceError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    help="Typology of French PTCE (Pôles Territoriaux de Coopération Économique): sourced case "
+         "files, the 2014 paper's typology reproduced, statistical typology, classification.\n\n"
+         "Example: ptce list --format csv > poles.csv",
+)
+
+_state = {"debug": False}
+LANGS = ("fr", "en")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"ptce-typology {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks of errors."),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Print the version and exit."),
+) -> None:
+    _state["debug"] = debug
+
+
+def command(*args: Any, **kwargs: Any) -> Callable:
+    """Register a command behind the one error boundary."""
+
+    def decorator(func: Callable) -> Callable:
+        @functools.wraps(func)
+        def wrapper(*a: Any, **kw: Any) -> Any:
+            try:
+                return func(*a, **kw)
+            except PtceError as err:
+                if _state["debug"]:
+                    raise
+                sys.stderr.write(f"error: {err}\n")
+                raise typer.Exit(1) from None
+
+        return app.command(*args, **kwargs)(wrapper)
+
+    return decorator
+
+
+Lang = Literal["fr", "en"]
+TableFormat = Literal["table", "md", "latex", "csv", "json", "xlsx"]
+
+
+def fmt_option(default: str = "table") -> Any:
+    return typer.Option(default, "--format", "-f", help="Output format.")
+
+
+def lang_option() -> Any:
+    return typer.Option("en", "--lang", help="Language of the labels.")
+
+
+def output_option() -> Any:
+    return typer.Option(None, "--output", "-o", help="Write to this file instead of stdout.",
+                        dir_okay=False)
+
+
+def cases_option() -> Any:
+    return typer.Option(None, "--cases", "-c",
+                        help="Case files, folders or CSV/XLSX tables (repeatable); default: the "
+                             "twelve bundled témoin poles.")
+
+
+def emit(data: str | bytes, output: Optional[Path]) -> None:  # noqa: UP045
+    """Write rendered output to ``output`` (atomically) or to stdout."""
+    from ptce_typology.export import atomic_write
+
+    if output is not None:
+        atomic_write(output, data)
+        sys.stderr.write(f"wrote {output}\n")
+    elif isinstance(data, bytes):
+        raise PtceError("this format is binary; give an output file", field="--output",
+                        value=None)
+    else:
+        sys.stdout.write(data)
+
+
+# Foundation ------------------------------------------------------------------------------------
+
+
+@command("validate")
+def validate_cmd(
+    paths: Optional[list[Path]] = typer.Argument(  # noqa: UP045
+        None, help="Case files, folders or tables; default: the bundled cases."),
+    fmt: Literal["table", "json", "csv"] = fmt_option(),
+) -> None:
+    """Check case files and report every problem, each with file, line, field and code.
+
+    Exit code 0 when clean, 1 when not.
+
+    Example: ptce validate data/cases data/examples/le_periscope.yaml
+    """
+    from ptce_typology.resources import cases_dir
+    from ptce_typology.validation import validate_paths
+
+    report = validate_paths(paths or [cases_dir()])
+    if fmt == "json":
+        from ptce_typology.export import to_json
+
+        sys.stdout.write(to_json(report.to_dict()))
+    elif fmt == "csv":
+        import csv
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["code", "file", "line", "field", "value", "message", "allowed"])
+        for i in report.issues:
+            writer.writerow([i.code, i.file, i.line or "", i.field or "", i.value or "",
+                             i.message, "|".join(i.allowed)])
+    else:
+        for issue in report.issues:
+            sys.stdout.write(issue.one_line() + "\n")
+    state = "valid" if report.ok else f"{len(report.issues)} problem(s)"
+    sys.stderr.write(f"{len(report.files)} file(s), {len(report.cases)} case(s): {state}\n")
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@command("list")
+def list_cmd(
+    cases: Optional[list[Path]] = cases_option(),  # noqa: UP045
+    fmt: TableFormat = fmt_option(),
+    lang: Lang = lang_option(),
+    reference_year: int = typer.Option(2011, help="Year at which the age is computed."),
+    output: Optional[Path] = output_option(),  # noqa: UP045
+) -> None:
+    """One row per pole, one column per descriptor. CSV, JSON and XLSX keep the vocabulary keys
+    (the export for R and spreadsheets, and readable back with --cases); the other formats show
+    labels.
+
+    Example: ptce list --format csv > poles.csv
+    """
+    from ptce_typology.export import render_frame
+    from ptce_typology.loading import cases_frame, load_cases
+    from ptce_typology.vocabulary import label_frame
+
+    frame = cases_frame(load_cases(cases), reference_year=reference_year)
+    shown = frame if fmt in ("csv", "json", "xlsx") else label_frame(frame, lang)
+    title = {"fr": "Pôles", "en": "Poles"}[lang]
+    emit(render_frame(shown, fmt, title=title, label="tab:poles"), output)
+
+
+@command("show")
+def show_cmd(
+    pole_id: str = typer.Argument(..., help="The pole_id of the case."),
+    cases: Optional[list[Path]] = typer.Option(  # noqa: UP045
+        None, "--cases", "-c", help="Where to look; default: the bundled cases and examples."),
+    fmt: Literal["table", "json", "md", "csv"] = fmt_option(),
+) -> None:
+    """Every descriptor of one pole with the sources behind it.
+
+    Example: ptce show paris_mix
+    """
+    from ptce_typology.casefile import case_json, describe_case
+    from ptce_typology.export import render_frame
+    from ptce_typology.loading import load_cases
+    from ptce_typology.resources import cases_dir, examples_dir
+
+    found = {c.pole_id: c for c in load_cases(cases or [cases_dir(), examples_dir()])}
+    if pole_id not in found:
+        raise PtceError("no case has this pole_id", field="POLE_ID", value=pole_id,
+                        allowed=sorted(found))
+    case = found[pole_id]
+    if fmt == "json":
+        from ptce_typology.export import to_json
+
+        sys.stdout.write(to_json(case_json(case)))
+        return
+    emit(render_frame(describe_case(case), fmt, title=f"{case.name} ({case.pole_id})"), None)
+
+
+@command("new")
+def new_cmd(
+    pole_id: str = typer.Argument(..., help="snake_case id of the new pole."),
+    output_dir: Path = typer.Option(Path("."), "--output-dir", "-o", file_okay=False,
+                                    help="Folder to write POLE_ID.yaml in."),
+) -> None:
+    """Write a commented template for a new case; never overwrites an existing file.
+
+    Example: ptce new my_pole -o cases/
+    """
+    from ptce_typology.casefile import write_new_case
+
+    target = write_new_case(pole_id, output_dir)
+    sys.stderr.write(f"wrote {target}; fill it in, then run: ptce validate {target}\n")
+
+
+@command("schema")
+def schema_cmd(output: Optional[Path] = output_option()) -> None:  # noqa: UP045
+    """Print the JSON Schema of a case file, for editors that validate while typing.
+
+    Example: ptce schema -o ptce-case.schema.json
+    """
+    from ptce_typology.export import to_json
+    from ptce_typology.schema import case_json_schema
+
+    emit(to_json(case_json_schema()), output)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,126 @@
+"""Errors a user can fix, and validation issues.
+
+Data problems are values (:class:`Issue`, gathered into a report); anything else a user can fix
+raises :class:`PtceError`, which the CLI renders as one line on stderr with exit code 1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from dataclasses import field as dc_field
+
+# Stable codes of validation issues: never renamed once published. The meta-test checks that
+# every code has a fixture file under tests/fixtures/bad/.
+ISSUE_CODES: dict[str, str] = {
+    "file-not-found": "the path does not exist",
+    "file-empty": "the file is empty",
+    "file-too-large": "the file is larger than the size limit",
+    "file-encoding": "the file is not valid UTF-8",
+    "file-not-mapping": "the document is not a mapping of descriptors (a list or a scalar)",
+    "file-format": "the file extension is not one the loader reads",
+    "yaml-syntax": "the YAML cannot be parsed",
+    "yaml-tab": "a tab is used for indentation",
+    "yaml-duplicate-key": "a key appears twice in the same mapping",
+    "yaml-unsafe-tag": "a tag that could construct Python objects",
+    "yaml-too-complex": "too many aliases expanded or nesting too deep",
+    "unknown-key": "a key the schema does not define",
+    "missing-field": "a required field is missing",
+    "wrong-type": "a value of the wrong type",
+    "unknown-category": "a value outside the controlled vocabulary",
+    "invalid-value": "a value of the right type that breaks a rule",
+    "missing-source": "a known value that names no source",
+    "unknown-source": "a source id that no source defines",
+    "duplicate-source-id": "two sources with the same id",
+    "unknown-start-event": "grouping_start.start names no event",
+    "duplicate-pole-id": "two cases with the same pole_id",
+    "table-missing-column": "a required column is missing from a table",
+}
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem found in one input file.
+
+    ``code`` is one of :data:`ISSUE_CODES`; ``line`` is 1-based (None when unknown);
+    ``field`` is a dotted path such as ``origin.value``.
+    """
+
+    code: str
+    file: str
+    message: str
+    line: int | None = None
+    field: str | None = None
+    value: str | None = None
+    allowed: tuple[str, ...] = dc_field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        if self.code not in ISSUE_CODES:
+            raise ValueError(f"unregistered issue code {self.code!r}")
+
+    def one_line(self) -> str:
+        """``file:line: [code] field: message (got 'x'; allowed: a, b)``."""
+        where = self.file + (f":{self.line}" if self.line else "")
+        text = f"{where}: [{self.code}]"
+        if self.field:
+            text += f" {self.field}:"
+        text += f" {self.message}"
+        details = []
+        if self.value is not None:
+            details.append(f"got {self.value!r}")
+        if self.allowed:
+            shown = ", ".join(self.allowed[:12]) + (", ..." if len(self.allowed) > 12 else "")
+            details.append(f"allowed: {shown}")
+        if details:
+            text += f" ({'; '.join(details)})"
+        return text.replace("\n", " ").replace("\r", " ")
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["allowed"] = list(self.allowed)
+        return data
+
+
+class PtceError(Exception):
+    """An error the user can fix: bad input, a missing file, a bad option value.
+
+    The CLI prints ``str(error)`` on one line to stderr and exits with code 1.
+    """
+
+    def __init__(self, message: str, *, file: str | None = None, line: int | None = None,
+                 field: str | None = None, value: object = None,
+                 allowed: tuple[str, ...] | list[str] = ()) -> None:
+        self.message = message
+        self.file = file
+        self.line = line
+        self.field = field
+        self.value = value
+        self.allowed = tuple(allowed)
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        parts = []
+        if self.file:
+            parts.append(self.file + (f":{self.line}" if self.line else "") + ":")
+        if self.field:
+            parts.append(f"{self.field}:")
+        parts.append(self.message)
+        text = " ".join(parts)
+        if self.value is not None:
+            text += f" (got {self.value!r})"
+        if self.allowed:
+            text += f"; allowed: {', '.join(self.allowed)}"
+        return text.replace("\n", " ")
+
+
+class ValidationFailed(PtceError):
+    """Raised by loaders when input files have validation issues; carries every issue."""
+
+    def __init__(self, issues: list[Issue]) -> None:
+        self.issues = issues
+        first = issues[0].one_line()
+        more = f" (and {len(issues) - 1} more problem(s); run `ptce validate` to see all)" \
+            if len(issues) > 1 else ""
+        super().__init__(first + more)
+
+    def _render(self) -> str:  # the message is already complete
+        return self.message

@@ -1,0 +1,269 @@
+"""Renderers for tables (terminal, Markdown, LaTeX, CSV, JSON, XLSX) and atomic file writing.
+
+Renderers take a DataFrame whose cells are final values; they never compute. Rounding and
+percent signs happen in :func:`format_number`, for the language asked.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ptce_typology.errors import PtceError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+TABLE_FORMATS = ("table", "md", "latex", "csv", "json", "xlsx")
+BINARY_FORMATS = ("xlsx",)
+
+_LATEX_SPECIAL = {
+    "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
+    "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+    "«": r"\guillemotleft{}", "»": r"\guillemotright{}", "…": r"\ldots{}",
+    "\u00a0": "~", "’": "'", "–": "--", "—": "---", "²": r"\textsuperscript{2}",
+    "€": r"\texteuro{}", "×": r"$\times$",
+}
+
+
+def check_format(fmt: str, allowed: tuple[str, ...]) -> str:
+    if fmt not in allowed:
+        raise PtceError("unknown output format", field="--format", value=fmt, allowed=allowed)
+    return fmt
+
+
+def atomic_write(path: Path | str, data: str | bytes) -> None:
+    """Write ``data`` to ``path`` atomically: a temporary file in the same folder, then a rename.
+
+    An existing file is left intact when anything fails before the rename.
+    """
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise PtceError("the output folder does not exist; create it first",
+                        file=str(target), value=str(folder))
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def format_number(value: Any, lang: str = "en", digits: int = 1, percent: bool = False) -> str:
+    """A number for display: ``12.5 %`` in English, ``12,5 %`` in French; blank for missing."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    try:
+        import pandas as pd
+
+        if value is pd.NA:
+            return ""
+    except ImportError:  # pragma: no cover
+        pass
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int) and not percent:
+        return str(value)
+    number = float(value) * (100 if percent else 1)
+    text = f"{number:.{digits}f}"
+    if lang == "fr":
+        text = text.replace(".", ",")
+    return text + ("\u00a0%" if percent and lang == "fr" else " %" if percent else "")
+
+
+def cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        return repr(value) if not value.is_integer() else str(int(value))
+    text = str(value)
+    return "" if text in ("<NA>", "nan") else text
+
+
+def latex_escape(text: str) -> str:
+    return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in text)
+
+
+def to_markdown(frame: pd.DataFrame, index: bool = True) -> str:
+    """A pipe table; ``|`` in cells is escaped."""
+    headers = ([frame.index.name or ""] if index else []) + [str(c) for c in frame.columns]
+    rows = []
+    for key, row in frame.iterrows():
+        cells = ([cell_text(key)] if index else []) + [cell_text(v) for v in row]
+        rows.append(cells)
+
+    def line(cells: list[str]) -> str:
+        return "| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |"
+
+    out = [line(headers), "|" + "|".join("---" for _ in headers) + "|"]
+    out.extend(line(r) for r in rows)
+    return "\n".join(out) + "\n"
+
+
+def to_latex(frame: pd.DataFrame, caption: str | None = None, label: str | None = None,
+             index: bool = True) -> str:
+    """A booktabs ``table`` with caption and label; every cell escaped for pdflatex."""
+    headers = ([frame.index.name or ""] if index else []) + [str(c) for c in frame.columns]
+    align = "l" * (1 if index else 0) + "".join(
+        "r" if str(frame[c].dtype) not in ("object", "category", "str", "string") else "l"
+        for c in frame.columns)
+    lines = [r"\begin{table}[htbp]", r"\centering"]
+    if caption:
+        lines.append(r"\caption{" + latex_escape(caption) + "}")
+    if label:
+        lines.append(r"\label{" + label + "}")
+    lines += [r"\begin{tabular}{" + align + "}", r"\toprule",
+              " & ".join(latex_escape(h) for h in headers) + r" \\", r"\midrule"]
+    for key, row in frame.iterrows():
+        cells = ([cell_text(key)] if index else []) + [cell_text(v) for v in row]
+        lines.append(" & ".join(latex_escape(c) for c in cells) + r" \\")
+    lines += [r"\bottomrule", r"\end{tabular}", r"\end{table}"]
+    return "\n".join(lines) + "\n"
+
+
+def to_csv(frame: pd.DataFrame, index: bool = True) -> str:
+    return frame.to_csv(index=index, lineterminator="\n")
+
+
+def to_xlsx(sheets: dict[str, pd.DataFrame], index: bool = True) -> bytes:
+    """An XLSX workbook, one sheet per frame; cells keep their types (numbers stay numbers)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for title, frame in sheets.items():
+        sheet = book.create_sheet(title=title[:31])
+        headers = ([frame.index.name or ""] if index else []) + [str(c) for c in frame.columns]
+        sheet.append(headers)
+        for key, row in frame.iterrows():
+            cells = ([key] if index else []) + list(row)
+            sheet.append([_xlsx_cell(v) for v in cells])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return _normalise_zip(buffer.getvalue())
+
+
+def _normalise_zip(data: bytes) -> bytes:
+    """Rewrite the XLSX zip with fixed timestamps and properties, so reruns are byte-identical."""
+    import re
+    import zipfile
+
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            content = src.read(item.filename)
+            if item.filename == "docProps/core.xml":
+                content = re.sub(rb"<dcterms:(created|modified)[^>]*>[^<]*</dcterms:\1>",
+                                 b"", content)
+            info = zipfile.ZipInfo(item.filename, date_time=(2014, 5, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(info, content)
+    return out.getvalue()
+
+
+def _xlsx_cell(value: Any) -> Any:
+    text = cell_text(value)
+    if text == "":
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    try:
+        import numpy as np
+
+        if isinstance(value, np.integer):
+            return int(value)
+        if isinstance(value, np.floating):
+            return float(value)
+    except ImportError:  # pragma: no cover
+        pass
+    return text
+
+
+def to_rich_table(frame: pd.DataFrame, title: str | None = None, index: bool = True) -> str:
+    """The frame as a terminal table (rich), rendered to text."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False)
+    if index:
+        table.add_column(frame.index.name or "", style="bold")
+    for column in frame.columns:
+        table.add_column(str(column))
+    for key, row in frame.iterrows():
+        cells = ([cell_text(key)] if index else []) + [cell_text(v) for v in row]
+        table.add_row(*cells)
+    width = int(os.environ.get("COLUMNS", "0") or 0) or 160
+    console = Console(file=io.StringIO(), width=width, color_system=None, legacy_windows=False)
+    console.print(table)
+    return console.file.getvalue()
+
+
+def to_json(data: Any) -> str:
+    """JSON with a stable key order and no NaN (missing values become null)."""
+    return json.dumps(_jsonable(data), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, float):
+        return None if math.isnan(value) or math.isinf(value) else value
+    if value is None or isinstance(value, (str, int, bool)):
+        return value
+    try:
+        import numpy as np
+        import pandas as pd
+
+        if value is pd.NA:
+            return None
+        if isinstance(value, np.integer):
+            return int(value)
+        if isinstance(value, np.floating):
+            return _jsonable(float(value))
+        if isinstance(value, np.bool_):
+            return bool(value)
+    except ImportError:  # pragma: no cover
+        pass
+    return str(value)
+
+
+def render_frame(frame: pd.DataFrame, fmt: str, *, title: str | None = None,
+                 label: str | None = None, json_data: Any = None,
+                 index: bool = True) -> str | bytes:
+    """Render one table in ``fmt``; ``json_data`` is what ``--format json`` prints."""
+    if fmt == "table":
+        return to_rich_table(frame, title=title, index=index)
+    if fmt == "md":
+        return (f"**{title}**\n\n" if title else "") + to_markdown(frame, index=index)
+    if fmt == "latex":
+        return to_latex(frame, caption=title, label=label, index=index)
+    if fmt == "csv":
+        return to_csv(frame, index=index)
+    if fmt == "json":
+        if json_data is None:
+            json_data = frame.reset_index().to_dict(orient="records") if index \
+                else frame.to_dict(orient="records")
+        return to_json(json_data)
+    if fmt == "xlsx":
+        return to_xlsx({title or "table": frame}, index=index)
+    raise PtceError("unknown output format", field="--format", value=fmt,
+                    allowed=TABLE_FORMATS)

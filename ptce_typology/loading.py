@@ -1,0 +1,138 @@
+"""Loading validated cases, and the one tidy DataFrame every analysis starts from."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ptce_typology.errors import ValidationFailed
+from ptce_typology.resources import cases_dir
+from ptce_typology.schema import DEFAULT_MEMBERS_YEAR, DEFAULT_REFERENCE_YEAR, Case
+from ptce_typology.validation import validate_paths
+from ptce_typology.vocabulary import UNKNOWN, vocabulary
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# Categorical columns of the tidy frame, in this order, each an ordered categorical.
+CATEGORY_COLUMNS = (
+    "role", "age_class", "origin", "territory", "sector", "shared_premises", "employer_group",
+    "laureate_2013", "laureate_2015", "funding_member_fees", "funding_public",
+    "funding_private", "funding_own_revenue", "funding_volunteering",
+)
+FRAME_COLUMNS = (
+    "name", "role", "commune", "departement", "region", "website", "start_year", "age",
+    "age_class", "origin", "territory", "sector", "theme", "shared_premises", "employer_group",
+    "members", "members_year", "legal_form", "laureate_2013", "laureate_2015",
+    "funding_member_fees", "funding_public", "funding_private", "funding_own_revenue",
+    "funding_volunteering",
+)
+
+
+def load_cases(paths: Path | str | Iterable[Path | str] | None = None) -> list[Case]:
+    """Load and validate cases.
+
+    Parameters
+    ----------
+    paths
+        A folder of YAML case files, single YAML files, or CSV/XLSX tables with one row per
+        pole; several may be given. ``None`` loads the twelve bundled témoin poles.
+
+    Returns
+    -------
+    list of Case
+        In the order the files (and rows) were read.
+
+    Raises
+    ------
+    ValidationFailed
+        When any file has a problem; ``err.issues`` lists every one.
+    """
+    if paths is None:
+        paths = [cases_dir()]
+    elif isinstance(paths, (str, Path)):
+        paths = [paths]
+    report = validate_paths(paths)
+    if report.issues:
+        raise ValidationFailed(report.issues)
+    return [case for _, case in report.cases]
+
+
+def case_record(case: Case, reference_year: int = DEFAULT_REFERENCE_YEAR,
+                members_year: int = DEFAULT_MEMBERS_YEAR) -> dict:
+    """One pole as a flat record of descriptor values (the tidy frame's row)."""
+    count = case.member_count(members_year)
+    legal = case.latest_legal_form()
+    funding = case.funding
+    return {
+        "pole_id": case.pole_id,
+        "name": case.name,
+        "role": case.role,
+        "commune": case.commune.value,
+        "departement": case.departement.value,
+        "region": case.region.value,
+        "website": case.website.value,
+        "start_year": case.start_year(),
+        "age": case.age(reference_year),
+        "age_class": case.age_class(reference_year),
+        "origin": case.origin.value,
+        "territory": case.territory.value,
+        "sector": case.sector.value,
+        "theme": case.sector.theme or UNKNOWN,
+        "shared_premises": case.shared_premises.value,
+        "employer_group": case.employer_group.value,
+        "members": count.count if count else None,
+        "members_year": int(count.date[:4]) if count else None,
+        "legal_form": legal.value if legal else UNKNOWN,
+        "laureate_2013": case.national_calls.laureate_2013.value,
+        "laureate_2015": case.national_calls.laureate_2015.value,
+        "funding_member_fees": funding.member_fees.value,
+        "funding_public": funding.public.value,
+        "funding_private": funding.private.value,
+        "funding_own_revenue": funding.own_revenue.value,
+        "funding_volunteering": funding.volunteering.value,
+    }
+
+
+def cases_frame(cases: Iterable[Case], reference_year: int = DEFAULT_REFERENCE_YEAR,
+                members_year: int = DEFAULT_MEMBERS_YEAR) -> pd.DataFrame:
+    """The tidy table of poles.
+
+    Parameters
+    ----------
+    cases
+        Validated cases (from :func:`load_cases`).
+    reference_year
+        Year at which ``age`` and ``age_class`` are computed (the témoin year, 2011).
+    members_year
+        The member count dated closest to this year is used (2014, the paper's year).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``pole_id``. Columns: ``name``, ``role``, ``commune``, ``departement``,
+        ``region``, ``website``, ``start_year`` (Int64), ``age`` (Int64), ``age_class``,
+        ``origin``, ``territory``, ``sector``, ``theme``, ``shared_premises``,
+        ``employer_group``, ``members`` (Int64), ``members_year`` (Int64), ``legal_form``,
+        ``laureate_2013``, ``laureate_2015`` and the five ``funding_*`` columns. Descriptor
+        columns are ordered categoricals in vocabulary order with ``unknown`` last; numbers
+        are nullable integers (missing = unknown).
+    """
+    import pandas as pd
+
+    records = [case_record(c, reference_year, members_year) for c in cases]
+    frame = pd.DataFrame.from_records(records, columns=("pole_id", *FRAME_COLUMNS))
+    frame = frame.set_index("pole_id")
+    vocab = vocabulary()
+    for column in CATEGORY_COLUMNS:
+        frame[column] = pd.Categorical(frame[column], categories=list(vocab[column].allowed),
+                                       ordered=True)
+    for column in ("start_year", "age", "members", "members_year"):
+        frame[column] = frame[column].astype("Int64")
+    for column in ("name", "commune", "departement", "region", "website", "theme",
+                   "legal_form"):
+        frame[column] = frame[column].astype(object)
+    frame.attrs["reference_year"] = reference_year
+    frame.attrs["members_year"] = members_year
+    return frame

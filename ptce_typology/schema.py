@@ -1,0 +1,225 @@
+"""The schema of a case file: one pole, every value with the source(s) it rests on.
+
+Categorical values come from ``data/vocabulary.yaml``; ``unknown`` is legal wherever a source
+may be silent and means "no source read says it", never "no". Age and age class are derived
+from the dated grouping events, never typed in.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from ptce_typology.vocabulary import UNKNOWN, allowed
+
+DEFAULT_REFERENCE_YEAR = 2011  # the year the twelve became pôles témoins
+AGE_CLASS_THRESHOLD = 10  # the paper's "plus de 10 ans"
+DEFAULT_MEMBERS_YEAR = 2014  # the year of the paper's case studies
+
+_DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def _to_date_text(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value  # rejected below as a wrong type
+    if isinstance(value, int):
+        value = str(value)
+    if isinstance(value, str) and not _DATE_RE.match(value.strip()):
+        raise ValueError("a date is written YYYY, YYYY-MM or YYYY-MM-DD")
+    return value.strip() if isinstance(value, str) else value
+
+
+def _yes_no(value: Any) -> Any:
+    # YAML 1.1 reads an unquoted yes/no as a boolean.
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    return value
+
+
+DateText = Annotated[str, BeforeValidator(_to_date_text)]
+Year = Annotated[int, Field(ge=1800, le=2100)]
+Identifier = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$", max_length=80)]
+PoleId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
+NonEmpty = Annotated[str, Field(min_length=1, max_length=5000)]
+
+
+def _category(descriptor: str) -> Any:
+    return Literal[allowed(descriptor)]  # type: ignore[valid-type]
+
+
+TriState = Annotated[_category("shared_premises"), BeforeValidator(_yes_no)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+class Source(_Strict):
+    """A source a reader can follow: the paper with its section, or a URL with a short quote."""
+
+    id: Identifier
+    citation: NonEmpty | None = None
+    url: NonEmpty | None = None
+    quote: NonEmpty | None = None
+    date: DateText | None = Field(None, description="publication or consultation date")
+
+    @model_validator(mode="after")
+    def _followable(self) -> Source:
+        if not self.citation and not self.url:
+            raise ValueError("a source needs a citation or a url")
+        return self
+
+
+class Sourced(_Strict):
+    """Base of every sourced value: the ids of the sources it rests on, and a note."""
+
+    sources: list[Identifier] = Field(default_factory=list)
+    note: NonEmpty | None = None
+
+
+class Text(Sourced):
+    value: NonEmpty
+    date: DateText | None = Field(None, description="when the value held, for facts that change")
+
+
+class Origin(Sourced):
+    value: _category("origin")
+
+
+class Territory(Sourced):
+    value: _category("territory")
+
+
+class Sector(Sourced):
+    value: _category("sector")
+    theme: NonEmpty | None = Field(None, description="free theme: agrifood, books, ...")
+
+
+class YesNo(Sourced):
+    value: TriState
+    date: DateText | None = None
+
+
+class SharedPremises(YesNo):
+    name: NonEmpty | None = None
+    year: Year | None = None
+
+
+class Event(Sourced):
+    id: Identifier
+    year: Year
+    event: NonEmpty
+    approximate: bool = False
+
+
+class GroupingStart(_Strict):
+    events: list[Event] = Field(default_factory=list)
+    start: Identifier = Field(UNKNOWN,
+                              description="id of the event that counts as the start, or unknown")
+    note: NonEmpty | None = None
+
+
+class MemberCount(Sourced):
+    count: Annotated[int, Field(ge=0, le=1_000_000)]
+    date: DateText
+    qualifier: Literal["exact", "about", "more_than", "at_least"] = "exact"
+
+
+def _unknown_text() -> Text:
+    return Text(value=UNKNOWN)
+
+
+def _unknown_yes_no() -> YesNo:
+    return YesNo(value=UNKNOWN)
+
+
+class Funding(_Strict):
+    member_fees: YesNo = Field(default_factory=_unknown_yes_no)
+    public: YesNo = Field(default_factory=_unknown_yes_no)
+    private: YesNo = Field(default_factory=_unknown_yes_no)
+    own_revenue: YesNo = Field(default_factory=_unknown_yes_no)
+    volunteering: YesNo = Field(default_factory=_unknown_yes_no)
+
+
+class NationalCalls(_Strict):
+    laureate_2013: YesNo
+    laureate_2015: YesNo = Field(default_factory=_unknown_yes_no)
+
+
+class Case(_Strict):
+    """One pole. See README, section "Case files", for every field."""
+
+    pole_id: PoleId
+    name: NonEmpty
+    aliases: list[NonEmpty] = Field(default_factory=list)
+    role: Literal["temoin", "case"]
+    commune: Text = Field(default_factory=_unknown_text)
+    departement: Text = Field(default_factory=_unknown_text)
+    region: Text = Field(default_factory=_unknown_text, description="pre-2016 region name")
+    website: Text = Field(default_factory=_unknown_text)
+    grouping_start: GroupingStart
+    origin: Origin
+    territory: Territory
+    sector: Sector
+    shared_premises: SharedPremises
+    employer_group: YesNo
+    members: list[MemberCount] = Field(default_factory=list)
+    legal_form: list[Text] = Field(default_factory=list)
+    activities: list[Text] = Field(default_factory=list)
+    cooperative_tools: list[Text] = Field(default_factory=list)
+    funding: Funding = Field(default_factory=Funding)
+    national_calls: NationalCalls
+    notes: list[NonEmpty] = Field(default_factory=list)
+    sources: list[Source] = Field(min_length=1)
+
+    # Derived values -------------------------------------------------------------------------
+
+    def start_event(self) -> Event | None:
+        """The event that counts as the start of the grouping, or None when unknown."""
+        for event in self.grouping_start.events:
+            if event.id == self.grouping_start.start:
+                return event
+        return None
+
+    def start_year(self) -> int | None:
+        event = self.start_event()
+        return event.year if event else None
+
+    def age(self, reference_year: int = DEFAULT_REFERENCE_YEAR) -> int | None:
+        start = self.start_year()
+        return None if start is None else reference_year - start
+
+    def age_class(self, reference_year: int = DEFAULT_REFERENCE_YEAR) -> str:
+        age = self.age(reference_year)
+        if age is None:
+            return UNKNOWN
+        return "over_10_years" if age > AGE_CLASS_THRESHOLD else "up_to_10_years"
+
+    def member_count(self, year: int = DEFAULT_MEMBERS_YEAR) -> MemberCount | None:
+        """The count dated closest to ``year`` (the earlier one on a tie)."""
+        if not self.members:
+            return None
+        return min(self.members, key=lambda m: (abs(int(m.date[:4]) - year), int(m.date[:4])))
+
+    def latest_legal_form(self) -> Text | None:
+        if not self.legal_form:
+            return None
+        return max(self.legal_form, key=lambda f: f.date or "")
+
+    def source(self, source_id: str) -> Source:
+        for src in self.sources:
+            if src.id == source_id:
+                return src
+        raise KeyError(source_id)
+
+
+def case_json_schema() -> dict:
+    """The JSON Schema of a case file, for editors that validate while typing."""
+    schema = Case.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "ptce-typology case file"
+    return schema

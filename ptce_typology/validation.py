@@ -1,0 +1,283 @@
+"""Validation of case files: every problem in every file, each as an :class:`Issue`.
+
+Nothing here raises on bad data; ``validate_paths`` returns a :class:`Report`. Loaders turn a
+report with issues into :class:`~ptce_typology.errors.ValidationFailed`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from ptce_typology.errors import Issue
+from ptce_typology.schema import Case
+from ptce_typology.vocabulary import UNKNOWN
+from ptce_typology.yamlread import IssueError, read_yaml
+
+YAML_SUFFIXES = (".yaml", ".yml")
+TABLE_SUFFIXES = (".csv", ".xlsx")
+
+
+@dataclass
+class Report:
+    """The result of validating some files: the valid cases and every issue."""
+
+    files: list[str] = field(default_factory=list)
+    cases: list[tuple[str, Case]] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.issues
+
+    def to_dict(self) -> dict:
+        return {
+            "valid": self.ok,
+            "files": self.files,
+            "cases": [case.pole_id for _, case in self.cases],
+            "issues": [issue.to_dict() for issue in self.issues],
+        }
+
+
+def expand_paths(paths: Iterable[Path | str]) -> tuple[list[Path], list[Issue]]:
+    """Files named by ``paths``: folders give their YAML files, sorted by name."""
+    files: list[Path] = []
+    issues: list[Issue] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir()
+                           if p.suffix.lower() in YAML_SUFFIXES and p.is_file())
+            if not found:
+                issues.append(Issue("file-not-found", str(path),
+                                    "the folder holds no .yaml case file"))
+            files.extend(found)
+        elif not path.exists():
+            issues.append(Issue("file-not-found", str(path), "no such file or folder"))
+        elif path.suffix.lower() in YAML_SUFFIXES + TABLE_SUFFIXES:
+            files.append(path)
+        else:
+            issues.append(Issue("file-format", str(path),
+                                f"cannot read {path.suffix or 'files without extension'}",
+                                allowed=YAML_SUFFIXES + TABLE_SUFFIXES))
+    return files, issues
+
+
+def validate_paths(paths: Iterable[Path | str]) -> Report:
+    """Validate case files, folders of case files and case tables (CSV, XLSX).
+
+    Every problem in every file is reported, plus duplicate ``pole_id`` across files.
+    """
+    from ptce_typology.spreadsheet import read_table_cases
+
+    files, issues = expand_paths(paths)
+    report = Report(files=[str(f) for f in files], issues=issues)
+    for path in files:
+        if path.suffix.lower() in TABLE_SUFFIXES:
+            cases, file_issues = read_table_cases(path)
+        else:
+            case, file_issues = validate_file(path)
+            cases = [(str(path), case)] if case else []
+        report.issues.extend(file_issues)
+        report.cases.extend(cases)
+    report.issues.extend(_duplicate_ids(report.cases))
+    if report.issues:
+        duplicated = {i.value for i in report.issues if i.code == "duplicate-pole-id"}
+        report.cases = [(n, c) for n, c in report.cases if c.pole_id not in duplicated]
+    return report
+
+
+def _duplicate_ids(cases: list[tuple[str, Case]]) -> list[Issue]:
+    seen: dict[str, str] = {}
+    issues = []
+    for name, case in cases:
+        if case.pole_id in seen:
+            issues.append(Issue("duplicate-pole-id", name,
+                                f"pole_id is already used by {seen[case.pole_id]}",
+                                field="pole_id", value=case.pole_id))
+        else:
+            seen[case.pole_id] = name
+    return issues
+
+
+def validate_file(path: Path) -> tuple[Case | None, list[Issue]]:
+    """Validate one YAML case file; the case is None when there is any issue."""
+    name = str(path)
+    try:
+        data, lines = read_yaml(path)
+    except IssueError as err:
+        return None, [err.issue]
+    return validate_mapping(data, name, lines)
+
+
+def validate_mapping(data: Any, name: str, lines: dict[tuple, int],
+                     default_line: int | None = None) -> tuple[Case | None, list[Issue]]:
+    """Validate one case given as plain data (from YAML or from a table row)."""
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else f"a single value ({type(data).__name__})"
+        return None, [Issue("file-not-mapping", name,
+                            f"a case file is a mapping of descriptors, not {kind}",
+                            line=default_line or 1)]
+
+    def line_of(path: tuple) -> int | None:
+        for cut in range(len(path), -1, -1):
+            if path[:cut] in lines:
+                return lines[path[:cut]]
+        return default_line
+
+    issues = _source_issues(data, name, line_of)
+    try:
+        case = Case.model_validate(data)
+    except ValidationError as err:
+        issues = [_from_pydantic(e, name, line_of) for e in err.errors()] + issues
+        return None, issues
+    start_ids = [event.id for event in case.grouping_start.events]
+    if case.grouping_start.start not in (*start_ids, UNKNOWN):
+        path = ("grouping_start", "start")
+        issues.append(Issue("unknown-start-event", name,
+                            "start must name one of the events (or be unknown)",
+                            line=line_of(path), field="grouping_start.start",
+                            value=case.grouping_start.start, allowed=(*start_ids, UNKNOWN)))
+    return (None if issues else case), issues
+
+
+# Source checks on the raw data, so that they run even when the structure is broken. -----------
+
+_SOURCED_KEYS = ("value", "year", "count")
+
+
+def _source_issues(data: dict, name: str, line_of) -> list[Issue]:
+    issues: list[Issue] = []
+    defined: dict[str, tuple] = {}
+    raw_sources = data.get("sources")
+    if isinstance(raw_sources, list):
+        for i, src in enumerate(raw_sources):
+            if isinstance(src, dict) and isinstance(src.get("id"), str):
+                if src["id"] in defined:
+                    issues.append(Issue("duplicate-source-id", name,
+                                        "two sources share this id", line=line_of(("sources", i)),
+                                        field=f"sources.{i}.id", value=src["id"]))
+                defined[src["id"]] = ("sources", i)
+    ids = tuple(defined)
+
+    def walk(node: Any, path: tuple) -> None:
+        if isinstance(node, dict):
+            refs = node.get("sources")
+            if path and isinstance(refs, list):
+                for j, ref in enumerate(refs):
+                    if isinstance(ref, str) and ref not in defined:
+                        issues.append(Issue(
+                            "unknown-source", name, "no source in `sources:` has this id"
+                            + _did_you_mean(ref, ids),
+                            line=line_of((*path, "sources", j)),
+                            field=_dotted((*path, "sources", j)), value=ref, allowed=ids))
+            is_value = any(k in node for k in _SOURCED_KEYS)
+            if path and is_value and node.get("value") != UNKNOWN and not refs:
+                issues.append(Issue("missing-source", name,
+                                    "a known value must name the source(s) it rests on "
+                                    "(or be `unknown`)",
+                                    line=line_of(path), field=_dotted(path),
+                                    value=_short(node.get("value", node.get("year",
+                                                                           node.get("count"))))))
+            for key, child in node.items():
+                if path or key != "sources":
+                    walk(child, (*path, key))
+        elif isinstance(node, list):
+            for i, child in enumerate(node):
+                walk(child, (*path, i))
+
+    walk(data, ())
+    return issues
+
+
+# Pydantic errors to issues ---------------------------------------------------------------------
+
+
+def _from_pydantic(error: dict, name: str, line_of) -> Issue:
+    loc = tuple(error["loc"])
+    kind = error["type"]
+    dotted = _dotted(loc)
+    line = line_of(loc)
+    value = None if kind == "missing" else _short(error.get("input"))
+    if kind == "extra_forbidden":
+        keys = _keys_at(loc[:-1])
+        return Issue("unknown-key", name,
+                     f"unknown key {loc[-1]!r}" + _did_you_mean(str(loc[-1]), keys),
+                     line=line, field=dotted, allowed=keys)
+    if kind == "missing":
+        return Issue("missing-field", name, f"required field {loc[-1]!r} is missing",
+                     line=line, field=dotted)
+    if kind == "literal_error":
+        choices = _literal_choices(loc)
+        message = "not in the vocabulary" + _did_you_mean(str(error.get("input")), choices)
+        return Issue("unknown-category", name, message, line=line, field=dotted, value=value,
+                     allowed=choices)
+    if kind.endswith("_type") or kind.endswith("_parsing") or kind in (
+            "model_attributes_type", "dict_type", "list_type"):
+        return Issue("wrong-type", name, error["msg"], line=line, field=dotted, value=value)
+    message = error["msg"].removeprefix("Value error, ")
+    return Issue("invalid-value", name, message, line=line, field=dotted, value=value)
+
+
+def _dotted(loc: tuple) -> str:
+    return ".".join(str(p) for p in loc)
+
+
+def _short(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = value if isinstance(value, str) else repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _unwrap(annotation: Any) -> Any:
+    """The model or Literal inside list[...], Optional[...] or Annotated[...]."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (list, typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = args[0]
+        else:
+            return annotation
+
+
+def _annotation_at(loc: tuple) -> Any:
+    current: Any = Case
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        info = current.model_fields.get(part)
+        if info is None:
+            return None
+        current = _unwrap(info.annotation)
+    return current
+
+
+def _keys_at(loc: tuple) -> tuple[str, ...]:
+    model = _annotation_at(loc)
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return tuple(model.model_fields)
+    return ()
+
+
+def _literal_choices(loc: tuple) -> tuple[str, ...]:
+    annotation = _annotation_at(loc)
+    if typing.get_origin(annotation) is typing.Literal:
+        return tuple(str(a) for a in typing.get_args(annotation))
+    return ()

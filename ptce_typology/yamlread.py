@@ -1,0 +1,142 @@
+"""Safe, strict YAML reading with line numbers.
+
+Only YAML's standard tags are constructed (nothing executes); a duplicate key is an error
+rather than last-wins; alias expansion and nesting are bounded; every value's line is kept so
+that validation can say where a problem is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ptce_typology.errors import Issue
+
+MAX_FILE_BYTES = 1_000_000
+MAX_DEPTH = 32
+MAX_NODES = 100_000
+
+_SAFE_TAGS = {
+    "tag:yaml.org,2002:" + name
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+}
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+Path_ = tuple[Any, ...]
+
+
+class IssueError(Exception):
+    """Internal: a problem that stops the reading of one file."""
+
+    def __init__(self, issue: Issue) -> None:
+        super().__init__(issue.one_line())
+        self.issue = issue
+
+
+def read_text(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> str:
+    """The file's text: UTF-8 (a BOM is allowed), not empty, not over ``max_bytes``."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise IssueError(Issue("file-not-found", name, "no such file")) from None
+    if size > max_bytes:
+        raise IssueError(Issue("file-too-large", name,
+                               f"file is {size:,} bytes; the limit is {max_bytes:,}"))
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise IssueError(Issue(
+            "file-encoding", name,
+            f"byte 0x{raw[err.start]:02x} at offset {err.start} is not UTF-8; "
+            "save the file as UTF-8", line=line)) from None
+    if not text.strip():
+        raise IssueError(Issue("file-empty", name, "the file is empty"))
+    return text
+
+
+def read_yaml(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> tuple[Any, dict[Path_, int]]:
+    """Parse one YAML document safely.
+
+    Returns the data and a map from each value's path (a tuple of keys and list indexes) to
+    its 1-based line. Raises :class:`IssueError` on the first problem that stops reading.
+    """
+    name = str(path)
+    text = read_text(path, max_bytes=max_bytes)
+    for number, line in enumerate(text.splitlines(), start=1):
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent and line.strip():
+            raise IssueError(Issue("yaml-tab", name,
+                                   "a tab is used for indentation; indent with spaces",
+                                   line=number))
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = mark.line + 1 if mark else None
+        problem = " ".join(str(p) for p in (err.context, err.problem) if p)
+        raise IssueError(Issue("yaml-syntax", name, problem or "invalid YAML", line=line)) \
+            from None
+    except yaml.YAMLError as err:
+        raise IssueError(Issue("yaml-syntax", name, str(err).splitlines()[0])) from None
+    if node is None:
+        raise IssueError(Issue("file-empty", name, "the file holds no YAML document"))
+    return _Converter(name).run(node)
+
+
+class _Converter:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.lines: dict[Path_, int] = {}
+        self.count = 0
+        self.constructor = yaml.constructor.SafeConstructor()
+
+    def run(self, node: yaml.Node) -> tuple[Any, dict[Path_, int]]:
+        return self.convert(node, (), 0), self.lines
+
+    def fail(self, code: str, message: str, node: yaml.Node, path: Path_) -> IssueError:
+        field = ".".join(str(p) for p in path) or None
+        return IssueError(Issue(code, self.name, message, line=node.start_mark.line + 1,
+                                field=field))
+
+    def convert(self, node: yaml.Node, path: Path_, depth: int) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise self.fail("yaml-too-complex",
+                            f"more than {MAX_NODES:,} values once aliases are expanded "
+                            "(an alias bomb?)", node, path)
+        if depth > MAX_DEPTH:
+            raise self.fail("yaml-too-complex",
+                            f"nesting deeper than {MAX_DEPTH} levels (or a recursive alias)",
+                            node, path)
+        if node.tag not in _SAFE_TAGS:
+            raise self.fail("yaml-unsafe-tag",
+                            f"tag {node.tag!r} is not allowed; case files hold plain data only",
+                            node, path)
+        self.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            result: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise self.fail("yaml-syntax", "a mapping key must be a plain value",
+                                    key_node, path)
+                key = self.convert(key_node, path, depth + 1)
+                if key in result:
+                    raise self.fail("yaml-duplicate-key",
+                                    f"key {key!r} appears twice in this mapping "
+                                    f"(first at line {self.lines[(*path, key)]})",
+                                    key_node, (*path, key))
+                self.lines[(*path, key)] = key_node.start_mark.line + 1
+                result[key] = self.convert(value_node, (*path, key), depth + 1)
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [self.convert(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        value = self.constructor.construct_object(node)
+        if isinstance(value, (dt.date, dt.datetime)):
+            return value.isoformat()
+        return value
