@@ -221,6 +221,101 @@ def schema_cmd(output: Optional[Path] = output_option()) -> None:  # noqa: UP045
     emit(to_json(case_json_schema()), output)
 
 
+# The paper's typology -------------------------------------------------------------------------
+
+
+def _frame(cases: Optional[list[Path]], reference_year: int = 2011):  # noqa: UP045
+    from ptce_typology.loading import cases_frame, load_cases
+
+    return cases_frame(load_cases(cases), reference_year=reference_year)
+
+
+def _csv_ready(table):
+    """Tuples of pole ids become `;`-joined text for CSV."""
+    out = table.copy()
+    for column in out.columns:
+        if out[column].map(lambda v: isinstance(v, tuple)).any():
+            out[column] = out[column].map(lambda v: ";".join(v) if isinstance(v, tuple) else v)
+    return out
+
+
+@command("typology")
+def typology_cmd(
+    cases: Optional[list[Path]] = cases_option(),  # noqa: UP045
+    by: Optional[str] = typer.Option(  # noqa: UP045
+        None, "--by", help="Cross-tabulate --descriptor (default territory) against this one."),
+    descriptor: Optional[list[str]] = typer.Option(  # noqa: UP045
+        None, "--descriptor", "-d",
+        help="Descriptors to tabulate (repeatable); default: the paper's typology."),
+    fmt: TableFormat = fmt_option(),
+    lang: Lang = lang_option(),
+    reference_year: int = typer.Option(2011, help="Year at which the age is computed."),
+    output: Optional[Path] = output_option(),  # noqa: UP045
+) -> None:
+    """The paper's typology: for each descriptor, the count and share of poles in each category
+    and the poles in it; `unknown` is a row of its own.
+
+    Example: ptce typology --by sector --descriptor territory --format latex -o territory.tex
+    """
+    from ptce_typology import tables
+    from ptce_typology.export import render_frame
+
+    frame = _frame(cases, reference_year)
+    names = frame["name"].to_dict()
+    if by:
+        row = descriptor[0] if descriptor else "territory"
+        table = tables.crosstab_table(frame, row, by)
+        json_data = tables.crosstab_json(table, lang)
+        shown = _csv_ready(table) if fmt == "csv" else tables.display_crosstab(table, lang)
+        title = {"en": "Cross-table", "fr": "Tableau croisé"}[lang]
+    else:
+        chosen = tuple(descriptor) if descriptor else tables.TYPOLOGY_DESCRIPTORS
+        table = tables.typology_table(frame, chosen)
+        json_data = tables.typology_json(table, frame, lang)
+        shown = _csv_ready(table) if fmt == "csv" else tables.display_typology(table, names,
+                                                                               lang)
+        title = {"en": f"Typology of the {len(frame)} poles",
+                 "fr": f"Typologie des {len(frame)} pôles"}[lang]
+    emit(render_frame(shown, fmt, title=title, label="tab:typology", json_data=json_data),
+         output)
+
+
+@command("reproduce")
+def reproduce_cmd(
+    cases: Optional[list[Path]] = cases_option(),  # noqa: UP045
+    claims: Optional[Path] = typer.Option(  # noqa: UP045
+        None, "--claims", help="A claims file of the same shape; default: the paper's."),
+    strict: bool = typer.Option(False, "--strict", help="Exit 1 if any claim is a mismatch."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show every note."),
+    fmt: TableFormat = fmt_option(),
+    lang: Lang = lang_option(),
+    output: Optional[Path] = output_option(),  # noqa: UP045
+) -> None:
+    """Every figure the paper publishes about the twelve, computed from the case data:
+    match, mismatch, or not computable because of unknowns.
+
+    Example: ptce reproduce --format md --lang fr
+    """
+    from ptce_typology.claims import display_claims, load_claims, reproduce_claims
+    from ptce_typology.export import render_frame
+
+    frame = _frame(cases)
+    table = reproduce_claims(frame, load_claims(claims))
+    json_data = table.reset_index().to_dict(orient="records")
+    shown = _csv_ready(table) if fmt == "csv" else display_claims(
+        table, frame["name"].to_dict(), lang, verbose=verbose or fmt != "table")
+    title = {"en": "The paper's figures, computed from the data",
+             "fr": "Les chiffres de l'article, recalculés à partir des données"}[lang]
+    emit(render_frame(shown, fmt, title=title, label="tab:reproduce", json_data=json_data),
+         output)
+    counts = table["status"].value_counts()
+    sys.stderr.write(f"{len(table)} claims: {counts.get('match', 0)} match, "
+                     f"{counts.get('mismatch', 0)} mismatch, "
+                     f"{counts.get('not_computable', 0)} not computable\n")
+    if strict and counts.get("mismatch", 0):
+        raise typer.Exit(1)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

@@ -120,10 +120,8 @@ def to_latex(frame: pd.DataFrame, caption: str | None = None, label: str | None 
              index: bool = True) -> str:
     """A booktabs ``table`` with caption and label; every cell escaped for pdflatex."""
     headers = ([frame.index.name or ""] if index else []) + [str(c) for c in frame.columns]
-    align = "l" * (1 if index else 0) + "".join(
-        "r" if str(frame[c].dtype) not in ("object", "category", "str", "string") else "l"
-        for c in frame.columns)
-    lines = [r"\begin{table}[htbp]", r"\centering"]
+    align = ("l" if index else "") + "".join(_latex_align(frame, c) for c in frame.columns)
+    lines = [r"\begin{table}[htbp]", r"\centering", r"\small"]
     if caption:
         lines.append(r"\caption{" + latex_escape(caption) + "}")
     if label:
@@ -135,6 +133,19 @@ def to_latex(frame: pd.DataFrame, caption: str | None = None, label: str | None 
         lines.append(" & ".join(latex_escape(c) for c in cells) + r" \\")
     lines += [r"\bottomrule", r"\end{tabular}", r"\end{table}"]
     return "\n".join(lines) + "\n"
+
+
+def _latex_align(frame: pd.DataFrame, column: Any) -> str:
+    """``r`` for numbers, ``l`` for short text, a wrapping ``p{}`` column for long text."""
+    if str(frame[column].dtype) not in ("object", "category", "str", "string"):
+        return "r"
+    longest = max((len(cell_text(v)) for v in frame[column]), default=0)
+    if longest <= 30:
+        return "l"
+    long_columns = sum(1 for c in frame.columns
+                       if max((len(cell_text(v)) for v in frame[c]), default=0) > 30)
+    width = max(0.12, round(0.7 / long_columns, 2))
+    return r"p{" + f"{width}" + r"\linewidth}"
 
 
 def to_csv(frame: pd.DataFrame, index: bool = True) -> str:

@@ -17,14 +17,15 @@ if TYPE_CHECKING:
 
 # Categorical columns of the tidy frame, in this order, each an ordered categorical.
 CATEGORY_COLUMNS = (
-    "role", "age_class", "origin", "territory", "sector", "shared_premises", "employer_group",
+    "role", "age_class", "members_class", "origin", "territory", "sector", "shared_premises",
+    "employer_group",
     "laureate_2013", "laureate_2015", "funding_member_fees", "funding_public",
     "funding_private", "funding_own_revenue", "funding_volunteering",
 )
 FRAME_COLUMNS = (
     "name", "role", "commune", "departement", "region", "website", "start_year", "age",
     "age_class", "origin", "territory", "sector", "theme", "shared_premises", "employer_group",
-    "members", "members_year", "legal_form", "laureate_2013", "laureate_2015",
+    "members", "members_year", "members_class", "legal_form", "laureate_2013", "laureate_2015",
     "funding_member_fees", "funding_public", "funding_private", "funding_own_revenue",
     "funding_volunteering",
 )
@@ -59,6 +60,19 @@ def load_cases(paths: Path | str | Iterable[Path | str] | None = None) -> list[C
     return [case for _, case in report.cases]
 
 
+MEMBERS_CLASS_BOUNDS = ((10, "under_10"), (20, "from_10_to_19"), (30, "from_20_to_29"))
+
+
+def members_class(count: int | None) -> str:
+    """The class of a member count (bounds around the paper's « une vingtaine »)."""
+    if count is None:
+        return UNKNOWN
+    for bound, key in MEMBERS_CLASS_BOUNDS:
+        if count < bound:
+            return key
+    return "from_30"
+
+
 def case_record(case: Case, reference_year: int = DEFAULT_REFERENCE_YEAR,
                 members_year: int = DEFAULT_MEMBERS_YEAR) -> dict:
     """One pole as a flat record of descriptor values (the tidy frame's row)."""
@@ -84,6 +98,7 @@ def case_record(case: Case, reference_year: int = DEFAULT_REFERENCE_YEAR,
         "employer_group": case.employer_group.value,
         "members": count.count if count else None,
         "members_year": int(count.date[:4]) if count else None,
+        "members_class": members_class(count.count if count else None),
         "legal_form": legal.value if legal else UNKNOWN,
         "laureate_2013": case.national_calls.laureate_2013.value,
         "laureate_2015": case.national_calls.laureate_2015.value,
@@ -114,7 +129,8 @@ def cases_frame(cases: Iterable[Case], reference_year: int = DEFAULT_REFERENCE_Y
         Index ``pole_id``. Columns: ``name``, ``role``, ``commune``, ``departement``,
         ``region``, ``website``, ``start_year`` (Int64), ``age`` (Int64), ``age_class``,
         ``origin``, ``territory``, ``sector``, ``theme``, ``shared_premises``,
-        ``employer_group``, ``members`` (Int64), ``members_year`` (Int64), ``legal_form``,
+        ``employer_group``, ``members`` (Int64), ``members_year`` (Int64), ``members_class``,
+        ``legal_form``,
         ``laureate_2013``, ``laureate_2015`` and the five ``funding_*`` columns. Descriptor
         columns are ordered categoricals in vocabulary order with ``unknown`` last; numbers
         are nullable integers (missing = unknown).

@@ -26,13 +26,14 @@ TRISTATE_COLUMNS = ("shared_premises", "employer_group")
 CALL_COLUMNS = ("laureate_2013", "laureate_2015")
 FUNDING_COLUMNS = ("funding_member_fees", "funding_public", "funding_private",
                    "funding_own_revenue", "funding_volunteering")
-DERIVED_COLUMNS = ("age", "age_class")  # checked against start_year, never used as input
+# Derived columns may be present; they are checked, never used as input.
+DERIVED_COLUMNS = ("age", "age_class", "members_class")
 OTHER_COLUMNS = ("role", "aliases", "start_year", "start_event", "theme", "members",
                  "members_year", "legal_form", "source", "source_quote")
 TABLE_COLUMNS = tuple(dict.fromkeys(
     REQUIRED_COLUMNS + ("role", "aliases") + TEXT_COLUMNS + ("start_year", "start_event")
     + DERIVED_COLUMNS + CATEGORY_COLUMNS + ("theme",) + TRISTATE_COLUMNS
-    + ("members", "members_year", "legal_form") + CALL_COLUMNS + FUNDING_COLUMNS
+    + ("members", "members_year", "members_class", "legal_form") + CALL_COLUMNS + FUNDING_COLUMNS
     + ("source", "source_quote")))
 
 # Where a schema field comes from, to name the column in messages.
@@ -148,7 +149,11 @@ def row_to_mapping(row: dict[str, Any], where: str) -> dict[str, Any]:
 
 def _check_derived(case: Case, row: dict, name: str, number: int) -> list[Issue]:
     issues = []
-    derived = {"age": case.age(), "age_class": case.age_class()}
+    from ptce_typology.loading import members_class
+
+    count = case.member_count()
+    derived = {"age": case.age(), "age_class": case.age_class(),
+               "members_class": members_class(count.count if count else None)}
     for column in DERIVED_COLUMNS:
         given = row.get(column)
         if given is None or (given == UNKNOWN and derived[column] in (None, UNKNOWN)):
@@ -156,8 +161,8 @@ def _check_derived(case: Case, row: dict, name: str, number: int) -> list[Issue]
         expected = derived[column]
         if str(given) != str(expected):
             issues.append(Issue("invalid-value", name,
-                                f"{column} is derived from start_year ({expected}); "
-                                "edit start_year instead", line=number, field=column,
+                                f"{column} is derived (expected {expected}); edit "
+                                "start_year or members instead", line=number, field=column,
                                 value=str(given)))
     return issues
 

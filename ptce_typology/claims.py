@@ -1,0 +1,240 @@
+"""The paper's published figures (``data/paper_claims.yaml``), computed from the case data.
+
+Each claim gets a status: ``match``, ``mismatch``, or ``not_computable`` when the answer depends
+on ``unknown`` values. Unknowns are handled by bounds: a count of "yes" lies between the known
+"yes" and the known "yes" plus the unknowns; a claim matches when every value the unknowns allow
+is within its tolerance, and is a mismatch when none is. A mismatch is a finding to report; the
+data is never tuned towards the paper.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ptce_typology.errors import PtceError
+from ptce_typology.resources import data_file
+from ptce_typology.vocabulary import UNKNOWN
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+STATUSES = ("match", "mismatch", "not_computable")
+
+
+class Claim(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    kind: Literal["total", "count", "share", "named", "range", "mean"]
+    descriptor: str | None = None
+    category: str | None = None
+    column: str | None = None
+    expected: Any
+    tolerance: float = 0.0
+    interval: tuple[float, float] | None = None
+    match: Literal["exact", "include"] = "exact"
+    section: str
+    quote: str
+    en: str
+    note: str | None = None
+
+
+class ClaimFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    claims: list[Claim] = Field(min_length=1)
+
+
+def load_claims(path: Path | str | None = None) -> list[Claim]:
+    """The claims of ``data/paper_claims.yaml`` (or of another file of the same shape)."""
+    from pydantic import ValidationError
+
+    from ptce_typology.yamlread import IssueError, read_yaml
+
+    target = Path(path) if path else data_file("paper_claims.yaml")
+    try:
+        data, _ = read_yaml(target)
+        return ClaimFile.model_validate(data).claims
+    except IssueError as err:
+        raise PtceError(err.issue.message, file=str(target), line=err.issue.line) from None
+    except ValidationError as err:
+        first = err.errors()[0]
+        raise PtceError(first["msg"], file=str(target),
+                        field=".".join(str(p) for p in first["loc"])) from None
+
+
+def _status(low: float, high: float, lo_ok: float, hi_ok: float) -> str:
+    """Status of a value known to lie in [low, high] against the accepted [lo_ok, hi_ok]."""
+    eps = 1e-9
+    if lo_ok - eps <= low and high <= hi_ok + eps:
+        return "match"
+    if high < lo_ok - eps or low > hi_ok + eps:
+        return "mismatch"
+    return "not_computable"
+
+
+def _column(frame: pd.DataFrame, name: str | None, claim: Claim) -> pd.Series:
+    if name not in frame.columns:
+        raise PtceError("the claim names a column the data does not have",
+                        field=f"claims.{claim.id}", value=name, allowed=list(frame.columns))
+    return frame[name]
+
+
+def _reproduce_one(frame: pd.DataFrame, claim: Claim) -> dict:
+    n = len(frame)
+    poles: tuple = ()
+    undecided: tuple = ()
+    note = ""
+    if claim.kind == "total":
+        status = _status(n, n, claim.expected - claim.tolerance, claim.expected + claim.tolerance)
+        poles = tuple(frame.index)
+        paper_value, computed_value = str(claim.expected), str(n)
+    elif claim.kind in ("count", "share"):
+        column = _column(frame, claim.descriptor, claim).astype(object)
+        poles = tuple(frame.index[column == claim.category])
+        undecided = tuple(frame.index[column == UNKNOWN]) if claim.category != UNKNOWN else ()
+        low, high = len(poles), len(poles) + len(undecided)
+        scale = n if claim.kind == "share" else 1
+        exp = float(claim.expected)
+        status = _status(low / scale, high / scale, exp - claim.tolerance, exp + claim.tolerance)
+        if claim.kind == "share":
+            paper_value = f"{exp:.0%}"
+            computed_value = f"{low}/{n} = {low / n:.1%}"
+            if undecided:
+                computed_value += f" (up to {high}/{n} = {high / n:.1%})"
+        else:
+            paper_value = str(claim.expected)
+            computed_value = str(low) + (f" (up to {high})" if undecided else "")
+        if status == "not_computable":
+            import math
+
+            need_lo = max(0, math.ceil((exp - claim.tolerance) * scale - 1e-9) - low)
+            need_hi = min(len(undecided), math.floor((exp + claim.tolerance) * scale + 1e-9)
+                          - low)
+            wanted = str(need_lo) if need_lo == need_hi else f"{need_lo} to {need_hi}"
+            note = (f"the paper's figure holds only if {wanted} of the {len(undecided)} poles "
+                    f"with `unknown` are {claim.category!r}: " + ", ".join(undecided))
+        elif status == "mismatch":
+            note = f"the data gives {low}" + (f" to {high}" if high != low else "") + \
+                f" (paper: {claim.expected}); {claim.category!r}: " + ", ".join(poles)
+    elif claim.kind == "named":
+        column = _column(frame, claim.descriptor, claim).astype(object)
+        expected = list(claim.expected)
+        missing = [p for p in expected if p not in frame.index]
+        poles = tuple(frame.index[column == claim.category])
+        wrong_in = [p for p in expected if p in frame.index
+                    and column[p] not in (claim.category, UNKNOWN)]
+        unknown_in = [p for p in expected if p in frame.index and column[p] == UNKNOWN]
+        wrong_out = [p for p in poles if p not in expected] if claim.match == "exact" else []
+        unknown_out = ([p for p in frame.index if p not in expected and column[p] == UNKNOWN]
+                       if claim.match == "exact" else [])
+        undecided = tuple(unknown_in + unknown_out)
+        if missing:
+            status, note = "not_computable", f"not in the data: {', '.join(missing)}"
+        elif wrong_in or wrong_out:
+            status = "mismatch"
+            parts = []
+            if wrong_in:
+                parts.append("named by the paper but not " + repr(claim.category) + " in the "
+                             "data: " + ", ".join(f"{p} ({column[p]})" for p in wrong_in))
+            if wrong_out:
+                parts.append("in the data but not named: " + ", ".join(wrong_out))
+            note = "; ".join(parts)
+        elif undecided:
+            status = "not_computable"
+            note = "unknown in the data: " + ", ".join(undecided)
+        else:
+            status = "match"
+        paper_value = f"{len(expected)}: " + ", ".join(expected)
+        computed_value = f"{len(poles)}: " + ", ".join(poles)
+    elif claim.kind == "range":
+        column = _column(frame, claim.column, claim)
+        known = column.dropna()
+        undecided = tuple(frame.index[column.isna()])
+        low, high = (int(known.min()), int(known.max())) if len(known) else (None, None)
+        exp_lo, exp_hi = claim.expected
+        tol = claim.tolerance
+        if low is None:
+            status = "not_computable"
+        else:
+            fits = (abs(low - exp_lo) <= tol, abs(high - exp_hi) <= tol)
+            if not all(fits) and (low < exp_lo - tol or high > exp_hi + tol):
+                status = "mismatch"  # unknowns can only widen the range
+            elif undecided:
+                status = "not_computable"
+            else:
+                status = "match" if all(fits) else "mismatch"
+        paper_value = f"{exp_lo} to {exp_hi}"
+        computed_value = "unknown" if low is None else f"{low} to {high}"
+        outside = [p for p in known.index if known[p] < exp_lo - tol or known[p] > exp_hi + tol]
+        poles = tuple(known.sort_values().index)
+        if outside:
+            note = "outside the paper's range: " + ", ".join(
+                f"{p} ({int(known[p])})" for p in outside)
+    elif claim.kind == "mean":
+        column = _column(frame, claim.column, claim)
+        known = column.dropna()
+        undecided = tuple(frame.index[column.isna()])
+        lo_ok, hi_ok = claim.interval or (claim.expected - claim.tolerance,
+                                          claim.expected + claim.tolerance)
+        mean = float(known.astype(float).mean()) if len(known) else float("nan")
+        status = _status(mean, mean, lo_ok, hi_ok) if len(known) else "not_computable"
+        paper_value = f"about {claim.expected} ({lo_ok:g} to {hi_ok:g})"
+        computed_value = f"{mean:.1f} (mean of {len(known)} known)"
+        poles = tuple(known.index)
+        if undecided:
+            note = "left out (unknown): " + ", ".join(undecided)
+    else:  # pragma: no cover - the schema allows no other kind
+        raise AssertionError(claim.kind)
+    return {"id": claim.id, "kind": claim.kind, "claim": claim.en, "section": claim.section,
+            "quote": claim.quote, "paper_value": paper_value, "computed_value": computed_value,
+            "status": status, "poles": poles, "undecided": undecided,
+            "note": "; ".join(x for x in (note, claim.note or "") if x)}
+
+
+def reproduce_claims(frame: pd.DataFrame, claims: list[Claim] | None = None) -> pd.DataFrame:
+    """Compute every claim of the paper from the tidy frame.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``id`` (the claim's id, in file order). Columns: ``kind``, ``claim`` (English
+        summary), ``section``, ``quote`` (French), ``paper_value``, ``computed_value``,
+        ``status`` (``match``, ``mismatch`` or ``not_computable``), ``poles`` (tuple of pole_id
+        behind the computed value), ``undecided`` (tuple of pole_id whose ``unknown`` values
+        the answer depends on), ``note``.
+    """
+    import pandas as pd
+
+    claims = load_claims() if claims is None else claims
+    rows = [_reproduce_one(frame, claim) for claim in claims]
+    return pd.DataFrame(rows).set_index("id")
+
+
+def display_claims(table: pd.DataFrame, names: dict[str, str], lang: str = "en",
+                   verbose: bool = False) -> pd.DataFrame:
+    """The reproduction for a reader: status labels, pole names."""
+    import pandas as pd
+
+    status_labels = {
+        "en": {"match": "match", "mismatch": "MISMATCH", "not_computable": "not computable"},
+        "fr": {"match": "conforme", "mismatch": "ÉCART", "not_computable": "non calculable"},
+    }[lang]
+    heads = {"en": ("Claim", "Paper", "Computed", "Status", "Note"),
+             "fr": ("Affirmation", "Article", "Calculé", "Statut", "Remarque")}[lang]
+    rows = []
+    for cid, r in table.iterrows():
+        text = r["quote"] if lang == "fr" else r["claim"]
+        paper, computed, note = r["paper_value"], r["computed_value"], r["note"]
+        # Longest ids first, so that no id is replaced inside a longer one.
+        for pid in sorted(names, key=len, reverse=True):
+            paper = paper.replace(pid, names[pid])
+            computed = computed.replace(pid, names[pid])
+            note = note.replace(pid, names[pid])
+        row = {"id": cid, heads[0]: text, heads[1]: paper, heads[2]: computed,
+               heads[3]: status_labels[r["status"]],
+               heads[4]: note if verbose or r["status"] != "match" else ""}
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("id")

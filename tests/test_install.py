@@ -1,0 +1,27 @@
+"""The bundled data is found from an installed (non-editable) package, from any folder."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import ptce_typology
+from ptce_typology.resources import data_dir
+
+
+def test_data_ships_with_the_package():
+    package = Path(ptce_typology.__file__).resolve().parent
+    if "site-packages" in str(package):
+        assert data_dir().resolve().is_relative_to(package), data_dir()
+    assert (data_dir() / "vocabulary.yaml").is_file()
+    assert len(list((data_dir() / "cases").glob("*.yaml"))) == 12
+
+
+def test_cli_runs_from_any_folder(tmp_path):
+    env = {**os.environ, "PYTHONPATH": ""}
+    result = subprocess.run([sys.executable, "-m", "ptce_typology.cli", "validate"],
+                            cwd=tmp_path, capture_output=True, text=True, env=env, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "12 case(s): valid" in result.stderr

@@ -1,0 +1,99 @@
+"""The loader and the tidy frame, from YAML, CSV and XLSX."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from conftest import FIXTURES
+
+from ptce_typology import cases_frame, load_cases
+from ptce_typology.errors import ValidationFailed
+from ptce_typology.loading import FRAME_COLUMNS
+
+
+def test_frame_shape_and_types(frame):
+    assert frame.index.name == "pole_id"
+    assert list(frame.columns) == list(FRAME_COLUMNS)
+    assert len(frame) == 12
+    territory = frame["territory"].dtype
+    assert isinstance(territory, pd.CategoricalDtype) and territory.ordered
+    assert list(territory.categories) == ["deindustrialised", "periurban", "rural",
+                                          "urban_popular_neighbourhood", "other", "unknown"]
+    assert str(frame["age"].dtype) == "Int64"
+
+
+def test_unknown_stays_unknown(frame):
+    assert frame.loc["domb_innov", "shared_premises"] == "unknown"
+    assert pd.isna(frame.loc["eoliennes_en_pays_de_vilaine", "members"])
+
+
+def test_reference_year_is_configurable(temoins):
+    later = cases_frame(temoins, reference_year=2014)
+    assert later.loc["la_coursive_boutaric", "age"] == 11
+    assert later.loc["la_coursive_boutaric", "age_class"] == "over_10_years"
+
+
+def test_csv_round_trip(run, tmp_path, frame):
+    result = run("list", "--format", "csv")
+    path = tmp_path / "poles.csv"
+    path.write_text(result.stdout, encoding="utf-8")
+    again = cases_frame(load_cases(path))
+    pd.testing.assert_frame_equal(again.drop(columns=["role"]), frame.drop(columns=["role"]))
+    assert run("list", "--format", "csv", "--cases", path).stdout == result.stdout
+
+
+def test_xlsx_round_trip(run, tmp_path, frame):
+    path = tmp_path / "poles.xlsx"
+    assert run("list", "--format", "xlsx", "-o", path).exit_code == 0
+    again = cases_frame(load_cases(path))
+    pd.testing.assert_frame_equal(again, frame)
+
+
+def test_table_errors_name_the_column(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("pole_id,name,origin,territory,sector,start_year\n"
+                    "a,A,citizen_associative,urbain,production,2001\n"
+                    "b,B,citizen_associative,rural,production,soon\n", encoding="utf-8")
+    with pytest.raises(ValidationFailed) as info:
+        load_cases(path)
+    found = {(i.line, i.field, i.code) for i in info.value.issues}
+    assert found == {(2, "territory", "unknown-category"), (3, "start_year", "wrong-type")}
+
+
+def test_table_unknown_column_did_you_mean(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("pole_id,name,origin,teritory,sector\n", encoding="utf-8")
+    with pytest.raises(ValidationFailed) as info:
+        load_cases(path)
+    assert any("did you mean 'territory'" in i.message for i in info.value.issues)
+
+
+def test_table_derived_columns_are_checked(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("pole_id,name,origin,territory,sector,start_year,age_class\n"
+                    "a,A,citizen_associative,rural,production,2001,over_10_years\n",
+                    encoding="utf-8")
+    with pytest.raises(ValidationFailed) as info:
+        load_cases(path)
+    assert info.value.issues[0].field == "age_class"
+
+
+def test_table_values_rest_on_the_row_source(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("pole_id,name,origin,territory,sector,source\n"
+                    "a,A,citizen_associative,rural,production,https://example.org/a\n"
+                    "b,B,other,,,\n", encoding="utf-8")
+    a, b = load_cases(path)
+    assert a.territory.sources == ["row"] and a.source("row").url == "https://example.org/a"
+    assert b.territory.value == "unknown" and b.source("row").citation == "t.csv, row 3"
+
+
+def test_good_fixture_loads():
+    (case,) = load_cases(FIXTURES / "good" / "minimal.yaml")
+    assert case.pole_id == "test_pole"
+
+
+def test_loading_many_paths_and_duplicates(tmp_path):
+    with pytest.raises(ValidationFailed) as info:
+        load_cases([FIXTURES / "good" / "minimal.yaml", FIXTURES / "good" / "minimal.yaml"])
+    assert info.value.issues[0].code == "duplicate-pole-id"
