@@ -15,12 +15,9 @@ def data_dir() -> Path:
     """
     from importlib.resources import files
 
-    try:
-        root = Path(str(files("ptce_typology.data")))
-        if (root / "vocabulary.yaml").is_file():
-            return root
-    except ModuleNotFoundError:
-        pass
+    root = Path(str(files("ptce_typology").joinpath("data")))
+    if (root / "vocabulary.yaml").is_file():
+        return root
     root = Path(__file__).resolve().parent.parent / "data"
     if not (root / "vocabulary.yaml").is_file():  # pragma: no cover - broken install
         raise RuntimeError(f"bundled data not found (looked in {root})")
