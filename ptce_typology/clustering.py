@@ -1,0 +1,319 @@
+"""Hierarchical clustering on principal components, as FactoMineR's ``HCPC`` does it.
+
+Steps (FactoMineR 2.7, ``R/HCPC.R``): the individuals' MCA coordinates on the first ``ncp``
+dimensions, sorted by their coordinate on dimension 1 (a stable sort); Ward's method (scipy's
+``ward`` linkage on those coordinates gives FactoMineR's tree; the inertia gain of a merge is
+``height² / (2n)``); the number of clusters by a named rule; the tree cut at k; k-means
+consolidation from the cluster means (Hartigan-Wong, R's default, or Lloyd); clusters numbered
+by the coordinate of their centre on dimension 1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ptce_typology.errors import PtceError
+
+RULES = ("within_ratio", "gain_ratio", "fixed")
+CONSOLIDATIONS = ("hartigan-wong", "lloyd", "none")
+
+
+@dataclass
+class ClusterRule:
+    """How k was chosen, to print beside every result."""
+
+    name: str
+    description: str
+
+
+RULE_TEXT = {
+    "within_ratio": "FactoMineR 2.7 (up to 2.12): k in [min, max] minimising "
+                    "within(k) / within(k-1), max = min(10, round(n/2))",
+    "gain_ratio": "FactoMineR 2.14: k in [min+1, max+1] maximising gain(k-1) / gain(k)",
+    "fixed": "k fixed by the user",
+}
+
+
+def _r_round(x: float) -> int:
+    """R's round(): halves go to the even integer (IEC 60559), as Python's round."""
+    return int(round(x))
+
+
+class HCPC:
+    """Ward clustering of MCA coordinates with FactoMineR's choices.
+
+    Parameters
+    ----------
+    n_clusters : int or None
+        A fixed k; None chooses k with ``rule``.
+    rule : {"within_ratio", "gain_ratio"}
+        ``within_ratio`` is FactoMineR 2.7's automatic rule (the default); ``gain_ratio`` is
+        2.14's.
+    min_clusters, max_clusters : int
+        FactoMineR's ``min`` (3) and ``max`` (None: min(10, round(n/2))).
+    consolidation : {"hartigan-wong", "lloyd", "none"}
+        k-means consolidation from the cluster means; FactoMineR uses R's default,
+        Hartigan-Wong.
+    iter_max : int
+        Iterations of the consolidation (FactoMineR's ``iter.max``, 10).
+
+    Attributes (after ``fit``)
+    --------------------------
+    order_ : Index
+        Individuals sorted by their coordinate on dimension 1.
+    linkage_ : ndarray
+        scipy linkage matrix on ``order_``.
+    inertia_gain_ : Series
+        Index k = 1..n-1: the between-inertia gained going from k to k+1 clusters.
+    within_ : Series
+        Index k = 1..n-1: within-cluster inertia of the k-cluster cut.
+    ratios_ : Series
+        The ratios the rule compared, by k.
+    n_clusters_ : int
+    labels_before_ : Series
+        Cluster (1..k) of each individual from the tree cut, before consolidation.
+    labels_ : Series
+        Cluster (1..k) after consolidation, in the order of the input index.
+    centres_ : DataFrame
+        Cluster means of the coordinates (index 1..k).
+    rule_ : ClusterRule
+    """
+
+    def __init__(self, n_clusters: int | None = None, rule: str = "within_ratio",
+                 min_clusters: int = 3, max_clusters: int | None = None,
+                 consolidation: str = "hartigan-wong", iter_max: int = 10) -> None:
+        self.n_clusters = n_clusters
+        self.rule = rule
+        self.min_clusters = min_clusters
+        self.max_clusters = max_clusters
+        self.consolidation = consolidation
+        self.iter_max = iter_max
+
+    def fit(self, coordinates: pd.DataFrame) -> HCPC:
+        from scipy.cluster.hierarchy import cut_tree, linkage
+
+        if self.rule not in RULES[:2]:
+            raise PtceError("unknown rule for the number of clusters", field="--rule",
+                            value=self.rule, allowed=RULES[:2])
+        if self.consolidation not in CONSOLIDATIONS:
+            raise PtceError("unknown consolidation", field="--consolidation",
+                            value=self.consolidation, allowed=CONSOLIDATIONS)
+        n = len(coordinates)
+        if n < 3:
+            raise PtceError("clustering needs at least three individuals", value=n)
+        X = coordinates.to_numpy(dtype=float)
+        order = np.argsort(X[:, 0], kind="stable")
+        self.order_ = coordinates.index[order]
+        Xs = X[order]
+        Z = linkage(Xs, method="ward")
+        self.linkage_ = Z
+        gains = (Z[:, 2] ** 2 / (2 * n))[::-1]
+        self.inertia_gain_ = pd.Series(gains, index=pd.RangeIndex(1, n, name="k"),
+                                       name="inertia_gain")
+        within = np.cumsum(gains[::-1])[::-1]
+        self.within_ = pd.Series(within, index=pd.RangeIndex(1, n, name="k"), name="within")
+        self.n_clusters_, self.ratios_, self.rule_ = self._choose_k(n)
+        k = self.n_clusters_
+        cut = cut_tree(Z, n_clusters=k).ravel()
+        before = self._number(Xs, cut)
+        self.labels_before_ = pd.Series(before, index=self.order_, name="cluster").loc[
+            coordinates.index]
+        if self.consolidation == "none":
+            after = before
+            self.consolidation_note_ = "no consolidation"
+        else:
+            from ptce_typology import kmeans
+
+            centres = np.vstack([Xs[before == j].mean(axis=0) for j in range(1, k + 1)])
+            algo = kmeans.hartigan_wong if self.consolidation == "hartigan-wong" \
+                else kmeans.lloyd
+            result = algo(Xs, centres, iter_max=self.iter_max)
+            after = self._number(Xs, result.labels)
+            self.consolidation_note_ = (
+                f"{self.consolidation}, {result.iterations} iteration(s)"
+                + ("" if result.converged else ", did not converge") + (
+                    f"; {result.note}" if result.note else ""))
+        self.labels_ = pd.Series(after, index=self.order_, name="cluster").loc[
+            coordinates.index]
+        self.centres_ = coordinates.groupby(self.labels_).mean()
+        self.centres_.index.name = "cluster"
+        self.moved_ = list(self.labels_.index[self.labels_ != self.labels_before_])
+        return self
+
+    @staticmethod
+    def _number(Xs: np.ndarray, labels: np.ndarray) -> np.ndarray:
+        """Clusters 1..k by the coordinate of their centre on dimension 1, as FactoMineR."""
+        keys = list(dict.fromkeys(int(label) for label in labels))
+        centre = {key: Xs[labels == key, 0].mean() for key in keys}
+        ranked = sorted(keys, key=lambda key: (centre[key], keys.index(key)))
+        mapping = {key: rank for rank, key in enumerate(ranked, start=1)}
+        return np.array([mapping[int(label)] for label in labels])
+
+    def _choose_k(self, n: int) -> tuple[int, pd.Series, ClusterRule]:
+        gains = self.inertia_gain_
+        within = self.within_
+        if self.n_clusters is not None:
+            k = int(self.n_clusters)
+            if not 2 <= k <= n - 1:
+                raise PtceError("the number of clusters must be between 2 and n - 1",
+                                field="--k", value=k, allowed=[f"2..{n - 1}"])
+            return k, pd.Series(dtype=float, name="ratio"), ClusterRule("fixed",
+                                                                        RULE_TEXT["fixed"])
+        low = self.min_clusters
+        high = self.max_clusters if self.max_clusters is not None else min(10, _r_round(n / 2))
+        high = min(high, n - 1)
+        if self.rule == "within_ratio":
+            ks = [k for k in range(max(low, 2), high + 1)]
+            if not ks:
+                raise PtceError("too few individuals for the automatic number of clusters; "
+                                "give --k", value=n)
+            ratios = pd.Series({k: within[k] / within[k - 1] for k in ks}, name="ratio")
+            k = int(ratios.idxmin())
+        else:
+            high = min(max(high + 1, low), n - 1)
+            ks = [k for k in range(low + 1, high + 1) if k <= n - 2]
+            if not ks:
+                raise PtceError("too few individuals for the automatic number of clusters; "
+                                "give --k", value=n)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratios = pd.Series({k: gains[k - 1] / gains[k] for k in ks}, name="ratio")
+            k = int(ratios.idxmax())
+        ratios.index.name = "k"
+        return k, ratios, ClusterRule(self.rule, RULE_TEXT[self.rule])
+
+
+# Description of the clusters -------------------------------------------------------------------
+
+
+def describe_categories(data: pd.DataFrame, labels: pd.Series,
+                        proba: float | None = None) -> pd.DataFrame:
+    """FactoMineR's ``catdes`` for categorical variables, every category of every cluster.
+
+    Parameters
+    ----------
+    data
+        Categorical variables (columns) of the clustered individuals.
+    labels
+        Cluster of each individual.
+    proba
+        Keep rows with p-value <= proba (FactoMineR's default 0.05); None keeps every row,
+        which a paper table should show at n = 12.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index (``cluster``, ``category``) with categories named ``variable=category``.
+        Columns: ``cla_mod``, ``mod_cla``, ``global`` (fractions in [0, 1]; FactoMineR
+        prints them as percentages), ``p_value`` (hypergeometric, twice the one-sided mid-p:
+        ``min(2 P(X<x) + P(X=x), 2 P(X>x) + P(X=x))``), ``v_test`` (``±qnorm(p/2)``, signed
+        by Mod/Cla against Global). Sorted by cluster, then v.test decreasing.
+    """
+    from scipy.stats import hypergeom, norm
+
+    n = len(labels)
+    rows = []
+    for cluster in sorted(labels.unique()):
+        in_k = (labels == cluster).to_numpy()
+        nk = int(in_k.sum())
+        for var in data.columns:
+            col = data[var].astype(object).to_numpy()
+            levels = list(dict.fromkeys(data[var].cat.categories)) \
+                if isinstance(data[var].dtype, pd.CategoricalDtype) \
+                else sorted(set(col), key=str)
+            for level in levels:
+                has = col == level
+                nj = int(has.sum())
+                if nj == 0:
+                    continue
+                x = int((has & in_k).sum())
+                dist = hypergeom(n, nj, nk)
+                p_lt, p_eq = dist.cdf(x - 1), dist.pmf(x)
+                p_gt = dist.sf(x)
+                p = min(2 * p_lt + p_eq, 2 * p_gt + p_eq)
+                mod_cla, glob = x / nk, nj / n
+                v = norm.ppf(p / 2) if p < 1 else 0.0
+                v = -v if mod_cla > glob else v
+                rows.append({"cluster": int(cluster), "category": f"{var}={level}",
+                             "variable": var, "cla_mod": x / nj, "mod_cla": mod_cla,
+                             "global": glob, "p_value": min(p, 1.0), "v_test": v})
+    table = pd.DataFrame(rows)
+    if proba is not None:
+        table = table[table["p_value"] <= proba]
+    table = table.sort_values(["cluster", "v_test"], ascending=[True, False], kind="stable")
+    return table.set_index(["cluster", "category"])
+
+
+def test_variables(data: pd.DataFrame, labels: pd.Series, seed: int = 0,
+                   permutations: int = 9999) -> pd.DataFrame:
+    """One exact test per variable of its link with the clusters.
+
+    Fisher's exact test on the cluster × category table (exact enumeration for 2 × 2;
+    for larger tables a permutation test of the table's probability with ``permutations``
+    resamples and a fixed seed, scipy's ``fisher_exact`` with ``PermutationMethod``); the
+    chi-square FactoMineR prints rests on expected counts far below 5 at this size.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``variable``. Columns ``test`` (its name), ``p_value``, ``n``.
+    """
+    from scipy.stats import PermutationMethod, fisher_exact
+
+    rows = []
+    for var in data.columns:
+        table = pd.crosstab(labels, data[var].astype(object)).to_numpy()
+        table = table[:, table.sum(axis=0) > 0]
+        if table.shape[1] < 2 or table.shape[0] < 2:
+            rows.append({"variable": var, "test": "none (a single category)",
+                         "p_value": 1.0, "n": int(table.sum())})
+            continue
+        if table.shape == (2, 2):
+            p = fisher_exact(table).pvalue
+            name = "Fisher exact (2x2)"
+        else:
+            rng = np.random.default_rng(seed)
+            res = fisher_exact(table, method=PermutationMethod(n_resamples=permutations,
+                                                                random_state=rng))
+            p = res.pvalue
+            name = f"Fisher exact, permutation ({permutations} resamples, seed {seed})"
+        rows.append({"variable": var, "test": name, "p_value": float(p),
+                     "n": int(table.sum())})
+    return pd.DataFrame(rows).set_index("variable")
+
+
+def paragons(coordinates: pd.DataFrame, labels: pd.Series, centres: pd.DataFrame,
+             n_paragons: int = 5) -> pd.DataFrame:
+    """FactoMineR's ``desc.ind``: for each cluster, the individuals closest to its centre
+    (paragons) and those farthest from every other centre (specific individuals).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``cluster``, ``kind`` (``paragon`` or ``specific``), ``rank`` (1..),
+        ``individual``, ``distance`` (to the own centre for paragons; to the nearest other
+        centre for specific individuals).
+    """
+    rows = []
+    X = coordinates.to_numpy(dtype=float)
+    C = centres.to_numpy(dtype=float)
+    dist = np.sqrt(((X[:, None, :] - C[None, :, :]) ** 2).sum(axis=2))
+    clusters = list(centres.index)
+    for j, cluster in enumerate(clusters):
+        members = np.flatnonzero(labels.to_numpy() == cluster)
+        own = pd.Series(dist[members, j], index=coordinates.index[members])
+        for rank, (ind, d) in enumerate(own.sort_values(kind="stable").head(n_paragons).items(),
+                                        start=1):
+            rows.append({"cluster": cluster, "kind": "paragon", "rank": rank,
+                         "individual": ind, "distance": float(d)})
+        if len(clusters) > 1:
+            others = np.delete(dist[members], j, axis=1).min(axis=1)
+            far = pd.Series(others, index=coordinates.index[members])
+            for rank, (ind, d) in enumerate(
+                    far.sort_values(ascending=False, kind="stable").head(n_paragons).items(),
+                    start=1):
+                rows.append({"cluster": cluster, "kind": "specific", "rank": rank,
+                             "individual": ind, "distance": float(d)})
+    return pd.DataFrame(rows, columns=["cluster", "kind", "rank", "individual", "distance"])

@@ -1,0 +1,205 @@
+"""k-means consolidation from given centres, as R's ``kmeans`` does it.
+
+``hartigan_wong`` follows Applied Statistics algorithm AS 136 (Hartigan & Wong, 1979) as R's
+``kmns.f`` implements it: the optimal-transfer and quick-transfer stages, live sets, and the
+same stopping rules. scikit-learn has only Lloyd and Elkan, and R's default (the one
+FactoMineR's HCPC uses for ``consol = TRUE``) is Hartigan-Wong, whose partitions can differ.
+``lloyd`` is R's ``algorithm = "Lloyd"``. Both start from the centres given and take
+``iter_max`` (R's default 10).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+BIG = 1.0e30
+
+
+@dataclass
+class KMeansResult:
+    labels: np.ndarray        # 0-based cluster of each point
+    centres: np.ndarray       # k × p
+    within: np.ndarray        # within-cluster sum of squares per cluster
+    iterations: int
+    converged: bool
+    note: str = ""
+
+
+def _finish(X: np.ndarray, labels: np.ndarray, k: int, iterations: int, converged: bool,
+            note: str = "") -> KMeansResult:
+    centres = np.vstack([X[labels == j].mean(axis=0) for j in range(k)])
+    within = np.array([((X[labels == j] - centres[j]) ** 2).sum() for j in range(k)])
+    return KMeansResult(labels, centres, within, iterations, converged, note)
+
+
+def lloyd(X: np.ndarray, centres: np.ndarray, iter_max: int = 10) -> KMeansResult:
+    """R's ``kmeans(algorithm = "Lloyd")``: nearest centre (the first on a tie), then means."""
+    X = np.asarray(X, dtype=float)
+    C = np.array(centres, dtype=float, copy=True)
+    k = C.shape[0]
+    labels = np.full(X.shape[0], -1)
+    converged = False
+    iterations = 0
+    for iterations in range(1, iter_max + 1):
+        d = ((X[:, None, :] - C[None, :, :]) ** 2).sum(axis=2)
+        new = d.argmin(axis=1)
+        if np.array_equal(new, labels):
+            converged = True
+            break
+        labels = new
+        for j in range(k):
+            members = X[labels == j]
+            if len(members) == 0:
+                raise ValueError("empty cluster: try a better set of initial centres")
+            C[j] = members.mean(axis=0)
+    return _finish(X, labels, k, iterations, converged)
+
+
+def hartigan_wong(X: np.ndarray, centres: np.ndarray, iter_max: int = 10) -> KMeansResult:
+    """R's default ``kmeans`` (AS 136) from the given centres."""
+    A = np.asarray(X, dtype=float)
+    C = np.array(centres, dtype=float, copy=True)
+    m, _ = A.shape
+    k = C.shape[0]
+    if k < 2 or k >= m:
+        raise ValueError("Hartigan-Wong needs 1 < k < number of points")
+    # For each point, its closest and second closest centres (ties go to the lower index).
+    d = ((A[:, None, :] - C[None, :, :]) ** 2).sum(axis=2)
+    ic1 = np.empty(m, dtype=int)
+    ic2 = np.empty(m, dtype=int)
+    for i in range(m):
+        dt1, dt2 = d[i, 0], d[i, 1]
+        a, b = 0, 1
+        if dt1 > dt2:
+            a, b, dt1, dt2 = 1, 0, dt2, dt1
+        for j in range(2, k):
+            db = d[i, j]
+            if db >= dt2:
+                continue
+            if db >= dt1:
+                dt2, b = db, j
+            else:
+                dt2, b, dt1, a = dt1, a, db, j
+        ic1[i], ic2[i] = a, b
+    nc = np.bincount(ic1, minlength=k).astype(float)
+    if (nc == 0).any():
+        raise ValueError("empty cluster: try a better set of initial centres")
+    for j in range(k):
+        C[j] = A[ic1 == j].mean(axis=0)
+    an2 = nc / (nc + 1.0)
+    an1 = np.where(nc > 1, nc / np.maximum(nc - 1.0, 1.0), BIG)
+    itran = np.ones(k, dtype=bool)
+    ncp = np.full(k, -1, dtype=np.int64)
+    live = np.zeros(k, dtype=np.int64)
+    dd = np.zeros(m)
+    state = {"indx": 0}
+    imaxqtr = 50 * m
+    converged = False
+    note = ""
+    iterations = 0
+    for iterations in range(1, iter_max + 1):
+        _optra(A, C, k, ic1, ic2, nc, an1, an2, ncp, dd, itran, live, state)
+        if state["indx"] == m:
+            converged = True
+            break
+        if not _qtran(A, C, k, ic1, ic2, nc, an1, an2, ncp, dd, itran, state, imaxqtr):
+            note = f"the quick-transfer stage exceeded {imaxqtr} steps"
+            break
+        if k == 2:
+            converged = True
+            break
+        ncp[:] = 0
+    return _finish(A, ic1, k, iterations, converged, note)
+
+
+def _transfer(A, C, i, l1, l2, nc, an1, an2) -> None:
+    al1 = nc[l1]
+    alw = al1 - 1.0
+    al2 = nc[l2]
+    alt = al2 + 1.0
+    C[l1] = (C[l1] * al1 - A[i]) / alw
+    C[l2] = (C[l2] * al2 + A[i]) / alt
+    nc[l1] -= 1.0
+    nc[l2] += 1.0
+    an2[l1] = alw / al1
+    an1[l1] = alw / (alw - 1.0) if alw > 1.0 else BIG
+    an1[l2] = alt / al2
+    an2[l2] = alt / (alt + 1.0)
+
+
+def _optra(A, C, k, ic1, ic2, nc, an1, an2, ncp, dd, itran, live, state) -> None:
+    """The optimal-transfer stage. Steps are counted 1..m as in the Fortran."""
+    m = A.shape[0]
+    for cluster in range(k):
+        if itran[cluster]:
+            live[cluster] = m + 1
+    for step in range(1, m + 1):
+        i = step - 1
+        state["indx"] += 1
+        l1 = ic1[i]
+        if nc[l1] != 1:
+            if ncp[l1] != 0:
+                dd[i] = ((A[i] - C[l1]) ** 2).sum() * an1[l1]
+            da = ((A[i] - C[ic2[i]]) ** 2).sum()
+            r2 = da * an2[ic2[i]]
+            l2 = ll = ic2[i]
+            for cl in range(k):
+                if (step >= live[l1] and step >= live[cl]) or cl == l1 or cl == ll:
+                    continue
+                rr = r2 / an2[cl]
+                dc = ((A[i] - C[cl]) ** 2).sum()
+                if dc >= rr:
+                    continue
+                r2 = dc * an2[cl]
+                l2 = cl
+            if r2 >= dd[i]:
+                ic2[i] = l2
+            else:
+                state["indx"] = 0
+                live[l1] = m + step
+                live[l2] = m + step
+                ncp[l1] = step
+                ncp[l2] = step
+                _transfer(A, C, i, l1, l2, nc, an1, an2)
+                ic1[i] = l2
+                ic2[i] = l1
+        if state["indx"] == m:
+            return
+    for cluster in range(k):
+        itran[cluster] = False
+        live[cluster] -= m
+
+
+def _qtran(A, C, k, ic1, ic2, nc, an1, an2, ncp, dd, itran, state, imaxqtr) -> bool:
+    """The quick-transfer stage; False when it runs past ``imaxqtr`` steps (R's ifault 4)."""
+    m = A.shape[0]
+    icoun = 0
+    istep = 0
+    while True:
+        for i in range(m):
+            icoun += 1
+            istep += 1
+            if istep >= imaxqtr:
+                return False
+            l1 = ic1[i]
+            l2 = ic2[i]
+            if nc[l1] != 1:
+                if istep <= ncp[l1]:
+                    dd[i] = ((A[i] - C[l1]) ** 2).sum() * an1[l1]
+                if not (istep >= ncp[l1] and istep >= ncp[l2]):
+                    r2 = dd[i] / an2[l2]
+                    d2 = ((A[i] - C[l2]) ** 2).sum()
+                    if d2 < r2:
+                        icoun = 0
+                        state["indx"] = 0
+                        itran[l1] = True
+                        itran[l2] = True
+                        ncp[l1] = istep + m
+                        ncp[l2] = istep + m
+                        _transfer(A, C, i, l1, l2, nc, an1, an2)
+                        ic1[i] = l2
+                        ic2[i] = l1
+            if icoun == m:
+                return True
