@@ -42,7 +42,7 @@ def lloyd(X: np.ndarray, centres: np.ndarray, iter_max: int = 10) -> KMeansResul
     labels = np.full(X.shape[0], -1)
     converged = False
     iterations = 0
-    for iterations in range(1, iter_max + 1):
+    for iterations in range(1, iter_max + 1):  # noqa: B007 - read after the loop
         d = ((X[:, None, :] - C[None, :, :]) ** 2).sum(axis=2)
         new = d.argmin(axis=1)
         if np.array_equal(new, labels):
@@ -99,7 +99,7 @@ def hartigan_wong(X: np.ndarray, centres: np.ndarray, iter_max: int = 10) -> KMe
     converged = False
     note = ""
     iterations = 0
-    for iterations in range(1, iter_max + 1):
+    for iterations in range(1, iter_max + 1):  # noqa: B007 - read after the loop
         _optra(A, C, k, ic1, ic2, nc, an1, an2, ncp, dd, itran, live, state)
         if state["indx"] == m:
             converged = True
