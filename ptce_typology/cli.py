@@ -316,6 +316,130 @@ def reproduce_cmd(
         raise typer.Exit(1)
 
 
+# Statistical typology -------------------------------------------------------------------------
+
+
+def _split(value: Optional[str]) -> Optional[tuple[str, ...]]:  # noqa: UP045
+    if value is None:
+        return None
+    return tuple(v.strip() for v in value.split(",") if v.strip())
+
+
+def _model_options(active: Optional[str], supplementary: Optional[str], ncp: int,  # noqa: UP045
+                   k: Optional[int], rule: str, consolidation: str, seed: int):  # noqa: UP045
+    from ptce_typology.classification import DEFAULT_ACTIVE, DEFAULT_SUPPLEMENTARY, Typology
+
+    return Typology(active=_split(active) or DEFAULT_ACTIVE,
+                    supplementary=DEFAULT_SUPPLEMENTARY if supplementary is None
+                    else _split(supplementary),
+                    ncp=ncp, n_clusters=k, rule=rule, consolidation=consolidation, seed=seed)
+
+
+ACTIVE_HELP = ("Active descriptors, comma-separated (columns of `ptce list --format csv`); "
+               "default: age_class,origin,territory,sector,shared_premises,employer_group.")
+SUP_HELP = "Supplementary descriptors, comma-separated; default: laureate_2013; '' for none."
+
+
+@command("clusters")
+def clusters_cmd(
+    cases: Optional[list[Path]] = cases_option(),  # noqa: UP045
+    active: Optional[str] = typer.Option(None, "--active", help=ACTIVE_HELP),  # noqa: UP045
+    supplementary: Optional[str] = typer.Option(  # noqa: UP045
+        None, "--supplementary", help=SUP_HELP),
+    ncp: int = typer.Option(5, "--ncp", help="MCA dimensions kept for the clustering."),
+    k: Optional[int] = typer.Option(None, "--k", help="A fixed number of clusters."),  # noqa: UP045
+    rule: Literal["within_ratio", "gain_ratio"] = typer.Option(
+        "within_ratio", "--rule",
+        help="Automatic k: FactoMineR 2.7's within_ratio or 2.14's gain_ratio."),
+    consolidation: Literal["hartigan-wong", "lloyd", "none"] = typer.Option(
+        "hartigan-wong", "--consolidation", help="k-means consolidation (R's default first)."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the stability resampling."),
+    resamples: Optional[int] = typer.Option(  # noqa: UP045
+        None, "--resamples", help="Bootstrap refits (default 200 up to 500 poles; 0: none)."),
+    all_categories: bool = typer.Option(False, "--all-categories",
+                                        help="Describe every category, not only p <= 0.10."),
+    plot: Optional[Path] = typer.Option(  # noqa: UP045
+        None, "--plot", help="Write the factor map to FILE.png|svg|pdf, and FILE_dendrogram "
+                             "and FILE_gains beside it."),
+    fmt: Literal["table", "md", "latex", "csv", "json", "xlsx"] = fmt_option(),
+    lang: Lang = lang_option(),
+    output: Optional[Path] = output_option(),  # noqa: UP045
+) -> None:
+    """Statistical typology: MCA of the descriptors, Ward clustering on the first ncp
+    dimensions (FactoMineR's HCPC), cluster description and stability.
+
+    Example: ptce clusters --ncp 5 --seed 1 --plot map.png --format md
+    """
+    from ptce_typology.classification import cluster_sections, clusters_json
+    from ptce_typology.export import render_sections
+    from ptce_typology.stability import stability
+
+    frame = _frame(cases)
+    model = _model_options(active, supplementary, ncp, k, rule, consolidation, seed).fit(frame)
+    stab = None if resamples == 0 else stability(model, n_resamples=resamples, seed=seed)
+    names = frame["name"].to_dict()
+    if plot is not None:
+        from ptce_typology.plots import cluster_figures
+
+        for path in cluster_figures(model, names, plot, lang):
+            sys.stderr.write(f"wrote {path}\n")
+    sections = cluster_sections(model, stab, names, lang,
+                                p_max=None if all_categories else 0.10)
+    if fmt == "csv":
+        table = model.cluster_table()
+        if stab is not None:
+            table = table.join(stab["poles"][["bootstrap_stay", "loo_stay"]])
+        sections = [("clusters", table)]
+    emit(render_sections(sections, fmt, label="tab:clusters",
+                         json_data=clusters_json(model, stab)), output)
+    summary = model.summary()
+    sys.stderr.write(f"{len(frame)} poles, ncp = {summary['ncp']}, rule = {summary['rule']}: "
+                     f"{summary['n_clusters']} clusters\n")
+
+
+@command("classify")
+def classify_cmd(
+    files: list[Path] = typer.Argument(..., help="Case files (YAML) or tables of new poles."),
+    cases: Optional[list[Path]] = cases_option(),  # noqa: UP045
+    active: Optional[str] = typer.Option(None, "--active", help=ACTIVE_HELP),  # noqa: UP045
+    ncp: int = typer.Option(5, "--ncp", help="MCA dimensions kept for the clustering."),
+    k: Optional[int] = typer.Option(None, "--k", help="A fixed number of clusters."),  # noqa: UP045
+    rule: Literal["within_ratio", "gain_ratio"] = typer.Option(
+        "within_ratio", "--rule", help="Automatic k rule, as for `ptce clusters`."),
+    consolidation: Literal["hartigan-wong", "lloyd", "none"] = typer.Option(
+        "hartigan-wong", "--consolidation", help="k-means consolidation."),
+    fmt: Literal["table", "md", "csv", "json"] = fmt_option(),
+    lang: Lang = lang_option(),
+    output: Optional[Path] = output_option(),  # noqa: UP045
+) -> None:
+    """Place new poles against the typology of the témoins: cluster, distances, nearest
+    témoins with what they share, typicality, projection quality and flags.
+
+    Example: ptce classify data/examples/le_periscope.yaml
+    """
+    from ptce_typology.classification import (
+        classify_csv_frame,
+        classify_sections,
+    )
+    from ptce_typology.export import render_sections, to_json
+    from ptce_typology.loading import cases_frame, load_cases
+
+    frame = _frame(cases)
+    new = cases_frame(load_cases(files))
+    model = _model_options(active, None, ncp, k, rule, consolidation, 0).fit(frame)
+    results = model.classify(new)
+    if fmt == "json":
+        emit(to_json(results), output)
+    elif fmt == "csv":
+        emit(render_sections([("classify", classify_csv_frame(results))], "csv"), output)
+    else:
+        names = {**frame["name"].to_dict(), **new["name"].to_dict()}
+        emit(render_sections(classify_sections(results, names, lang), fmt), output)
+    flagged = sum(1 for r in results if r["flags"])
+    sys.stderr.write(f"{len(results)} pole(s) classified against {len(frame)} témoins "
+                     f"({model.hcpc_.n_clusters_} clusters); {flagged} with flags\n")
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

@@ -246,40 +246,26 @@ def describe_categories(data: pd.DataFrame, labels: pd.Series,
     return table.set_index(["cluster", "category"])
 
 
-def test_variables(data: pd.DataFrame, labels: pd.Series, seed: int = 0,
-                   permutations: int = 9999) -> pd.DataFrame:
+def test_variables(data: pd.DataFrame, labels: pd.Series, seed: int = 0) -> pd.DataFrame:
     """One exact test per variable of its link with the clusters.
 
-    Fisher's exact test on the cluster × category table (exact enumeration for 2 × 2;
-    for larger tables a permutation test of the table's probability with ``permutations``
-    resamples and a fixed seed, scipy's ``fisher_exact`` with ``PermutationMethod``); the
-    chi-square FactoMineR prints rests on expected counts far below 5 at this size.
+    Fisher's exact test on the cluster × category table (:func:`ptce_typology.exact.fisher_test`:
+    full enumeration of the tables with the same margins, as R's ``fisher.test``; a seeded
+    Monte Carlo estimate when there are too many tables, and the method says so). FactoMineR's
+    chi-square rests on expected counts far below 5 at the size of the témoin data.
 
     Returns
     -------
     pandas.DataFrame
-        Index ``variable``. Columns ``test`` (its name), ``p_value``, ``n``.
+        Index ``variable``. Columns ``test`` (the method), ``p_value``, ``n``.
     """
-    from scipy.stats import PermutationMethod, fisher_exact
+    from ptce_typology.exact import fisher_test
 
     rows = []
     for var in data.columns:
         table = pd.crosstab(labels, data[var].astype(object)).to_numpy()
-        table = table[:, table.sum(axis=0) > 0]
-        if table.shape[1] < 2 or table.shape[0] < 2:
-            rows.append({"variable": var, "test": "none (a single category)",
-                         "p_value": 1.0, "n": int(table.sum())})
-            continue
-        if table.shape == (2, 2):
-            p = fisher_exact(table).pvalue
-            name = "Fisher exact (2x2)"
-        else:
-            rng = np.random.default_rng(seed)
-            res = fisher_exact(table, method=PermutationMethod(n_resamples=permutations,
-                                                                random_state=rng))
-            p = res.pvalue
-            name = f"Fisher exact, permutation ({permutations} resamples, seed {seed})"
-        rows.append({"variable": var, "test": name, "p_value": float(p),
+        result = fisher_test(table, seed=seed)
+        rows.append({"variable": var, "test": result.method, "p_value": result.p_value,
                      "n": int(table.sum())})
     return pd.DataFrame(rows).set_index("variable")
 

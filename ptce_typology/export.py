@@ -278,3 +278,20 @@ def render_frame(frame: pd.DataFrame, fmt: str, *, title: str | None = None,
         return to_xlsx({title or "table": frame}, index=index)
     raise PtceError("unknown output format", field="--format", value=fmt,
                     allowed=TABLE_FORMATS)
+
+
+def render_sections(sections: list[tuple[str, pd.DataFrame]], fmt: str, *,
+                    label: str = "tab", json_data: Any = None,
+                    index: bool = True) -> str | bytes:
+    """Several titled tables in one output; CSV holds the first one only (one table per file),
+    XLSX one sheet per table."""
+    if fmt == "json":
+        return to_json(json_data)
+    if fmt == "csv":
+        return to_csv(sections[0][1], index=index)
+    if fmt == "xlsx":
+        return to_xlsx({title: frame for title, frame in sections}, index=index)
+    parts = []
+    for i, (title, frame) in enumerate(sections, start=1):
+        parts.append(render_frame(frame, fmt, title=title, label=f"{label}:{i}", index=index))
+    return "\n".join(str(p) for p in parts)

@@ -30,7 +30,8 @@ def _dims(n: int) -> list[str]:
     return [f"Dim {k}" for k in range(1, n + 1)]
 
 
-def indicator(X: pd.DataFrame, categories: dict[str, list] | None = None) -> pd.DataFrame:
+def indicator(X: pd.DataFrame, categories: dict[str, list] | None = None,
+              strict: bool = True) -> pd.DataFrame:
     """The disjunctive table: one 0/1 column ``variable=category`` per category.
 
     With ``categories`` (from a fit), the columns are exactly those; a value outside them raises
@@ -48,7 +49,7 @@ def indicator(X: pd.DataFrame, categories: dict[str, list] | None = None) -> pd.
         else:
             levels = categories[var]
             unseen = sorted({str(v) for v in col if v not in levels})
-            if unseen:
+            if unseen and strict:
                 raise UnseenCategory(
                     "category not in the fitted typology; no témoin holds it, so it has no "
                     "position on the axes", field=str(var), value=", ".join(unseen),
@@ -134,18 +135,21 @@ class MCA:
         row_d2 = (((z / Q) - c) ** 2 / c).sum(axis=1)
         nj = z.sum(axis=0)
         col_d2 = (n - nj) / nj
-        self.row_coordinates_ = self._frame(F, X.index, dims, "individual")
-        self.row_contributions_ = self._frame(100 * r[:, None] * F ** 2 / lam, X.index, dims,
-                                              "individual")
-        self.row_cos2_ = self._frame(F ** 2 / row_d2[:, None], X.index, dims, "individual")
-        self.column_coordinates_ = self._frame(G, Z.columns, dims, "category")
-        self.column_contributions_ = self._frame(100 * c[:, None] * G ** 2 / lam, Z.columns,
-                                                 dims, "category")
-        self.column_cos2_ = self._frame(G ** 2 / col_d2[:, None], Z.columns, dims, "category")
-        self.column_vtest_ = self._frame(G * np.sqrt(nj * (n - 1) / (n - nj))[:, None],
-                                         Z.columns, dims, "category")
-        self.column_counts_ = pd.Series(nj.astype(int), index=Z.columns, name="count")
-        self.eta2_ = self._eta2(self.column_coordinates_, self.column_counts_)
+        # A category every individual holds sits at the origin: its cos2 and v.test are
+        # undefined (NaN), as in FactoMineR.
+        with np.errstate(divide="ignore", invalid="ignore"):
+            self.row_coordinates_ = self._frame(F, X.index, dims, "individual")
+            self.row_contributions_ = self._frame(100 * r[:, None] * F ** 2 / lam, X.index, dims,
+                                                  "individual")
+            self.row_cos2_ = self._frame(F ** 2 / row_d2[:, None], X.index, dims, "individual")
+            self.column_coordinates_ = self._frame(G, Z.columns, dims, "category")
+            self.column_contributions_ = self._frame(100 * c[:, None] * G ** 2 / lam, Z.columns,
+                                                     dims, "category")
+            self.column_cos2_ = self._frame(G ** 2 / col_d2[:, None], Z.columns, dims, "category")
+            self.column_vtest_ = self._frame(G * np.sqrt(nj * (n - 1) / (n - nj))[:, None],
+                                             Z.columns, dims, "category")
+            self.column_counts_ = pd.Series(nj.astype(int), index=Z.columns, name="count")
+            self.eta2_ = self._eta2(self.column_coordinates_, self.column_counts_)
         self.supplementary_coordinates_ = None
         self.supplementary_cos2_ = None
         self.supplementary_vtest_ = None
@@ -207,3 +211,37 @@ class MCA:
         d2 = (((z / self._Q) - self._c) ** 2 / self._c).sum(axis=1)
         coords = self.transform(X)
         return coords.pow(2).div(d2, axis=0)
+
+    def project(self, X: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series, dict[object, list[str]]]:
+        """Project new individuals, leaving out (and reporting) categories never seen at fit.
+
+        A category no fitted individual holds has no position. Instead of failing, each such
+        value is left out of that individual's profile, which then spreads over its other
+        variables, and it is returned in ``skipped`` so that the caller says so.
+
+        Returns
+        -------
+        coordinates : DataFrame
+            Individuals × kept dimensions (NaN when every value is unseen).
+        quality : Series
+            Sum of cos2 over the kept dimensions (the share of the individual's distance to
+            the centroid that the kept dimensions show).
+        skipped : dict
+            Individual -> list of ``variable=category`` left out.
+        """
+        data = X[self.variables_]
+        z = indicator(data, self.categories_, strict=False).to_numpy()
+        seen = np.column_stack([data[var].astype(object).isin(self.categories_[var]).to_numpy()
+                                for var in self.variables_])
+        q = seen.sum(axis=1).astype(float)
+        skipped = {idx: [f"{var}{SEP}{data.at[idx, var]}" for j, var in enumerate(self.variables_)
+                         if not seen[row, j]]
+                   for row, idx in enumerate(data.index)}
+        lam = self._eig[: self._ncp]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            profile = z / q[:, None]
+            coords = profile @ self._G / np.sqrt(lam)
+            d2 = ((profile - self._c) ** 2 / self._c).sum(axis=1)
+            quality = (coords ** 2).sum(axis=1) / d2
+        frame = self._frame(coords, X.index, list(self.row_coordinates_.columns), "individual")
+        return frame, pd.Series(quality, index=X.index, name="cos2"), skipped

@@ -1,0 +1,188 @@
+"""Figures for papers: the factor map, the dendrogram and the inertia-gain bars.
+
+Figures are deterministic (fixed SVG hash salt, no dates in the metadata) and written
+atomically; the format follows the file suffix (.png, .svg, .pdf).
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ptce_typology.errors import PtceError
+from ptce_typology.export import atomic_write
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from ptce_typology.classification import Typology
+
+FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
+# Colour-blind-safe palette (Okabe & Ito), one colour per cluster.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
+           "#000000", "#999999", "#7F3C8D")
+
+TEXT = {
+    "en": {"map": "Factor map of the poles and categories", "dim": "Dimension",
+           "cluster": "Cluster", "sup": "supplementary", "tree": "Ward tree of the poles",
+           "gain": "Inertia gain", "gains": "Inertia gained by each split",
+           "k": "from k to k + 1 clusters", "chosen": "chosen k"},
+    "fr": {"map": "Plan factoriel des pôles et des modalités", "dim": "Dimension",
+           "cluster": "Classe", "sup": "supplémentaire", "tree": "Arbre de Ward des pôles",
+           "gain": "Gain d'inertie", "gains": "Gain d'inertie de chaque partition",
+           "k": "de k à k + 1 classes", "chosen": "k retenu"},
+}
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams["svg.hashsalt"] = "ptce-typology"
+    plt.rcParams["font.size"] = 8
+    return plt
+
+
+def save_figure(fig: Figure, path: Path | str) -> Path:
+    """Write the figure to ``path`` (png, svg or pdf by suffix), atomically and reproducibly."""
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix not in FIGURE_SUFFIXES:
+        raise PtceError("unknown figure format", file=str(target), value=suffix or "(none)",
+                        allowed=FIGURE_SUFFIXES)
+    metadata = {".png": {"Software": None}, ".svg": {"Date": None},
+                ".pdf": {"CreationDate": None, "ModDate": None, "Producer": None}}[suffix]
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=suffix[1:], dpi=200, bbox_inches="tight", metadata=metadata)
+    atomic_write(target, buffer.getvalue())
+    _pyplot().close(fig)
+    return target
+
+
+def factor_map(model: Typology, names: dict[str, str], lang: str = "en",
+               dims: tuple[int, int] = (1, 2)) -> Figure:
+    """Poles coloured by cluster, active categories (grey triangles) and supplementary
+    categories (red squares, marked), labels pushed apart so that they do not overlap."""
+    from adjustText import adjust_text
+
+    from ptce_typology.classification import category_label
+
+    plt = _pyplot()
+    text = TEXT[lang]
+    a, b = (f"Dim {d}" for d in dims)
+    eig = model.mca_.eigenvalues_
+    fig, ax = plt.subplots(figsize=(8, 7))
+    ax.axhline(0, color="#cccccc", lw=0.6, zorder=0)
+    ax.axvline(0, color="#cccccc", lw=0.6, zorder=0)
+    labels = []
+    coords = model.coordinates_
+    for cluster in sorted(model.clusters_.unique()):
+        members = model.clusters_.index[model.clusters_ == cluster]
+        colour = PALETTE[(cluster - 1) % len(PALETTE)]
+        ax.scatter(coords.loc[members, a], coords.loc[members, b], s=36, color=colour,
+                   label=f"{text['cluster']} {cluster}", zorder=3)
+        for pole in members:
+            labels.append(ax.text(coords.at[pole, a], coords.at[pole, b], names.get(pole, pole),
+                                  color=colour, fontsize=8, weight="bold"))
+    cats = model.mca_.column_coordinates_
+    ax.scatter(cats[a], cats[b], marker="^", s=22, color="#777777", zorder=2)
+    for name in cats.index:
+        labels.append(ax.text(cats.at[name, a], cats.at[name, b], category_label(name, lang),
+                              color="#555555", fontsize=6.5))
+    sup = model.mca_.supplementary_coordinates_
+    if sup is not None:
+        ax.scatter(sup[a], sup[b], marker="s", s=22, color="#C0392B", zorder=2,
+                   label=text["sup"])
+        for name in sup.index:
+            labels.append(ax.text(sup.at[name, a], sup.at[name, b],
+                                  f"{category_label(name, lang)} ({text['sup']})",
+                                  color="#C0392B", fontsize=6.5, style="italic"))
+    ax.set_xlabel(f"{text['dim']} {dims[0]} ({eig.at[a, 'percentage']:.1f} %)")
+    ax.set_ylabel(f"{text['dim']} {dims[1]} ({eig.at[b, 'percentage']:.1f} %)")
+    ax.set_title(text["map"])
+    ax.legend(loc="best", fontsize=7, frameon=False)
+    ax.margins(x=0.22, y=0.08)  # room for the labels of the outermost points
+    fig.tight_layout()
+    # A fixed number of iterations, not adjustText's default time limit, so that figures are
+    # reproducible.
+    adjust_text(labels, ax=ax, expand=(1.15, 1.4), iter_lim=120,
+                arrowprops={"arrowstyle": "-", "color": "#aaaaaa", "lw": 0.5})
+    return fig
+
+
+def dendrogram_figure(model: Typology, names: dict[str, str], lang: str = "en") -> Figure:
+    """The Ward tree on the inertia-gain scale, leaves and branches coloured by final cluster.
+
+    After consolidation a cluster may not be a branch of the tree; such leaves keep their
+    final cluster's colour and the branches joining different clusters are grey.
+    """
+    import numpy as np
+    from scipy.cluster.hierarchy import dendrogram
+
+    plt = _pyplot()
+    text = TEXT[lang]
+    hcpc = model.hcpc_
+    Z = hcpc.linkage_.copy()
+    n = len(hcpc.order_)
+    Z[:, 2] = Z[:, 2] ** 2 / (2 * n)
+    leaves = list(hcpc.order_)
+    final = [int(model.clusters_[p]) for p in leaves]
+    members = {i: {final[i]} for i in range(n)}
+    for i, row in enumerate(Z):
+        members[n + i] = members[int(row[0])] | members[int(row[1])]
+
+    def colour(node: int) -> str:
+        group = members[node]
+        return PALETTE[(next(iter(group)) - 1) % len(PALETTE)] if len(group) == 1 else "#999999"
+
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    tree = dendrogram(Z, labels=[names.get(p, p) for p in leaves], leaf_rotation=90,
+                      leaf_font_size=8, link_color_func=colour, ax=ax)
+    for tick, index in zip(ax.get_xticklabels(), tree["leaves"], strict=True):
+        tick.set_color(PALETTE[(final[index] - 1) % len(PALETTE)])
+    k = hcpc.n_clusters_
+    gains = np.sort(Z[:, 2])[::-1]
+    if k <= len(gains):
+        cut = (gains[k - 1] + gains[k - 2]) / 2 if k >= 2 else gains[0]
+        ax.axhline(cut, color="#333333", lw=0.6, ls="--")
+    ax.set_ylabel(text["gain"])
+    ax.set_title(f"{text['tree']} (k = {k})")
+    fig.tight_layout()
+    return fig
+
+
+def gains_figure(model: Typology, lang: str = "en", shown: int = 15) -> Figure:
+    """Bars of the inertia gained going from k to k + 1 clusters; the chosen k is marked."""
+    plt = _pyplot()
+    text = TEXT[lang]
+    gains = model.hcpc_.inertia_gain_.head(shown)
+    k = model.hcpc_.n_clusters_
+    colours = ["#0072B2" if i < k else "#BBBBBB" for i in gains.index]
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    ax.bar([str(i) for i in gains.index], gains.values, color=colours)
+    ax.set_xlabel(text["k"])
+    ax.set_ylabel(text["gain"])
+    ax.set_title(f"{text['gains']} ({text['chosen']} = {k})")
+    fig.tight_layout()
+    return fig
+
+
+def cluster_figures(model: Typology, names: dict[str, str], path: Path | str,
+                    lang: str = "en") -> list[Path]:
+    """Write the factor map to ``path`` and, beside it, ``<stem>_dendrogram`` and
+    ``<stem>_gains`` with the same suffix."""
+    target = Path(path)
+    if target.suffix.lower() not in FIGURE_SUFFIXES:
+        raise PtceError("unknown figure format", file=str(target),
+                        value=target.suffix or "(none)", allowed=FIGURE_SUFFIXES)
+    if not (target.parent if str(target.parent) else Path(".")).is_dir():
+        raise PtceError("the output folder does not exist; create it first", file=str(target))
+    written = [save_figure(factor_map(model, names, lang), target)]
+    stem = target.with_suffix("")
+    written.append(save_figure(dendrogram_figure(model, names, lang),
+                               f"{stem}_dendrogram{target.suffix}"))
+    written.append(save_figure(gains_figure(model, lang), f"{stem}_gains{target.suffix}"))
+    return written

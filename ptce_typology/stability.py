@@ -1,0 +1,119 @@
+"""How stable is the partition? Bootstrap and leave-one-out refits of the whole typology.
+
+With twelve poles, a partition can hinge on one pole. Each refit repeats the MCA and the
+clustering with the same parameters and the same number of clusters, and compares the new
+partition with the original on the poles it contains (adjusted Rand index). For each pole,
+the *stay rate* is how often it is still clustered with its original cluster-mates: the mean,
+over refits that contain it, of the share of its original mates present in the refit that are
+in its new cluster. A pole alone in its cluster has no mates; its stay rate is left empty.
+
+Cost: each refit is one MCA (an SVD of an n × J table) and one Ward tree (O(n²) memory), so
+the cost grows as n_resamples × that of one fit; at large n the command's default lowers the
+number of resamples (see ``default_resamples``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ptce_typology.errors import PtceError
+
+
+def default_resamples(n: int) -> int:
+    """200 bootstrap refits up to 500 poles, fewer above (each refit costs one full fit)."""
+    if n <= 500:
+        return 200
+    if n <= 5000:
+        return 50
+    return 10
+
+
+def _refit(model, frame: pd.DataFrame) -> pd.Series | None:
+    clone = type(model)(**{**model.get_params(), "n_clusters": model.hcpc_.n_clusters_})
+    try:
+        return clone.fit_partition(frame).clusters_
+    except (PtceError, ValueError, np.linalg.LinAlgError):
+        return None
+
+
+def _stay(original: pd.Series, new: pd.Series) -> dict:
+    rates = {}
+    for pole in new.index:
+        mates = [p for p in new.index if p != pole and original[p] == original[pole]]
+        if mates:
+            rates[pole] = float(np.mean([new[p] == new[pole] for p in mates]))
+    return rates
+
+
+def stability(model, n_resamples: int | None = None, seed: int = 0) -> dict:
+    """Bootstrap and leave-one-out stability of a fitted :class:`Typology`.
+
+    Returns
+    -------
+    dict
+        ``bootstrap``: {``n_resamples``, ``n_failed``, ``ari_mean``, ``ari_min``, ``ari_q05``},
+        ``leave_one_out``: {``ari_mean``, ``ari_min``, ``n_failed``}, and ``poles``: a
+        DataFrame, index ``pole_id``, columns ``cluster``, ``bootstrap_stay`` and
+        ``loo_stay`` (fractions in [0, 1]; NaN for a pole alone in its cluster).
+    """
+    from sklearn.metrics import adjusted_rand_score
+
+    frame = model.frame_
+    original = model.clusters_
+    n = len(frame)
+    n_resamples = default_resamples(n) if n_resamples is None else n_resamples
+    rng = np.random.default_rng(seed)
+    boot_ari, boot_failed = [], 0
+    stay_sum = pd.Series(0.0, index=frame.index)
+    stay_count = pd.Series(0, index=frame.index)
+    for _ in range(n_resamples):
+        rows = rng.integers(0, n, size=n)
+        sample = frame.iloc[rows]
+        unique = sample.index.unique()
+        relabelled = sample.copy()
+        relabelled.index = [f"{p}#{i}" for i, p in enumerate(sample.index)]
+        if len(unique) <= model.hcpc_.n_clusters_:
+            boot_failed += 1
+            continue
+        labels = _refit(model, relabelled)
+        if labels is None:
+            boot_failed += 1
+            continue
+        labels.index = sample.index
+        labels = labels[~labels.index.duplicated()]
+        boot_ari.append(adjusted_rand_score(original[labels.index], labels))
+        for pole, rate in _stay(original, labels).items():
+            stay_sum[pole] += rate
+            stay_count[pole] += 1
+    loo_ari, loo_failed = [], 0
+    loo_sum = pd.Series(0.0, index=frame.index)
+    loo_count = pd.Series(0, index=frame.index)
+    for pole in frame.index:
+        rest = frame.drop(index=pole)
+        labels = _refit(model, rest)
+        if labels is None:
+            loo_failed += 1
+            continue
+        loo_ari.append(adjusted_rand_score(original[labels.index], labels))
+        for other, rate in _stay(original, labels).items():
+            loo_sum[other] += rate
+            loo_count[other] += 1
+    with np.errstate(invalid="ignore", divide="ignore"):
+        poles = pd.DataFrame({
+            "cluster": original,
+            "bootstrap_stay": (stay_sum / stay_count.replace(0, np.nan)),
+            "loo_stay": (loo_sum / loo_count.replace(0, np.nan)),
+        })
+    poles.index.name = "pole_id"
+    arr = np.array(boot_ari)
+    return {
+        "bootstrap": {"n_resamples": n_resamples, "n_failed": boot_failed, "seed": seed,
+                      "ari_mean": float(arr.mean()) if len(arr) else None,
+                      "ari_min": float(arr.min()) if len(arr) else None,
+                      "ari_q05": float(np.quantile(arr, 0.05)) if len(arr) else None},
+        "leave_one_out": {"ari_mean": float(np.mean(loo_ari)) if loo_ari else None,
+                          "ari_min": float(np.min(loo_ari)) if loo_ari else None,
+                          "n_failed": loo_failed},
+        "poles": poles,
+    }

@@ -1,0 +1,126 @@
+"""HCPC (Ward, the k rules, consolidation, catdes, paragons) against FactoMineR 2.7."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import adjusted_rand_score
+from test_mca import DIMS, load, ref_table
+
+from ptce_typology import kmeans
+from ptce_typology.clustering import HCPC, describe_categories, paragons
+from ptce_typology.mca import MCA
+
+
+@pytest.fixture(scope="module", params=["poison", "tea6"])
+def aligned(request):
+    """Our coordinates, each dimension's sign set to FactoMineR's (the sort on dimension 1,
+    and so the tie-breaking and the numbering, depend on it)."""
+    data, ref = load(request.param)
+    coords = MCA(5).fit(data).row_coordinates_
+    theirs = ref_table(ref, "ind_coord").loc[coords.index]
+    signs = np.sign((coords[DIMS] * theirs).sum())
+    return coords * signs, data, ref
+
+
+def test_inertia_gains_within_and_ratios(aligned):
+    coords, _, ref = aligned
+    hcpc = HCPC(consolidation="none").fit(coords)
+    np.testing.assert_allclose(hcpc.inertia_gain_, ref["hcpc_inertia_gain"], rtol=1e-8,
+                               atol=1e-14)
+    np.testing.assert_allclose(hcpc.within_, ref["hcpc_within"], rtol=1e-8, atol=1e-14)
+    np.testing.assert_allclose(hcpc.ratios_, ref["hcpc_quot"], rtol=1e-8)
+    assert hcpc.n_clusters_ == ref["hcpc_n_clusters"]
+
+
+@pytest.mark.parametrize("consolidation,key", [
+    ("none", "hcpc_clusters_before_consolidation"),
+    ("lloyd", "hcpc_clusters_lloyd_consolidation"),
+    ("hartigan-wong", "hcpc_clusters"),
+])
+def test_partitions_equal_factominer(aligned, consolidation, key):
+    coords, _, ref = aligned
+    hcpc = HCPC(consolidation=consolidation).fit(coords)
+    theirs = pd.Series(ref[key]).loc[coords.index]
+    assert adjusted_rand_score(theirs, hcpc.labels_) == 1.0
+    assert (hcpc.labels_.to_numpy() == theirs.to_numpy()).all()  # numbered as FactoMineR
+
+
+def test_hartigan_wong_differs_from_lloyd_on_tea():
+    data, ref = load("tea6")
+    lloyd = pd.Series(ref["hcpc_clusters_lloyd_consolidation"])
+    hw = pd.Series(ref["hcpc_clusters"])
+    assert (lloyd != hw).any()  # so the equality above really tests Hartigan-Wong
+
+
+def test_catdes_equals_factominer(aligned):
+    coords, data, ref = aligned
+    hcpc = HCPC().fit(coords)
+    ours = describe_categories(data, hcpc.labels_, proba=0.05)
+    for cluster, rows in ref["hcpc_category_description"].items():
+        mine = ours.loc[int(cluster)]
+        assert sorted(mine.index) == sorted(r["name"] for r in rows)
+        for r in rows:
+            row = mine.loc[r["name"]]
+            assert row["v_test"] == pytest.approx(r["v.test"], rel=1e-6)
+            assert row["p_value"] == pytest.approx(r["p.value"], rel=1e-6)
+            assert 100 * row["cla_mod"] == pytest.approx(r["Cla/Mod"], rel=1e-9)
+            assert 100 * row["mod_cla"] == pytest.approx(r["Mod/Cla"], rel=1e-9)
+            assert 100 * row["global"] == pytest.approx(r["Global"], rel=1e-9)
+
+
+def test_paragons_equal_factominer(aligned):
+    coords, _, ref = aligned
+    hcpc = HCPC().fit(coords)
+    table = paragons(coords, hcpc.labels_, hcpc.centres_)
+    for cluster, theirs in ref["hcpc_paragons"].items():
+        mine = table[(table["cluster"] == int(cluster)) & (table["kind"] == "paragon")]
+        np.testing.assert_allclose(sorted(mine["distance"]), sorted(theirs.values()),
+                                   rtol=1e-8, atol=1e-12)
+        # Names agree except among individuals at the same distance (ties).
+        cut = max(theirs.values())
+        assert {i for i, d in theirs.items() if d < cut - 1e-9} <= set(mine["individual"])
+
+
+def test_gain_ratio_rule_and_fixed_k(aligned):
+    coords, _, _ = aligned
+    hcpc = HCPC(rule="gain_ratio").fit(coords)
+    gains = hcpc.inertia_gain_
+    k = hcpc.n_clusters_
+    assert hcpc.ratios_.idxmax() == k and hcpc.ratios_[k] == gains[k - 1] / gains[k]
+    assert k >= 4
+    assert HCPC(n_clusters=4).fit(coords).labels_.nunique() == 4
+
+
+def _total_within(X, labels):
+    return sum(((X[labels == j] - X[labels == j].mean(axis=0)) ** 2).sum()
+               for j in np.unique(labels))
+
+
+def test_hartigan_wong_reaches_a_transfer_optimum():
+    rng = np.random.default_rng(1)
+    X = np.vstack([rng.normal(c, 1.0, size=(40, 3)) for c in (0, 3, 6)])
+    start = X[[0, 1, 2]]
+    result = kmeans.hartigan_wong(X, start, iter_max=50)
+    labels = result.labels
+    best = _total_within(X, labels)
+    assert result.converged
+    assert best <= _total_within(X, kmeans.lloyd(X, start, iter_max=50).labels) + 1e-9
+    for i in range(len(X)):  # no single transfer lowers the within sum of squares
+        for j in range(3):
+            if j != labels[i] and (labels == labels[i]).sum() > 1:
+                moved = labels.copy()
+                moved[i] = j
+                assert _total_within(X, moved) >= best - 1e-9
+
+
+def test_lloyd_equals_scikit_learn():
+    from sklearn.cluster import KMeans
+
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(60, 2))
+    start = X[:4]
+    ours = kmeans.lloyd(X, start, iter_max=100)
+    sk = KMeans(4, init=start, n_init=1, algorithm="lloyd", max_iter=100, tol=0).fit(X)
+    assert adjusted_rand_score(ours.labels, sk.labels_) == 1.0
