@@ -440,6 +440,101 @@ def classify_cmd(
                      f"({model.hcpc_.n_clusters_} clusters); {flagged} with flags\n")
 
 
+# Laureates and QCA -----------------------------------------------------------------------------
+
+
+def _cases_or_data(cases: Optional[list[Path]], data: Optional[Path]):  # noqa: UP045
+    if data is not None:
+        if cases:
+            raise PtceError("give --cases or --data, not both", field="--data")
+        from ptce_typology.loading import read_data_table
+
+        return read_data_table(data)
+    return _frame(cases)
+
+
+@command("compare")
+def compare_cmd(
+    by: str = typer.Option("laureate_2013", "--by", help="The descriptor that makes the groups."),
+    cases: Optional[list[Path]] = cases_option(),  # noqa: UP045
+    data: Optional[Path] = typer.Option(  # noqa: UP045
+        None, "--data", help="Any CSV with one row per case (first column: the id)."),
+    correction: Literal["holm", "bh", "none"] = typer.Option(
+        "holm", "--correction", help="Adjustment of the p-values across descriptors."),
+    fmt: TableFormat = fmt_option(),
+    lang: Lang = lang_option(),
+    output: Optional[Path] = output_option(),  # noqa: UP045
+) -> None:
+    """Compare two groups of poles (by default the 2013-14 laureates and the others) on every
+    other descriptor, with exact tests and effect sizes.
+
+    Example: ptce compare --format latex -o laureates.tex
+    """
+    from ptce_typology.comparison import (
+        compare_groups,
+        comparison_json,
+        comparison_table,
+        min_p_sentence,
+    )
+    from ptce_typology.export import render_frame
+
+    frame = _cases_or_data(cases, data)
+    result = compare_groups(frame, by=by, correction=correction)
+    json_data = comparison_json(result)
+    if fmt == "csv":
+        shown = result["tests"]
+    else:
+        shown = comparison_table(result, lang)
+    title = {"en": f"Comparison by {by}", "fr": f"Comparaison selon {by}"}[lang]
+    rendered = render_frame(shown, fmt, title=title, label="tab:compare", json_data=json_data)
+    note = min_p_sentence(result, lang)
+    if fmt in ("table", "md") and note:
+        rendered += f"\n{note}\n"
+    emit(rendered, output)
+    if note and (fmt not in ("table", "md") or output is not None):
+        sys.stderr.write(note + "\n")
+    if result["left_out"]:
+        sys.stderr.write(f"left out ({by} unknown): {', '.join(result['left_out'])}\n")
+
+
+@command("qca")
+def qca_cmd(
+    outcome: str = typer.Option(..., "--outcome",
+                                help="The outcome: column, column=value or column>=x."),
+    conditions: str = typer.Option(
+        ..., "--conditions",
+        help="Comma-separated conditions: column (0/1 or yes/no), column=value, column>=x; "
+             "prefix NAME: to name one (CIT:origin=citizen_associative)."),
+    cases: Optional[list[Path]] = cases_option(),  # noqa: UP045
+    data: Optional[Path] = typer.Option(  # noqa: UP045
+        None, "--data", help="Any CSV with one row per case (first column: the id)."),
+    incl_cut: float = typer.Option(1.0, "--incl-cut", help="Inclusion cut for OUT = 1 (R's 1)."),
+    incl_cut0: Optional[float] = typer.Option(  # noqa: UP045
+        None, "--incl-cut0", help="Inclusion below which OUT = 0 (default: --incl-cut)."),
+    n_cut: int = typer.Option(1, "--n-cut", help="Fewer cases make a remainder."),
+    fmt: TableFormat = fmt_option(),
+    output: Optional[Path] = output_option(),  # noqa: UP045
+) -> None:
+    """Crisp-set QCA as R's QCA package does it: truth table, complex and parsimonious
+    solutions with every equally minimal model, fit and necessity.
+
+    Example: ptce qca --outcome laureate_2013 --conditions DI:territory=deindustrialised,OLD:age>10
+    """
+    from ptce_typology.qca import qca, qca_json, qca_sections
+
+    frame = _cases_or_data(cases, data)
+    result = qca(frame, outcome, [c for c in conditions.split(",") if c.strip()],
+                 incl_cut=incl_cut, incl_cut0=incl_cut0, n_cut=n_cut)
+    from ptce_typology.export import render_sections
+
+    emit(render_sections(qca_sections(result), fmt, label="tab:qca",
+                         json_data=qca_json(result)), output)
+    for kind, models in result.solutions.items():
+        sys.stderr.write(f"{kind}: " + (" | ".join(models) or "no solution") + "\n")
+    if result.left_out:
+        sys.stderr.write(f"left out (unknown values): {', '.join(map(str, result.left_out))}\n")
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

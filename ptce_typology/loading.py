@@ -152,3 +152,44 @@ def cases_frame(cases: Iterable[Case], reference_year: int = DEFAULT_REFERENCE_Y
     frame.attrs["reference_year"] = reference_year
     frame.attrs["members_year"] = members_year
     return frame
+
+
+def read_data_table(path: Path | str) -> pd.DataFrame:
+    """Any CSV with one row per case (``--data``): the first column is the case id; empty
+    cells and ``unknown`` are missing; text columns become categoricals (sorted categories).
+    """
+    import pandas as pd
+
+    from ptce_typology.errors import PtceError
+    from ptce_typology.yamlread import IssueError, read_text
+
+    target = Path(path)
+    try:
+        text = read_text(target, max_bytes=500_000_000)
+    except IssueError as err:
+        raise PtceError(err.issue.message, file=str(target)) from None
+    import io
+
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+        raise PtceError(f"CSV cannot be parsed: {err}", file=str(target)) from None
+    if frame.shape[1] < 2:
+        raise PtceError("the table needs an id column and at least one variable",
+                        file=str(target))
+    frame = frame.set_index(frame.columns[0])
+    if frame.index.duplicated().any():
+        raise PtceError("duplicate case id", file=str(target),
+                        value=str(frame.index[frame.index.duplicated()][0]))
+    out = {}
+    for column in frame.columns:
+        raw = frame[column].str.strip().replace({"": None, UNKNOWN: None})
+        numbers = pd.to_numeric(raw, errors="coerce")
+        if raw.notna().any() and numbers[raw.notna()].notna().all():
+            out[column] = numbers
+        else:
+            cats = sorted(raw.dropna().unique())
+            out[column] = pd.Categorical(raw.fillna(UNKNOWN), categories=[*cats, UNKNOWN])
+    result = pd.DataFrame(out, index=frame.index)
+    result.index.name = frame.index.name
+    return result

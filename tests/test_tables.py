@@ -106,7 +106,10 @@ PREAMBLE = r"""\documentclass{article}
 
 @pytest.mark.parametrize("command", [("typology",), ("typology", "--lang", "fr"),
                                      ("typology", "--by", "sector"), ("reproduce",),
-                                     ("reproduce", "--lang", "fr")])
+                                     ("reproduce", "--lang", "fr"), ("compare", "--lang", "fr"),
+                                     ("clusters", "--resamples", "5"),
+                                     ("qca", "--outcome", "laureate_2013", "--conditions",
+                                      "SEG:origin=social_enterprise_group,DEIND:territory=deindustrialised")])
 def test_latex_compiles_with_pdflatex(run, tmp_path, command):
     if shutil.which("pdflatex") is None:
         pytest.skip("pdflatex is not installed (.ci/run installs texlive-latex-recommended)")

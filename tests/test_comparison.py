@@ -1,0 +1,111 @@
+"""Laureates against the others: the statistics checked against scipy."""
+
+from __future__ import annotations
+
+import itertools
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.stats import fisher_exact, mannwhitneyu
+from scipy.stats.contingency import association, odds_ratio
+
+from ptce_typology.comparison import adjust, compare_groups, mann_whitney_exact
+
+
+@pytest.fixture(scope="module")
+def result(frame):
+    return compare_groups(frame)
+
+
+def test_groups_and_minimum_p(result):
+    assert result["groups"] == [{"group": "yes", "n": 5}, {"group": "no", "n": 7}]
+    assert result["min_p_value"] == pytest.approx(1 / 792)  # 1 / C(12, 5)
+
+
+def test_two_by_two_against_scipy(result, frame):
+    table = result["tables"]["age_class"].to_numpy()
+    row = result["tests"].loc["age_class"]
+    assert row["p_value"] == pytest.approx(fisher_exact(table).pvalue)
+    est = odds_ratio(table, kind="conditional")
+    ci = est.confidence_interval(0.95)
+    assert row["statistic"] == pytest.approx(est.statistic)
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx((ci.low, ci.high))
+    assert row["effect_size"] == pytest.approx(association(table, method="cramer",
+                                                           correction=False))
+
+
+def test_unknown_is_left_out_and_n_shown(result):
+    tests = result["tests"]
+    assert tests.loc["shared_premises", "n"] == 7   # 5 unknown left out
+    assert tests.loc["members", "n"] == 11
+
+
+def test_rxc_is_exact(result):
+    from ptce_typology.exact import fisher_exact_rxc
+
+    table = result["tables"]["territory"].to_numpy()
+    assert result["tests"].loc["territory", "p_value"] == pytest.approx(
+        fisher_exact_rxc(table))
+    assert "enumeration" in result["tests"].loc["territory", "test"]
+
+
+def test_mann_whitney_exact_without_ties_equals_scipy():
+    x = np.array([1.0, 4.0, 6.0, 9.0])
+    y = np.array([2.0, 3.0, 5.0, 7.0, 8.0, 10.0])
+    u, p, _ = mann_whitney_exact(x, y)
+    ref = mannwhitneyu(x, y, alternative="two-sided", method="exact")
+    assert u == ref.statistic and p == pytest.approx(ref.pvalue)
+
+
+def test_mann_whitney_exact_with_ties_is_the_permutation_p():
+    from scipy.stats import rankdata
+
+    x = np.array([1.0, 2.0, 2.0, 5.0])
+    y = np.array([2.0, 3.0, 5.0, 5.0, 8.0])
+    u, p, _ = mann_whitney_exact(x, y)
+    ranks = rankdata(np.concatenate([x, y]))
+    centre = 4 * 5 / 2
+    us = [ranks[list(s)].sum() - 10 for s in itertools.combinations(range(9), 4)]
+    expected = np.mean([abs(v - centre) >= abs(u - centre) - 1e-9 for v in us])
+    assert p == pytest.approx(expected)
+
+
+def test_holm_and_bh():
+    from scipy.stats import false_discovery_control
+
+    p = pd.Series([0.01, 0.04, 0.03, np.nan, 0.2])
+    holm = adjust(p, "holm")
+    assert holm.tolist()[:3] == pytest.approx([0.04, 0.09, 0.09])
+    assert np.isnan(holm[3])
+    assert adjust(p, "bh").dropna().tolist() == pytest.approx(
+        false_discovery_control([0.01, 0.04, 0.03, 0.2]).tolist())
+
+
+def test_compare_cli_json(run):
+    result = run("compare", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["by"] == "laureate_2013"
+    names = {t["variable"] for t in data["tests"]}
+    assert {"territory", "origin", "age", "members"} <= names
+    for test in data["tests"]:
+        for key in ("variable", "test", "statistic", "p_value", "p_adjusted", "effect_size",
+                    "n"):
+            assert key in test
+    assert "smallest p-value" in data["note"]
+
+
+def test_compare_cli_data_table_and_formats(run, tmp_path, golden):
+    path = tmp_path / "study.csv"
+    path.write_text("id,group,colour,size\na,x,red,1\nb,x,red,2\nc,y,blue,3\nd,y,blue,4\n"
+                    "e,y,,5\n", encoding="utf-8")
+    result = run("compare", "--data", path, "--by", "group", "--format", "json")
+    data = json.loads(result.stdout)
+    colour = next(t for t in data["tests"] if t["variable"] == "colour")
+    assert colour["n"] == 4 and colour["p_value"] == pytest.approx(
+        fisher_exact([[2, 0], [0, 2]]).pvalue)
+    for fmt in ("md", "latex", "csv"):
+        out = run("compare", "--format", fmt, "--lang", "fr").stdout
+        golden(f"compare.fr.{fmt}", out)
