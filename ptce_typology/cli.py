@@ -535,6 +535,85 @@ def qca_cmd(
         sys.stderr.write(f"left out (unknown values): {', '.join(map(str, result.left_out))}\n")
 
 
+# Référentiel ------------------------------------------------------------------------------------
+
+
+@command("referentiel")
+def referentiel_cmd(
+    referentiel: Optional[Path] = typer.Option(  # noqa: UP045
+        None, "--referentiel", help="A copy of data/referentiel.yaml with your own rules."),
+    fmt: Literal["table", "md", "json"] = fmt_option(),
+    lang: Lang = lang_option(),
+) -> None:
+    """The référentiel of a PTCE: 3 general objectives, 9 main objectives, the indicator
+    counts, and the legal and Labo definitions, each with its source.
+
+    Example: ptce referentiel --lang fr --format md
+    """
+    from ptce_typology.export import render_sections, to_json
+    from ptce_typology.referentiel import load_referentiel, referentiel_json, referentiel_tree
+
+    ref = load_referentiel(referentiel)
+    if fmt == "json":
+        emit(to_json(referentiel_json(ref)), None)
+        return
+    import pandas as pd
+
+    texts = pd.DataFrame({"text": [t.fr if lang == "fr" else t.en for t in ref.reference_texts],
+                          "sources": [", ".join(t.sources) for t in ref.reference_texts]},
+                         index=pd.Index([t.id for t in ref.reference_texts], name="id"))
+    sources = pd.DataFrame({"citation": [s.citation for s in ref.sources],
+                            "url": [s.url or "" for s in ref.sources]},
+                           index=pd.Index([s.id for s in ref.sources], name="id"))
+    title = {"fr": "Référentiel d'un PTCE", "en": "The référentiel of a PTCE"}[lang]
+    emit(render_sections([(title, referentiel_tree(ref, lang).set_index("level")),
+                          ({"fr": "Textes de référence", "en": "Reference texts"}[lang], texts),
+                          ("Sources", sources)], fmt), None)
+
+
+@command("gap")
+def gap_cmd(
+    cases: Optional[list[Path]] = cases_option(),  # noqa: UP045
+    referentiel: Optional[Path] = typer.Option(  # noqa: UP045
+        None, "--referentiel", help="A copy of data/referentiel.yaml with your own rules."),
+    plot: Optional[Path] = typer.Option(  # noqa: UP045
+        None, "--plot", help="Write the heat map to FILE.png|svg|pdf."),
+    fmt: TableFormat = fmt_option(),
+    lang: Lang = lang_option(),
+    output: Optional[Path] = output_option(),  # noqa: UP045
+) -> None:
+    """The gap between the PTCE concept and practice: for each pole and main objective,
+    evidenced, not evidenced or unknown, with the descriptors behind each cell.
+
+    Example: ptce gap --plot gap.png --format md
+    """
+    from ptce_typology.export import render_sections
+    from ptce_typology.loading import cases_frame, load_cases
+    from ptce_typology.referentiel import (
+        gap_heatmap,
+        gap_json,
+        gap_matrix,
+        gap_sections,
+        load_referentiel,
+    )
+
+    loaded = load_cases(cases)
+    frame = cases_frame(loaded)
+    ref = load_referentiel(referentiel)
+    result = gap_matrix(loaded, frame, ref)
+    names = frame["name"].to_dict()
+    if plot is not None:
+        from ptce_typology.plots import save_figure
+
+        sys.stderr.write(f"wrote {save_figure(gap_heatmap(result, ref, names, lang), plot)}\n")
+    if fmt == "csv":
+        sections = [("gap", result["status"])]
+    else:
+        sections = gap_sections(result, ref, names, lang)
+    emit(render_sections(sections, fmt, label="tab:gap", json_data=gap_json(result, ref)),
+         output)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

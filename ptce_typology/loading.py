@@ -18,16 +18,16 @@ if TYPE_CHECKING:
 # Categorical columns of the tidy frame, in this order, each an ordered categorical.
 CATEGORY_COLUMNS = (
     "role", "age_class", "members_class", "origin", "territory", "sector", "shared_premises",
-    "employer_group",
+    "employer_group", "research_partnership",
     "laureate_2013", "laureate_2015", "funding_member_fees", "funding_public",
     "funding_private", "funding_own_revenue", "funding_volunteering",
 )
 FRAME_COLUMNS = (
     "name", "role", "commune", "departement", "region", "website", "start_year", "age",
     "age_class", "origin", "territory", "sector", "theme", "shared_premises", "employer_group",
-    "members", "members_year", "members_class", "legal_form", "laureate_2013", "laureate_2015",
-    "funding_member_fees", "funding_public", "funding_private", "funding_own_revenue",
-    "funding_volunteering",
+    "research_partnership", "members", "members_year", "members_class", "legal_form",
+    "laureate_2013", "laureate_2015", "funding_member_fees", "funding_public",
+    "funding_private", "funding_own_revenue", "funding_volunteering",
 )
 
 
@@ -96,6 +96,7 @@ def case_record(case: Case, reference_year: int = DEFAULT_REFERENCE_YEAR,
         "theme": case.sector.theme or UNKNOWN,
         "shared_premises": case.shared_premises.value,
         "employer_group": case.employer_group.value,
+        "research_partnership": case.research_partnership.value,
         "members": count.count if count else None,
         "members_year": int(count.date[:4]) if count else None,
         "members_class": members_class(count.count if count else None),
@@ -129,7 +130,8 @@ def cases_frame(cases: Iterable[Case], reference_year: int = DEFAULT_REFERENCE_Y
         Index ``pole_id``. Columns: ``name``, ``role``, ``commune``, ``departement``,
         ``region``, ``website``, ``start_year`` (Int64), ``age`` (Int64), ``age_class``,
         ``origin``, ``territory``, ``sector``, ``theme``, ``shared_premises``,
-        ``employer_group``, ``members`` (Int64), ``members_year`` (Int64), ``members_class``,
+        ``employer_group``, ``research_partnership``, ``members`` (Int64), ``members_year``
+        (Int64), ``members_class``,
         ``legal_form``,
         ``laureate_2013``, ``laureate_2015`` and the five ``funding_*`` columns. Descriptor
         columns are ordered categoricals in vocabulary order with ``unknown`` last; numbers

@@ -137,6 +137,13 @@ def _unknown_yes_no() -> YesNo:
     return YesNo(value=UNKNOWN)
 
 
+class Assessment(Sourced):
+    """A user's score of the pole on one indicator of the référentiel (``assessment:``)."""
+
+    score: Annotated[float, Field(ge=-1e9, le=1e9)]
+    date: DateText | None = None
+
+
 class Funding(_Strict):
     member_fees: YesNo = Field(default_factory=_unknown_yes_no)
     public: YesNo = Field(default_factory=_unknown_yes_no)
@@ -167,12 +174,17 @@ class Case(_Strict):
     sector: Sector
     shared_premises: SharedPremises
     employer_group: YesNo
+    research_partnership: YesNo = Field(
+        default_factory=_unknown_yes_no,
+        description="a research or higher-education partner works with the pole")
     members: list[MemberCount] = Field(default_factory=list)
     legal_form: list[Text] = Field(default_factory=list)
     activities: list[Text] = Field(default_factory=list)
     cooperative_tools: list[Text] = Field(default_factory=list)
     funding: Funding = Field(default_factory=Funding)
     national_calls: NationalCalls
+    assessment: dict[Identifier, Assessment] = Field(
+        default_factory=dict, description="scores on user-defined indicators of the référentiel")
     notes: list[NonEmpty] = Field(default_factory=list)
     sources: list[Source] = Field(min_length=1)
 

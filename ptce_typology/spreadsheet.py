@@ -22,7 +22,7 @@ MAX_TABLE_BYTES = 500_000_000
 REQUIRED_COLUMNS = ("pole_id", "name", "origin", "territory", "sector")
 TEXT_COLUMNS = ("commune", "departement", "region", "website")
 CATEGORY_COLUMNS = ("origin", "territory", "sector")
-TRISTATE_COLUMNS = ("shared_premises", "employer_group")
+TRISTATE_COLUMNS = ("shared_premises", "employer_group", "research_partnership")
 CALL_COLUMNS = ("laureate_2013", "laureate_2015")
 FUNDING_COLUMNS = ("funding_member_fees", "funding_public", "funding_private",
                    "funding_own_revenue", "funding_volunteering")
@@ -127,6 +127,7 @@ def row_to_mapping(row: dict[str, Any], where: str) -> dict[str, Any]:
         "sector": sourced(row.get("sector"), theme=row.get("theme")),
         "shared_premises": sourced(row.get("shared_premises")),
         "employer_group": sourced(row.get("employer_group")),
+        "research_partnership": sourced(row.get("research_partnership")),
         "national_calls": {c: sourced(row.get(c)) for c in CALL_COLUMNS},
         "funding": {c.removeprefix("funding_"): sourced(row.get(c)) for c in FUNDING_COLUMNS},
         "sources": [source],
