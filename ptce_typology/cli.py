@@ -614,6 +614,44 @@ def gap_cmd(
          output)
 
 
+# Report ----------------------------------------------------------------------------------------
+
+
+@command("report")
+def report_cmd(
+    output: Path = typer.Option(..., "--output", "-o", dir_okay=False,
+                                help="The HTML file to write."),
+    cases: Optional[list[Path]] = cases_option(),  # noqa: UP045
+    classify: Optional[list[Path]] = typer.Option(  # noqa: UP045
+        None, "--classify", help="New poles to place against the typology (repeatable)."),
+    lang: Lang = lang_option(),
+    seed: int = typer.Option(0, "--seed", help="Seed of every random step."),
+    resamples: Optional[int] = typer.Option(  # noqa: UP045
+        None, "--resamples", help="Bootstrap refits for the stability (default 200)."),
+) -> None:
+    """The whole study in one self-contained HTML file (figures inline, no network access):
+    data and sources, typology, reproduction, clusters, classification, comparison, QCA,
+    référentiel gap and a reproducibility footer.
+
+    Example: ptce report --classify data/examples/le_periscope.yaml -o report.html
+    """
+    from rich.progress import Progress
+
+    from ptce_typology.report import STEPS, build_report
+
+    if not (output.parent if str(output.parent) else Path(".")).is_dir():
+        raise PtceError("the output folder does not exist; create it first", file=str(output))
+    with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
+        task = progress.add_task("report", total=len(STEPS))
+
+        def on_step(name: str) -> None:
+            progress.update(task, advance=1, description=name)
+
+        text = build_report(cases, classify or (), lang=lang, seed=seed, resamples=resamples,
+                            on_step=on_step)
+    emit(text, output)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

@@ -1,0 +1,291 @@
+"""One self-contained HTML report of the whole study (``ptce report``).
+
+Figures are inline SVG, styles inline, no script and no network access: the file opens offline
+in any browser and prints to PDF. The footer records the versions, the parameters, the seed,
+the date and the SHA-256 of every input, so that a reader can rebuild the same report. The
+date is today's, or the one ``SOURCE_DATE_EPOCH`` gives, so that two runs on one day are
+byte-identical.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import io
+import os
+import platform
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ptce_typology import __version__
+from ptce_typology.resources import cases_dir, data_file
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+DEFAULT_QCA_CONDITIONS = ("DEIND:territory=deindustrialised", "OLD:age_class=over_10_years",
+                          "SEG:origin=social_enterprise_group", "CREA:sector=creative_cultural")
+SECTIONS = ("data", "typology", "reproduction", "clusters", "classification", "comparison",
+            "qca", "gap", "reproducibility")
+STEPS = ("Loading the cases", "Typology tables", "Reproduction of the paper",
+         "MCA and clustering", "Stability", "Figures", "Classification", "Comparison", "QCA",
+         "Référentiel gap", "Writing the report")
+
+T = {
+    "en": {
+        "title": "PTCE typology: the twelve témoin poles of Podlewski (2014)",
+        "intro": "A report made by ptce-typology from sourced case files. Every value rests on "
+                 "a source a reader can follow; a value no source gives is <em>unknown</em>, "
+                 "never a guess.",
+        "data": "The data set", "typology": "The paper's typology",
+        "reproduction": "The paper's figures, computed from the data",
+        "clusters": "Statistical typology (MCA and hierarchical clustering)",
+        "classification": "Classification of new poles", "comparison":
+        "Laureates of the 2013-14 call against the others", "qca": "Crisp-set QCA",
+        "gap": "The référentiel: concept and practice", "reproducibility": "Reproducibility",
+        "sources": "Sources", "none": "No extra file was given (ptce report --classify FILE).",
+        "pole": "Pole", "map": "Factor map", "tree": "Ward tree", "gains": "Inertia gains",
+        "heat": "Heat map", "contents": "Contents",
+    },
+    "fr": {
+        "title": "Typologie des PTCE : les douze pôles témoins de Podlewski (2014)",
+        "intro": "Un rapport produit par ptce-typology à partir de fiches sourcées. Chaque "
+                 "valeur repose sur une source que le lecteur peut suivre ; une valeur "
+                 "qu'aucune source ne donne est <em>inconnue</em>, jamais devinée.",
+        "data": "Les données", "typology": "La typologie de l'article",
+        "reproduction": "Les chiffres de l'article, recalculés",
+        "clusters": "Typologie statistique (ACM et classification hiérarchique)",
+        "classification": "Classement de nouveaux pôles",
+        "comparison": "Lauréats de l'appel 2013-2014 et autres pôles",
+        "qca": "AQQC ensembliste (crisp-set QCA)",
+        "gap": "Le référentiel : concept et pratique", "reproducibility": "Reproductibilité",
+        "sources": "Sources", "none": "Aucun fichier supplémentaire (ptce report --classify "
+                                      "FICHIER).",
+        "pole": "Pôle", "map": "Plan factoriel", "tree": "Arbre de Ward",
+        "gains": "Gains d'inertie", "heat": "Carte de chaleur", "contents": "Sommaire",
+    },
+}
+
+CSS = """
+body{font-family:Georgia,'DejaVu Serif',serif;max-width:1100px;margin:2em auto;padding:0 1em;
+color:#222;line-height:1.45}
+h1{font-size:1.6em}h2{border-bottom:2px solid #0072B2;padding-bottom:.2em;margin-top:2em}
+h3{margin-top:1.4em}
+table{border-collapse:collapse;font-size:.74em;margin:.6em 0 1.2em;width:100%;
+overflow-wrap:break-word}
+th,td{border:1px solid #ccc;padding:.25em .45em;vertical-align:top;text-align:left}
+th{background:#f0f4f8}
+figure{margin:1em 0;text-align:center}figure svg{max-width:100%;height:auto}
+figcaption{font-size:.85em;color:#555}
+.note{background:#fff8e1;border-left:4px solid #E69F00;padding:.5em .8em;font-size:.9em}
+.pole{margin-bottom:1em}.pole ul{font-size:.8em;margin:.2em 0 0}
+footer{font-size:.8em;color:#444;border-top:1px solid #ccc;margin-top:3em}
+code{font-size:.9em}
+@media print{body{max-width:none;margin:0}h2{page-break-before:always}
+h2:first-of-type{page-break-before:avoid}table,figure{page-break-inside:avoid}
+a{color:#222;text-decoration:none}}
+"""
+
+
+def _table(frame: pd.DataFrame, index: bool = True) -> str:
+    return frame.to_html(escape=True, border=0, na_rep="", index=index,
+                         classes="tbl").replace(' class="dataframe tbl"', "")
+
+
+def _svg(fig) -> str:
+    from ptce_typology.plots import _pyplot
+
+    plt = _pyplot()
+    plt.rcParams["svg.fonttype"] = "none"
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    plt.close(fig)
+    text = buffer.getvalue()
+    return text[text.index("<svg"):]
+
+
+def _figure(fig, caption: str) -> str:
+    return f"<figure>{_svg(fig)}<figcaption>{html.escape(caption)}</figcaption></figure>"
+
+
+def _section(key: str, title: str, body: str) -> str:
+    return f'<section id="{key}"><h2>{html.escape(title)}</h2>\n{body}\n</section>\n'
+
+
+def _report_date() -> str:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date().isoformat()
+    return date.today().isoformat()
+
+
+def input_checksums(paths: Iterable[Path]) -> list[tuple[str, str]]:
+    """(name, sha256) of every input file, and the data files the analyses read."""
+    files = sorted({Path(p) for p in paths}, key=str)
+    files += [data_file(n) for n in ("vocabulary.yaml", "paper_claims.yaml",
+                                     "referentiel.yaml")]
+    return [(str(f), hashlib.sha256(f.read_bytes()).hexdigest()) for f in files]
+
+
+def _versions() -> list[tuple[str, str]]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    rows = [("ptce-typology", __version__), ("python", platform.python_version())]
+    for name in ("numpy", "pandas", "scipy", "scikit-learn", "matplotlib", "pydantic",
+                 "PyYAML", "adjustText", "openpyxl", "typer"):
+        try:
+            rows.append((name, version(name)))
+        except PackageNotFoundError:
+            rows.append((name, "not installed"))
+    return rows
+
+
+def _data_section(cases, frame: pd.DataFrame, lang: str) -> str:
+    from ptce_typology.vocabulary import label_frame
+
+    shown = [c for c in ("name", "region", "start_year", "origin", "territory", "sector",
+                         "shared_premises", "employer_group", "members", "laureate_2013")
+             if c in frame.columns]
+    parts = [_table(label_frame(frame[shown], lang))]
+    parts.append(f"<h3>{T[lang]['sources']}</h3>")
+    for case in cases:
+        items = []
+        for src in case.sources:
+            text = html.escape(src.citation or src.url or src.id)
+            if src.url:
+                text = f'<a href="{html.escape(src.url, quote=True)}">{text}</a>'
+            quote = f" — « {html.escape(src.quote)} »" if src.quote else ""
+            items.append(f"<li><code>{html.escape(src.id)}</code>: {text}{quote}</li>")
+        parts.append(f'<div class="pole"><strong>{html.escape(case.name)}</strong> '
+                     f'(<code>{case.pole_id}</code>)<ul>{"".join(items)}</ul></div>')
+    return "\n".join(parts)
+
+
+def build_report(cases: list[Path] | None = None, classify: Iterable[Path] = (),
+                 lang: str = "en", seed: int = 0, resamples: int | None = None,
+                 qca_conditions: Iterable[str] = DEFAULT_QCA_CONDITIONS,
+                 on_step: Callable[[str], None] | None = None) -> str:
+    """The whole study as one HTML document (a string)."""
+    from ptce_typology import tables
+    from ptce_typology.claims import display_claims, reproduce_claims
+    from ptce_typology.classification import (
+        Typology,
+        classify_sections,
+        cluster_sections,
+    )
+    from ptce_typology.comparison import compare_groups, comparison_table, min_p_sentence
+    from ptce_typology.loading import cases_frame, load_cases
+    from ptce_typology.plots import dendrogram_figure, factor_map, gains_figure
+    from ptce_typology.qca import qca, qca_sections
+    from ptce_typology.referentiel import gap_heatmap, gap_matrix, gap_sections, load_referentiel
+    from ptce_typology.stability import stability
+    from ptce_typology.validation import expand_paths
+
+    step = on_step or (lambda _: None)
+    t = T[lang]
+    step(STEPS[0])
+    case_paths = list(cases) if cases else [cases_dir()]
+    loaded = load_cases(case_paths)
+    frame = cases_frame(loaded)
+    names = frame["name"].to_dict()
+    body = []
+    body.append(_section("data", t["data"], _data_section(loaded, frame, lang)))
+
+    step(STEPS[1])
+    typ = tables.typology_table(frame)
+    cross = tables.crosstab_table(frame, "territory", "sector")
+    body.append(_section("typology", t["typology"],
+                         _table(tables.display_typology(typ, names, lang))
+                         + _table(tables.display_crosstab(cross, lang))))
+
+    step(STEPS[2])
+    claims = reproduce_claims(frame)
+    counts = claims["status"].value_counts()
+    summary = (f"<p class=\"note\">{len(claims)} claims: {counts.get('match', 0)} match, "
+               f"{counts.get('mismatch', 0)} mismatch, {counts.get('not_computable', 0)} not "
+               "computable. A mismatch is a finding; the data is never tuned towards the "
+               "paper.</p>")
+    body.append(_section("reproduction", t["reproduction"], summary + _table(
+        display_claims(claims, names, lang, verbose=True))))
+
+    step(STEPS[3])
+    model = Typology(seed=seed).fit(frame)
+    step(STEPS[4])
+    stab = stability(model, n_resamples=resamples, seed=seed)
+    step(STEPS[5])
+    figures = (_figure(factor_map(model, names, lang), t["map"])
+               + _figure(dendrogram_figure(model, names, lang), t["tree"])
+               + _figure(gains_figure(model, lang), t["gains"]))
+    parts = [figures]
+    for title, table in cluster_sections(model, stab, names, lang, p_max=None):
+        parts.append(f"<h3>{html.escape(title)}</h3>{_table(table)}")
+    body.append(_section("clusters", t["clusters"], "\n".join(parts)))
+
+    step(STEPS[6])
+    extra = list(classify)
+    if extra:
+        new = cases_frame(load_cases(extra))
+        results = model.classify(new)
+        all_names = {**names, **new["name"].to_dict()}
+        parts = [f"<h3>{html.escape(title)}</h3>{_table(table)}"
+                 for title, table in classify_sections(results, all_names, lang)]
+        body.append(_section("classification", t["classification"], "\n".join(parts)))
+    else:
+        body.append(_section("classification", t["classification"],
+                             f"<p>{html.escape(t['none'])}</p>"))
+
+    step(STEPS[7])
+    comparison = compare_groups(frame, seed=seed)
+    body.append(_section("comparison", t["comparison"],
+                         f"<p class=\"note\">{html.escape(min_p_sentence(comparison, lang))}"
+                         f"</p>{_table(comparison_table(comparison, lang))}"))
+
+    step(STEPS[8])
+    result = qca(frame, "laureate_2013", list(qca_conditions))
+    parts = [f"<p>{html.escape('complex: ' + ' | '.join(result.solutions['complex']))}<br>"
+             f"{html.escape('parsimonious: ' + ' | '.join(result.solutions['parsimonious']))}"
+             "</p>"]
+    if result.left_out:
+        parts.append(f"<p class=\"note\">left out (unknown values): "
+                     f"{html.escape(', '.join(map(str, result.left_out)))}</p>")
+    for title, table in qca_sections(result):
+        parts.append(f"<h3>{html.escape(title)}</h3>{_table(table)}")
+    body.append(_section("qca", t["qca"], "\n".join(parts)))
+
+    step(STEPS[9])
+    ref = load_referentiel()
+    gap = gap_matrix(loaded, frame, ref)
+    parts = [_figure(gap_heatmap(gap, ref, names, lang), t["heat"])]
+    for title, table in gap_sections(gap, ref, names, lang)[:2]:
+        parts.append(f"<h3>{html.escape(title)}</h3>{_table(table)}")
+    body.append(_section("gap", t["gap"], "\n".join(parts)))
+
+    step(STEPS[10])
+    files, _ = expand_paths(case_paths + extra)
+    sums = input_checksums(files)
+    overall = hashlib.sha256("".join(h for _, h in sums).encode()).hexdigest()
+    params = model.summary()
+    footer = [
+        f"<p>ptce-typology {__version__}, report of {_report_date()}; seed {seed}; "
+        f"reference year {frame.attrs.get('reference_year')}; ncp {params['ncp']}; "
+        f"k rule {html.escape(params['rule_description'])}; consolidation "
+        f"{html.escape(params['consolidation'])}; bootstrap resamples "
+        f"{stab['bootstrap']['n_resamples']}; QCA conditions "
+        f"{html.escape(', '.join(qca_conditions))}.</p>",
+        "<p>Versions: " + ", ".join(f"{html.escape(n)} {html.escape(v)}"
+                                    for n, v in _versions()) + "</p>",
+        f"<p>Inputs (SHA-256 of their concatenated digests: <code>{overall}</code>):</p><ul>"
+        + "".join(f"<li><code>{h[:16]}…</code> {html.escape(Path(n).name)}</li>"
+                  for n, h in sums) + "</ul>"]
+    body.append(f'<footer id="reproducibility"><h2>{t["reproducibility"]}</h2>'
+                f'{"".join(footer)}</footer>')
+    contents = "".join(f'<li><a href="#{key}">{html.escape(t[key])}</a></li>'
+                       for key in SECTIONS)
+    return (f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{html.escape(t['title'])}</title>\n<style>{CSS}</style>\n</head>\n"
+            f"<body>\n<h1>{html.escape(t['title'])}</h1>\n<p>{t['intro']}</p>\n"
+            f"<nav><h3>{t['contents']}</h3><ol>{contents}</ol></nav>\n"
+            + "\n".join(body) + "\n</body>\n</html>\n")

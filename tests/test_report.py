@@ -1,0 +1,112 @@
+"""The HTML report: self-contained, every section present, checked in a real browser."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+
+from ptce_typology.report import SECTIONS
+from ptce_typology.resources import examples_dir
+
+
+@pytest.fixture(scope="module")
+def report_file(tmp_path_factory):
+    from typer.testing import CliRunner
+
+    from ptce_typology.cli import app
+
+    path = tmp_path_factory.mktemp("report") / "report.html"
+    result = CliRunner().invoke(app, ["report", "--classify",
+                                      str(examples_dir() / "le_periscope.yaml"),
+                                      "--resamples", "20", "-o", str(path)])
+    assert result.exit_code == 0, result.stderr
+    return path
+
+
+def test_every_section_is_there(report_file):
+    text = report_file.read_text(encoding="utf-8")
+    for key in SECTIONS:
+        assert f'id="{key}"' in text, key
+    assert text.count("<svg") == 4  # map, tree, gains, heat map
+    assert "le_periscope" in text and "Pôle Sud Archer" in text
+
+
+def test_self_contained(report_file):
+    text = report_file.read_text(encoding="utf-8")
+    assert "<script" not in text
+    assert not re.search(r'(src|href)="(https?:)?//[^"]*\.(css|js|png|svg|woff2?)"', text)
+    assert "<link" not in text
+    # links to sources are plain anchors, which need no network to render the page
+    assert 'href="https://shs.hal.science/halshs-01142474"' in text
+
+
+def test_sha256_and_versions_in_footer(report_file):
+    text = report_file.read_text(encoding="utf-8")
+    footer = text[text.index('<footer id="reproducibility">'):]
+    assert re.search(r"<code>[0-9a-f]{64}</code>", footer)
+    assert "numpy" in footer and "seed 0" in footer and "paris_mix.yaml" in footer
+
+
+def test_byte_identical_rerun(run, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1400000000")
+    a, b = tmp_path / "a.html", tmp_path / "b.html"
+    assert run("report", "--resamples", "5", "-o", a).exit_code == 0
+    assert run("report", "--resamples", "5", "-o", b).exit_code == 0
+    assert a.read_bytes() == b.read_bytes()
+    assert "2014-05-13" in a.read_text(encoding="utf-8")
+
+
+def test_french_report(run, tmp_path):
+    path = tmp_path / "fr.html"
+    assert run("report", "--lang", "fr", "--resamples", "5", "-o", path).exit_code == 0
+    text = path.read_text(encoding="utf-8")
+    assert '<html lang="fr">' in text and "recalculés" in text
+
+
+def test_missing_output_folder(run, tmp_path):
+    result = run("report", "-o", tmp_path / "no" / "r.html")
+    assert result.exit_code == 1 and "output folder" in result.stderr
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+DRIVER = shutil.which("chromedriver")
+
+
+@pytest.mark.skipif(not (CHROMIUM and DRIVER),
+                    reason="chromium and chromedriver are not installed "
+                           "(.ci/run installs Debian's chromium and chromium-driver)")
+def test_report_in_headless_chromium(report_file, tmp_path):
+    pytest.importorskip("selenium", reason="selenium is a test extra")
+    import matplotlib.image as mpimg
+    import numpy as np
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                 f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1280,1600"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    try:
+        driver.get(report_file.resolve().as_uri())
+        for key in SECTIONS:
+            element = driver.find_element(By.ID, key)
+            assert element.is_displayed() or key == "reproducibility"
+        assert len(driver.find_elements(By.CSS_SELECTOR, "figure svg")) == 4
+        errors = [e for e in driver.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
+        assert errors == []
+        shot = tmp_path / "report.png"
+        assert driver.save_screenshot(str(shot))
+    finally:
+        driver.quit()
+    pixels = mpimg.imread(shot)
+    assert pixels.shape[0] > 500 and pixels.shape[1] > 500
+    assert float(np.std(pixels[..., :3])) > 0.05  # not a blank page
+    assert float(np.mean(pixels[..., :3] < 0.5)) > 0.005  # some dark text
