@@ -167,57 +167,60 @@ class Typology:
         """
         active = list(self.active)
         coords, quality, skipped = self.mca_.project(frame[active])
-        distances = self._distances(coords)
-        temoins = self.frame_[active].astype(object)
-        modes = {var: temoins[var].value_counts().sort_index(kind="stable").idxmax()
-                 for var in active}
+        X = coords.to_numpy(dtype=float)
+        C = self.centres_.to_numpy(dtype=float)
+        clusters = [int(c) for c in self.centres_.index]
+        to_centres = np.sqrt(((X[:, None, :] - C[None, :, :]) ** 2).sum(axis=2))
+        fitted = self.coordinates_.to_numpy(dtype=float)
+        to_temoins = np.sqrt(((X[:, None, :] - fitted[None, :, :]) ** 2).sum(axis=2))
+        nearest_idx = np.argsort(to_temoins, axis=1, kind="stable")[:, :n_nearest]
+        temoin_values = self.frame_[active].astype(object).to_numpy()
+        temoin_ids = [str(p) for p in self.coordinates_.index]
+        values = frame[active].astype(object).to_numpy()
+        modes = np.array([pd.Series(temoin_values[:, j]).value_counts()
+                          .sort_index(kind="stable").idxmax() for j in range(len(active))],
+                         dtype=object)
+        typical = (values == modes).mean(axis=1)
         own_max = float(self.own_distance_.max())
-        fitted = self.coordinates_.to_numpy()
+        ages = frame["age"].to_numpy() if "age" in frame.columns else None
+        names = frame["name"].astype(str).to_numpy() if "name" in frame.columns \
+            else np.array([str(p) for p in frame.index])
         results = []
-        for pole in frame.index:
-            values = frame.loc[pole, active].astype(object).to_dict()
-            row = coords.loc[pole].to_numpy(dtype=float)
+        for i, pole in enumerate(frame.index):
+            row = X[i]
             flags = []
             if skipped[pole]:
                 flags.append("holds categories no témoin has, left out of the projection: "
                              + ", ".join(skipped[pole]))
             if np.isnan(row).any():
-                cluster = None
-                nearest = []
-                dist = {}
+                cluster, dist, nearest = None, {}, []
                 flags.append("no category of this pole is known to the typology; "
                              "it cannot be placed")
             else:
-                dist = {int(c): float(d) for c, d in distances.loc[pole].items()}
-                cluster = int(min(dist, key=lambda c: (dist[c], c)))
-                to_temoins = np.sqrt(((fitted - row) ** 2).sum(axis=1))
-                order = np.argsort(to_temoins, kind="stable")[:n_nearest]
+                dist = {c: float(d) for c, d in zip(clusters, to_centres[i], strict=True)}
+                cluster = clusters[int(np.argmin(to_centres[i]))]
                 nearest = []
-                for i in order:
-                    other = self.coordinates_.index[i]
-                    shared = [v for v in active if temoins.at[other, v] == values[v]]
-                    different = [f"{v}: {values[v]} / {temoins.at[other, v]}" for v in active
-                                 if temoins.at[other, v] != values[v]]
-                    nearest.append({"pole_id": other, "distance": float(to_temoins[i]),
-                                    "shared": shared, "different": different})
-                if min(dist.values()) > own_max + 1e-12:
-                    flags.append(f"farther from every cluster centre ({min(dist.values()):.3f})"
+                for j in nearest_idx[i]:
+                    same = values[i] == temoin_values[j]
+                    nearest.append({
+                        "pole_id": temoin_ids[j], "distance": float(to_temoins[i, j]),
+                        "shared": [v for v, s in zip(active, same, strict=True) if s],
+                        "different": [f"{v}: {a} / {b}" for v, a, b, s in
+                                      zip(active, values[i], temoin_values[j], same,
+                                          strict=True) if not s]})
+                if to_centres[i].min() > own_max + 1e-12:
+                    flags.append(f"farther from every cluster centre ({to_centres[i].min():.3f})"
                                  f" than any témoin is from its own ({own_max:.3f})")
-            age = frame.loc[pole, "age"] if "age" in frame.columns else None
-            if age is not None and not pd.isna(age) and age < 0:
+            if ages is not None and not pd.isna(ages[i]) and ages[i] < 0:
                 flags.append("the grouping started after the reference year; its age class "
                              "is taken as 10 years or less")
-            typical = sum(values[v] == modes[v] for v in active) / len(active)
+            q = float(quality.iloc[i])
             results.append({
-                "pole_id": str(pole),
-                "name": str(frame.loc[pole, "name"]) if "name" in frame.columns else str(pole),
-                "categories": values,
+                "pole_id": str(pole), "name": str(names[i]),
+                "categories": dict(zip(active, values[i], strict=True)),
                 "coordinates": [float(x) for x in row],
-                "cluster": cluster,
-                "distances": dist,
-                "nearest": nearest,
-                "typicality": float(typical),
-                "cos2": float(quality[pole]) if not np.isnan(quality[pole]) else None,
+                "cluster": cluster, "distances": dist, "nearest": nearest,
+                "typicality": float(typical[i]), "cos2": None if np.isnan(q) else q,
                 "flags": flags,
             })
         return results
@@ -252,6 +255,8 @@ class Typology:
             "sign_convention": "on each dimension the category with the largest absolute "
                                "coordinate is positive",
             "n_clusters": int(hcpc.n_clusters_),
+            "tree": hcpc.tree_method_,
+            "notes": list(hcpc.notes_),
         }
 
 
@@ -286,6 +291,7 @@ def cluster_sections(model: Typology, stab: dict | None, names: dict[str, str],
         ("Dimensions retenues (ncp)" if fr else "Dimensions kept (ncp)"): str(summary["ncp"]),
         ("Règle du nombre de classes" if fr else "Rule for k"): summary["rule_description"],
         ("Nombre de classes" if fr else "Number of clusters"): str(summary["n_clusters"]),
+        ("Arbre" if fr else "Tree"): summary["tree"],
         ("Consolidation" if fr else "Consolidation"): summary["consolidation"],
         ("Déplacés par la consolidation" if fr else "Moved by consolidation"):
             ", ".join(names.get(p, p) for p in summary["moved_by_consolidation"]) or "-",
@@ -300,6 +306,7 @@ def cluster_sections(model: Typology, stab: dict | None, names: dict[str, str],
             f"{boot['n_resamples']} resamples, seed {boot['seed']}, "
             f"{boot['n_failed']} failed)")
         params["Stabilité (un pôle retiré)" if fr else "Stability (leave one out)"] = (
+            loo["skipped"] if loo.get("skipped") else
             f"ARI {format_number(loo['ari_mean'], lang, 2)} "
             f"(min {format_number(loo['ari_min'], lang, 2)})")
     parameters = pd.DataFrame({"value": list(params.values())},

@@ -18,6 +18,13 @@ import pandas as pd
 from ptce_typology.errors import PtceError
 
 RULES = ("within_ratio", "gain_ratio", "fixed")
+# Ward on every individual needs n²/2 distances: 12,000 individuals take about 0.6 GB.
+EXACT_WARD_MAX = 12_000
+# Above this many individuals, identical ones are aggregated first when that leaves at most
+# WEIGHTED_WARD_MAX distinct profiles: the same tree above the zero-gain merges, much faster.
+AGGREGATE_FROM = 2_000
+WEIGHTED_WARD_MAX = 3_000
+PRECLUSTERS = 1_000
 CONSOLIDATIONS = ("hartigan-wong", "lloyd", "none")
 
 
@@ -65,7 +72,12 @@ class HCPC:
     order_ : Index
         Individuals sorted by their coordinate on dimension 1.
     linkage_ : ndarray
-        scipy linkage matrix on ``order_``.
+        Linkage matrix (merged ids, Ward dissimilarity, weight) on the tree's leaves: the
+        individuals in ``order_``, or, above ``EXACT_WARD_MAX`` individuals, their distinct
+        profiles (or k-means pre-clusters); ``leaf_members_`` maps each individual in
+        ``order_`` to its leaf.
+    tree_method_ : str
+        How the tree was built; ``notes_`` says what changed at large n.
     inertia_gain_ : Series
         Index k = 1..n-1: the between-inertia gained going from k to k+1 clusters.
     within_ : Series
@@ -93,7 +105,9 @@ class HCPC:
         self.iter_max = iter_max
 
     def fit(self, coordinates: pd.DataFrame) -> HCPC:
-        from scipy.cluster.hierarchy import cut_tree, linkage
+        from scipy.cluster.hierarchy import linkage
+
+        from ptce_typology.ward import cut, ward_weighted
 
         if self.rule not in RULES[:2]:
             raise PtceError("unknown rule for the number of clusters", field="--rule",
@@ -108,32 +122,70 @@ class HCPC:
         order = np.argsort(X[:, 0], kind="stable")
         self.order_ = coordinates.index[order]
         Xs = X[order]
-        Z = linkage(Xs, method="ward")
+        consolidation = self.consolidation
+        self.notes_: list[str] = []
+        distinct = np.unique(Xs, axis=0).shape[0] if n > AGGREGATE_FROM else n
+        if n <= EXACT_WARD_MAX and (n <= AGGREGATE_FROM or distinct > WEIGHTED_WARD_MAX):
+            Z = linkage(Xs, method="ward")
+            Z[:, 2] = Z[:, 2] ** 2 / 2  # Ward dissimilarity, as ward_weighted returns it
+            members = np.arange(n)
+            m = n
+            self.tree_method_ = "Ward on every individual (FactoMineR's tree)"
+        else:
+            points, members, counts = np.unique(Xs, axis=0, return_inverse=True,
+                                                return_counts=True)
+            members = members.ravel()
+            if len(points) <= WEIGHTED_WARD_MAX:
+                self.tree_method_ = (f"Ward on the {len(points):,} distinct profiles, weighted "
+                                     "by their counts (exact: identical individuals merge "
+                                     "first at no cost)")
+            else:
+                from sklearn.cluster import KMeans
+
+                km = KMeans(n_clusters=PRECLUSTERS, n_init=1, random_state=0).fit(Xs)
+                members = km.labels_
+                counts = np.bincount(members, minlength=PRECLUSTERS)
+                points = km.cluster_centers_
+                self.tree_method_ = (f"k-means pre-clustering into {PRECLUSTERS} groups, then "
+                                     "weighted Ward on their centres (FactoMineR's kk option; "
+                                     "the tree is approximate)")
+                consolidation = "none"
+            Z = ward_weighted(points, counts)
+            m = len(points)
+            if consolidation == "hartigan-wong" and n > EXACT_WARD_MAX:
+                consolidation = "lloyd"
+                self.notes_.append(f"above {EXACT_WARD_MAX:,} individuals the consolidation is "
+                                   "Lloyd's k-means (Hartigan-Wong moves single individuals "
+                                   "and would take too long)")
+            self.notes_.append(self.tree_method_)
         self.linkage_ = Z
-        gains = (Z[:, 2] ** 2 / (2 * n))[::-1]
+        self.leaf_members_ = members
+        gains = np.zeros(n - 1)
+        gains[: m - 1] = np.sort(Z[:, 2])[::-1] / n
         self.inertia_gain_ = pd.Series(gains, index=pd.RangeIndex(1, n, name="k"),
                                        name="inertia_gain")
         within = np.cumsum(gains[::-1])[::-1]
         self.within_ = pd.Series(within, index=pd.RangeIndex(1, n, name="k"), name="within")
         self.n_clusters_, self.ratios_, self.rule_ = self._choose_k(n)
         k = self.n_clusters_
-        cut = cut_tree(Z, n_clusters=k).ravel()
-        before = self._number(Xs, cut)
+        if k > m:
+            raise PtceError("more clusters than distinct individuals", field="--k", value=k,
+                            allowed=[f"2..{m}"])
+        before = self._number(Xs, cut(Z, m, k)[members])
         self.labels_before_ = pd.Series(before, index=self.order_, name="cluster").loc[
             coordinates.index]
-        if self.consolidation == "none":
+        if consolidation == "none":
             after = before
             self.consolidation_note_ = "no consolidation"
         else:
             from ptce_typology import kmeans
 
             centres = np.vstack([Xs[before == j].mean(axis=0) for j in range(1, k + 1)])
-            algo = kmeans.hartigan_wong if self.consolidation == "hartigan-wong" \
-                else kmeans.lloyd
+            algo = kmeans.hartigan_wong if consolidation == "hartigan-wong" else kmeans.lloyd
             result = algo(Xs, centres, iter_max=self.iter_max)
             after = self._number(Xs, result.labels)
             self.consolidation_note_ = (
-                f"{self.consolidation}, {result.iterations} iteration(s)"
+                f"{consolidation}, {result.iterations} iteration(s)"
                 + ("" if result.converged else ", did not converge") + (
                     f"; {result.note}" if result.note else ""))
         self.labels_ = pd.Series(after, index=self.order_, name="cluster").loc[

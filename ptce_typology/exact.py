@@ -78,10 +78,22 @@ def fisher_exact_rxc(table, max_tables: int = 2_000_000) -> float:
     return min(1.0, total)
 
 
-def fisher_test(table, seed: int = 0, max_tables: int = 2_000_000,
-                monte_carlo: int = 20_000) -> ExactResult:
-    """Fisher's exact test, exact when feasible, else a seeded Monte Carlo estimate."""
-    from scipy.stats import MonteCarloMethod, fisher_exact
+def table_count_bound(table) -> int:
+    """An upper bound on the number of tables with the margins of ``table`` (row caps
+    ignored): the product, over all columns but the last, of the ways to split the column."""
+    t = np.asarray(table, dtype=np.int64)
+    rows = t.shape[0]
+    bound = 1
+    for column in t.sum(axis=0)[:-1]:
+        bound *= math.comb(int(column) + rows - 1, rows - 1)
+    return bound
+
+
+def fisher_test(table, seed: int = 0, max_tables: int = 200_000,
+                monte_carlo: int = 20_000, large_n: int = 1000) -> ExactResult:
+    """Fisher's exact test, exact when feasible, else a seeded Monte Carlo estimate; above
+    ``large_n`` observations, Pearson's chi-square (its expected counts are then large)."""
+    from scipy.stats import MonteCarloMethod, chi2_contingency, fisher_exact
 
     t = np.asarray(table, dtype=np.int64)
     t = t[t.sum(axis=1) > 0][:, t.sum(axis=0) > 0]
@@ -89,7 +101,12 @@ def fisher_test(table, seed: int = 0, max_tables: int = 2_000_000,
         return ExactResult(1.0, "none (a single category)", 1)
     if t.shape == (2, 2):
         return ExactResult(float(fisher_exact(t).pvalue), "Fisher exact (2x2)", 0)
+    if int(t.sum()) > large_n:
+        res = chi2_contingency(t, correction=False)
+        return ExactResult(float(res.pvalue), f"Pearson chi-square (n > {large_n})", 0)
     try:
+        if table_count_bound(t) > 50 * max_tables:
+            raise TooManyTables(table_count_bound(t))
         return ExactResult(fisher_exact_rxc(t, max_tables), "Fisher exact (RxC, enumeration)",
                            0)
     except TooManyTables:

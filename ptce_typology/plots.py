@@ -127,27 +127,34 @@ def dendrogram_figure(model: Typology, names: dict[str, str], lang: str = "en") 
     hcpc = model.hcpc_
     Z = hcpc.linkage_.copy()
     n = len(hcpc.order_)
-    Z[:, 2] = Z[:, 2] ** 2 / (2 * n)
-    leaves = list(hcpc.order_)
-    final = [int(model.clusters_[p]) for p in leaves]
-    members = {i: {final[i]} for i in range(n)}
+    m = len(Z) + 1
+    Z[:, 2] = Z[:, 2] / n  # the inertia gain of each merge
+    leaf_cluster: dict[int, set[int]] = {i: set() for i in range(m)}
+    for pole, leaf in zip(hcpc.order_, hcpc.leaf_members_, strict=True):
+        leaf_cluster[int(leaf)].add(int(model.clusters_[pole]))
+    members = dict(leaf_cluster)
     for i, row in enumerate(Z):
-        members[n + i] = members[int(row[0])] | members[int(row[1])]
+        members[m + i] = members[int(row[0])] | members[int(row[1])]
 
     def colour(node: int) -> str:
         group = members[node]
         return PALETTE[(next(iter(group)) - 1) % len(PALETTE)] if len(group) == 1 else "#999999"
 
     fig, ax = plt.subplots(figsize=(8, 4.5))
-    tree = dendrogram(Z, labels=[names.get(p, p) for p in leaves], leaf_rotation=90,
-                      leaf_font_size=8, link_color_func=colour, ax=ax)
-    for tick, index in zip(ax.get_xticklabels(), tree["leaves"], strict=True):
-        tick.set_color(PALETTE[(final[index] - 1) % len(PALETTE)])
+    if m == n and n <= 60:
+        leaves = list(hcpc.order_)
+        tree = dendrogram(Z, labels=[names.get(p, p) for p in leaves], leaf_rotation=90,
+                          leaf_font_size=8, link_color_func=colour, ax=ax)
+        for tick, index in zip(ax.get_xticklabels(), tree["leaves"], strict=True):
+            final = next(iter(members[index]))
+            tick.set_color(PALETTE[(final - 1) % len(PALETTE)])
+    else:  # too many leaves to name: show the top of the tree
+        dendrogram(Z, truncate_mode="lastp", p=min(30, m), no_labels=True,
+                   link_color_func=colour, ax=ax)
     k = hcpc.n_clusters_
     gains = np.sort(Z[:, 2])[::-1]
-    if k <= len(gains):
-        cut = (gains[k - 1] + gains[k - 2]) / 2 if k >= 2 else gains[0]
-        ax.axhline(cut, color="#333333", lw=0.6, ls="--")
+    if 2 <= k <= len(gains):
+        ax.axhline((gains[k - 1] + gains[k - 2]) / 2, color="#333333", lw=0.6, ls="--")
     ax.set_ylabel(text["gain"])
     ax.set_title(f"{text['tree']} (k = {k})")
     fig.tight_layout()

@@ -118,8 +118,13 @@ def validate_file(path: Path) -> tuple[Case | None, list[Issue]]:
 
 
 def validate_mapping(data: Any, name: str, lines: dict[tuple, int],
-                     default_line: int | None = None) -> tuple[Case | None, list[Issue]]:
-    """Validate one case given as plain data (from YAML or from a table row)."""
+                     default_line: int | None = None,
+                     check_sources: bool = True) -> tuple[Case | None, list[Issue]]:
+    """Validate one case given as plain data (from YAML or from a table row).
+
+    ``check_sources`` False skips the source-reference checks, for table rows whose values
+    all rest, by construction, on the row's own source.
+    """
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else f"a single value ({type(data).__name__})"
         return None, [Issue("file-not-mapping", name,
@@ -132,7 +137,7 @@ def validate_mapping(data: Any, name: str, lines: dict[tuple, int],
                 return lines[path[:cut]]
         return default_line
 
-    issues = _source_issues(data, name, line_of)
+    issues = _source_issues(data, name, line_of) if check_sources else []
     try:
         case = Case.model_validate(data)
     except ValidationError as err:

@@ -20,7 +20,8 @@ GOOD = (FIXTURES / "good" / "minimal.yaml").read_text(encoding="utf-8")
 REAL = (cases_dir() / "paris_mix.yaml").read_text(encoding="utf-8")
 
 PAYLOADS = [
-    "a: &a [1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
+    "a: &a [1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
+    "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
     "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n"
     "f: [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n",
     "x: " + "[" * 500 + "]" * 500 + "\n",
@@ -223,9 +224,9 @@ HEAVY = ("pandas", "sklearn", "scipy", "matplotlib")
 @pytest.mark.parametrize("argv", [["--help"], ["validate"],
                                   ["validate", str(cases_dir() / "paris_mix.yaml")]])
 def test_quick_commands_import_nothing_heavy(argv):
-    code = ("import sys\nsys.argv = ['ptce', *%r]\nfrom ptce_typology.cli import main\n"
+    code = (f"import sys\nsys.argv = ['ptce', *{argv!r}]\nfrom ptce_typology.cli import main\n"
             "try:\n    main()\nexcept SystemExit:\n    pass\n"
-            "print('HEAVY=' + ','.join(m for m in %r if m in sys.modules))" % (argv, HEAVY))
+            f"print('HEAVY=' + ','.join(m for m in {HEAVY!r} if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=False)
     marker = [line for line in result.stdout.splitlines() if line.startswith("HEAVY=")]
