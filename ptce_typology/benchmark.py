@@ -18,31 +18,33 @@ from pathlib import Path
 STAGES = {
     "load_yaml": ("from ptce_typology import load_cases\n"
                   "t = time.perf_counter(); load_cases(FOLDER)"),
-    "load_csv": ("from ptce_typology import load_cases\n"
-                 "t = time.perf_counter(); load_cases(CSV)"),
-    "tables": ("from ptce_typology import load_cases, cases_frame\n"
+    "load_csv": ("from ptce_typology.loading import load_frame\n"
+                 "t = time.perf_counter(); load_frame(CSV)"),
+    "load_csv_cases": ("from ptce_typology import load_cases\n"
+                       "t = time.perf_counter(); load_cases(CSV)"),
+    "tables": ("from ptce_typology.loading import load_frame\n"
                "from ptce_typology.tables import typology_table, crosstab_table\n"
                "from ptce_typology.claims import reproduce_claims\n"
-               "frame = cases_frame(load_cases(CSV))\n"
+               "frame = load_frame(CSV)\n"
                "t = time.perf_counter(); typology_table(frame); "
                "crosstab_table(frame, 'territory', 'sector'); reproduce_claims(frame)"),
-    "mca_clustering": ("from ptce_typology import load_cases, cases_frame\n"
+    "mca_clustering": ("from ptce_typology.loading import load_frame\n"
                        "from ptce_typology.classification import Typology\n"
-                       "frame = cases_frame(load_cases(CSV))\n"
+                       "frame = load_frame(CSV)\n"
                        "t = time.perf_counter(); Typology().fit(frame)"),
-    "classify": ("from ptce_typology import load_cases, cases_frame\n"
+    "classify": ("from ptce_typology.loading import load_frame\n"
                  "from ptce_typology.classification import Typology\n"
-                 "model = Typology().fit(cases_frame(load_cases()))\n"
-                 "new = cases_frame(load_cases(CSV))\n"
+                 "model = Typology().fit(load_frame())\n"
+                 "new = load_frame(CSV)\n"
                  "t = time.perf_counter(); model.classify(new)"),
     "end_to_end": ("import subprocess\n"
                    "t = time.perf_counter()\n"
                    "subprocess.run([sys.executable, '-m', 'ptce_typology.cli', 'clusters', "
                    "'--cases', CSV, '--resamples', '0', '-f', 'json', '-o', OUT], check=True)"),
-    "stability": ("from ptce_typology import load_cases, cases_frame\n"
+    "stability": ("from ptce_typology.loading import load_frame\n"
                   "from ptce_typology.classification import Typology\n"
                   "from ptce_typology.stability import stability\n"
-                  "model = Typology().fit_partition(cases_frame(load_cases(CSV)))\n"
+                  "model = Typology().fit_partition(load_frame(CSV))\n"
                   "t = time.perf_counter(); stability(model)"),
 }
 

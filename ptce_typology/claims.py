@@ -82,6 +82,13 @@ def _column(frame: pd.DataFrame, name: str | None, claim: Claim) -> pd.Series:
     return frame[name]
 
 
+def _names(poles, limit: int = 50) -> str:
+    """Pole ids for a note, the first ``limit`` of them."""
+    poles = list(poles)
+    shown = ", ".join(str(p) for p in poles[:limit])
+    return shown + (f" and {len(poles) - limit} more" if len(poles) > limit else "")
+
+
 def _reproduce_one(frame: pd.DataFrame, claim: Claim) -> dict:
     n = len(frame)
     poles: tuple = ()
@@ -115,21 +122,23 @@ def _reproduce_one(frame: pd.DataFrame, claim: Claim) -> dict:
                           - low)
             wanted = str(need_lo) if need_lo == need_hi else f"{need_lo} to {need_hi}"
             note = (f"the paper's figure holds only if {wanted} of the {len(undecided)} poles "
-                    f"with `unknown` are {claim.category!r}: " + ", ".join(undecided))
+                    f"with `unknown` are {claim.category!r}: " + _names(undecided))
         elif status == "mismatch":
             note = f"the data gives {low}" + (f" to {high}" if high != low else "") + \
-                f" (paper: {claim.expected}); {claim.category!r}: " + ", ".join(poles)
+                f" (paper: {claim.expected}); {claim.category!r}: " + _names(poles)
     elif claim.kind == "named":
         column = _column(frame, claim.descriptor, claim).astype(object)
         expected = list(claim.expected)
         missing = [p for p in expected if p not in frame.index]
-        poles = tuple(frame.index[column == claim.category])
-        wrong_in = [p for p in expected if p in frame.index
-                    and column[p] not in (claim.category, UNKNOWN)]
-        unknown_in = [p for p in expected if p in frame.index and column[p] == UNKNOWN]
-        wrong_out = [p for p in poles if p not in expected] if claim.match == "exact" else []
-        unknown_out = ([p for p in frame.index if p not in expected and column[p] == UNKNOWN]
-                       if claim.match == "exact" else [])
+        named = frame.index.isin(expected)
+        has = (column == claim.category).to_numpy()
+        unknown = (column == UNKNOWN).to_numpy()
+        poles = tuple(frame.index[has])
+        wrong_in = list(frame.index[named & ~has & ~unknown])
+        unknown_in = list(frame.index[named & unknown])
+        exact = claim.match == "exact"
+        wrong_out = list(frame.index[~named & has]) if exact else []
+        unknown_out = list(frame.index[~named & unknown]) if exact else []
         undecided = tuple(unknown_in + unknown_out)
         if missing:
             status, note = "not_computable", f"not in the data: {', '.join(missing)}"
@@ -140,15 +149,15 @@ def _reproduce_one(frame: pd.DataFrame, claim: Claim) -> dict:
                 parts.append("named by the paper but not " + repr(claim.category) + " in the "
                              "data: " + ", ".join(f"{p} ({column[p]})" for p in wrong_in))
             if wrong_out:
-                parts.append("in the data but not named: " + ", ".join(wrong_out))
+                parts.append("in the data but not named: " + _names(wrong_out))
             note = "; ".join(parts)
         elif undecided:
             status = "not_computable"
-            note = "unknown in the data: " + ", ".join(undecided)
+            note = "unknown in the data: " + _names(undecided)
         else:
             status = "match"
         paper_value = f"{len(expected)}: " + ", ".join(expected)
-        computed_value = f"{len(poles)}: " + ", ".join(poles)
+        computed_value = f"{len(poles)}: " + _names(poles)
     elif claim.kind == "range":
         column = _column(frame, claim.column, claim)
         known = column.dropna()
@@ -171,7 +180,7 @@ def _reproduce_one(frame: pd.DataFrame, claim: Claim) -> dict:
         outside = [p for p in known.index if known[p] < exp_lo - tol or known[p] > exp_hi + tol]
         poles = tuple(known.sort_values().index)
         if outside:
-            note = "outside the paper's range: " + ", ".join(
+            note = "outside the paper's range: " + _names(
                 f"{p} ({int(known[p])})" for p in outside)
     elif claim.kind == "mean":
         column = _column(frame, claim.column, claim)
@@ -185,7 +194,7 @@ def _reproduce_one(frame: pd.DataFrame, claim: Claim) -> dict:
         computed_value = f"{mean:.1f} (mean of {len(known)} known)"
         poles = tuple(known.index)
         if undecided:
-            note = "left out (unknown): " + ", ".join(undecided)
+            note = "left out (unknown): " + _names(undecided)
     else:  # pragma: no cover - the schema allows no other kind
         raise AssertionError(claim.kind)
     return {"id": claim.id, "kind": claim.kind, "claim": claim.en, "section": claim.section,

@@ -180,47 +180,63 @@ class Typology:
         modes = np.array([pd.Series(temoin_values[:, j]).value_counts()
                           .sort_index(kind="stable").idxmax() for j in range(len(active))],
                          dtype=object)
-        typical = (values == modes).mean(axis=1)
+        typical = (values == modes).mean(axis=1).tolist()
         own_max = float(self.own_distance_.max())
         ages = frame["age"].to_numpy() if "age" in frame.columns else None
-        names = frame["name"].astype(str).to_numpy() if "name" in frame.columns \
-            else np.array([str(p) for p in frame.index])
+        started_late = [bool(a < 0) if not pd.isna(a) else False for a in ages] \
+            if ages is not None else [False] * len(frame)
+        names = frame["name"].astype(str).tolist() if "name" in frame.columns \
+            else [str(p) for p in frame.index]
+        # Everything per pole is computed on whole arrays first; the loop only assembles.
+        placed = ~np.isnan(X).any(axis=1)
+        best = np.argmin(np.where(np.isnan(to_centres), np.inf, to_centres), axis=1).tolist()
+        nearest_min = np.nanmin(np.where(placed[:, None], to_centres, np.inf), axis=1).tolist()
+        same = values[:, None, :] == temoin_values[nearest_idx]
+        same_l = same.tolist()
+        near_l = nearest_idx.tolist()
+        near_d = np.take_along_axis(to_temoins, nearest_idx, axis=1).tolist()
+        centre_d = to_centres.tolist()
+        values_l = values.tolist()
+        temoin_l = temoin_values.tolist()
+        coords_l = X.tolist()
+        quality_l = quality.to_numpy(dtype=float).tolist()
+        placed_l = placed.tolist()
         results = []
         for i, pole in enumerate(frame.index):
-            row = X[i]
             flags = []
             if skipped[pole]:
                 flags.append("holds categories no témoin has, left out of the projection: "
                              + ", ".join(skipped[pole]))
-            if np.isnan(row).any():
+            if not placed_l[i]:
                 cluster, dist, nearest = None, {}, []
                 flags.append("no category of this pole is known to the typology; "
                              "it cannot be placed")
             else:
-                dist = {c: float(d) for c, d in zip(clusters, to_centres[i], strict=True)}
-                cluster = clusters[int(np.argmin(to_centres[i]))]
+                dist = dict(zip(clusters, centre_d[i], strict=True))
+                cluster = clusters[best[i]]
+                mine = values_l[i]
                 nearest = []
-                for j in nearest_idx[i]:
-                    same = values[i] == temoin_values[j]
+                for r, j in enumerate(near_l[i]):
+                    flags_same = same_l[i][r]
+                    theirs = temoin_l[j]
                     nearest.append({
-                        "pole_id": temoin_ids[j], "distance": float(to_temoins[i, j]),
-                        "shared": [v for v, s in zip(active, same, strict=True) if s],
-                        "different": [f"{v}: {a} / {b}" for v, a, b, s in
-                                      zip(active, values[i], temoin_values[j], same,
-                                          strict=True) if not s]})
-                if to_centres[i].min() > own_max + 1e-12:
-                    flags.append(f"farther from every cluster centre ({to_centres[i].min():.3f})"
+                        "pole_id": temoin_ids[j], "distance": near_d[i][r],
+                        "shared": [v for v, ok in zip(active, flags_same, strict=True) if ok],
+                        "different": [f"{active[q]}: {mine[q]} / {theirs[q]}"
+                                      for q, ok in enumerate(flags_same) if not ok]})
+                if nearest_min[i] > own_max + 1e-12:
+                    flags.append(f"farther from every cluster centre ({nearest_min[i]:.3f})"
                                  f" than any témoin is from its own ({own_max:.3f})")
-            if ages is not None and not pd.isna(ages[i]) and ages[i] < 0:
+            if started_late[i]:
                 flags.append("the grouping started after the reference year; its age class "
                              "is taken as 10 years or less")
-            q = float(quality.iloc[i])
+            q = quality_l[i]
             results.append({
-                "pole_id": str(pole), "name": str(names[i]),
-                "categories": dict(zip(active, values[i], strict=True)),
-                "coordinates": [float(x) for x in row],
+                "pole_id": str(pole), "name": names[i],
+                "categories": dict(zip(active, values_l[i], strict=True)),
+                "coordinates": coords_l[i],
                 "cluster": cluster, "distances": dist, "nearest": nearest,
-                "typicality": float(typical[i]), "cos2": None if np.isnan(q) else q,
+                "typicality": typical[i], "cos2": None if q != q else q,
                 "flags": flags,
             })
         return results

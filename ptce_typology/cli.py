@@ -155,10 +155,9 @@ def list_cmd(
     Example: ptce list --format csv > poles.csv
     """
     from ptce_typology.export import render_frame
-    from ptce_typology.loading import cases_frame, load_cases
     from ptce_typology.vocabulary import label_frame
 
-    frame = cases_frame(load_cases(cases), reference_year=reference_year)
+    frame = _frame(cases, reference_year)
     shown = frame if fmt in ("csv", "json", "xlsx") else label_frame(frame, lang)
     title = {"fr": "Pôles", "en": "Poles"}[lang]
     emit(render_frame(shown, fmt, title=title, label="tab:poles"), output)
@@ -225,9 +224,9 @@ def schema_cmd(output: Optional[Path] = output_option()) -> None:  # noqa: UP045
 
 
 def _frame(cases: Optional[list[Path]], reference_year: int = 2011):  # noqa: UP045
-    from ptce_typology.loading import cases_frame, load_cases
+    from ptce_typology.loading import load_frame
 
-    return cases_frame(load_cases(cases), reference_year=reference_year)
+    return load_frame(cases, reference_year=reference_year)
 
 
 def _csv_ready(table):
@@ -422,10 +421,10 @@ def classify_cmd(
         classify_sections,
     )
     from ptce_typology.export import render_sections, to_json
-    from ptce_typology.loading import cases_frame, load_cases
+    from ptce_typology.loading import load_frame
 
     frame = _frame(cases)
-    new = cases_frame(load_cases(files))
+    new = load_frame(files)
     model = _model_options(active, None, ncp, k, rule, consolidation, 0).fit(frame)
     results = model.classify(new)
     if fmt == "json":

@@ -137,9 +137,15 @@ def cases_frame(cases: Iterable[Case], reference_year: int = DEFAULT_REFERENCE_Y
         columns are ordered categoricals in vocabulary order with ``unknown`` last; numbers
         are nullable integers (missing = unknown).
     """
+    records = [case_record(c, reference_year, members_year) for c in cases]
+    return frame_from_records(records, reference_year, members_year)
+
+
+def frame_from_records(records: list[dict], reference_year: int = DEFAULT_REFERENCE_YEAR,
+                       members_year: int = DEFAULT_MEMBERS_YEAR) -> pd.DataFrame:
+    """The tidy frame from flat records (see :func:`case_record`)."""
     import pandas as pd
 
-    records = [case_record(c, reference_year, members_year) for c in cases]
     frame = pd.DataFrame.from_records(records, columns=("pole_id", *FRAME_COLUMNS))
     frame = frame.set_index("pole_id")
     vocab = vocabulary()
@@ -154,6 +160,49 @@ def cases_frame(cases: Iterable[Case], reference_year: int = DEFAULT_REFERENCE_Y
     frame.attrs["reference_year"] = reference_year
     frame.attrs["members_year"] = members_year
     return frame
+
+
+def load_frame(paths: Path | str | Iterable[Path | str] | None = None,
+               reference_year: int = DEFAULT_REFERENCE_YEAR,
+               members_year: int = DEFAULT_MEMBERS_YEAR) -> pd.DataFrame:
+    """The tidy frame straight from case files and tables: the same frame as
+    ``cases_frame(load_cases(paths))``, faster for large tables (their rows are checked
+    column by column, and only doubtful rows go through the case schema).
+
+    Raises
+    ------
+    ValidationFailed
+        With the same issues ``load_cases`` would raise.
+    """
+    from ptce_typology.spreadsheet import table_records
+    from ptce_typology.validation import TABLE_SUFFIXES, _duplicate_ids, expand_paths, validate_file
+
+    if paths is None:
+        paths = [cases_dir()]
+    elif isinstance(paths, (str, Path)):
+        paths = [paths]
+    files, issues = expand_paths(paths)
+    named: list[tuple[str, dict]] = []
+    for path in files:
+        if path.suffix.lower() in TABLE_SUFFIXES:
+            records, file_issues = table_records(path, reference_year, members_year)
+            named.extend(records)
+        else:
+            case, file_issues = validate_file(path)
+            if case is not None:
+                named.append((str(path), case_record(case, reference_year, members_year)))
+        issues.extend(file_issues)
+    issues.extend(_duplicate_ids([(name, _PoleId(rec["pole_id"])) for name, rec in named]))
+    if issues:
+        raise ValidationFailed(issues)
+    return frame_from_records([rec for _, rec in named], reference_year, members_year)
+
+
+class _PoleId:
+    """What the duplicate check needs of a case: its pole_id."""
+
+    def __init__(self, pole_id: str) -> None:
+        self.pole_id = pole_id
 
 
 def read_data_table(path: Path | str) -> pd.DataFrame:

@@ -176,7 +176,7 @@ def build_report(cases: list[Path] | None = None, classify: Iterable[Path] = (),
         cluster_sections,
     )
     from ptce_typology.comparison import compare_groups, comparison_table, min_p_sentence
-    from ptce_typology.loading import cases_frame, load_cases
+    from ptce_typology.loading import cases_frame, load_cases, load_frame
     from ptce_typology.plots import dendrogram_figure, factor_map, gains_figure
     from ptce_typology.qca import qca, qca_sections
     from ptce_typology.referentiel import gap_heatmap, gap_matrix, gap_sections, load_referentiel
@@ -226,7 +226,7 @@ def build_report(cases: list[Path] | None = None, classify: Iterable[Path] = (),
     step(STEPS[6])
     extra = list(classify)
     if extra:
-        new = cases_frame(load_cases(extra))
+        new = load_frame(extra)
         results = model.classify(new)
         all_names = {**names, **new["name"].to_dict()}
         parts = [f"<h3>{html.escape(title)}</h3>{_table(table)}"

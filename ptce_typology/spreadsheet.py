@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -53,15 +54,9 @@ _FIELD_TO_COLUMN = {
 }
 
 
-def read_table_cases(path: Path) -> tuple[list[tuple[str, Case]], list[Issue]]:
-    """Validate every row of a case table; returns the valid cases and every issue."""
-    from ptce_typology.validation import _did_you_mean, validate_mapping
+def _header_issues(header: list[str], name: str) -> list[Issue]:
+    from ptce_typology.validation import _did_you_mean
 
-    name = str(path)
-    try:
-        header, rows = _read_rows(path)
-    except IssueError as err:
-        return [], [err.issue]
     issues: list[Issue] = []
     columns: list[str] = []
     for column in header:
@@ -73,10 +68,41 @@ def read_table_cases(path: Path) -> tuple[list[tuple[str, Case]], list[Issue]]:
                                 + _did_you_mean(column, TABLE_COLUMNS), line=1, field=column,
                                 allowed=TABLE_COLUMNS))
         columns.append(column)
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    for column in missing:
-        issues.append(Issue("table-missing-column", name, f"required column {column!r} is missing",
-                            line=1, field=column, allowed=TABLE_COLUMNS))
+    for column in REQUIRED_COLUMNS:
+        if column not in header:
+            issues.append(Issue("table-missing-column", name,
+                                f"required column {column!r} is missing", line=1, field=column,
+                                allowed=TABLE_COLUMNS))
+    return issues
+
+
+def _validate_row(row: dict, number: int, path: Path) -> tuple[Case | None, list[Issue]]:
+    """One table row through the case schema; issues name the row's columns."""
+    from ptce_typology.validation import validate_mapping
+
+    name = str(path)
+    mapping = row_to_mapping(row, f"{path.name}, row {number}")
+    case, row_issues = validate_mapping(mapping, name, {}, default_line=number,
+                                        check_sources=False)
+    issues = [Issue(i.code, i.file, i.message, line=number,
+                    field=_FIELD_TO_COLUMN.get(i.field or "", i.field), value=i.value,
+                    allowed=i.allowed) for i in row_issues]
+    if case is not None:
+        derived = _check_derived(case, row, name, number)
+        issues.extend(derived)
+        if derived:
+            case = None
+    return case, issues
+
+
+def read_table_cases(path: Path) -> tuple[list[tuple[str, Case]], list[Issue]]:
+    """Validate every row of a case table; returns the valid cases and every issue."""
+    name = str(path)
+    try:
+        header, rows = _read_rows(path)
+    except IssueError as err:
+        return [], [err.issue]
+    issues = _header_issues(header, name)
     if issues:
         return [], issues
     cases = []
@@ -84,19 +110,141 @@ def read_table_cases(path: Path) -> tuple[list[tuple[str, Case]], list[Issue]]:
         row = {c: _cell(v) for c, v in zip(header, values, strict=False)}
         if all(v is None for v in row.values()):
             continue
-        mapping = row_to_mapping(row, f"{path.name}, row {number}")
-        case, row_issues = validate_mapping(mapping, name, {}, default_line=number,
-                                            check_sources=False)
-        for issue in row_issues:
-            column = _FIELD_TO_COLUMN.get(issue.field or "", issue.field)
-            issues.append(Issue(issue.code, issue.file, issue.message, line=number,
-                                field=column, value=issue.value, allowed=issue.allowed))
+        case, row_issues = _validate_row(row, number, path)
+        issues.extend(row_issues)
         if case is not None:
-            derived_issues = _check_derived(case, row, name, number)
-            issues.extend(derived_issues)
-            if not derived_issues:
-                cases.append((f"{name}:{number}", case))
+            cases.append((f"{name}:{number}", case))
     return cases, issues
+
+
+def table_records(path: Path, reference_year: int,
+                  members_year: int) -> tuple[list[tuple[str, dict]], list[Issue]]:
+    """The tidy-frame records of a case table, fast.
+
+    Rows that pass conservative vectorised checks become records directly; any other row
+    goes through the case schema (:func:`read_table_cases`'s path), so that issues are
+    exactly those ``ptce validate`` reports. Returns (name, record) pairs and the issues.
+    """
+    import pandas as pd
+
+    from ptce_typology.loading import case_record, members_class
+    from ptce_typology.schema import AGE_CLASS_THRESHOLD
+    from ptce_typology.vocabulary import allowed
+
+    name = str(path)
+    try:
+        header, rows = _read_rows(path)
+    except IssueError as err:
+        return [], [err.issue]
+    issues = _header_issues(header, name)
+    if issues:
+        return [], issues
+    numbers = [n for n, _ in rows]
+    table = pd.DataFrame([[_cell(v) for v in values[: len(header)]]
+                          + [None] * (len(header) - len(values)) for _, values in rows],
+                         columns=header, dtype=object)
+    table.index = numbers
+    table = table[~table.isna().all(axis=1)]
+    n = len(table)
+
+    def col(name_: str) -> pd.Series:
+        return table[name_] if name_ in table.columns else pd.Series([None] * n,
+                                                                       index=table.index,
+                                                                       dtype=object)
+
+    def omap(series: pd.Series, func) -> pd.Series:
+        # pandas' map turns None results into NaN in numeric series; keep them None.
+        return pd.Series([func(v) for v in series], index=series.index, dtype=object)
+
+    def is_text(series: pd.Series) -> pd.Series:
+        return series.map(lambda v: v is None or (isinstance(v, str) and len(v) <= 5000))
+
+    ok = pd.Series(True, index=table.index)
+    pole = col("pole_id")
+    ok &= pole.map(lambda v: isinstance(v, str) and len(v) <= 60
+                   and bool(_POLE_RE.match(v)))
+    ok &= col("name").map(lambda v: isinstance(v, str) and len(v) <= 5000)
+    ok &= col("role").map(lambda v: v is None or v in ("temoin", "case"))
+    for column in (*TEXT_COLUMNS, "start_event", "theme", "legal_form", "source",
+                   "source_quote"):
+        ok &= is_text(col(column))
+    ok &= col("aliases").map(lambda v: v is None or (isinstance(v, str) and all(
+        len(a.strip()) <= 5000 for a in v.split(";"))))
+    for column, descriptor in (*((c, c) for c in CATEGORY_COLUMNS + TRISTATE_COLUMNS
+                                 + CALL_COLUMNS + FUNDING_COLUMNS),):
+        choices = set(allowed(descriptor))
+        ok &= col(column).map(lambda v, c=choices: v is None or (isinstance(v, str)
+                                                                  and v in c))
+    start = omap(col("start_year"), _as_int)
+    ok &= col("start_year").isna() | start.map(lambda v: v is not None and 1800 <= v <= 2100)
+    count = omap(col("members"), _as_int)
+    ok &= col("members").isna() | count.map(lambda v: v is not None and 0 <= v <= 1_000_000)
+    year = omap(col("members_year"), _as_date)
+    ok &= col("members").isna() | year.notna()
+    age = omap(start, lambda v: None if v is None else reference_year - v)
+    age_class = omap(age, lambda v: "unknown" if v is None else (
+        "over_10_years" if v > AGE_CLASS_THRESHOLD else "up_to_10_years"))
+    m_class = omap(count, members_class)
+    for column, derived in (("age", age), ("age_class", age_class),
+                            ("members_class", m_class)):
+        if column in table.columns:
+            given = table[column]
+            ok &= given.isna() | (given.astype(str) == derived.astype(str)) | (
+                (given == "unknown") & derived.map(lambda v: v is None or v == "unknown"))
+    derived = pd.DataFrame({"start_year": start, "age": age, "age_class": age_class,
+                            "members": count, "members_class": m_class,
+                            "members_year": omap(year, lambda v: None if v is None
+                                                 else int(str(v)[:4]))}, dtype=object)
+    keys = ("pole_id", "name", "role", *TEXT_COLUMNS, "origin", "territory", "sector",
+            "theme", *TRISTATE_COLUMNS, "legal_form", *CALL_COLUMNS, *FUNDING_COLUMNS)
+    plain = table.reindex(columns=list(keys)).astype(object)
+    plain = plain.where(plain.notna(), None)
+    defaults = {"role": "case", "pole_id": None, "name": None}
+    columns = {k: plain[k].tolist() for k in keys}
+    extra = {k: derived[k].tolist() for k in derived.columns}
+    records: list[tuple[str, dict]] = []
+    for i, number in enumerate(table.index):
+        if ok.iat[i]:
+            record = {k: (defaults.get(k, "unknown") if columns[k][i] is None
+                          else columns[k][i]) for k in keys}
+            record.update({k: extra[k][i] for k in extra})
+            if record["members"] is None:
+                record["members_year"] = None
+            records.append((f"{name}:{number}", record))
+        else:
+            values = {c: table.iat[i, j] for j, c in enumerate(table.columns)}
+            case, row_issues = _validate_row(values, int(number), path)
+            issues.extend(row_issues)
+            if case is not None:
+                records.append((f"{name}:{number}",
+                                case_record(case, reference_year, members_year)))
+    return records, issues
+
+
+_POLE_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+_DATE_RE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+
+
+def _as_int(value: object) -> int | None:
+    """An integer cell, conservatively (what the schema surely accepts), else None."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return int(value)
+    return None
+
+
+def _as_date(value: object) -> str | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    text = str(value) if isinstance(value, int) else value
+    if isinstance(text, str) and _DATE_RE.fullmatch(text):
+        return text
+    return None
 
 
 def row_to_mapping(row: dict[str, Any], where: str) -> dict[str, Any]:

@@ -97,3 +97,36 @@ def test_loading_many_paths_and_duplicates(tmp_path):
     with pytest.raises(ValidationFailed) as info:
         load_cases([FIXTURES / "good" / "minimal.yaml", FIXTURES / "good" / "minimal.yaml"])
     assert info.value.issues[0].code == "duplicate-pole-id"
+
+
+def test_load_frame_equals_cases_frame(tmp_path, frame):
+    from ptce_typology.loading import load_frame
+    from ptce_typology.synthetic import synthetic_table, write_csv
+
+    pd.testing.assert_frame_equal(load_frame(), frame)
+    path = write_csv(synthetic_table(300, seed=9), tmp_path / "s.csv")
+    pd.testing.assert_frame_equal(load_frame(path), cases_frame(load_cases(path)))
+    pd.testing.assert_frame_equal(load_frame(path, reference_year=2020),
+                                  cases_frame(load_cases(path), reference_year=2020))
+
+
+def test_load_frame_reports_the_same_issues(tmp_path):
+    from ptce_typology.loading import load_frame
+
+    path = tmp_path / "t.csv"
+    path.write_text(
+        "pole_id,name,origin,territory,sector,start_year,age_class,members,members_year\n"
+        "a,A,citizen_associative,rural,production,2001,up_to_10_years,12,2014\n"
+        "b,B,citizen_associative,urbain,production,2001,,,\n"
+        "c,C,other,rural,production,soon,,,\n"
+        "d,D,other,rural,production,1990,up_to_10_years,,\n"
+        "e,E,other,rural,production,,,7,\n"
+        "a,A again,other,rural,production,,,,\n"
+        "F,F,other,rural,production,,,,\n", encoding="utf-8")
+    with pytest.raises(ValidationFailed) as slow:
+        load_cases(path)
+    with pytest.raises(ValidationFailed) as fast:
+        load_frame(path)
+    assert [i.to_dict() for i in fast.value.issues] == [i.to_dict() for i in slow.value.issues]
+    assert {i.code for i in slow.value.issues} == {"unknown-category", "wrong-type",
+                                                   "invalid-value", "duplicate-pole-id"}
