@@ -72,7 +72,8 @@ def atomic_write(path: Path | str, data: str | bytes) -> None:
 
 
 def format_number(value: Any, lang: str = "en", digits: int = 1, percent: bool = False) -> str:
-    """A number for display: ``12.5 %`` in English, ``12,5 %`` in French; blank for missing."""
+    """A number for display: ``12.5 %`` in English, ``12,5 %`` in French (with a no-break
+    space before %); blank for missing."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     try:
@@ -90,7 +91,8 @@ def format_number(value: Any, lang: str = "en", digits: int = 1, percent: bool =
     text = f"{number:.{digits}f}"
     if lang == "fr":
         text = text.replace(".", ",")
-    return text + ("\u00a0%" if percent and lang == "fr" else " %" if percent else "")
+    # A no-break space keeps "12.5 %" on one line in tables.
+    return text + ("\u00a0%" if percent else "")
 
 
 def cell_text(value: Any) -> str:
