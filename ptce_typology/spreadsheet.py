@@ -95,14 +95,20 @@ def _validate_row(row: dict, number: int, path: Path) -> tuple[Case | None, list
     return case, issues
 
 
-def read_table_cases(path: Path) -> tuple[list[tuple[str, Case]], list[Issue]]:
-    """Validate every row of a case table; returns the valid cases and every issue."""
-    name = str(path)
+def _read_checked(path: Path) -> tuple[list[str], list, list[Issue]]:
+    """The header and rows of a table, or the issues that stop reading it."""
     try:
         header, rows = _read_rows(path)
     except IssueError as err:
-        return [], [err.issue]
-    issues = _header_issues(header, name)
+        return [], [], [err.issue]
+    issues = _header_issues(header, str(path))
+    return header, ([] if issues else rows), issues
+
+
+def read_table_cases(path: Path) -> tuple[list[tuple[str, Case]], list[Issue]]:
+    """Validate every row of a case table; returns the valid cases and every issue."""
+    name = str(path)
+    header, rows, issues = _read_checked(path)
     if issues:
         return [], issues
     cases = []
@@ -132,11 +138,7 @@ def table_records(path: Path, reference_year: int,
     from ptce_typology.vocabulary import allowed
 
     name = str(path)
-    try:
-        header, rows = _read_rows(path)
-    except IssueError as err:
-        return [], [err.issue]
-    issues = _header_issues(header, name)
+    header, rows, issues = _read_checked(path)
     if issues:
         return [], issues
     numbers = [n for n, _ in rows]
