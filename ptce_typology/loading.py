@@ -175,7 +175,12 @@ def load_frame(paths: Path | str | Iterable[Path | str] | None = None,
         With the same issues ``load_cases`` would raise.
     """
     from ptce_typology.spreadsheet import table_records
-    from ptce_typology.validation import TABLE_SUFFIXES, _duplicate_ids, expand_paths, validate_file
+    from ptce_typology.validation import (
+        TABLE_SUFFIXES,
+        duplicate_ids,
+        expand_paths,
+        validate_file,
+    )
 
     if paths is None:
         paths = [cases_dir()]
@@ -192,17 +197,10 @@ def load_frame(paths: Path | str | Iterable[Path | str] | None = None,
             if case is not None:
                 named.append((str(path), case_record(case, reference_year, members_year)))
         issues.extend(file_issues)
-    issues.extend(_duplicate_ids([(name, _PoleId(rec["pole_id"])) for name, rec in named]))
+    issues.extend(duplicate_ids([(name, rec["pole_id"]) for name, rec in named]))
     if issues:
         raise ValidationFailed(issues)
     return frame_from_records([rec for _, rec in named], reference_year, members_year)
-
-
-class _PoleId:
-    """What the duplicate check needs of a case: its pole_id."""
-
-    def __init__(self, pole_id: str) -> None:
-        self.pole_id = pole_id
 
 
 def read_data_table(path: Path | str) -> pd.DataFrame:

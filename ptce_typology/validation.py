@@ -87,23 +87,24 @@ def validate_paths(paths: Iterable[Path | str]) -> Report:
             cases = [(str(path), case)] if case else []
         report.issues.extend(file_issues)
         report.cases.extend(cases)
-    report.issues.extend(_duplicate_ids(report.cases))
+    report.issues.extend(duplicate_ids([(name, case.pole_id) for name, case in report.cases]))
     if report.issues:
         duplicated = {i.value for i in report.issues if i.code == "duplicate-pole-id"}
         report.cases = [(n, c) for n, c in report.cases if c.pole_id not in duplicated]
     return report
 
 
-def _duplicate_ids(cases: list[tuple[str, Case]]) -> list[Issue]:
+def duplicate_ids(named_ids: list[tuple[str, str]]) -> list[Issue]:
+    """An issue for every (file, pole_id) whose pole_id an earlier file already uses."""
     seen: dict[str, str] = {}
     issues = []
-    for name, case in cases:
-        if case.pole_id in seen:
+    for name, pole_id in named_ids:
+        if pole_id in seen:
             issues.append(Issue("duplicate-pole-id", name,
-                                f"pole_id is already used by {seen[case.pole_id]}",
-                                field="pole_id", value=case.pole_id))
+                                f"pole_id is already used by {seen[pole_id]}",
+                                field="pole_id", value=pole_id))
         else:
-            seen[case.pole_id] = name
+            seen[pole_id] = name
     return issues
 
 
