@@ -627,6 +627,8 @@ def report_cmd(
     seed: int = typer.Option(0, "--seed", help="Seed of every random step."),
     resamples: Optional[int] = typer.Option(  # noqa: UP045
         None, "--resamples", help="Bootstrap refits for the stability (default 200)."),
+    ncp: int = typer.Option(5, "--ncp", help="MCA dimensions kept for the clustering."),
+    k: Optional[int] = typer.Option(None, "--k", help="A fixed number of clusters."),  # noqa: UP045
 ) -> None:
     """The whole study in one self-contained HTML file (figures inline, no network access):
     data and sources, typology, reproduction, clusters, classification, comparison, QCA,
@@ -647,7 +649,7 @@ def report_cmd(
             progress.update(task, advance=1, description=name)
 
         text = build_report(cases, classify or (), lang=lang, seed=seed, resamples=resamples,
-                            on_step=on_step)
+                            n_clusters=k, ncp=ncp, on_step=on_step)
     emit(text, output)
 
 

@@ -57,6 +57,8 @@ def cramers_v(table: np.ndarray) -> float:
     """Cramér's V without continuity correction (scipy's ``association``)."""
     from scipy.stats.contingency import association
 
+    table = np.asarray(table)
+    table = table[table.sum(axis=1) > 0][:, table.sum(axis=0) > 0]
     if min(table.shape) < 2:
         return float("nan")
     return float(association(table, method="cramer", correction=False))

@@ -184,9 +184,9 @@ class MCA:
         d2 = (n - nj) / nj
         with np.errstate(divide="ignore", invalid="ignore"):
             vt = coords * np.sqrt(nj * (n - 1) / (n - nj))[:, None]
+            cos2 = coords ** 2 / d2[:, None]
         self.supplementary_coordinates_ = self._frame(coords, Zs.columns, dims, "category")
-        self.supplementary_cos2_ = self._frame(coords ** 2 / d2[:, None], Zs.columns, dims,
-                                               "category")
+        self.supplementary_cos2_ = self._frame(cos2, Zs.columns, dims, "category")
         self.supplementary_vtest_ = self._frame(vt, Zs.columns, dims, "category")
         self.supplementary_counts_ = pd.Series(nj.astype(int), index=Zs.columns, name="count")
         self.supplementary_eta2_ = self._eta2(self.supplementary_coordinates_,

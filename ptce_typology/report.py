@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ptce_typology import __version__
+from ptce_typology.errors import PtceError
 from ptce_typology.resources import cases_dir, data_file
 
 if TYPE_CHECKING:
@@ -114,6 +115,11 @@ def _section(key: str, title: str, body: str) -> str:
     return f'<section id="{key}"><h2>{html.escape(title)}</h2>\n{body}\n</section>\n'
 
 
+def _not_computable(err: Exception) -> str:
+    """A section the data cannot support says why, instead of failing the whole report."""
+    return f'<p class="note">Not computable on these data: {html.escape(str(err))}</p>'
+
+
 def _report_date() -> str:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
@@ -166,6 +172,7 @@ def _data_section(cases, frame: pd.DataFrame, lang: str) -> str:
 def build_report(cases: list[Path] | None = None, classify: Iterable[Path] = (),
                  lang: str = "en", seed: int = 0, resamples: int | None = None,
                  qca_conditions: Iterable[str] = DEFAULT_QCA_CONDITIONS,
+                 n_clusters: int | None = None, ncp: int = 5,
                  on_step: Callable[[str], None] | None = None) -> str:
     """The whole study as one HTML document (a string)."""
     from ptce_typology import tables
@@ -211,7 +218,7 @@ def build_report(cases: list[Path] | None = None, classify: Iterable[Path] = (),
         display_claims(claims, names, lang, verbose=True))))
 
     step(STEPS[3])
-    model = Typology(seed=seed).fit(frame)
+    model = Typology(seed=seed, n_clusters=n_clusters, ncp=ncp).fit(frame)
     step(STEPS[4])
     stab = stability(model, n_resamples=resamples, seed=seed)
     step(STEPS[5])
@@ -237,22 +244,29 @@ def build_report(cases: list[Path] | None = None, classify: Iterable[Path] = (),
                              f"<p>{html.escape(t['none'])}</p>"))
 
     step(STEPS[7])
-    comparison = compare_groups(frame, seed=seed)
-    body.append(_section("comparison", t["comparison"],
-                         f"<p class=\"note\">{html.escape(min_p_sentence(comparison, lang))}"
-                         f"</p>{_table(comparison_table(comparison, lang))}"))
+    try:
+        comparison = compare_groups(frame, seed=seed)
+        text = (f"<p class=\"note\">{html.escape(min_p_sentence(comparison, lang))}</p>"
+                f"{_table(comparison_table(comparison, lang))}")
+    except PtceError as err:  # e.g. a data set with a single group
+        text = _not_computable(err)
+    body.append(_section("comparison", t["comparison"], text))
 
     step(STEPS[8])
-    result = qca(frame, "laureate_2013", list(qca_conditions))
-    parts = [f"<p>{html.escape('complex: ' + ' | '.join(result.solutions['complex']))}<br>"
-             f"{html.escape('parsimonious: ' + ' | '.join(result.solutions['parsimonious']))}"
-             "</p>"]
-    if result.left_out:
-        parts.append(f"<p class=\"note\">left out (unknown values): "
-                     f"{html.escape(', '.join(map(str, result.left_out)))}</p>")
-    for title, table in qca_sections(result):
-        parts.append(f"<h3>{html.escape(title)}</h3>{_table(table)}")
-    body.append(_section("qca", t["qca"], "\n".join(parts)))
+    try:
+        result = qca(frame, "laureate_2013", list(qca_conditions))
+        solutions = result.solutions
+        parts = [f"<p>{html.escape('complex: ' + ' | '.join(solutions['complex']))}<br>"
+                 f"{html.escape('parsimonious: ' + ' | '.join(solutions['parsimonious']))}</p>"]
+        if result.left_out:
+            parts.append(f"<p class=\"note\">left out (unknown values): "
+                         f"{html.escape(', '.join(map(str, result.left_out)))}</p>")
+        for title, table in qca_sections(result):
+            parts.append(f"<h3>{html.escape(title)}</h3>{_table(table)}")
+        text = "\n".join(parts)
+    except PtceError as err:
+        text = _not_computable(err)
+    body.append(_section("qca", t["qca"], text))
 
     step(STEPS[9])
     ref = load_referentiel()

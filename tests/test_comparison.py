@@ -109,3 +109,11 @@ def test_compare_cli_data_table_and_formats(run, tmp_path, golden):
     for fmt in ("md", "latex", "csv"):
         out = run("compare", "--format", fmt, "--lang", "fr").stdout
         golden(f"compare.fr.{fmt}", out)
+
+
+def test_compare_by_a_descriptor_with_many_groups(run):
+    result = run("compare", "--by", "territory", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert len(data["groups"]) == 4 and data["min_p_value"] is None
+    assert run("compare", "--by", "name", "--format", "csv").exit_code == 0

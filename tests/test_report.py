@@ -110,3 +110,16 @@ def test_report_in_headless_chromium(report_file, tmp_path):
     assert pixels.shape[0] > 500 and pixels.shape[1] > 500
     assert float(np.std(pixels[..., :3])) > 0.05  # not a blank page
     assert float(np.mean(pixels[..., :3] < 0.5)) > 0.005  # some dark text
+
+
+def test_small_data_report_says_what_is_not_computable(run, tmp_path):
+    from ptce_typology.synthetic import synthetic_table, write_csv
+
+    table = synthetic_table(6, seed=1)
+    table["laureate_2013"] = "no"
+    path = write_csv(table, tmp_path / "six.csv")
+    out = tmp_path / "six.html"
+    result = run("report", "--cases", path, "--k", "2", "--resamples", "5", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "Not computable on these data" in text and 'id="gap"' in text
