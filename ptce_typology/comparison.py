@@ -64,6 +64,25 @@ def cramers_v(table: np.ndarray) -> float:
     return float(association(table, method="cramer", correction=False))
 
 
+def cramers_v_corrected(table: np.ndarray) -> float:
+    """Bergsma's (2013) bias-corrected Cramér's V, which matters for a dozen cases:
+    phi² less its expected value under independence, with corrected table dimensions."""
+    from scipy.stats import chi2_contingency
+
+    table = np.asarray(table, dtype=float)
+    table = table[table.sum(axis=1) > 0][:, table.sum(axis=0) > 0]
+    if min(table.shape) < 2:
+        return float("nan")
+    n = table.sum()
+    r, k = table.shape
+    phi2 = chi2_contingency(table, correction=False).statistic / n
+    phi2_corr = max(0.0, phi2 - (k - 1) * (r - 1) / (n - 1))
+    r_corr = r - (r - 1) ** 2 / (n - 1)
+    k_corr = k - (k - 1) ** 2 / (n - 1)
+    denominator = min(k_corr - 1, r_corr - 1)
+    return float(np.sqrt(phi2_corr / denominator)) if denominator > 0 else float("nan")
+
+
 def mann_whitney_exact(x: np.ndarray, y: np.ndarray, max_splits: int = 2_000_000):
     """Exact two-sided Mann-Whitney U test, ties included, by listing every split of the
     pooled ranks into groups of the observed sizes (the conditional permutation test)."""
@@ -98,7 +117,8 @@ def compare_groups(frame: pd.DataFrame, by: str = "laureate_2013",
         ``by``; ``groups`` (the two or more categories compared, with their sizes);
         ``left_out`` (poles whose ``by`` is unknown); ``tests`` (DataFrame, index
         ``variable``, columns ``test``, ``statistic``, ``p_value``, ``p_adjusted``,
-        ``effect_size``, ``effect_size_name``, ``ci_low``, ``ci_high``, ``n``);
+        ``effect_size``, ``effect_size_name``, ``v_corrected`` (Bergsma's bias-corrected
+        Cramér's V), ``ci_low``, ``ci_high``, ``n``);
         ``tables`` ({variable: DataFrame of counts, categories × groups}); ``medians``
         ({variable: {group: median}}); ``min_p_value`` (the smallest p-value a 2 × 2
         exact test can reach with these group sizes) and ``correction``.
@@ -147,7 +167,7 @@ def compare_groups(frame: pd.DataFrame, by: str = "laureate_2013",
                 rows.append({"variable": var, "test": name, "statistic": u, "p_value": p,
                              "effect_size": effect,
                              "effect_size_name": "rank-biserial r", "ci_low": np.nan,
-                             "ci_high": np.nan, "n": n})
+                             "ci_high": np.nan, "n": n, "v_corrected": np.nan})
             else:
                 rows.append({"variable": var, "test": "none (a group has no known value)",
                              "statistic": np.nan, "p_value": np.nan, "effect_size": np.nan,
@@ -175,7 +195,8 @@ def compare_groups(frame: pd.DataFrame, by: str = "laureate_2013",
         result = fisher_test(counts, seed=seed)
         row = {"variable": var, "test": result.method, "statistic": np.nan,
                "p_value": result.p_value, "effect_size": cramers_v(counts),
-               "effect_size_name": "Cramér's V", "ci_low": np.nan, "ci_high": np.nan, "n": n}
+               "effect_size_name": "Cramér's V", "ci_low": np.nan, "ci_high": np.nan, "n": n,
+               "v_corrected": cramers_v_corrected(counts)}
         if counts.shape == (2, 2):
             est = odds_ratio(counts, kind="conditional")
             ci = est.confidence_interval(confidence_level=0.95)
@@ -185,8 +206,10 @@ def compare_groups(frame: pd.DataFrame, by: str = "laureate_2013",
         rows.append(row)
     tests = pd.DataFrame(rows).set_index("variable")
     tests["p_adjusted"] = adjust(tests["p_value"], correction)
+    if "v_corrected" not in tests.columns:
+        tests["v_corrected"] = np.nan
     tests = tests[["test", "statistic", "p_value", "p_adjusted", "effect_size",
-                   "effect_size_name", "ci_low", "ci_high", "n"]]
+                   "effect_size_name", "v_corrected", "ci_low", "ci_high", "n"]]
     sizes = [int((groups_values == g).sum()) for g in order]
     return {"by": by, "groups": [{"group": str(g), "n": s} for g, s in zip(order, sizes,
                                                                            strict=True)],
@@ -263,6 +286,9 @@ def comparison_table(result: dict, lang: str = "en") -> pd.DataFrame:
         effect = format_number(test["effect_size"], lang, 2)
         if test["effect_size_name"]:
             effect = f"{test['effect_size_name']} {effect}"
+        if not np.isnan(test["v_corrected"]):
+            effect += (" (corrigé " if lang == "fr" else " (bias-corrected ") + \
+                format_number(test["v_corrected"], lang, 2) + ")"
         if not np.isnan(test["statistic"]) and "odds ratio" in test["test"]:
             effect += (f"; OR {format_number(test['statistic'], lang, 2)} "
                        f"[{format_number(test['ci_low'], lang, 2)}, "

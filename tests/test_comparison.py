@@ -117,3 +117,18 @@ def test_compare_by_a_descriptor_with_many_groups(run):
     data = json.loads(result.stdout)
     assert len(data["groups"]) == 4 and data["min_p_value"] is None
     assert run("compare", "--by", "name", "--format", "csv").exit_code == 0
+
+
+def test_bias_corrected_cramers_v_by_hand():
+    from ptce_typology.comparison import cramers_v_corrected
+
+    table = np.array([[4, 1], [1, 6]])
+    n, r, k = 12, 2, 2
+    from scipy.stats import chi2_contingency
+
+    phi2 = chi2_contingency(table, correction=False).statistic / n
+    phi2c = max(0, phi2 - (k - 1) * (r - 1) / (n - 1))
+    kc = k - (k - 1) ** 2 / (n - 1)
+    assert cramers_v_corrected(table) == pytest.approx(np.sqrt(phi2c / (kc - 1)))
+    assert cramers_v_corrected(table) < association(table, method="cramer", correction=False)
+    assert cramers_v_corrected(np.array([[3, 3], [3, 3]])) == 0
