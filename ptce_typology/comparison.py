@@ -290,8 +290,9 @@ def comparison_table(result: dict, lang: str = "en") -> pd.DataFrame:
             effect += (" (corrigé " if lang == "fr" else " (bias-corrected ") + \
                 format_number(test["v_corrected"], lang, 2) + ")"
         if not np.isnan(test["statistic"]) and "odds ratio" in test["test"]:
+            sep = " ; " if lang == "fr" else ", "  # French decimals use the comma
             effect += (f"; OR {format_number(test['statistic'], lang, 2)} "
-                       f"[{format_number(test['ci_low'], lang, 2)}, "
+                       f"[{format_number(test['ci_low'], lang, 2)}{sep}"
                        f"{format_number(test['ci_high'], lang, 2)}]")
         row[("Effet" if lang == "fr" else "Effect size")] = effect
         row["n"] = int(test["n"])
