@@ -40,6 +40,7 @@ class Claim(BaseModel):
     quote: str
     en: str
     note: str | None = None
+    note_fr: str | None = None
 
 
 class ClaimFile(BaseModel):
@@ -82,14 +83,56 @@ def _column(frame: pd.DataFrame, name: str | None, claim: Claim) -> pd.Series:
     return frame[name]
 
 
-def _names(poles, limit: int = 50) -> str:
+MESSAGES = {
+    "en": {
+        "up_to": "up to", "to": "to", "about": "about", "unknown": "unknown",
+        "mean_of": "mean of {n} known",
+        "holds_only_if": "the paper's figure holds only if {wanted} of the {n} poles with "
+                         "`unknown` are {cat}: {names}",
+        "data_gives": "the data gives {value} (paper: {paper}); {cat}: {names}",
+        "not_in_data": "not in the data: {names}",
+        "named_not": "named by the paper but not {cat} in the data: {names}",
+        "not_named": "in the data but not named: {names}",
+        "unknown_in": "unknown in the data: {names}",
+        "outside": "outside the paper's range: {names}",
+        "left_out": "left out (unknown): {names}",
+        "more": "and {n} more",
+    },
+    "fr": {
+        "up_to": "jusqu'à", "to": "à", "about": "environ", "unknown": "inconnu",
+        "mean_of": "moyenne des {n} connus",
+        "holds_only_if": "le chiffre de l'article ne tient que si {wanted} des {n} pôles "
+                         "« inconnu » sont {cat} : {names}",
+        "data_gives": "les données donnent {value} (article : {paper}) ; {cat} : {names}",
+        "not_in_data": "absents des données : {names}",
+        "named_not": "nommés par l'article mais pas {cat} dans les données : {names}",
+        "not_named": "dans les données mais non nommés : {names}",
+        "unknown_in": "inconnus dans les données : {names}",
+        "outside": "hors de l'intervalle de l'article : {names}",
+        "left_out": "écartés (inconnus) : {names}",
+        "more": "et {n} de plus",
+    },
+}
+
+
+def _names(poles, limit: int = 50, lang: str = "en") -> str:
     """Pole ids for a note, the first ``limit`` of them."""
     poles = list(poles)
     shown = ", ".join(str(p) for p in poles[:limit])
-    return shown + (f" and {len(poles) - limit} more" if len(poles) > limit else "")
+    more = " " + MESSAGES[lang]["more"].format(n=len(poles) - limit)
+    return shown + (more if len(poles) > limit else "")
 
 
-def _reproduce_one(frame: pd.DataFrame, claim: Claim) -> dict:
+def _reproduce_one(frame: pd.DataFrame, claim: Claim, lang: str = "en") -> dict:
+    m = MESSAGES[lang]
+
+    def names(poles) -> str:
+        return _names(poles, lang=lang)
+
+    def pct(x: float, digits: int) -> str:
+        text = f"{x:.{digits}%}"
+        return text.replace(".", ",").replace("%", "\u00a0%") if lang == "fr" else text
+
     n = len(frame)
     poles: tuple = ()
     undecided: tuple = ()
@@ -107,25 +150,26 @@ def _reproduce_one(frame: pd.DataFrame, claim: Claim) -> dict:
         exp = float(claim.expected)
         status = _status(low / scale, high / scale, exp - claim.tolerance, exp + claim.tolerance)
         if claim.kind == "share":
-            paper_value = f"{exp:.0%}"
-            computed_value = f"{low}/{n} = {low / n:.1%}"
+            paper_value = pct(exp, 0)
+            computed_value = f"{low}/{n} = {pct(low / n, 1)}"
             if undecided:
-                computed_value += f" (up to {high}/{n} = {high / n:.1%})"
+                computed_value += f" ({m['up_to']} {high}/{n} = {pct(high / n, 1)})"
         else:
             paper_value = str(claim.expected)
-            computed_value = str(low) + (f" (up to {high})" if undecided else "")
+            computed_value = str(low) + (f" ({m['up_to']} {high})" if undecided else "")
         if status == "not_computable":
             import math
 
             need_lo = max(0, math.ceil((exp - claim.tolerance) * scale - 1e-9) - low)
             need_hi = min(len(undecided), math.floor((exp + claim.tolerance) * scale + 1e-9)
                           - low)
-            wanted = str(need_lo) if need_lo == need_hi else f"{need_lo} to {need_hi}"
-            note = (f"the paper's figure holds only if {wanted} of the {len(undecided)} poles "
-                    f"with `unknown` are {claim.category!r}: " + _names(undecided))
+            wanted = str(need_lo) if need_lo == need_hi else f"{need_lo} {m['to']} {need_hi}"
+            note = m["holds_only_if"].format(wanted=wanted, n=len(undecided),
+                                             cat=repr(claim.category), names=names(undecided))
         elif status == "mismatch":
-            note = f"the data gives {low}" + (f" to {high}" if high != low else "") + \
-                f" (paper: {claim.expected}); {claim.category!r}: " + _names(poles)
+            value = f"{low}" + (f" {m['to']} {high}" if high != low else "")
+            note = m["data_gives"].format(value=value, paper=claim.expected,
+                                          cat=repr(claim.category), names=names(poles))
     elif claim.kind == "named":
         column = _column(frame, claim.descriptor, claim).astype(object)
         expected = list(claim.expected)
@@ -141,23 +185,24 @@ def _reproduce_one(frame: pd.DataFrame, claim: Claim) -> dict:
         unknown_out = list(frame.index[~named & unknown]) if exact else []
         undecided = tuple(unknown_in + unknown_out)
         if missing:
-            status, note = "not_computable", f"not in the data: {', '.join(missing)}"
+            status, note = "not_computable", m["not_in_data"].format(names=names(missing))
         elif wrong_in or wrong_out:
             status = "mismatch"
             parts = []
             if wrong_in:
-                parts.append("named by the paper but not " + repr(claim.category) + " in the "
-                             "data: " + ", ".join(f"{p} ({column[p]})" for p in wrong_in))
+                parts.append(m["named_not"].format(
+                    cat=repr(claim.category),
+                    names=names(f"{p} ({column[p]})" for p in wrong_in)))
             if wrong_out:
-                parts.append("in the data but not named: " + _names(wrong_out))
+                parts.append(m["not_named"].format(names=names(wrong_out)))
             note = "; ".join(parts)
         elif undecided:
             status = "not_computable"
-            note = "unknown in the data: " + _names(undecided)
+            note = m["unknown_in"].format(names=names(undecided))
         else:
             status = "match"
         paper_value = f"{len(expected)}: " + ", ".join(expected)
-        computed_value = f"{len(poles)}: " + _names(poles)
+        computed_value = f"{len(poles)}: " + names(poles)
     elif claim.kind == "range":
         column = _column(frame, claim.column, claim)
         known = column.dropna()
@@ -175,13 +220,12 @@ def _reproduce_one(frame: pd.DataFrame, claim: Claim) -> dict:
                 status = "not_computable"
             else:
                 status = "match" if all(fits) else "mismatch"
-        paper_value = f"{exp_lo} to {exp_hi}"
-        computed_value = "unknown" if low is None else f"{low} to {high}"
+        paper_value = f"{exp_lo} {m['to']} {exp_hi}"
+        computed_value = m["unknown"] if low is None else f"{low} {m['to']} {high}"
         outside = [p for p in known.index if known[p] < exp_lo - tol or known[p] > exp_hi + tol]
         poles = tuple(known.sort_values().index)
         if outside:
-            note = "outside the paper's range: " + _names(
-                f"{p} ({int(known[p])})" for p in outside)
+            note = m["outside"].format(names=names(f"{p} ({int(known[p])})" for p in outside))
     elif claim.kind == "mean":
         column = _column(frame, claim.column, claim)
         known = column.dropna()
@@ -190,21 +234,24 @@ def _reproduce_one(frame: pd.DataFrame, claim: Claim) -> dict:
                                           claim.expected + claim.tolerance)
         mean = float(known.astype(float).mean()) if len(known) else float("nan")
         status = _status(mean, mean, lo_ok, hi_ok) if len(known) else "not_computable"
-        paper_value = f"about {claim.expected} ({lo_ok:g} to {hi_ok:g})"
-        computed_value = f"{mean:.1f} (mean of {len(known)} known)"
+        paper_value = f"{m['about']} {claim.expected} ({lo_ok:g} {m['to']} {hi_ok:g})"
+        mean_text = f"{mean:.1f}".replace(".", ",") if lang == "fr" else f"{mean:.1f}"
+        computed_value = f"{mean_text} ({m['mean_of'].format(n=len(known))})"
         poles = tuple(known.index)
         if undecided:
-            note = "left out (unknown): " + _names(undecided)
+            note = m["left_out"].format(names=names(undecided))
     else:  # pragma: no cover - the schema allows no other kind
         raise AssertionError(claim.kind)
     return {"id": claim.id, "kind": claim.kind, "claim": claim.en, "section": claim.section,
             "quote": claim.quote, "paper_value": paper_value, "computed_value": computed_value,
             "status": status, "poles": poles, "undecided": undecided,
-            "note": "; ".join(x for x in (note, claim.note or "") if x)}
+            "note": "; ".join(x for x in (note, (claim.note_fr if lang == "fr" else None)
+                                          or claim.note or "") if x)}
 
 
-def reproduce_claims(frame: pd.DataFrame, claims: list[Claim] | None = None) -> pd.DataFrame:
-    """Compute every claim of the paper from the tidy frame.
+def reproduce_claims(frame: pd.DataFrame, claims: list[Claim] | None = None,
+                     lang: str = "en") -> pd.DataFrame:
+    """Compute every claim of the paper from the tidy frame (texts in ``lang``).
 
     Returns
     -------
@@ -218,7 +265,7 @@ def reproduce_claims(frame: pd.DataFrame, claims: list[Claim] | None = None) -> 
     import pandas as pd
 
     claims = load_claims() if claims is None else claims
-    rows = [_reproduce_one(frame, claim) for claim in claims]
+    rows = [_reproduce_one(frame, claim, lang) for claim in claims]
     return pd.DataFrame(rows).set_index("id")
 
 

@@ -299,7 +299,7 @@ def reproduce_cmd(
     from ptce_typology.export import render_frame
 
     frame = _frame(cases)
-    table = reproduce_claims(frame, load_claims(claims))
+    table = reproduce_claims(frame, load_claims(claims), lang=lang)
     json_data = table.reset_index().to_dict(orient="records")
     shown = _csv_ready(table) if fmt == "csv" else display_claims(
         table, frame["name"].to_dict(), lang, verbose=verbose or fmt != "table")

@@ -208,12 +208,17 @@ def build_report(cases: list[Path] | None = None, classify: Iterable[Path] = (),
                          + _table(tables.display_crosstab(cross, lang))))
 
     step(STEPS[2])
-    claims = reproduce_claims(frame)
+    claims = reproduce_claims(frame, lang=lang)
     counts = claims["status"].value_counts()
-    summary = (f"<p class=\"note\">{len(claims)} claims: {counts.get('match', 0)} match, "
-               f"{counts.get('mismatch', 0)} mismatch, {counts.get('not_computable', 0)} not "
-               "computable. A mismatch is a finding; the data is never tuned towards the "
-               "paper.</p>")
+    summary_text = {
+        "en": "{n} claims: {a} match, {b} mismatch, {c} not computable. A mismatch is a "
+              "finding; the data is never tuned towards the paper.",
+        "fr": "{n} affirmations : {a} conformes, {b} écarts, {c} non calculables. Un écart est "
+              "un résultat ; les données ne sont jamais ajustées à l'article.",
+    }[lang].format(n=len(claims), a=counts.get("match", 0), b=counts.get("mismatch", 0),
+                   c=counts.get("not_computable", 0))
+    summary = f'<p class="note">{html.escape(summary_text)}</p>'
+
     body.append(_section("reproduction", t["reproduction"], summary + _table(
         display_claims(claims, names, lang, verbose=True))))
 
