@@ -22,7 +22,6 @@ REL_TOL = 1e-7  # R: relErr <- 1 + 10^(-7)
 class ExactResult:
     p_value: float
     method: str
-    n_tables: int
 
 
 class TooManyTables(Exception):
@@ -98,19 +97,18 @@ def fisher_test(table, seed: int = 0, max_tables: int = 200_000,
     t = np.asarray(table, dtype=np.int64)
     t = t[t.sum(axis=1) > 0][:, t.sum(axis=0) > 0]
     if min(t.shape) < 2:
-        return ExactResult(1.0, "none (a single category)", 1)
+        return ExactResult(1.0, "none (a single category)")
     if t.shape == (2, 2):
-        return ExactResult(float(fisher_exact(t).pvalue), "Fisher exact (2x2)", 0)
+        return ExactResult(float(fisher_exact(t).pvalue), "Fisher exact (2x2)")
     if int(t.sum()) > large_n:
         res = chi2_contingency(t, correction=False)
-        return ExactResult(float(res.pvalue), f"Pearson chi-square (n > {large_n})", 0)
+        return ExactResult(float(res.pvalue), f"Pearson chi-square (n > {large_n})")
     try:
         if table_count_bound(t) > 50 * max_tables:
             raise TooManyTables(table_count_bound(t))
-        return ExactResult(fisher_exact_rxc(t, max_tables), "Fisher exact (RxC, enumeration)",
-                           0)
+        return ExactResult(fisher_exact_rxc(t, max_tables), "Fisher exact (RxC, enumeration)")
     except TooManyTables:
         rng = np.random.default_rng(seed)
         res = fisher_exact(t, method=MonteCarloMethod(n_resamples=monte_carlo, rng=rng))
         return ExactResult(float(np.ravel(res.pvalue)[0]),
-                           f"Fisher, Monte Carlo ({monte_carlo} tables, seed {seed})", 0)
+                           f"Fisher, Monte Carlo ({monte_carlo} tables, seed {seed})")

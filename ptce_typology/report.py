@@ -99,9 +99,10 @@ def _svg(fig) -> str:
     from ptce_typology.plots import _pyplot
 
     plt = _pyplot()
-    plt.rcParams["svg.fonttype"] = "none"
     buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    # Text stays text in the report (smaller, selectable); other figures keep their setting.
+    with plt.rc_context({"svg.fonttype": "none"}):
+        fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     plt.close(fig)
     text = buffer.getvalue()
     return text[text.index("<svg"):]

@@ -172,9 +172,8 @@ def table_records(path: Path, reference_year: int,
         ok &= is_text(col(column))
     ok &= col("aliases").map(lambda v: v is None or (isinstance(v, str) and all(
         len(a.strip()) <= 5000 for a in v.split(";"))))
-    for column, descriptor in (*((c, c) for c in CATEGORY_COLUMNS + TRISTATE_COLUMNS
-                                 + CALL_COLUMNS + FUNDING_COLUMNS),):
-        choices = set(allowed(descriptor))
+    for column in CATEGORY_COLUMNS + TRISTATE_COLUMNS + CALL_COLUMNS + FUNDING_COLUMNS:
+        choices = set(allowed(column))
         ok &= col(column).map(lambda v, c=choices: v is None or (isinstance(v, str)
                                                                   and v in c))
     start = omap(col("start_year"), _as_int)
