@@ -12,12 +12,12 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 _LAZY = {
-    "load_cases": "ptce_typology.loading",
-    "cases_frame": "ptce_typology.loading",
-    "validate_paths": "ptce_typology.validation",
+    "load_cases": "ptce_typology.intake.loading",
+    "cases_frame": "ptce_typology.frame",
+    "validate_paths": "ptce_typology.intake.validation",
     "PtceError": "ptce_typology.errors",
     "Issue": "ptce_typology.errors",
-    "Case": "ptce_typology.schema",
+    "Case": "ptce_typology.intake.schema",
     "vocabulary": "ptce_typology.vocabulary",
 }
 

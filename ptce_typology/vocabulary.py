@@ -10,6 +10,8 @@ import yaml
 from ptce_typology.resources import data_file
 
 UNKNOWN = "unknown"
+SEP = "="  # between descriptor and category in category names: territory=rural
+GAP_STATUSES = ("evidenced", "not_evidenced", "unknown", "not_operationalised")
 LANGS = ("fr", "en")
 
 

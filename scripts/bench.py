@@ -10,7 +10,7 @@ import argparse
 import json
 import sys
 
-from ptce_typology.benchmark import STAGES, markdown, run
+from benchmark import STAGES, markdown, run
 
 
 def main() -> int:

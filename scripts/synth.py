@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ptce_typology.synthetic import synthetic_table, write_csv, write_yaml_folder
+from synthetic import synthetic_table, write_csv, write_yaml_folder
 
 
 def main() -> int:

@@ -7,7 +7,8 @@ import json
 import pytest
 from conftest import normalise
 
-from ptce_typology.claims import load_claims, reproduce_claims
+from ptce_typology.analysis.claims import reproduce_claims
+from ptce_typology.intake.claims import load_claims
 
 EXPECTED_STATUS = {
     "n_poles": "match",
@@ -33,7 +34,7 @@ EXPECTED_STATUS = {
 
 
 def test_every_claim_on_the_bundled_data(frame):
-    table = reproduce_claims(frame)
+    table = reproduce_claims(frame, load_claims())
     assert table["status"].to_dict() == EXPECTED_STATUS
 
 
@@ -55,7 +56,7 @@ def test_case_file_quotes_of_the_paper_are_in_the_paper(paper_text, temoins):
 
 
 def test_computed_values(frame):
-    table = reproduce_claims(frame)
+    table = reproduce_claims(frame, load_claims())
     assert table.loc["age_range", "computed_value"] == "4 to 24"
     assert table.loc["age_over_10", "computed_value"] == "5"
     assert table.loc["members_mean", "computed_value"] == "22.3 (mean of 11 known)"
@@ -66,7 +67,7 @@ def test_computed_values(frame):
 def test_a_changed_value_becomes_a_mismatch(frame):
     changed = frame.copy()
     changed.loc["domb_innov", "territory"] = "rural"
-    table = reproduce_claims(changed)
+    table = reproduce_claims(changed, load_claims())
     assert table.loc["territory_periurban", "status"] == "mismatch"
     assert table.loc["territory_rural", "status"] == "mismatch"
     assert "Domb" in table.loc["territory_rural", "note"] or "domb_innov" in \
@@ -76,7 +77,7 @@ def test_a_changed_value_becomes_a_mismatch(frame):
 def test_an_unknown_value_makes_a_claim_not_computable(frame):
     changed = frame.copy()
     changed.loc["paris_mix", "origin"] = "unknown"
-    table = reproduce_claims(changed)
+    table = reproduce_claims(changed, load_claims())
     assert table.loc["origin_citizen_associative", "status"] == "not_computable"
     # Paris Mix could be any origin: the count of social-enterprise groups is 2 or 3.
     assert table.loc["origin_social_enterprise_group", "status"] == "not_computable"
@@ -88,7 +89,8 @@ def test_unknowns_that_cannot_help_keep_a_mismatch(frame):
     changed.loc["paris_mix", "employer_group"] = "no"
     for pole in ("domb_innov", "pole_sud_archer"):
         changed.loc[pole, "employer_group"] = "yes"
-    table = reproduce_claims(changed)  # 6 known yes: more than 5 whatever the unknowns
+    # 6 known yes: more than 5 whatever the unknowns
+    table = reproduce_claims(changed, load_claims())
     assert table.loc["employer_groups_count", "status"] == "mismatch"
     assert table.loc["employer_groups_named", "status"] == "mismatch"
 
@@ -98,10 +100,11 @@ def test_share_tolerance(frame):
     for pole in ("culture_et_cooperation", "de_fil_en_reseaux", "domb_innov",
                  "eoliennes_en_pays_de_vilaine", "les_articulteurs"):
         changed.loc[pole, "shared_premises"] = "no"
-    table = reproduce_claims(changed)
+    table = reproduce_claims(changed, load_claims())
     assert table.loc["shared_premises_share", "status"] == "match"  # 7/12 = 58 % ~ 60 %
     changed.loc["les_articulteurs", "shared_premises"] = "yes"      # 8/12 = 67 %
-    assert reproduce_claims(changed).loc["shared_premises_share", "status"] == "mismatch"
+    table = reproduce_claims(changed, load_claims())
+    assert table.loc["shared_premises_share", "status"] == "mismatch"
 
 
 def test_reproduce_cli(run):

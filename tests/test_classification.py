@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from ptce_typology import cases_frame, load_cases
-from ptce_typology.classification import Typology
+from ptce_typology.analysis.stability import stability
+from ptce_typology.analysis.typology import Typology
 from ptce_typology.resources import cases_dir, examples_dir
-from ptce_typology.stability import stability
 
 
 @pytest.fixture(scope="module")

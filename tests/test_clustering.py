@@ -8,9 +8,9 @@ import pytest
 from sklearn.metrics import adjusted_rand_score
 from test_mca import DIMS, load, ref_table
 
-from ptce_typology import kmeans
-from ptce_typology.clustering import HCPC, describe_categories, paragons
-from ptce_typology.mca import MCA
+from ptce_typology.analysis import kmeans
+from ptce_typology.analysis.hcpc import HCPC, describe_categories, paragons
+from ptce_typology.analysis.mca import MCA
 
 
 @pytest.fixture(scope="module", params=["poison", "tea6"])

@@ -11,7 +11,7 @@ import pytest
 from scipy.stats import fisher_exact, mannwhitneyu
 from scipy.stats.contingency import association, odds_ratio
 
-from ptce_typology.comparison import adjust, compare_groups, mann_whitney_exact
+from ptce_typology.analysis.comparison import adjust, compare_groups, mann_whitney_exact
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +43,7 @@ def test_unknown_is_left_out_and_n_shown(result):
 
 
 def test_rxc_is_exact(result):
-    from ptce_typology.exact import fisher_exact_rxc
+    from ptce_typology.analysis.exact import fisher_exact_rxc
 
     table = result["tables"]["territory"].to_numpy()
     assert result["tests"].loc["territory", "p_value"] == pytest.approx(
@@ -120,7 +120,7 @@ def test_compare_by_a_descriptor_with_many_groups(run):
 
 
 def test_bias_corrected_cramers_v_by_hand():
-    from ptce_typology.comparison import cramers_v_corrected
+    from ptce_typology.analysis.comparison import cramers_v_corrected
 
     table = np.array([[4, 1], [1, 6]])
     n, r, k = 12, 2, 2

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ptce_typology.casefile import sourced_values
+from ptce_typology.intake.validation import validate_paths
+from ptce_typology.render.casefile import sourced_values
 from ptce_typology.resources import cases_dir, examples_dir
-from ptce_typology.validation import validate_paths
 from ptce_typology.vocabulary import UNKNOWN
 
 TEMOINS = {

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from scipy.stats import fisher_exact
 
-from ptce_typology.exact import TooManyTables, fisher_exact_rxc, fisher_test
+from ptce_typology.analysis.exact import TooManyTables, fisher_exact_rxc, fisher_test
 
 
 def brute_force(table) -> float:

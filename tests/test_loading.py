@@ -8,7 +8,7 @@ from conftest import FIXTURES
 
 from ptce_typology import cases_frame, load_cases
 from ptce_typology.errors import ValidationFailed
-from ptce_typology.loading import FRAME_COLUMNS
+from ptce_typology.intake.records import FRAME_COLUMNS
 
 
 def test_frame_shape_and_types(frame):
@@ -100,8 +100,9 @@ def test_loading_many_paths_and_duplicates(tmp_path):
 
 
 def test_load_frame_equals_cases_frame(tmp_path, frame):
-    from ptce_typology.loading import load_frame
-    from ptce_typology.synthetic import synthetic_table, write_csv
+    from synthetic import synthetic_table, write_csv
+
+    from ptce_typology.frame import load_frame
 
     pd.testing.assert_frame_equal(load_frame(), frame)
     path = write_csv(synthetic_table(300, seed=9), tmp_path / "s.csv")
@@ -111,7 +112,7 @@ def test_load_frame_equals_cases_frame(tmp_path, frame):
 
 
 def test_load_frame_reports_the_same_issues(tmp_path):
-    from ptce_typology.loading import load_frame
+    from ptce_typology.frame import load_frame
 
     path = tmp_path / "t.csv"
     path.write_text(

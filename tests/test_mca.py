@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ptce_typology.mca import MCA, UnseenCategory
+from ptce_typology.analysis.mca import MCA, UnseenCategory
 
 REF = Path(__file__).parent / "fixtures" / "factominer"
 DIMS = [f"Dim {k}" for k in range(1, 6)]

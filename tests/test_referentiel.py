@@ -9,7 +9,10 @@ import yaml
 from conftest import normalise
 
 from ptce_typology import cases_frame, load_cases
-from ptce_typology.referentiel import gap_matrix, load_referentiel, referentiel_tree
+from ptce_typology.analysis.referentiel import gap_matrix
+from ptce_typology.intake.loading import assessments
+from ptce_typology.intake.referentiel import load_referentiel
+from ptce_typology.render.referentiel import referentiel_tree
 from ptce_typology.resources import cases_dir, data_file
 
 
@@ -44,7 +47,7 @@ def test_rules_are_marked_as_this_projects(ref):
 
 
 def test_gap_on_the_bundled_data(temoins, frame, ref):
-    result = gap_matrix(temoins, frame, ref)
+    result = gap_matrix(frame, ref, assessments(temoins))
     status = result["status"]
     assert status.shape == (12, 9)
     assert status.at["paris_mix", "cooperate_pool"] == "evidenced"       # shared premises
@@ -77,13 +80,14 @@ def test_user_indicator_with_scores_changes_the_matrix(tmp_path, ref):
         (cases_dir() / "domb_innov.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     plain = load_cases([cases_dir() / f"{p}.yaml" for p in
                         ("domb_innov", "fontaine_o_livres", "paris_mix")])
-    before = gap_matrix(plain, cases_frame(plain), ref)["status"]
+    before = gap_matrix(cases_frame(plain), ref, assessments(plain))["status"]
     assert set(before["ethics_values"]) == {"not_operationalised"}
-    unscored = gap_matrix(plain, cases_frame(plain), load_referentiel(custom))["status"]
+    unscored = gap_matrix(cases_frame(plain), load_referentiel(custom),
+                          assessments(plain))["status"]
     assert set(unscored["ethics_values"]) == {"unknown"}
     cases = load_cases(folder)
     frame = cases_frame(cases)
-    after = gap_matrix(cases, frame, load_referentiel(custom))["status"]
+    after = gap_matrix(frame, load_referentiel(custom), assessments(cases))["status"]
     assert after.at["paris_mix", "ethics_values"] == "evidenced"
     assert after.at["fontaine_o_livres", "ethics_values"] == "not_evidenced"
     assert after.at["domb_innov", "ethics_values"] == "unknown"      # not scored
@@ -101,7 +105,7 @@ def test_assessment_of_an_undefined_indicator_is_a_user_error(tmp_path, ref):
     (tmp_path / "p.yaml").write_text(text, encoding="utf-8")
     cases = load_cases(tmp_path / "p.yaml")
     with pytest.raises(PtceError, match="indicator"):
-        gap_matrix(cases, cases_frame(cases), ref)
+        gap_matrix(cases_frame(cases), ref, assessments(cases))
 
 
 def test_bad_referentiel_is_one_line(run, tmp_path):

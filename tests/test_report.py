@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from ptce_typology.report import SECTIONS
+from ptce_typology.render.html import SECTIONS
 from ptce_typology.resources import examples_dir
 
 
@@ -113,7 +113,7 @@ def test_report_in_headless_chromium(report_file, tmp_path):
 
 
 def test_small_data_report_says_what_is_not_computable(run, tmp_path):
-    from ptce_typology.synthetic import synthetic_table, write_csv
+    from synthetic import synthetic_table, write_csv
 
     table = synthetic_table(6, seed=1)
     table["laureate_2013"] = "no"

@@ -8,9 +8,9 @@ import pytest
 from scipy.cluster.hierarchy import cut_tree, linkage
 from sklearn.metrics import adjusted_rand_score
 
-from ptce_typology import clustering
-from ptce_typology.clustering import HCPC
-from ptce_typology.ward import cut, ward_weighted
+from ptce_typology.analysis import hcpc as clustering
+from ptce_typology.analysis.hcpc import HCPC
+from ptce_typology.analysis.ward import cut, ward_weighted
 
 
 def test_weighted_ward_equals_scipy_on_unit_weights():
@@ -69,8 +69,9 @@ def test_large_n_consolidation_is_lloyd_and_said(profiles, monkeypatch):
 
 
 def test_synthetic_poles_are_labelled_and_valid(tmp_path):
+    from synthetic import synthetic_table, write_csv, write_yaml_folder
+
     from ptce_typology import load_cases
-    from ptce_typology.synthetic import synthetic_table, write_csv, write_yaml_folder
 
     table = synthetic_table(50, seed=3)
     assert (table["source"].str.contains("synthetic")).all()

@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from ptce_typology.tables import crosstab_table, typology_table
+from ptce_typology.analysis.paper import crosstab_table, typology_table
 
 
 def test_typology_counts(frame):
@@ -75,7 +75,7 @@ def test_crosstab_golden(run, golden, fmt):
 def test_xlsx_reads_back_with_the_same_cells(run, tmp_path, frame):
     from openpyxl import load_workbook
 
-    from ptce_typology.tables import display_typology
+    from ptce_typology.render.paper import display_typology
 
     path = tmp_path / "typology.xlsx"
     assert run("typology", "--format", "xlsx", "-o", path).exit_code == 0

@@ -9,7 +9,7 @@ import pytest
 from conftest import FIXTURES
 
 from ptce_typology.errors import ISSUE_CODES, Issue
-from ptce_typology.validation import validate_paths
+from ptce_typology.intake.validation import validate_paths
 
 BAD = sorted((FIXTURES / "bad").iterdir())
 

@@ -1,17 +1,12 @@
-"""One case file as a reader sees it (`ptce show`), and the template of a new one (`ptce new`)."""
+"""One case file as a reader sees it (``ptce show``): every sourced value with its sources."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from string import Template
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from ptce_typology.errors import PtceError
-from ptce_typology.export import atomic_write
-from ptce_typology.resources import data_file
-from ptce_typology.schema import Case, Sourced
+from ptce_typology.intake.schema import Case, Sourced
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -80,25 +75,3 @@ def case_json(case: Case) -> dict:
     data["derived"] = {"start_year": case.start_year(), "age": case.age(),
                        "age_class": case.age_class()}
     return data
-
-
-def new_case_template(pole_id: str) -> str:
-    """The commented YAML template of a new case, which validates as it is (all unknown)."""
-    import re
-
-    if not re.match(r"^[a-z][a-z0-9_]*$", pole_id) or len(pole_id) > 60:
-        raise PtceError("a pole_id is lower-case snake_case (letters, digits, _), "
-                        "starting with a letter", field="POLE_ID", value=pole_id)
-    text = data_file("case_template.yaml").read_text(encoding="utf-8")
-    return Template(text).substitute(pole_id=pole_id)
-
-
-def write_new_case(pole_id: str, folder: Path | str = ".") -> Path:
-    """Write ``folder/<pole_id>.yaml`` from the template; never overwrites a file."""
-    target = Path(folder) / f"{pole_id}.yaml"
-    text = new_case_template(pole_id)
-    if target.exists():
-        raise PtceError("the file already exists; `ptce new` never overwrites",
-                        file=str(target))
-    atomic_write(target, text)
-    return target

@@ -14,25 +14,19 @@ import html
 import io
 import os
 import platform
-from collections.abc import Callable, Iterable
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ptce_typology import __version__
-from ptce_typology.errors import PtceError
-from ptce_typology.resources import cases_dir, data_file
 
 if TYPE_CHECKING:
     import pandas as pd
 
-DEFAULT_QCA_CONDITIONS = ("DEIND:territory=deindustrialised", "OLD:age_class=over_10_years",
-                          "SEG:origin=social_enterprise_group", "CREA:sector=creative_cultural")
+    from ptce_typology.study import Study
+
 SECTIONS = ("data", "typology", "reproduction", "clusters", "classification", "comparison",
             "qca", "gap", "reproducibility")
-STEPS = ("Loading the cases", "Typology tables", "Reproduction of the paper",
-         "MCA and clustering", "Stability", "Figures", "Classification", "Comparison", "QCA",
-         "Référentiel gap", "Writing the report")
 
 T = {
     "en": {
@@ -96,7 +90,7 @@ def _table(frame: pd.DataFrame, index: bool = True) -> str:
 
 
 def _svg(fig) -> str:
-    from ptce_typology.plots import _pyplot
+    from ptce_typology.render.plots import _pyplot
 
     plt = _pyplot()
     buffer = io.StringIO()
@@ -116,7 +110,7 @@ def _section(key: str, title: str, body: str) -> str:
     return f'<section id="{key}"><h2>{html.escape(title)}</h2>\n{body}\n</section>\n'
 
 
-def _not_computable(err: Exception) -> str:
+def _not_computable(err: str | None) -> str:
     """A section the data cannot support says why, instead of failing the whole report."""
     return f'<p class="note">Not computable on these data: {html.escape(str(err))}</p>'
 
@@ -126,14 +120,6 @@ def _report_date() -> str:
     if epoch and epoch.isdigit():
         return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date().isoformat()
     return date.today().isoformat()
-
-
-def input_checksums(paths: Iterable[Path]) -> list[tuple[str, str]]:
-    """(name, sha256) of every input file, and the data files the analyses read."""
-    files = sorted({Path(p) for p in paths}, key=str)
-    files += [data_file(n) for n in ("vocabulary.yaml", "paper_claims.yaml",
-                                     "referentiel.yaml")]
-    return [(str(f), hashlib.sha256(f.read_bytes()).hexdigest()) for f in files]
 
 
 def _versions() -> list[tuple[str, str]]:
@@ -170,46 +156,29 @@ def _data_section(cases, frame: pd.DataFrame, lang: str) -> str:
     return "\n".join(parts)
 
 
-def build_report(cases: list[Path] | None = None, classify: Iterable[Path] = (),
-                 lang: str = "en", seed: int = 0, resamples: int | None = None,
-                 qca_conditions: Iterable[str] = DEFAULT_QCA_CONDITIONS,
-                 n_clusters: int | None = None, ncp: int = 5,
-                 on_step: Callable[[str], None] | None = None) -> str:
+def render_html(study: Study, lang: str = "en") -> str:
     """The whole study as one HTML document (a string)."""
-    from ptce_typology import tables
-    from ptce_typology.claims import display_claims, reproduce_claims
-    from ptce_typology.classification import (
-        Typology,
-        classify_sections,
-        cluster_sections,
+    from ptce_typology.render.comparison import comparison_table, min_p_sentence
+    from ptce_typology.render.paper import display_claims, display_crosstab, display_typology
+    from ptce_typology.render.plots import (
+        dendrogram_figure,
+        factor_map,
+        gains_figure,
+        gap_heatmap,
     )
-    from ptce_typology.comparison import compare_groups, comparison_table, min_p_sentence
-    from ptce_typology.loading import cases_frame, load_cases, load_frame
-    from ptce_typology.plots import dendrogram_figure, factor_map, gains_figure
-    from ptce_typology.qca import qca, qca_sections
-    from ptce_typology.referentiel import gap_heatmap, gap_matrix, gap_sections, load_referentiel
-    from ptce_typology.stability import stability
-    from ptce_typology.validation import expand_paths
+    from ptce_typology.render.qca import qca_sections
+    from ptce_typology.render.referentiel import gap_sections
+    from ptce_typology.render.typology import classify_sections, cluster_sections
 
-    step = on_step or (lambda _: None)
     t = T[lang]
-    step(STEPS[0])
-    case_paths = list(cases) if cases else [cases_dir()]
-    loaded = load_cases(case_paths)
-    frame = cases_frame(loaded)
+    frame, model = study.frame, study.model
     names = frame["name"].to_dict()
-    body = []
-    body.append(_section("data", t["data"], _data_section(loaded, frame, lang)))
-
-    step(STEPS[1])
-    typ = tables.typology_table(frame)
-    cross = tables.crosstab_table(frame, "territory", "sector")
+    body = [_section("data", t["data"], _data_section(study.cases, frame, lang))]
     body.append(_section("typology", t["typology"],
-                         _table(tables.display_typology(typ, names, lang))
-                         + _table(tables.display_crosstab(cross, lang))))
+                         _table(display_typology(study.typology, names, lang))
+                         + _table(display_crosstab(study.crosstab, lang))))
 
-    step(STEPS[2])
-    claims = reproduce_claims(frame, lang=lang)
+    claims = study.claims
     counts = claims["status"].value_counts()
     summary_text = {
         "en": "{n} claims: {a} match, {b} mismatch, {c} not computable. A mismatch is a "
@@ -219,48 +188,35 @@ def build_report(cases: list[Path] | None = None, classify: Iterable[Path] = (),
     }[lang].format(n=len(claims), a=counts.get("match", 0), b=counts.get("mismatch", 0),
                    c=counts.get("not_computable", 0))
     summary = f'<p class="note">{html.escape(summary_text)}</p>'
-
     body.append(_section("reproduction", t["reproduction"], summary + _table(
         display_claims(claims, names, lang, verbose=True))))
 
-    step(STEPS[3])
-    model = Typology(seed=seed, n_clusters=n_clusters, ncp=ncp).fit(frame)
-    step(STEPS[4])
-    stab = stability(model, n_resamples=resamples, seed=seed)
-    step(STEPS[5])
     figures = (_figure(factor_map(model, names, lang), t["map"])
                + _figure(dendrogram_figure(model, names, lang), t["tree"])
                + _figure(gains_figure(model, lang), t["gains"]))
     parts = [figures]
-    for title, table in cluster_sections(model, stab, names, lang, p_max=None):
+    for title, table in cluster_sections(model, study.stability, names, lang, p_max=None):
         parts.append(f"<h3>{html.escape(title)}</h3>{_table(table)}")
     body.append(_section("clusters", t["clusters"], "\n".join(parts)))
 
-    step(STEPS[6])
-    extra = list(classify)
-    if extra:
-        new = load_frame(extra)
-        results = model.classify(new)
-        all_names = {**names, **new["name"].to_dict()}
+    if study.classification:
         parts = [f"<h3>{html.escape(title)}</h3>{_table(table)}"
-                 for title, table in classify_sections(results, all_names, lang)]
+                 for title, table in classify_sections(study.classification, study.names,
+                                                       lang)]
         body.append(_section("classification", t["classification"], "\n".join(parts)))
     else:
         body.append(_section("classification", t["classification"],
                              f"<p>{html.escape(t['none'])}</p>"))
 
-    step(STEPS[7])
-    try:
-        comparison = compare_groups(frame, seed=seed)
-        text = (f"<p class=\"note\">{html.escape(min_p_sentence(comparison, lang))}</p>"
-                f"{_table(comparison_table(comparison, lang))}")
-    except PtceError as err:  # e.g. a data set with a single group
-        text = _not_computable(err)
+    if study.comparison is not None:
+        text = (f"<p class=\"note\">{html.escape(min_p_sentence(study.comparison, lang))}</p>"
+                f"{_table(comparison_table(study.comparison, lang))}")
+    else:
+        text = _not_computable(study.comparison_error)
     body.append(_section("comparison", t["comparison"], text))
 
-    step(STEPS[8])
-    try:
-        result = qca(frame, "laureate_2013", list(qca_conditions))
+    if study.qca is not None:
+        result = study.qca
         solutions = result.solutions
         parts = [f"<p>{html.escape('complex: ' + ' | '.join(solutions['complex']))}<br>"
                  f"{html.escape('parsimonious: ' + ' | '.join(solutions['parsimonious']))}</p>"]
@@ -270,30 +226,27 @@ def build_report(cases: list[Path] | None = None, classify: Iterable[Path] = (),
         for title, table in qca_sections(result):
             parts.append(f"<h3>{html.escape(title)}</h3>{_table(table)}")
         text = "\n".join(parts)
-    except PtceError as err:
-        text = _not_computable(err)
+    else:
+        text = _not_computable(study.qca_error)
     body.append(_section("qca", t["qca"], text))
 
-    step(STEPS[9])
-    ref = load_referentiel()
-    gap = gap_matrix(loaded, frame, ref)
+    ref, gap = study.referentiel, study.gap
     parts = [_figure(gap_heatmap(gap, ref, names, lang), t["heat"])]
     for title, table in gap_sections(gap, ref, names, lang)[:2]:
         parts.append(f"<h3>{html.escape(title)}</h3>{_table(table)}")
     body.append(_section("gap", t["gap"], "\n".join(parts)))
 
-    step(STEPS[10])
-    files, _ = expand_paths(case_paths + extra)
-    sums = input_checksums(files)
+    sums = study.checksums
     overall = hashlib.sha256("".join(h for _, h in sums).encode()).hexdigest()
     params = model.summary()
     footer = [
-        f"<p>ptce-typology {__version__}, report of {_report_date()}; seed {seed}; "
+        f"<p>ptce-typology {__version__}, report of {_report_date()}; seed "
+        f"{study.parameters['seed']}; "
         f"reference year {frame.attrs.get('reference_year')}; ncp {params['ncp']}; "
         f"k rule {html.escape(params['rule_description'])}; consolidation "
         f"{html.escape(params['consolidation'])}; bootstrap resamples "
-        f"{stab['bootstrap']['n_resamples']}; QCA conditions "
-        f"{html.escape(', '.join(qca_conditions))}.</p>",
+        f"{study.stability['bootstrap']['n_resamples']}; QCA conditions "
+        f"{html.escape(', '.join(study.parameters['qca_conditions']))}.</p>",
         "<p>Versions: " + ", ".join(f"{html.escape(n)} {html.escape(v)}"
                                     for n, v in _versions()) + "</p>",
         f"<p>Inputs (SHA-256 of their concatenated digests: <code>{overall}</code>):</p><ul>"

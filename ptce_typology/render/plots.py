@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ptce_typology.errors import PtceError
-from ptce_typology.export import atomic_write
+from ptce_typology.render.formats import atomic_write
+from ptce_typology.vocabulary import GAP_STATUSES
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from ptce_typology.classification import Typology
+    from ptce_typology.intake.referentiel import Referentiel
+
+Typology = Any  # a fitted ptce_typology.analysis.typology.Typology (render never imports analysis)
 
 FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
 # Colour-blind-safe palette (Okabe & Ito), one colour per cluster.
@@ -68,7 +71,7 @@ def factor_map(model: Typology, names: dict[str, str], lang: str = "en",
     categories (red squares, marked), labels pushed apart so that they do not overlap."""
     from adjustText import adjust_text
 
-    from ptce_typology.classification import category_label
+    from ptce_typology.render.typology import category_label
 
     plt = _pyplot()
     text = TEXT[lang]
@@ -193,3 +196,37 @@ def cluster_figures(model: Typology, names: dict[str, str], path: Path | str,
                                f"{stem}_dendrogram{target.suffix}"))
     written.append(save_figure(gains_figure(model, lang), f"{stem}_gains{target.suffix}"))
     return written
+
+
+def gap_heatmap(result: dict, ref: Referentiel, names: dict[str, str], lang: str = "en"):
+    """A heat map of the matrix: one colour per status."""
+    import numpy as np
+    from matplotlib.colors import ListedColormap
+
+
+    plt = _pyplot()
+    status = result["status"]
+    codes = status.replace({s: i for i, s in enumerate(GAP_STATUSES)}).to_numpy(dtype=float)
+    colours = ["#1b9e77", "#d95f02", "#dddddd", "#ffffff"]
+    fig, ax = plt.subplots(figsize=(9, 0.45 * len(status) + 2))
+    ax.imshow(codes, cmap=ListedColormap(colours), vmin=-0.5, vmax=3.5, aspect="auto")
+    labels = {o.id: o.label(lang) for o in ref.main_objectives}
+    ax.set_xticks(np.arange(status.shape[1]), [labels[c] for c in status.columns],
+                  rotation=35, ha="right")
+    ax.set_yticks(np.arange(status.shape[0]), [names.get(p, p) for p in status.index])
+    ax.set_xticks(np.arange(-0.5, status.shape[1]), minor=True)
+    ax.set_yticks(np.arange(-0.5, status.shape[0]), minor=True)
+    ax.grid(which="minor", color="#999999", lw=0.5)
+    ax.tick_params(which="minor", length=0)
+    from matplotlib.patches import Patch
+
+    from ptce_typology.render.referentiel import STATUS_LABELS
+
+    short = STATUS_LABELS[lang]
+    ax.legend(handles=[Patch(facecolor=c, edgecolor="#999999", label=short[s])
+                       for c, s in zip(colours, GAP_STATUSES, strict=True)],
+              loc="upper center", bbox_to_anchor=(0.5, -0.35), ncol=4, frameon=False)
+    ax.set_title({"fr": "Écart entre le concept de PTCE et les données des pôles",
+                  "en": "Gap between the PTCE concept and the poles' data"}[lang])
+    fig.tight_layout()
+    return fig

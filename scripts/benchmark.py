@@ -18,22 +18,22 @@ from pathlib import Path
 STAGES = {
     "load_yaml": ("from ptce_typology import load_cases\n"
                   "t = time.perf_counter(); load_cases(FOLDER)"),
-    "load_csv": ("from ptce_typology.loading import load_frame\n"
+    "load_csv": ("from ptce_typology.frame import load_frame\n"
                  "t = time.perf_counter(); load_frame(CSV)"),
     "load_csv_cases": ("from ptce_typology import load_cases\n"
                        "t = time.perf_counter(); load_cases(CSV)"),
-    "tables": ("from ptce_typology.loading import load_frame\n"
-               "from ptce_typology.tables import typology_table, crosstab_table\n"
-               "from ptce_typology.claims import reproduce_claims\n"
+    "tables": ("from ptce_typology.frame import load_frame\n"
+               "from ptce_typology.analysis.paper import typology_table, crosstab_table\n"
+               "from ptce_typology.analysis.claims import reproduce_claims\n"
                "frame = load_frame(CSV)\n"
                "t = time.perf_counter(); typology_table(frame); "
                "crosstab_table(frame, 'territory', 'sector'); reproduce_claims(frame)"),
-    "mca_clustering": ("from ptce_typology.loading import load_frame\n"
-                       "from ptce_typology.classification import Typology\n"
+    "mca_clustering": ("from ptce_typology.frame import load_frame\n"
+                       "from ptce_typology.analysis.typology import Typology\n"
                        "frame = load_frame(CSV)\n"
                        "t = time.perf_counter(); Typology().fit(frame)"),
-    "classify": ("from ptce_typology.loading import load_frame\n"
-                 "from ptce_typology.classification import Typology\n"
+    "classify": ("from ptce_typology.frame import load_frame\n"
+                 "from ptce_typology.analysis.typology import Typology\n"
                  "model = Typology().fit(load_frame())\n"
                  "new = load_frame(CSV)\n"
                  "t = time.perf_counter(); model.classify(new)"),
@@ -41,9 +41,9 @@ STAGES = {
                    "t = time.perf_counter()\n"
                    "subprocess.run([sys.executable, '-m', 'ptce_typology.cli', 'clusters', "
                    "'--cases', CSV, '--resamples', '0', '-f', 'json', '-o', OUT], check=True)"),
-    "stability": ("from ptce_typology.loading import load_frame\n"
-                  "from ptce_typology.classification import Typology\n"
-                  "from ptce_typology.stability import stability\n"
+    "stability": ("from ptce_typology.frame import load_frame\n"
+                  "from ptce_typology.analysis.typology import Typology\n"
+                  "from ptce_typology.analysis.stability import stability\n"
                   "model = Typology().fit_partition(load_frame(CSV))\n"
                   "t = time.perf_counter(); stability(model)"),
 }
@@ -79,7 +79,7 @@ def run_stage(stage: str, csv: Path, folder: Path | None, out: Path) -> dict:
 def run(sizes: list[int], seed: int = 0, yaml_max: int = 10_000,
         stages: list[str] | None = None, stability_max: int = 100_000) -> list[dict]:
     """Every stage at every size; synthetic data are made in a temporary folder."""
-    from ptce_typology.synthetic import synthetic_table, write_csv, write_yaml_folder
+    from synthetic import synthetic_table, write_csv, write_yaml_folder
 
     results = []
     with tempfile.TemporaryDirectory() as tmp:

@@ -1,8 +1,5 @@
-"""Validation of case files: every problem in every file, each as an :class:`Issue`.
-
-Nothing here raises on bad data; ``validate_paths`` returns a :class:`Report`. Loaders turn a
-report with issues into :class:`~ptce_typology.errors.ValidationFailed`.
-"""
+"""Checking one case given as plain data (from YAML or a table row) against the schema:
+every problem becomes an :class:`~ptce_typology.errors.Issue` with a stable code."""
 
 from __future__ import annotations
 
@@ -10,112 +7,13 @@ import difflib
 import types
 import typing
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from ptce_typology.errors import Issue
-from ptce_typology.schema import Case
+from ptce_typology.intake.schema import Case
 from ptce_typology.vocabulary import UNKNOWN
-from ptce_typology.yamlread import IssueError, read_yaml
-
-YAML_SUFFIXES = (".yaml", ".yml")
-TABLE_SUFFIXES = (".csv", ".xlsx")
-
-
-@dataclass
-class Report:
-    """The result of validating some files: the valid cases and every issue."""
-
-    files: list[str] = field(default_factory=list)
-    cases: list[tuple[str, Case]] = field(default_factory=list)
-    issues: list[Issue] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.issues
-
-    def to_dict(self) -> dict:
-        return {
-            "valid": self.ok,
-            "files": self.files,
-            "cases": [case.pole_id for _, case in self.cases],
-            "issues": [issue.to_dict() for issue in self.issues],
-        }
-
-
-def expand_paths(paths: Iterable[Path | str]) -> tuple[list[Path], list[Issue]]:
-    """Files named by ``paths``: folders give their YAML files, sorted by name."""
-    files: list[Path] = []
-    issues: list[Issue] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found = sorted(p for p in path.iterdir()
-                           if p.suffix.lower() in YAML_SUFFIXES and p.is_file())
-            if not found:
-                issues.append(Issue("file-not-found", str(path),
-                                    "the folder holds no .yaml case file"))
-            files.extend(found)
-        elif not path.exists():
-            issues.append(Issue("file-not-found", str(path), "no such file or folder"))
-        elif path.suffix.lower() in YAML_SUFFIXES + TABLE_SUFFIXES:
-            files.append(path)
-        else:
-            issues.append(Issue("file-format", str(path),
-                                f"cannot read {path.suffix or 'files without extension'}",
-                                allowed=YAML_SUFFIXES + TABLE_SUFFIXES))
-    return files, issues
-
-
-def validate_paths(paths: Iterable[Path | str]) -> Report:
-    """Validate case files, folders of case files and case tables (CSV, XLSX).
-
-    Every problem in every file is reported, plus duplicate ``pole_id`` across files.
-    """
-    from ptce_typology.spreadsheet import read_table_cases
-
-    files, issues = expand_paths(paths)
-    report = Report(files=[str(f) for f in files], issues=issues)
-    for path in files:
-        if path.suffix.lower() in TABLE_SUFFIXES:
-            cases, file_issues = read_table_cases(path)
-        else:
-            case, file_issues = validate_file(path)
-            cases = [(str(path), case)] if case else []
-        report.issues.extend(file_issues)
-        report.cases.extend(cases)
-    report.issues.extend(duplicate_ids([(name, case.pole_id) for name, case in report.cases]))
-    if report.issues:
-        duplicated = {i.value for i in report.issues if i.code == "duplicate-pole-id"}
-        report.cases = [(n, c) for n, c in report.cases if c.pole_id not in duplicated]
-    return report
-
-
-def duplicate_ids(named_ids: list[tuple[str, str]]) -> list[Issue]:
-    """An issue for every (file, pole_id) whose pole_id an earlier file already uses."""
-    seen: dict[str, str] = {}
-    issues = []
-    for name, pole_id in named_ids:
-        if pole_id in seen:
-            issues.append(Issue("duplicate-pole-id", name,
-                                f"pole_id is already used by {seen[pole_id]}",
-                                field="pole_id", value=pole_id))
-        else:
-            seen[pole_id] = name
-    return issues
-
-
-def validate_file(path: Path) -> tuple[Case | None, list[Issue]]:
-    """Validate one YAML case file; the case is None when there is any issue."""
-    name = str(path)
-    try:
-        data, lines = read_yaml(path)
-    except IssueError as err:
-        return None, [err.issue]
-    return validate_mapping(data, name, lines)
 
 
 def validate_mapping(data: Any, name: str, lines: dict[tuple, int],
@@ -181,7 +79,7 @@ def _source_issues(data: dict, name: str, line_of) -> list[Issue]:
                     if isinstance(ref, str) and ref not in defined:
                         issues.append(Issue(
                             "unknown-source", name, "no source in `sources:` has this id"
-                            + _did_you_mean(ref, ids),
+                            + did_you_mean(ref, ids),
                             line=line_of((*path, "sources", j)),
                             field=_dotted((*path, "sources", j)), value=ref, allowed=ids))
             is_value = any(k in node for k in _SOURCED_KEYS)
@@ -215,14 +113,14 @@ def _from_pydantic(error: dict, name: str, line_of) -> Issue:
     if kind == "extra_forbidden":
         keys = _keys_at(loc[:-1])
         return Issue("unknown-key", name,
-                     f"unknown key {loc[-1]!r}" + _did_you_mean(str(loc[-1]), keys),
+                     f"unknown key {loc[-1]!r}" + did_you_mean(str(loc[-1]), keys),
                      line=line, field=dotted, allowed=keys)
     if kind == "missing":
         return Issue("missing-field", name, f"required field {loc[-1]!r} is missing",
                      line=line, field=dotted)
     if kind == "literal_error":
         choices = _literal_choices(loc)
-        message = "not in the vocabulary" + _did_you_mean(str(error.get("input")), choices)
+        message = "not in the vocabulary" + did_you_mean(str(error.get("input")), choices)
         return Issue("unknown-category", name, message, line=line, field=dotted, value=value,
                      allowed=choices)
     if kind.endswith("_type") or kind.endswith("_parsing") or kind in (
@@ -243,7 +141,7 @@ def _short(value: Any) -> str | None:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""
 

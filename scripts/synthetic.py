@@ -13,7 +13,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ptce_typology.loading import cases_frame, load_cases
+from ptce_typology.frame import cases_frame
+from ptce_typology.intake.loading import load_cases
 
 SAMPLED = ("origin", "territory", "sector", "shared_premises", "employer_group",
            "research_partnership", "laureate_2013", "laureate_2015", "funding_member_fees",
@@ -41,7 +42,7 @@ def synthetic_table(n: int, seed: int = 0) -> pd.DataFrame:
 
 
 def write_csv(table: pd.DataFrame, path: Path | str) -> Path:
-    from ptce_typology.export import atomic_write
+    from ptce_typology.render.formats import atomic_write
 
     atomic_write(path, table.to_csv(index=False, lineterminator="\n"))
     return Path(path)

@@ -9,61 +9,16 @@ data is never tuned towards the paper.
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from ptce_typology.errors import PtceError
-from ptce_typology.resources import data_file
 from ptce_typology.vocabulary import UNKNOWN
 
 if TYPE_CHECKING:
     import pandas as pd
 
 STATUSES = ("match", "mismatch", "not_computable")
-
-
-class Claim(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    id: str
-    kind: Literal["total", "count", "share", "named", "range", "mean"]
-    descriptor: str | None = None
-    category: str | None = None
-    column: str | None = None
-    expected: Any
-    tolerance: float = 0.0
-    interval: tuple[float, float] | None = None
-    match: Literal["exact", "include"] = "exact"
-    section: str
-    quote: str
-    en: str
-    note: str | None = None
-    note_fr: str | None = None
-
-
-class ClaimFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    claims: list[Claim] = Field(min_length=1)
-
-
-def load_claims(path: Path | str | None = None) -> list[Claim]:
-    """The claims of ``data/paper_claims.yaml`` (or of another file of the same shape)."""
-    from pydantic import ValidationError
-
-    from ptce_typology.yamlread import IssueError, read_yaml
-
-    target = Path(path) if path else data_file("paper_claims.yaml")
-    try:
-        data, _ = read_yaml(target)
-        return ClaimFile.model_validate(data).claims
-    except IssueError as err:
-        raise PtceError(err.issue.message, file=str(target), line=err.issue.line) from None
-    except ValidationError as err:
-        first = err.errors()[0]
-        raise PtceError(first["msg"], file=str(target),
-                        field=".".join(str(p) for p in first["loc"])) from None
 
 
 def _status(low: float, high: float, lo_ok: float, hi_ok: float) -> str:
@@ -76,7 +31,7 @@ def _status(low: float, high: float, lo_ok: float, hi_ok: float) -> str:
     return "not_computable"
 
 
-def _column(frame: pd.DataFrame, name: str | None, claim: Claim) -> pd.Series:
+def _column(frame: pd.DataFrame, name: str | None, claim: Any) -> pd.Series:
     if name not in frame.columns:
         raise PtceError("the claim names a column the data does not have",
                         field=f"claims.{claim.id}", value=name, allowed=list(frame.columns))
@@ -123,7 +78,7 @@ def _names(poles, limit: int = 50, lang: str = "en") -> str:
     return shown + (more if len(poles) > limit else "")
 
 
-def _reproduce_one(frame: pd.DataFrame, claim: Claim, lang: str = "en") -> dict:
+def _reproduce_one(frame: pd.DataFrame, claim: Any, lang: str = "en") -> dict:
     m = MESSAGES[lang]
 
     def names(poles) -> str:
@@ -249,9 +204,12 @@ def _reproduce_one(frame: pd.DataFrame, claim: Claim, lang: str = "en") -> dict:
                                           or claim.note or "") if x)}
 
 
-def reproduce_claims(frame: pd.DataFrame, claims: list[Claim] | None = None,
+def reproduce_claims(frame: pd.DataFrame, claims: Sequence[Any],
                      lang: str = "en") -> pd.DataFrame:
     """Compute every claim of the paper from the tidy frame (texts in ``lang``).
+
+    ``claims`` are :class:`~ptce_typology.intake.claims.Claim` objects
+    (:func:`~ptce_typology.intake.claims.load_claims`).
 
     Returns
     -------
@@ -264,33 +222,7 @@ def reproduce_claims(frame: pd.DataFrame, claims: list[Claim] | None = None,
     """
     import pandas as pd
 
-    claims = load_claims() if claims is None else claims
     rows = [_reproduce_one(frame, claim, lang) for claim in claims]
     return pd.DataFrame(rows).set_index("id")
 
 
-def display_claims(table: pd.DataFrame, names: dict[str, str], lang: str = "en",
-                   verbose: bool = False) -> pd.DataFrame:
-    """The reproduction for a reader: status labels, pole names."""
-    import pandas as pd
-
-    status_labels = {
-        "en": {"match": "match", "mismatch": "MISMATCH", "not_computable": "not computable"},
-        "fr": {"match": "conforme", "mismatch": "ÉCART", "not_computable": "non calculable"},
-    }[lang]
-    heads = {"en": ("Claim", "Paper", "Computed", "Status", "Note"),
-             "fr": ("Affirmation", "Article", "Calculé", "Statut", "Remarque")}[lang]
-    rows = []
-    for cid, r in table.iterrows():
-        text = r["quote"] if lang == "fr" else r["claim"]
-        paper, computed, note = r["paper_value"], r["computed_value"], r["note"]
-        # Longest ids first, so that no id is replaced inside a longer one.
-        for pid in sorted(names, key=len, reverse=True):
-            paper = paper.replace(pid, names[pid])
-            computed = computed.replace(pid, names[pid])
-            note = note.replace(pid, names[pid])
-        row = {"id": cid, heads[0]: text, heads[1]: paper, heads[2]: computed,
-               heads[3]: status_labels[r["status"]],
-               heads[4]: note if verbose or r["status"] != "match" else ""}
-        rows.append(row)
-    return pd.DataFrame(rows).set_index("id")

@@ -107,7 +107,7 @@ class HCPC:
     def fit(self, coordinates: pd.DataFrame) -> HCPC:
         from scipy.cluster.hierarchy import linkage
 
-        from ptce_typology.ward import cut, ward_weighted
+        from ptce_typology.analysis.ward import cut, ward_weighted
 
         if self.rule not in RULES[:2]:
             raise PtceError("unknown rule for the number of clusters", field="--rule",
@@ -178,7 +178,7 @@ class HCPC:
             after = before
             self.consolidation_note_ = "no consolidation"
         else:
-            from ptce_typology import kmeans
+            from ptce_typology.analysis import kmeans
 
             centres = np.vstack([Xs[before == j].mean(axis=0) for j in range(1, k + 1)])
             algo = kmeans.hartigan_wong if consolidation == "hartigan-wong" else kmeans.lloyd
@@ -301,8 +301,9 @@ def describe_categories(data: pd.DataFrame, labels: pd.Series,
 def test_variables(data: pd.DataFrame, labels: pd.Series, seed: int = 0) -> pd.DataFrame:
     """One exact test per variable of its link with the clusters.
 
-    Fisher's exact test on the cluster × category table (:func:`ptce_typology.exact.fisher_test`:
-    full enumeration of the tables with the same margins, as R's ``fisher.test``; a seeded
+    Fisher's exact test on the cluster × category table
+    (:func:`ptce_typology.analysis.exact.fisher_test`: full enumeration of the tables with
+    the same margins, as R's ``fisher.test``; a seeded
     Monte Carlo estimate when there are too many tables, and the method says so). FactoMineR's
     chi-square rests on expected counts far below 5 at the size of the témoin data.
 
@@ -311,7 +312,7 @@ def test_variables(data: pd.DataFrame, labels: pd.Series, seed: int = 0) -> pd.D
     pandas.DataFrame
         Index ``variable``. Columns ``test`` (the method), ``p_value``, ``n``.
     """
-    from ptce_typology.exact import fisher_test
+    from ptce_typology.analysis.exact import fisher_test
 
     rows = []
     for var in data.columns:

@@ -18,7 +18,11 @@ DEFAULT_REFERENCE_YEAR = 2011  # the year the twelve became pôles témoins
 AGE_CLASS_THRESHOLD = 10  # the paper's "plus de 10 ans"
 DEFAULT_MEMBERS_YEAR = 2014  # the year of the paper's case studies
 
-_DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+# One place for each rule: the table reader (intake/tables.py) uses these too.
+DATE_PATTERN = r"\d{4}(-\d{2}(-\d{2})?)?"
+POLE_ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+YEAR_MIN, YEAR_MAX = 1800, 2100
+_DATE_RE = re.compile(rf"^{DATE_PATTERN}$")
 
 
 def _to_date_text(value: Any) -> Any:
@@ -41,9 +45,9 @@ def _yes_no(value: Any) -> Any:
 
 
 DateText = Annotated[str, BeforeValidator(_to_date_text)]
-Year = Annotated[int, Field(ge=1800, le=2100)]
+Year = Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX)]
 Identifier = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$", max_length=80)]
-PoleId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
+PoleId = Annotated[str, Field(pattern=POLE_ID_PATTERN, max_length=60)]
 NonEmpty = Annotated[str, Field(min_length=1, max_length=5000)]
 
 
@@ -206,10 +210,7 @@ class Case(_Strict):
         return None if start is None else reference_year - start
 
     def age_class(self, reference_year: int = DEFAULT_REFERENCE_YEAR) -> str:
-        age = self.age(reference_year)
-        if age is None:
-            return UNKNOWN
-        return "over_10_years" if age > AGE_CLASS_THRESHOLD else "up_to_10_years"
+        return age_class_of(self.age(reference_year))
 
     def member_count(self, year: int = DEFAULT_MEMBERS_YEAR) -> MemberCount | None:
         """The count dated closest to ``year`` (the earlier one on a tie)."""
@@ -227,6 +228,26 @@ class Case(_Strict):
             if src.id == source_id:
                 return src
         raise KeyError(source_id)
+
+
+MEMBERS_CLASS_BOUNDS = ((10, "under_10"), (20, "from_10_to_19"), (30, "from_20_to_29"))
+
+
+def age_class_of(age: int | None) -> str:
+    """The paper's age class of an age in years (``unknown`` when the age is unknown)."""
+    if age is None:
+        return UNKNOWN
+    return "over_10_years" if age > AGE_CLASS_THRESHOLD else "up_to_10_years"
+
+
+def members_class(count: int | None) -> str:
+    """The class of a member count (bounds around the paper's « une vingtaine »)."""
+    if count is None:
+        return UNKNOWN
+    for bound, key in MEMBERS_CLASS_BOUNDS:
+        if count < bound:
+            return key
+    return "from_30"
 
 
 def case_json_schema() -> dict:

@@ -305,3 +305,44 @@ def render_sections(sections: list[tuple[str, pd.DataFrame]], fmt: str, *,
     for i, (title, frame) in enumerate(sections, start=1):
         parts.append(render_frame(frame, fmt, title=title, label=f"{label}:{i}", index=index))
     return "\n".join(str(p) for p in parts)
+
+
+def csv_ready(table: pd.DataFrame) -> pd.DataFrame:
+    """Tuples (of pole ids) become `;`-joined text for CSV."""
+    out = table.copy()
+    for column in out.columns:
+        if out[column].map(lambda v: isinstance(v, tuple)).any():
+            out[column] = out[column].map(lambda v: ";".join(v) if isinstance(v, tuple) else v)
+    return out
+
+
+def write_new(path: Path | str, text: str) -> Path:
+    """Create ``path`` with ``text``; never replaces a file that exists (created exclusively,
+    so a file made in between is not lost either)."""
+    target = Path(path)
+    try:
+        with open(target, "x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        raise PtceError("the file already exists; `ptce new` never overwrites",
+                        file=str(target)) from None
+    except OSError as err:
+        raise PtceError(f"cannot write the file: {err.strerror}", file=str(target)) from None
+    return target
+
+
+def issues_text(report: Any, fmt: str) -> str:
+    """A validation report as text lines, JSON or CSV (``ptce validate``)."""
+    if fmt == "json":
+        return to_json(report.to_dict())
+    if fmt == "csv":
+        import csv
+
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(["code", "file", "line", "field", "value", "message", "allowed"])
+        for i in report.issues:
+            writer.writerow([i.code, i.file, i.line or "", i.field or "", i.value or "",
+                             i.message, "|".join(i.allowed)])
+        return buffer.getvalue()
+    return "".join(issue.one_line() + "\n" for issue in report.issues)

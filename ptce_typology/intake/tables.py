@@ -14,9 +14,19 @@ from pathlib import Path
 from typing import Any
 
 from ptce_typology.errors import Issue
-from ptce_typology.schema import Case
-from ptce_typology.vocabulary import UNKNOWN
-from ptce_typology.yamlread import IssueError, read_text
+from ptce_typology.intake.checks import did_you_mean, validate_mapping
+from ptce_typology.intake.records import case_record
+from ptce_typology.intake.schema import (
+    DATE_PATTERN,
+    POLE_ID_PATTERN,
+    YEAR_MAX,
+    YEAR_MIN,
+    Case,
+    age_class_of,
+    members_class,
+)
+from ptce_typology.intake.yamlread import IssueError, read_text
+from ptce_typology.vocabulary import UNKNOWN, allowed
 
 MAX_TABLE_BYTES = 500_000_000
 
@@ -55,8 +65,6 @@ _FIELD_TO_COLUMN = {
 
 
 def _header_issues(header: list[str], name: str) -> list[Issue]:
-    from ptce_typology.validation import _did_you_mean
-
     issues: list[Issue] = []
     columns: list[str] = []
     for column in header:
@@ -65,7 +73,7 @@ def _header_issues(header: list[str], name: str) -> list[Issue]:
                                 field=column))
         elif column not in TABLE_COLUMNS:
             issues.append(Issue("unknown-key", name, f"unknown column {column!r}"
-                                + _did_you_mean(column, TABLE_COLUMNS), line=1, field=column,
+                                + did_you_mean(column, TABLE_COLUMNS), line=1, field=column,
                                 allowed=TABLE_COLUMNS))
         columns.append(column)
     for column in REQUIRED_COLUMNS:
@@ -78,8 +86,6 @@ def _header_issues(header: list[str], name: str) -> list[Issue]:
 
 def _validate_row(row: dict, number: int, path: Path) -> tuple[Case | None, list[Issue]]:
     """One table row through the case schema; issues name the row's columns."""
-    from ptce_typology.validation import validate_mapping
-
     name = str(path)
     mapping = row_to_mapping(row, f"{path.name}, row {number}")
     case, row_issues = validate_mapping(mapping, name, {}, default_line=number,
@@ -133,9 +139,6 @@ def table_records(path: Path, reference_year: int,
     """
     import pandas as pd
 
-    from ptce_typology.loading import case_record, members_class
-    from ptce_typology.schema import AGE_CLASS_THRESHOLD
-    from ptce_typology.vocabulary import allowed
 
     name = str(path)
     header, rows, issues = _read_checked(path)
@@ -177,14 +180,14 @@ def table_records(path: Path, reference_year: int,
         ok &= col(column).map(lambda v, c=choices: v is None or (isinstance(v, str)
                                                                   and v in c))
     start = omap(col("start_year"), _as_int)
-    ok &= col("start_year").isna() | start.map(lambda v: v is not None and 1800 <= v <= 2100)
+    ok &= col("start_year").isna() | start.map(
+        lambda v: v is not None and YEAR_MIN <= v <= YEAR_MAX)
     count = omap(col("members"), _as_int)
     ok &= col("members").isna() | count.map(lambda v: v is not None and 0 <= v <= 1_000_000)
     year = omap(col("members_year"), _as_date)
     ok &= col("members").isna() | year.notna()
     age = omap(start, lambda v: None if v is None else reference_year - v)
-    age_class = omap(age, lambda v: "unknown" if v is None else (
-        "over_10_years" if v > AGE_CLASS_THRESHOLD else "up_to_10_years"))
+    age_class = omap(age, age_class_of)
     m_class = omap(count, members_class)
     for column, derived in (("age", age), ("age_class", age_class),
                             ("members_class", m_class)):
@@ -222,8 +225,8 @@ def table_records(path: Path, reference_year: int,
     return records, issues
 
 
-_POLE_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-_DATE_RE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+_POLE_RE = re.compile(POLE_ID_PATTERN)
+_DATE_RE = re.compile(DATE_PATTERN)
 
 
 def _as_int(value: object) -> int | None:
@@ -300,7 +303,6 @@ def row_to_mapping(row: dict[str, Any], where: str) -> dict[str, Any]:
 
 def _check_derived(case: Case, row: dict, name: str, number: int) -> list[Issue]:
     issues = []
-    from ptce_typology.loading import members_class
 
     count = case.member_count()
     derived = {"age": case.age(), "age_class": case.age_class(),

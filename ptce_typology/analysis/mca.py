@@ -18,8 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ptce_typology.errors import PtceError
-
-SEP = "="
+from ptce_typology.vocabulary import SEP
 
 
 class UnseenCategory(PtceError):

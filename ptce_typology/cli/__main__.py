@@ -1,0 +1,3 @@
+from ptce_typology.cli import main
+
+main()

@@ -1,0 +1,122 @@
+"""Commands on the case files themselves: validate, list, show, new, schema."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Literal, Optional  # noqa: UP035
+
+import typer
+
+from ptce_typology.cli.app import command, emit
+from ptce_typology.cli.options import Cases, Format, Lang, Output, ReferenceYear
+from ptce_typology.errors import PtceError
+
+
+@command("validate")
+def validate_cmd(
+    paths: Annotated[Optional[list[Path]], typer.Argument(  # noqa: UP045
+        help="Case files, folders or tables; default: the bundled cases.")] = None,
+    fmt: Annotated[Literal["table", "json", "csv"], typer.Option(
+        "--format", "-f", help="Output format.")] = "table",
+) -> None:
+    """Check case files and report every problem, each with file, line, field and code.
+
+    Exit code 0 when clean, 1 when not.
+
+    Example: ptce validate data/cases data/examples/le_periscope.yaml
+    """
+    from ptce_typology.intake.validation import validate_paths
+    from ptce_typology.render.formats import issues_text
+    from ptce_typology.resources import cases_dir
+
+    report = validate_paths(paths or [cases_dir()])
+    sys.stdout.write(issues_text(report, fmt))
+    state = "valid" if report.ok else f"{len(report.issues)} problem(s)"
+    sys.stderr.write(f"{len(report.files)} file(s), {len(report.cases)} case(s): {state}\n")
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@command("list")
+def list_cmd(
+    cases: Cases = None,
+    fmt: Format = "table",
+    lang: Lang = "en",
+    reference_year: ReferenceYear = 2011,
+    output: Output = None,
+) -> None:
+    """One row per pole, one column per descriptor. CSV, JSON and XLSX keep the vocabulary keys
+    (the export for R and spreadsheets, and readable back with --cases); the other formats show
+    labels.
+
+    Example: ptce list --format csv > poles.csv
+    """
+    from ptce_typology.frame import load_frame
+    from ptce_typology.render.formats import render_frame
+    from ptce_typology.vocabulary import label_frame
+
+    frame = load_frame(cases, reference_year=reference_year)
+    shown = frame if fmt in ("csv", "json", "xlsx") else label_frame(frame, lang)
+    title = {"fr": "Pôles", "en": "Poles"}[lang]
+    emit(render_frame(shown, fmt, title=title, label="tab:poles"), output)
+
+
+@command("show")
+def show_cmd(
+    pole_id: Annotated[str, typer.Argument(help="The pole_id of the case.")],
+    cases: Annotated[Optional[list[Path]], typer.Option(  # noqa: UP045
+        "--cases", "-c", help="Where to look; default: the bundled cases and examples.")] = None,
+    fmt: Annotated[Literal["table", "json", "md", "csv"], typer.Option(
+        "--format", "-f", help="Output format.")] = "table",
+) -> None:
+    """Every descriptor of one pole with the sources behind it.
+
+    Example: ptce show paris_mix
+    """
+    from ptce_typology.intake.loading import load_cases
+    from ptce_typology.render.casefile import case_json, describe_case
+    from ptce_typology.render.formats import render_frame, to_json
+    from ptce_typology.resources import cases_dir, examples_dir
+
+    found = {c.pole_id: c for c in load_cases(cases or [cases_dir(), examples_dir()])}
+    if pole_id not in found:
+        raise PtceError("no case has this pole_id", field="POLE_ID", value=pole_id,
+                        allowed=sorted(found))
+    case = found[pole_id]
+    if fmt == "json":
+        emit(to_json(case_json(case)), None)
+    else:
+        emit(render_frame(describe_case(case), fmt, title=f"{case.name} ({case.pole_id})"),
+             None)
+
+
+@command("new")
+def new_cmd(
+    pole_id: Annotated[str, typer.Argument(help="snake_case id of the new pole.")],
+    output_dir: Annotated[Path, typer.Option(
+        "--output-dir", "-o", file_okay=False,
+        help="Folder to write POLE_ID.yaml in.")] = Path("."),
+) -> None:
+    """Write a commented template for a new case; never overwrites an existing file.
+
+    Example: ptce new my_pole -o cases/
+    """
+    from ptce_typology.intake.template import new_case_template
+    from ptce_typology.render.formats import write_new
+
+    target = output_dir / f"{pole_id}.yaml"
+    write_new(target, new_case_template(pole_id))
+    sys.stderr.write(f"wrote {target}; fill it in, then run: ptce validate {target}\n")
+
+
+@command("schema")
+def schema_cmd(output: Output = None) -> None:
+    """Print the JSON Schema of a case file, for editors that validate while typing.
+
+    Example: ptce schema -o ptce-case.schema.json
+    """
+    from ptce_typology.intake.schema import case_json_schema
+    from ptce_typology.render.formats import to_json
+
+    emit(to_json(case_json_schema()), output)

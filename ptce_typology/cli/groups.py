@@ -1,0 +1,101 @@
+"""Groups of poles: ``ptce compare`` (exact tests) and ``ptce qca``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Literal, Optional  # noqa: UP035
+
+import typer
+
+from ptce_typology.cli.app import command, emit
+from ptce_typology.cli.options import Cases, Data, Format, Lang, Output
+from ptce_typology.errors import PtceError
+
+
+def _cases_or_data(cases: Optional[list[Path]], data: Optional[Path]):  # noqa: UP045
+    if data is not None:
+        if cases:
+            raise PtceError("give --cases or --data, not both", field="--data")
+        from ptce_typology.intake.loading import read_data_table
+
+        return read_data_table(data)
+    from ptce_typology.frame import load_frame
+
+    return load_frame(cases)
+
+
+@command("compare")
+def compare_cmd(
+    by: Annotated[str, typer.Option(
+        "--by", help="The descriptor that makes the groups.")] = "laureate_2013",
+    cases: Cases = None,
+    data: Data = None,
+    correction: Annotated[Literal["holm", "bh", "none"], typer.Option(
+        "--correction", help="Adjustment of the p-values across descriptors.")] = "holm",
+    fmt: Format = "table",
+    lang: Lang = "en",
+    output: Output = None,
+) -> None:
+    """Compare two groups of poles (by default the 2013-14 laureates and the others) on every
+    other descriptor, with exact tests and effect sizes.
+
+    Example: ptce compare --format latex -o laureates.tex
+    """
+    from ptce_typology.analysis.comparison import compare_groups
+    from ptce_typology.render.comparison import comparison_json, comparison_table, min_p_sentence
+    from ptce_typology.render.formats import render_frame
+
+    frame = _cases_or_data(cases, data)
+    result = compare_groups(frame, by=by, correction=correction)
+    shown = result["tests"] if fmt == "csv" else comparison_table(result, lang)
+    title = {"en": f"Comparison by {by}", "fr": f"Comparaison selon {by}"}[lang]
+    rendered = render_frame(shown, fmt, title=title, label="tab:compare",
+                            json_data=comparison_json(result))
+    note = min_p_sentence(result, lang)
+    if fmt in ("table", "md") and note:
+        rendered += f"\n{note}\n"
+    emit(rendered, output)
+    if note and (fmt not in ("table", "md") or output is not None):
+        sys.stderr.write(note + "\n")
+    if result["left_out"]:
+        sys.stderr.write(f"left out ({by} unknown): {', '.join(result['left_out'])}\n")
+
+
+@command("qca")
+def qca_cmd(
+    outcome: Annotated[str, typer.Option(
+        "--outcome", help="The outcome: column, column=value or column>=x.")],
+    conditions: Annotated[str, typer.Option(
+        "--conditions",
+        help="Comma-separated conditions: column (0/1 or yes/no), column=value, column>=x; "
+             "prefix NAME: to name one (CIT:origin=citizen_associative).")],
+    cases: Cases = None,
+    data: Data = None,
+    incl_cut: Annotated[float, typer.Option(
+        "--incl-cut", help="Inclusion cut for OUT = 1 (R's 1).")] = 1.0,
+    incl_cut0: Annotated[Optional[float], typer.Option(  # noqa: UP045
+        "--incl-cut0", help="Inclusion below which OUT = 0 (default: --incl-cut).")] = None,
+    n_cut: Annotated[int, typer.Option("--n-cut", help="Fewer cases make a remainder.")] = 1,
+    fmt: Format = "table",
+    lang: Lang = "en",
+    output: Output = None,
+) -> None:
+    """Crisp-set QCA as R's QCA package does it: truth table, complex and parsimonious
+    solutions with every equally minimal model, fit and necessity.
+
+    Example: ptce qca --outcome laureate_2013 --conditions 'DEIND:territory=deindustrialised'
+    """
+    from ptce_typology.analysis.qca import qca
+    from ptce_typology.render.formats import render_sections
+    from ptce_typology.render.qca import qca_json, qca_sections
+
+    frame = _cases_or_data(cases, data)
+    result = qca(frame, outcome, [c for c in conditions.split(",") if c.strip()],
+                 incl_cut=incl_cut, incl_cut0=incl_cut0, n_cut=n_cut)
+    emit(render_sections(qca_sections(result, lang), fmt, label="tab:qca",
+                         json_data=qca_json(result)), output)
+    for kind, models in result.solutions.items():
+        sys.stderr.write(f"{kind}: " + (" | ".join(models) or "no solution") + "\n")
+    if result.left_out:
+        sys.stderr.write(f"left out (unknown values): {', '.join(map(str, result.left_out))}\n")

@@ -1,0 +1,39 @@
+"""Options shared by several commands, declared once (``Annotated`` aliases)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal, Optional  # noqa: UP035
+
+import typer
+
+Lang = Annotated[Literal["fr", "en"], typer.Option("--lang", help="Language of the labels.")]
+TableFormat = Literal["table", "md", "latex", "csv", "json", "xlsx"]
+Format = Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")]
+Output = Annotated[Optional[Path], typer.Option(  # noqa: UP045
+    "--output", "-o", help="Write to this file instead of stdout.", dir_okay=False)]
+Cases = Annotated[Optional[list[Path]], typer.Option(  # noqa: UP045
+    "--cases", "-c", help="Case files, folders or CSV/XLSX tables (repeatable); default: the "
+                          "twelve bundled témoin poles.")]
+Data = Annotated[Optional[Path], typer.Option(  # noqa: UP045
+    "--data", help="Any CSV with one row per case (first column: the id).")]
+ReferenceYear = Annotated[int, typer.Option(
+    "--reference-year", help="Year at which the age is computed.")]
+Active = Annotated[Optional[str], typer.Option(  # noqa: UP045
+    "--active", help="Active descriptors, comma-separated (columns of `ptce list --format "
+                     "csv`); default: age_class,origin,territory,sector,shared_premises,"
+                     "employer_group.")]
+Supplementary = Annotated[Optional[str], typer.Option(  # noqa: UP045
+    "--supplementary", help="Supplementary descriptors, comma-separated; default: "
+                            "laureate_2013; '' for none.")]
+Ncp = Annotated[int, typer.Option("--ncp", help="MCA dimensions kept for the clustering.")]
+K = Annotated[Optional[int], typer.Option(  # noqa: UP045
+    "--k", help="A fixed number of clusters (default: the --rule).")]
+Rule = Annotated[Literal["within_ratio", "gain_ratio"], typer.Option(
+    "--rule", help="Automatic k: FactoMineR 2.7's within_ratio or 2.14's gain_ratio.")]
+Consolidation = Annotated[Literal["hartigan-wong", "lloyd", "none"], typer.Option(
+    "--consolidation", help="k-means consolidation of the Ward partition (R's default first).")]
+Seed = Annotated[int, typer.Option("--seed", help="Seed of every random step.")]
+Resamples = Annotated[Optional[int], typer.Option(  # noqa: UP045
+    "--resamples", help="Bootstrap refits for the stability (default 200 up to 500 poles; "
+                        "0: none).")]

@@ -1,0 +1,51 @@
+"""The paper's claims as data (``data/paper_claims.yaml``): what each figure of the paper
+asserts, with its verbatim quote and section."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ptce_typology.errors import PtceError
+from ptce_typology.intake.yamlread import IssueError, read_yaml
+from ptce_typology.resources import data_file
+
+
+class Claim(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    kind: Literal["total", "count", "share", "named", "range", "mean"]
+    descriptor: str | None = None
+    category: str | None = None
+    column: str | None = None
+    expected: Any
+    tolerance: float = 0.0
+    interval: tuple[float, float] | None = None
+    match: Literal["exact", "include"] = "exact"
+    section: str
+    quote: str
+    en: str
+    note: str | None = None
+    note_fr: str | None = None
+
+
+class ClaimFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    claims: list[Claim] = Field(min_length=1)
+
+
+def load_claims(path: Path | str | None = None) -> list[Claim]:
+    """The claims of ``data/paper_claims.yaml`` (or of another file of the same shape)."""
+    target = Path(path) if path else data_file("paper_claims.yaml")
+    try:
+        data, _ = read_yaml(target)
+        return ClaimFile.model_validate(data).claims
+    except IssueError as err:
+        raise PtceError(err.issue.message, file=str(target), line=err.issue.line) from None
+    except ValidationError as err:
+        first = err.errors()[0]
+        raise PtceError(first["msg"], file=str(target),
+                        field=".".join(str(p) for p in first["loc"])) from None

@@ -1,0 +1,143 @@
+"""Loading validated cases from files: YAML case files, folders of them, and case tables."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ptce_typology.errors import PtceError, ValidationFailed
+from ptce_typology.intake.records import case_record
+from ptce_typology.intake.schema import DEFAULT_MEMBERS_YEAR, DEFAULT_REFERENCE_YEAR, Case
+from ptce_typology.intake.tables import table_records
+from ptce_typology.intake.validation import (
+    TABLE_SUFFIXES,
+    duplicate_ids,
+    expand_paths,
+    validate_file,
+    validate_paths,
+)
+from ptce_typology.intake.yamlread import IssueError, read_text
+from ptce_typology.resources import cases_dir
+from ptce_typology.vocabulary import UNKNOWN
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def load_cases(paths: Path | str | Iterable[Path | str] | None = None) -> list[Case]:
+    """Load and validate cases.
+
+    Parameters
+    ----------
+    paths
+        A folder of YAML case files, single YAML files, or CSV/XLSX tables with one row per
+        pole; several may be given. ``None`` loads the twelve bundled témoin poles.
+
+    Returns
+    -------
+    list of Case
+        In the order the files (and rows) were read.
+
+    Raises
+    ------
+    ValidationFailed
+        When any file has a problem; ``err.issues`` lists every one.
+    """
+    if paths is None:
+        paths = [cases_dir()]
+    elif isinstance(paths, (str, Path)):
+        paths = [paths]
+    report = validate_paths(paths)
+    if report.issues:
+        raise ValidationFailed(report.issues)
+    return [case for _, case in report.cases]
+
+
+def load_records(paths: Path | str | Iterable[Path | str] | None = None,
+               reference_year: int = DEFAULT_REFERENCE_YEAR,
+               members_year: int = DEFAULT_MEMBERS_YEAR) -> list[dict]:
+    """The tidy-frame records straight from case files and tables: the same records as
+    ``[case_record(c) for c in load_cases(paths)]``, faster for large tables (their rows are
+    checked column by column, and only doubtful rows go through the case schema).
+
+    Raises
+    ------
+    ValidationFailed
+        With the same issues ``load_cases`` would raise.
+    """
+    if paths is None:
+        paths = [cases_dir()]
+    elif isinstance(paths, (str, Path)):
+        paths = [paths]
+    files, issues = expand_paths(paths)
+    named: list[tuple[str, dict]] = []
+    for path in files:
+        if path.suffix.lower() in TABLE_SUFFIXES:
+            records, file_issues = table_records(path, reference_year, members_year)
+            named.extend(records)
+        else:
+            case, file_issues = validate_file(path)
+            if case is not None:
+                named.append((str(path), case_record(case, reference_year, members_year)))
+        issues.extend(file_issues)
+    issues.extend(duplicate_ids([(name, rec["pole_id"]) for name, rec in named]))
+    if issues:
+        raise ValidationFailed(issues)
+    return [rec for _, rec in named]
+
+
+def read_data_table(path: Path | str) -> pd.DataFrame:
+    """Any CSV with one row per case (``--data``): the first column is the case id; empty
+    cells and ``unknown`` are missing; text columns become categoricals (sorted categories).
+    """
+    import pandas as pd
+
+    target = Path(path)
+    try:
+        text = read_text(target, max_bytes=500_000_000)
+    except IssueError as err:
+        raise PtceError(err.issue.message, file=str(target)) from None
+    import io
+
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+        raise PtceError(f"CSV cannot be parsed: {err}", file=str(target)) from None
+    if frame.shape[1] < 2:
+        raise PtceError("the table needs an id column and at least one variable",
+                        file=str(target))
+    frame = frame.set_index(frame.columns[0])
+    if frame.index.duplicated().any():
+        raise PtceError("duplicate case id", file=str(target),
+                        value=str(frame.index[frame.index.duplicated()][0]))
+    out = {}
+    for column in frame.columns:
+        raw = frame[column].str.strip().replace({"": None, UNKNOWN: None})
+        numbers = pd.to_numeric(raw, errors="coerce")
+        if raw.notna().any() and numbers[raw.notna()].notna().all():
+            out[column] = numbers
+        else:
+            cats = sorted(raw.dropna().unique())
+            out[column] = pd.Categorical(raw.fillna(UNKNOWN), categories=[*cats, UNKNOWN])
+    result = pd.DataFrame(out, index=frame.index)
+    result.index.name = frame.index.name
+    return result
+
+
+def assessments(cases: Iterable[Case]) -> dict[str, dict[str, float]]:
+    """pole_id -> indicator id -> score, from the ``assessment:`` blocks of the cases."""
+    return {c.pole_id: {key: a.score for key, a in c.assessment.items()} for c in cases
+            if c.assessment}
+
+
+def input_checksums(paths: Iterable[Path]) -> list[tuple[str, str]]:
+    """(name, sha256) of every input file, and of the data files the analyses read."""
+    import hashlib
+
+    from ptce_typology.resources import data_file
+
+    files = sorted({Path(p) for p in paths}, key=str)
+    files += [data_file(n) for n in ("vocabulary.yaml", "paper_claims.yaml",
+                                     "referentiel.yaml")]
+    return [(str(f), hashlib.sha256(f.read_bytes()).hexdigest()) for f in files]

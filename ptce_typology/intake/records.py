@@ -1,0 +1,66 @@
+"""One pole as a flat record of descriptor values: the row of the tidy frame, derived from a
+validated case (or, for large tables, from checked cells)."""
+
+from __future__ import annotations
+
+from ptce_typology.intake.schema import (
+    DEFAULT_MEMBERS_YEAR,
+    DEFAULT_REFERENCE_YEAR,
+    Case,
+    members_class,
+)
+from ptce_typology.vocabulary import UNKNOWN
+
+# Categorical columns of the tidy frame, in this order, each an ordered categorical.
+CATEGORY_COLUMNS = (
+    "role", "age_class", "members_class", "origin", "territory", "sector", "shared_premises",
+    "employer_group", "research_partnership",
+    "laureate_2013", "laureate_2015", "funding_member_fees", "funding_public",
+    "funding_private", "funding_own_revenue", "funding_volunteering",
+)
+FRAME_COLUMNS = (
+    "name", "role", "commune", "departement", "region", "website", "start_year", "age",
+    "age_class", "origin", "territory", "sector", "theme", "shared_premises", "employer_group",
+    "research_partnership", "members", "members_year", "members_class", "legal_form",
+    "laureate_2013", "laureate_2015", "funding_member_fees", "funding_public",
+    "funding_private", "funding_own_revenue", "funding_volunteering",
+)
+
+
+
+def case_record(case: Case, reference_year: int = DEFAULT_REFERENCE_YEAR,
+                members_year: int = DEFAULT_MEMBERS_YEAR) -> dict:
+    """One pole as a flat record of descriptor values (the tidy frame's row)."""
+    count = case.member_count(members_year)
+    legal = case.latest_legal_form()
+    funding = case.funding
+    return {
+        "pole_id": case.pole_id,
+        "name": case.name,
+        "role": case.role,
+        "commune": case.commune.value,
+        "departement": case.departement.value,
+        "region": case.region.value,
+        "website": case.website.value,
+        "start_year": case.start_year(),
+        "age": case.age(reference_year),
+        "age_class": case.age_class(reference_year),
+        "origin": case.origin.value,
+        "territory": case.territory.value,
+        "sector": case.sector.value,
+        "theme": case.sector.theme or UNKNOWN,
+        "shared_premises": case.shared_premises.value,
+        "employer_group": case.employer_group.value,
+        "research_partnership": case.research_partnership.value,
+        "members": count.count if count else None,
+        "members_year": int(count.date[:4]) if count else None,
+        "members_class": members_class(count.count if count else None),
+        "legal_form": legal.value if legal else UNKNOWN,
+        "laureate_2013": case.national_calls.laureate_2013.value,
+        "laureate_2015": case.national_calls.laureate_2015.value,
+        "funding_member_fees": funding.member_fees.value,
+        "funding_public": funding.public.value,
+        "funding_private": funding.private.value,
+        "funding_own_revenue": funding.own_revenue.value,
+        "funding_volunteering": funding.volunteering.value,
+    }

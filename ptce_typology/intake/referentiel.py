@@ -1,0 +1,141 @@
+"""The référentiel of a PTCE as data (``data/referentiel.yaml``): objectives, indicator counts,
+reference texts, this project's evidence rules and user indicators."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from ptce_typology.errors import PtceError
+from ptce_typology.intake.yamlread import IssueError, read_yaml
+from ptce_typology.resources import data_file
+from ptce_typology.vocabulary import UNKNOWN
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RefSource(_Model):
+    id: str
+    citation: str
+    url: str | None = None
+    quote: str | None = None
+    date: str | int | None = None
+
+
+class Objective(_Model):
+    id: str
+    fr: str
+    en: str
+    sources: list[str] = Field(min_length=1)
+    general_objective: str | None = None
+
+    def label(self, lang: str) -> str:
+        return self.fr if lang == "fr" else self.en
+
+
+class IndicatorCount(_Model):
+    first_version: int
+    updated: int
+    sources: list[str]
+
+
+class Indicators(_Model):
+    count: IndicatorCount
+    items: list[dict] = Field(default_factory=list)
+
+
+class ReferenceText(_Model):
+    id: str
+    fr: str
+    en: str
+    sources: list[str]
+
+
+class Condition(_Model):
+    descriptor: str
+    equals: str | None = None
+    at_least: float | None = None
+
+    @model_validator(mode="after")
+    def _one_test(self) -> Condition:
+        if (self.equals is None) == (self.at_least is None):
+            raise ValueError("a condition has exactly one of `equals` or `at_least`")
+        return self
+
+    def text(self, value: object) -> str:
+        test = f"={self.equals}" if self.equals is not None else f">={self.at_least:g}"
+        return f"{self.descriptor}{test} (is {value})"
+
+
+class Rule(_Model):
+    objective: str
+    any: list[Condition] = Field(default_factory=list)
+    all: list[Condition] = Field(default_factory=list)
+    why: str = ""
+
+    @model_validator(mode="after")
+    def _has_conditions(self) -> Rule:
+        if not self.any and not self.all:
+            raise ValueError("a rule needs `any` or `all` conditions")
+        return self
+
+
+class EvidenceRules(_Model):
+    operationalisation: str
+    rules: list[Rule] = Field(default_factory=list)
+
+
+class UserIndicator(_Model):
+    id: str
+    objective: str
+    fr: str
+    en: str
+    evidenced_at: float = 1.0
+
+
+class Referentiel(_Model):
+    sources: list[RefSource]
+    general_objectives: list[Objective] = Field(min_length=1)
+    main_objectives: list[Objective] = Field(min_length=1)
+    indicators: Indicators
+    reference_texts: list[ReferenceText]
+    evidence_rules: EvidenceRules
+    user_indicators: list[UserIndicator] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Referentiel:
+        known_sources = {s.id for s in self.sources}
+        mains = {o.id for o in self.main_objectives}
+        generals = {o.id for o in self.general_objectives}
+        for item in (*self.general_objectives, *self.main_objectives, *self.reference_texts):
+            for sid in item.sources:
+                if sid not in known_sources:
+                    raise ValueError(f"{item.id}: source {sid!r} is not defined")
+        for obj in self.main_objectives:
+            if obj.general_objective not in (*generals, UNKNOWN, None):
+                raise ValueError(f"{obj.id}: unknown general objective "
+                                 f"{obj.general_objective!r}")
+        for item in (*self.evidence_rules.rules, *self.user_indicators):
+            if item.objective not in mains:
+                raise ValueError(f"objective {item.objective!r} is not a main objective; "
+                                 f"allowed: {', '.join(sorted(mains))}")
+        return self
+
+
+def load_referentiel(path: Path | str | None = None) -> Referentiel:
+    """The bundled référentiel, or a user's copy with its own rules and indicators."""
+    target = Path(path) if path else data_file("referentiel.yaml")
+    try:
+        data, lines = read_yaml(target)
+        return Referentiel.model_validate(data)
+    except IssueError as err:
+        raise PtceError(err.issue.message, file=str(target), line=err.issue.line) from None
+    except ValidationError as err:
+        first = err.errors()[0]
+        loc = tuple(first["loc"])
+        line = next((lines[loc[:i]] for i in range(len(loc), 0, -1) if loc[:i] in lines), None)
+        raise PtceError(first["msg"].removeprefix("Value error, "), file=str(target),
+                        line=line, field=".".join(map(str, loc)) or None) from None

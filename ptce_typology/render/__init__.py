@@ -1,0 +1,1 @@
+"""Renderers: formats, labels, figures and the HTML report; they never compute statistics."""
