@@ -8,8 +8,13 @@ each dimension, the category with the largest absolute coordinate has a positive
 arbitrary; compare coordinates up to a sign per dimension.
 
 Categories are named ``descriptor=category`` internally, so two descriptors may share a level
-name (FactoMineR's ``predict.MCA`` fails on that). ``unknown`` is a category like any other, as
-FactoMineR does by default (``na.method = "NA"``).
+name (FactoMineR's ``predict.MCA`` fails on that).
+
+**Specific MCA** (Le Roux & Rouanet; FactoMineR's ``MCA(excl = ...)``): ``passive`` categories
+stay in the disjunctive table but get no weight in the axes. An individual holding one is placed
+by its other, active categories; the passive category's own point is placed by the transition
+formula. The typology makes every ``unknown`` passive by default: what no source says is never
+an axis.
 """
 
 from __future__ import annotations
@@ -23,6 +28,35 @@ from ptce_typology.vocabulary import SEP
 
 class UnseenCategory(PtceError):
     """A new individual holds a category the fitted MCA has never seen."""
+
+
+def passive_categories(X: pd.DataFrame, spec: str | tuple[str, ...] | None) -> tuple[str, ...]:
+    """The categories of ``X`` that ``spec`` makes passive, as ``descriptor=category`` names.
+
+    ``spec`` holds ``descriptor=category`` pairs or bare categories (a bare category is passive
+    in every descriptor that has it); ``None``, ``()`` or ``"none"`` make none passive. A pair
+    naming a descriptor that ``X`` does not have is an error; categories no individual holds
+    are simply not there.
+    """
+    if spec is None or spec == "none":
+        return ()
+    items = [spec] if isinstance(spec, str) else list(spec)
+    items = [i.strip() for i in items if i and i.strip() and i.strip() != "none"]
+    chosen: list[str] = []
+    for var in X.columns:
+        col = X[var].astype(object)
+        levels = (list(X[var].cat.categories) if isinstance(X[var].dtype, pd.CategoricalDtype)
+                  else sorted(col.dropna().unique(), key=str))
+        for level in levels:
+            name = f"{var}{SEP}{level}"
+            if (name in items or str(level) in items) and (col == level).any():
+                chosen.append(name)
+    for item in items:
+        var = item.split(SEP, 1)[0] if SEP in item else None
+        if var is not None and var not in X.columns:
+            raise PtceError("a passive category names a descriptor that is not active",
+                            field="--passive", value=item, allowed=[str(c) for c in X.columns])
+    return tuple(chosen)
 
 
 def _dims(n: int) -> list[str]:
@@ -68,6 +102,9 @@ class MCA:
     n_components : int
         Dimensions kept for coordinates (FactoMineR's ``ncp``, default 5). Eigenvalues are
         given for every dimension.
+    passive : tuple of str
+        Categories (``descriptor=category``) that are passive: the specific MCA. Empty: the
+        plain MCA.
 
     Attributes (after ``fit``)
     --------------------------
@@ -87,8 +124,9 @@ class MCA:
         The observed categories of each active variable, in order.
     """
 
-    def __init__(self, n_components: int = 5) -> None:
+    def __init__(self, n_components: int = 5, passive: tuple[str, ...] = ()) -> None:
         self.n_components = n_components
+        self.passive = passive
 
     # Fitting ---------------------------------------------------------------------------------
 
@@ -100,38 +138,58 @@ class MCA:
         self.variables_ = list(X.columns)
         self.categories_ = {v: [c.split(SEP, 1)[1] for c in Z.columns
                                 if c.split(SEP, 1)[0] == str(v)] for v in X.columns}
+        unknown_passive = sorted(set(self.passive) - set(Z.columns))
+        if unknown_passive:
+            raise PtceError("a passive category is not held by any individual",
+                            field="passive", value=", ".join(unknown_passive),
+                            allowed=list(Z.columns))
         n, J = Z.shape
         Q = X.shape[1]
         z = Z.to_numpy()
+        active = ~np.isin(np.array(Z.columns, dtype=object), list(self.passive))
+        if not active.any():
+            raise PtceError("every category is passive; nothing is left to make the axes",
+                            field="passive")
         P = z / (n * Q)
         r = P.sum(axis=1)
         c = P.sum(axis=0)
-        S = (P - np.outer(r, c)) / np.sqrt(np.outer(r, c))
+        # FactoMineR's CA(excl = ...): the residuals Tc of every category, weighted by the
+        # column margins with the passive ones set to zero.
+        Tc = P / np.outer(r, c) - 1.0
+        w = np.where(active, c, 0.0)
+        S = np.sqrt(r)[:, None] * Tc * np.sqrt(w)[None, :]
         U, s, Vt = np.linalg.svd(S, full_matrices=False)
-        n_eig = max(1, min(n - 1, J - Q))
+        n_eig = max(1, min(n - 1, J - Q, int(np.sum(s > 1e-12 * max(s[0], 1e-300)))))
         eig = s[:n_eig] ** 2
         ncp = min(self.n_components, n_eig)
-        F = U[:, :ncp] * s[:ncp] / np.sqrt(r)[:, None]
-        G = Vt.T[:, :ncp] * s[:ncp] / np.sqrt(c)[:, None]
-        # Sign convention: the category farthest from the origin is on the positive side.
-        signs = np.sign(G[np.argmax(np.abs(G), axis=0), np.arange(ncp)])
+        sv = s[:ncp]
+        F = U[:, :ncp] * sv / np.sqrt(r)[:, None]
+        # Every category by the transition formula (active ones get their SVD coordinates back,
+        # passive ones their place as the mean point of the individuals holding them).
+        G = (Tc.T @ (r[:, None] * F)) / sv
+        # Sign convention: the active category farthest from the origin is on the positive side.
+        Ga = np.where(active[:, None], G, 0.0)
+        signs = np.sign(Ga[np.argmax(np.abs(Ga), axis=0), np.arange(ncp)])
         signs[signs == 0] = 1.0
         F, G = F * signs, G * signs
         self.signs_ = signs
-        self._r, self._c, self._n, self._Q = r, c, n, Q
+        self._r, self._c, self._w, self._n, self._Q = r, c, w, n, Q
+        self._active = active
         self._eig, self._ncp = eig, ncp
         self._G = G
         self._columns = list(Z.columns)
+        self.passive_ = tuple(name for name, a in zip(Z.columns, active, strict=True) if not a)
 
         dims = _dims(ncp)
-        total = eig.sum()
+        total = float(np.sum(S ** 2))
         self.eigenvalues_ = pd.DataFrame(
             {"eigenvalue": eig, "percentage": 100 * eig / total,
              "cumulative": 100 * np.cumsum(eig) / total}, index=_dims(n_eig))
         self.eigenvalues_.index.name = "dimension"
         lam = eig[:ncp]
-        # Squared distances to the centroid, over all dimensions (chi-square metric).
-        row_d2 = (((z / Q) - c) ** 2 / c).sum(axis=1)
+        # Squared distances to the centroid, over all dimensions (chi-square metric, passive
+        # categories left out of the individuals' distances as FactoMineR does).
+        row_d2 = (Tc ** 2 * w).sum(axis=1)
         nj = z.sum(axis=0)
         col_d2 = (n - nj) / nj
         # A category every individual holds sits at the origin: its cos2 and v.test are
@@ -142,13 +200,15 @@ class MCA:
                                                   "individual")
             self.row_cos2_ = self._frame(F ** 2 / row_d2[:, None], X.index, dims, "individual")
             self.column_coordinates_ = self._frame(G, Z.columns, dims, "category")
-            self.column_contributions_ = self._frame(100 * c[:, None] * G ** 2 / lam, Z.columns,
+            self.column_contributions_ = self._frame(100 * w[:, None] * G ** 2 / lam, Z.columns,
                                                      dims, "category")
             self.column_cos2_ = self._frame(G ** 2 / col_d2[:, None], Z.columns, dims, "category")
             self.column_vtest_ = self._frame(G * np.sqrt(nj * (n - 1) / (n - nj))[:, None],
                                              Z.columns, dims, "category")
             self.column_counts_ = pd.Series(nj.astype(int), index=Z.columns, name="count")
-            self.eta2_ = self._eta2(self.column_coordinates_, self.column_counts_)
+            active_names = [name for name, a in zip(Z.columns, active, strict=True) if a]
+            self.eta2_ = self._eta2(self.column_coordinates_.loc[active_names],
+                                    self.column_counts_.loc[active_names])
         self.supplementary_coordinates_ = None
         self.supplementary_cos2_ = None
         self.supplementary_vtest_ = None
@@ -200,23 +260,38 @@ class MCA:
         category has no position, and dropping it silently would move the point.
         """
         z = indicator(X[self.variables_], self.categories_).to_numpy()
-        lam = self._eig[: self._ncp]
-        coords = (z / self._Q) @ self._G / np.sqrt(lam)
+        coords = self._coordinates(z / self._Q)
         return self._frame(coords, X.index, list(self.row_coordinates_.columns), "individual")
+
+    def _coordinates(self, profile: np.ndarray) -> np.ndarray:
+        """Coordinates of row profiles (rows sum to 1 over all categories, passive included):
+        FactoMineR's ``row.sup`` formula, sum over active categories of (p - c) G / sqrt(eig)."""
+        lam = self._eig[: self._ncp]
+        centred = np.where(self._active, profile - self._c, 0.0)
+        return centred @ self._G / np.sqrt(lam)
+
+    def _distance2(self, profile: np.ndarray) -> np.ndarray:
+        """Squared chi-square distances of row profiles to the centroid, over active
+        categories."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(self._active, (profile - self._c) ** 2 / self._c, 0.0).sum(axis=1)
 
     def transform_cos2(self, X: pd.DataFrame) -> pd.DataFrame:
         """Quality of the projection of new individuals (cos2 on each kept dimension)."""
         z = indicator(X[self.variables_], self.categories_).to_numpy()
-        d2 = (((z / self._Q) - self._c) ** 2 / self._c).sum(axis=1)
+        d2 = self._distance2(z / self._Q)
         coords = self.transform(X)
         return coords.pow(2).div(d2, axis=0)
 
-    def project(self, X: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series, dict[object, list[str]]]:
+    def project(self, X: pd.DataFrame, passive: tuple[str, ...] = ()
+                ) -> tuple[pd.DataFrame, pd.Series, dict[object, list[str]]]:
         """Project new individuals, leaving out (and reporting) categories never seen at fit.
 
         A category no fitted individual holds has no position. Instead of failing, each such
         value is left out of that individual's profile, which then spreads over its other
-        variables, and it is returned in ``skipped`` so that the caller says so.
+        variables, and it is returned in ``skipped`` so that the caller says so. A value that
+        is passive (a fitted passive category, or one named in ``passive`` as
+        ``descriptor=category`` or a bare category) is held but weightless, as in the fit.
 
         Returns
         -------
@@ -230,17 +305,19 @@ class MCA:
         """
         data = X[self.variables_]
         z = indicator(data, self.categories_, strict=False).to_numpy()
-        seen = np.column_stack([data[var].astype(object).isin(self.categories_[var]).to_numpy()
+        values = data.astype(object)
+        seen = np.column_stack([values[var].isin(self.categories_[var]).to_numpy()
                                 for var in self.variables_])
-        q = seen.sum(axis=1).astype(float)
+        weightless = np.column_stack([
+            values[var].map(lambda v, var=var: f"{var}{SEP}{v}" in passive or v in passive)
+            .to_numpy(dtype=bool) for var in self.variables_]) & ~seen
+        q = (seen | weightless).sum(axis=1).astype(float)
         skipped = {idx: [f"{var}{SEP}{data.at[idx, var]}" for j, var in enumerate(self.variables_)
-                         if not seen[row, j]]
+                         if not seen[row, j] and not weightless[row, j]]
                    for row, idx in enumerate(data.index)}
-        lam = self._eig[: self._ncp]
         with np.errstate(divide="ignore", invalid="ignore"):
             profile = z / q[:, None]
-            coords = profile @ self._G / np.sqrt(lam)
-            d2 = ((profile - self._c) ** 2 / self._c).sum(axis=1)
-            quality = (coords ** 2).sum(axis=1) / d2
+            coords = self._coordinates(profile)
+            quality = (coords ** 2).sum(axis=1) / self._distance2(profile)
         frame = self._frame(coords, X.index, list(self.row_coordinates_.columns), "individual")
         return frame, pd.Series(quality, index=X.index, name="cos2"), skipped
