@@ -124,3 +124,8 @@ class ValidationFailed(PtceError):
 
     def _render(self) -> str:  # the message is already complete
         return self.message
+
+
+class NotFittedError(ValueError, AttributeError):
+    """An estimator's result was asked for before ``fit`` (scikit-learn's contract: the same
+    bases as ``sklearn.exceptions.NotFittedError``). A programming error, not a user's."""

@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 
 DEFAULT_QCA_CONDITIONS = ("DEIND:territory=deindustrialised", "OLD:age_class=over_10_years",
                           "SEG:origin=social_enterprise_group", "CREA:sector=creative_cultural")
-STEPS = ("loading", "typology", "reproduction", "clustering", "stability", "classification",
+STEPS = ("loading", "typology", "reproduction", "clustering", "stability", "sensitivity",
+         "classification",
          "comparison", "qca", "gap", "checksums")
 
 
@@ -48,6 +49,7 @@ class Study:
     claims: pd.DataFrame
     model: Typology
     stability: dict
+    sensitivity: dict
     new_frame: pd.DataFrame | None
     classification: list[dict]
     comparison: dict | None
@@ -71,6 +73,7 @@ def run_study(cases: Sequence[Path | str] | None = None, classify: Iterable[Path
               *, seed: int = 0, resamples: int | None = None, ncp: int = 5,
               n_clusters: int | None = None, rule: str = "within_ratio",
               consolidation: str = "hartigan-wong", active: Sequence[str] | None = None,
+              passive: Sequence[str] | None = None,
               qca_conditions: Sequence[str] = DEFAULT_QCA_CONDITIONS,
               on_step: Callable[[str], None] | None = None) -> Study:
     """Load the cases and run every analysis of the study once.
@@ -81,8 +84,8 @@ def run_study(cases: Sequence[Path | str] | None = None, classify: Iterable[Path
         Case files, folders or tables; default: the bundled témoins.
     classify
         New poles to place against the typology.
-    seed, resamples, ncp, n_clusters, rule, consolidation, active
-        As for ``ptce clusters``.
+    seed, resamples, ncp, n_clusters, rule, consolidation, active, passive
+        As for ``ptce clusters`` (``passive`` None: unknown and not_started).
     qca_conditions
         Conditions of the QCA of the 2013-14 laureates.
     on_step
@@ -93,8 +96,9 @@ def run_study(cases: Sequence[Path | str] | None = None, classify: Iterable[Path
     from ptce_typology.analysis.paper import crosstab_table, typology_table
     from ptce_typology.analysis.qca import qca
     from ptce_typology.analysis.referentiel import gap_matrix
+    from ptce_typology.analysis.sensitivity import sensitivity
     from ptce_typology.analysis.stability import stability
-    from ptce_typology.analysis.typology import DEFAULT_ACTIVE, Typology
+    from ptce_typology.analysis.typology import DEFAULT_ACTIVE, DEFAULT_PASSIVE, Typology
     from ptce_typology.frame import cases_frame, load_frame
     from ptce_typology.intake.claims import load_claims
     from ptce_typology.intake.loading import assessments, input_checksums, load_cases
@@ -114,9 +118,12 @@ def run_study(cases: Sequence[Path | str] | None = None, classify: Iterable[Path
     step("clustering")
     model = Typology(active=tuple(active) if active else DEFAULT_ACTIVE, seed=seed,
                      n_clusters=n_clusters, ncp=ncp, rule=rule,
-                     consolidation=consolidation).fit(frame)
+                     consolidation=consolidation,
+                     passive=DEFAULT_PASSIVE if passive is None else tuple(passive)).fit(frame)
     step("stability")
     stab = stability(model, n_resamples=resamples, seed=seed)
+    step("sensitivity")
+    sens = sensitivity(model)
     step("classification")
     extra = list(classify)
     new_frame = load_frame(extra) if extra else None
@@ -140,10 +147,11 @@ def run_study(cases: Sequence[Path | str] | None = None, classify: Iterable[Path
     files, _ = expand_paths(case_paths + extra)
     parameters = {"seed": seed, "resamples": stab["bootstrap"]["n_resamples"], "ncp": ncp,
                   "n_clusters": n_clusters, "rule": rule, "consolidation": consolidation,
-                  "active": list(model.active), "qca_conditions": list(qca_conditions),
+                  "active": list(model.active), "passive": list(model.passive_),
+                  "qca_conditions": list(qca_conditions),
                   "reference_year": frame.attrs.get("reference_year")}
     return Study(parameters=parameters, cases=loaded, frame=frame, typology=typology,
-                 crosstab=crosstab, claims=claims, model=model, stability=stab,
+                 crosstab=crosstab, claims=claims, model=model, stability=stab, sensitivity=sens,
                  new_frame=new_frame, classification=results, comparison=comparison,
                  comparison_error=comparison_error, qca=qca_result, qca_error=qca_error,
                  referentiel=ref, gap=gap, checksums=input_checksums(files))

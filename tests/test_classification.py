@@ -57,20 +57,28 @@ def test_periscope_is_flagged_with_reasons(model):
     new = cases_frame(load_cases(examples_dir()))
     (result,) = model.classify(new)
     assert result["pole_id"] == "le_periscope"
-    joined = " ".join(result["flags"])
-    assert "origin=other" in joined and "territory=unknown" in joined  # never dropped silently
+    unseen = [f for f in result["flags"] if f["code"] == "unseen_categories"]
+    assert unseen and "origin=other" in unseen[0]["categories"]  # never dropped silently
+    # An unknown is passive, not a category no témoin has: it is not flagged as unseen, but
+    # it is listed, and the placement says what it depends on.
+    assert "territory=unknown" not in unseen[0]["categories"]
+    assert {"territory", "sector"} <= set(result["unknown"])
     assert set(result["distances"]) == set(model.centres_.index)
     assert result["cluster"] == min(result["distances"], key=result["distances"].get)
     assert 0 <= result["typicality"] <= 1 and 0 <= result["cos2"] <= 1
     assert len(result["nearest"]) == 3
+    assert abs(sum(result["possible_clusters"].values()) - 1) < 1e-12
 
 
-def test_typicality_counts_modal_categories(model, frame):
-    modes = {v: frame[v].astype(object).value_counts().idxmax() for v in model.active}
+def test_typicality_counts_modal_categories_over_known_descriptors(model, frame):
+    modes = {v: frame[v].astype(object)[lambda c: c != "unknown"].value_counts()
+             .sort_index(kind="stable").idxmax() for v in model.active}
     row = frame.loc[["domb_innov"]]
+    known = [v for v in model.active if row.iloc[0][v] != "unknown"]
     (result,) = model.classify(row)
-    expected = sum(row.iloc[0][v] == modes[v] for v in model.active) / len(model.active)
-    assert result["typicality"] == expected
+    expected = sum(row.iloc[0][v] == modes[v] for v in known) / len(known)
+    assert result["typicality"] == expected and result["typicality_known"] == len(known)
+    assert len(known) < len(model.active)  # Domb'Innov has unknowns: they do not count
 
 
 def test_ncp_and_rule_change_the_result_and_are_reported(frame):
@@ -110,8 +118,9 @@ def test_clusters_cli_json(run):
         assert key in data
     assert data["active_variables"] == ["age_class", "origin", "territory", "sector",
                                         "shared_premises", "employer_group"]
-    assert len(data["eigenvalues"]) == 10 and len(data["clusters"]) == 12
-    assert "unknown" in data["missing_values"]
+    assert len(data["clusters"]) == 12
+    assert data["passive_categories"] == ["shared_premises=unknown", "employer_group=unknown"]
+    assert set(data["cluster_names"]) == {str(c) for c in set(data["clusters"].values())}
 
 
 def test_clusters_cli_is_deterministic(run):
@@ -140,14 +149,15 @@ def test_classify_cli_json(run):
     result = run("classify", examples_dir() / "le_periscope.yaml", cases_dir() / "domb_innov.yaml",
                  "--format", "json")
     assert result.exit_code == 0, result.stderr
-    data = json.loads(result.stdout)
+    data = json.loads(result.stdout)["poles"]
     assert [d["pole_id"] for d in data] == ["le_periscope", "domb_innov"]
     for item in data:
-        for key in ("pole_id", "cluster", "distances", "nearest", "typicality", "flags"):
+        for key in ("pole_id", "cluster", "distances", "nearest", "typicality", "flags",
+                    "determined", "possible_clusters", "decided_by"):
             assert key in item
-    assert data[1]["nearest"][0] == {"pole_id": "domb_innov", "distance": pytest.approx(0,
-                                     abs=1e-9), "shared": data[1]["nearest"][0]["shared"],
-                                     "different": []}
+    own = data[1]["nearest"][0]
+    assert own["pole_id"] == "domb_innov" and own["distance"] == pytest.approx(0, abs=1e-9)
+    assert own["different"] == []
 
 
 def test_classify_cli_bad_file(run, tmp_path):
@@ -159,6 +169,133 @@ def test_classify_cli_bad_file(run, tmp_path):
 
 def test_classify_cli_csv_and_table(run):
     result = run("classify", examples_dir() / "le_periscope.yaml", "--format", "csv")
-    assert result.stdout.startswith("pole_id,name,cluster,typicality,cos2,distance_1")
+    assert result.stdout.startswith("pole_id,name,cluster,determined,decided_by,typicality,cos2")
     result = run("classify", examples_dir() / "le_periscope.yaml", "--lang", "fr")
     assert "Témoins les plus proches" in result.stdout
+
+
+# What no source says is not a category (specific MCA; placements that say what they depend
+# on) ----------------------------------------------------------------------------------------
+
+def _new_poles(frame, **changes):
+    """Copies of témoins as new poles (ids prefixed), with some values changed."""
+    rows = []
+    for pole, values in changes.items():
+        row = frame.loc[[pole]].copy()
+        for column, value in values.items():
+            row[column] = pd.Categorical([value], categories=frame[column].cat.categories,
+                                         ordered=True)
+        row.index = [f"new_{pole}"]
+        rows.append(row)
+    out = pd.concat(rows)
+    for column in frame.columns:
+        if isinstance(frame[column].dtype, pd.CategoricalDtype):
+            out[column] = pd.Categorical(out[column].astype(object),
+                                         categories=frame[column].cat.categories, ordered=True)
+    return out
+
+
+def test_unknown_territory_leaves_the_placement_undetermined(model, frame):
+    new = _new_poles(frame, paris_mix={"territory": "unknown"},
+                     fontaine_o_livres={"territory": "unknown"},
+                     la_coursive_boutaric={"territory": "unknown"})
+    results = model.classify(new)
+    assert len(results) == 3
+    for result in results:
+        assert result["determined"] is False
+        assert result["decided_by"] == ["territory"]
+        assert len(result["possible_clusters"]) >= 2
+        # The cluster of the témoin it copies (its true territory) is one of them.
+        source = result["pole_id"].removeprefix("new_")
+        assert model.clusters_[source] in result["possible_clusters"]
+        # Four territories held by the témoins: four completions.
+        assert result["completions"] == {"n": 4, "exhaustive": True, "seed": None}
+        assert sum(result["possible_clusters"].values()) == pytest.approx(1)
+
+
+def test_a_fully_known_pole_is_determined(model, frame):
+    new = _new_poles(frame, paris_mix={})
+    (result,) = model.classify(new)
+    assert result["unknown"] == [] and result["determined"] is True
+    assert result["possible_clusters"] == {model.clusters_["paris_mix"]: 1.0}
+    assert result["decided_by"] == []
+
+
+def test_shared_never_holds_a_descriptor_unknown_on_either_side(model, frame):
+    new = pd.concat([cases_frame(load_cases(examples_dir())),
+                     _new_poles(frame, domb_innov={"territory": "unknown"},
+                                de_fil_en_reseaux={"sector": "unknown"})])
+    results = model.classify(new, n_nearest=12)
+    checked = 0
+    for result in results:
+        mine = result["categories"]
+        for other in result["nearest"]:
+            theirs = frame.loc[other["pole_id"], list(model.active)].astype(object)
+            for descriptor in other["shared"]:
+                assert mine[descriptor] != "unknown" and theirs[descriptor] != "unknown"
+                assert mine[descriptor] == theirs[descriptor]
+                checked += 1
+            assert set(other["unknown_here"]) == {d for d in model.active
+                                                  if mine[d] == "unknown"}
+            assert set(other["unknown_there"]) == {d for d in model.active
+                                                   if theirs[d] == "unknown"}
+            assert not set(other["shared"]) & (set(other["unknown_here"])
+                                               | set(other["unknown_there"]))
+    assert checked > 0
+
+
+def test_unknown_values_are_passive_in_the_typology(model):
+    assert set(model.passive_) == {"shared_premises=unknown", "employer_group=unknown"}
+    contributions = model.mca_.column_contributions_.loc[list(model.passive_)]
+    assert (contributions == 0).all().all()
+    plain = Typology(passive=()).fit(model.frame_)
+    assert plain.passive_ == ()
+    assert (plain.mca_.column_contributions_.loc[list(model.passive_)] > 0).any().any()
+
+
+def test_near_tie_and_nearest_elsewhere_are_flagged(model, frame):
+    # Halfway between two témoins of different clusters: a near tie.
+    new = _new_poles(frame, paris_mix={"territory": "rural"})
+    (result,) = model.classify(new)
+    codes = {f["code"] for f in result["flags"]}
+    ordered = sorted(result["distances"].values())
+    if ordered[1] <= 1.05 * ordered[0]:
+        assert "near_tie" in codes
+    else:
+        assert "near_tie" not in codes
+    nearest = result["nearest"][0]
+    assert ("nearest_temoin_elsewhere" in codes) == (nearest["cluster"] != result["cluster"])
+
+
+def test_clusters_have_names_from_their_categories(model):
+    from ptce_typology.render.typology import cluster_names
+
+    names_en, names_fr = cluster_names(model, "en"), cluster_names(model, "fr")
+    rural = model.clusters_["les_articulteurs"]
+    assert "Rural" in names_en[rural] and "Rural" in names_fr[rural]
+    creative = model.clusters_["paris_mix"]
+    assert "Creative and cultural industries" in names_en[creative]
+    assert "Industries créatrices et culturelles" in names_fr[creative]
+    for profile in model.profiles_.values():
+        assert all(not c.endswith("=unknown") for c in profile)
+
+
+def test_estimator_contract_with_scikit_learn(model, frame):
+    from sklearn.base import clone
+    from sklearn.exceptions import NotFittedError
+    from sklearn.utils.validation import check_is_fitted
+
+    from ptce_typology.errors import NotFittedError as OurNotFitted
+
+    fresh = clone(model)
+    assert fresh.get_params() == model.get_params() and not hasattr(fresh, "clusters_")
+    with pytest.raises(NotFittedError):
+        check_is_fitted(fresh)
+    with pytest.raises(OurNotFitted):
+        fresh.predict(frame)
+    check_is_fitted(model)
+    assert repr(Typology(ncp=3)) == "Typology(ncp=3)"
+    fitted = Typology().fit(frame)
+    frame_copy = frame.copy()
+    frame_copy.loc["paris_mix", "name"] = "changed"
+    assert fitted.frame_.loc["paris_mix", "name"] == "Paris Mix"  # the estimator keeps a copy

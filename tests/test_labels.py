@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
-
 import ptce_typology
 from ptce_typology.render.labels import labels, text
 
@@ -26,7 +24,6 @@ def test_text_fills_fields():
     assert text("clusters.summary", "fr", n=12, k=5) == "12 pôles, 5 classes"
 
 
-@pytest.mark.xfail(strict=True, reason="being moved to data/labels.yaml (issue 13)")
 def test_no_language_chosen_in_code():
     package = Path(ptce_typology.__file__).parent
     pattern = re.compile(r'if (fr|lang ?== ?"fr")\b|"fr" if |\bfr = lang')

@@ -29,7 +29,7 @@ def test_every_section_is_there(report_file):
     text = report_file.read_text(encoding="utf-8")
     for key in SECTIONS:
         assert f'id="{key}"' in text, key
-    assert text.count("<svg") == 4  # map, tree, gains, heat map
+    assert text.count("<svg") == 5  # map, tree, gains, co-clustering, gap heat map
     assert "le_periscope" in text and "Pôle Sud Archer" in text
 
 
@@ -99,7 +99,7 @@ def test_report_in_headless_chromium(report_file, tmp_path):
         for key in SECTIONS:
             element = driver.find_element(By.ID, key)
             assert element.is_displayed() or key == "reproducibility"
-        assert len(driver.find_elements(By.CSS_SELECTOR, "figure svg")) == 4
+        assert len(driver.find_elements(By.CSS_SELECTOR, "figure svg")) == 5
         errors = [e for e in driver.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
         assert errors == []
         shot = tmp_path / "report.png"

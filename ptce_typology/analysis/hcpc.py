@@ -131,11 +131,13 @@ class HCPC:
             members = np.arange(n)
             m = n
             self.tree_method_ = "Ward on every individual (FactoMineR's tree)"
+            self.tree_code_ = "exact"
         else:
             points, members, counts = np.unique(Xs, axis=0, return_inverse=True,
                                                 return_counts=True)
             members = members.ravel()
             if len(points) <= WEIGHTED_WARD_MAX:
+                self.tree_code_ = "weighted_profiles"
                 self.tree_method_ = (f"Ward on the {len(points):,} distinct profiles, weighted "
                                      "by their counts (exact: identical individuals merge "
                                      "first at no cost)")
@@ -146,6 +148,7 @@ class HCPC:
                 members = km.labels_
                 counts = np.bincount(members, minlength=PRECLUSTERS)
                 points = km.cluster_centers_
+                self.tree_code_ = "preclusters"
                 self.tree_method_ = (f"k-means pre-clustering into {PRECLUSTERS} groups, then "
                                      "weighted Ward on their centres (FactoMineR's kk option; "
                                      "the tree is approximate)")
@@ -174,16 +177,16 @@ class HCPC:
         before = self._number(Xs, cut(Z, m, k)[members])
         self.labels_before_ = pd.Series(before, index=self.order_, name="cluster").loc[
             coordinates.index]
-        if consolidation == "none":
-            after = before
+        self.tree_points_ = int(m)
+        self.consolidation_used_ = consolidation
+        self.consolidation_iterations_ = 0
+        self.consolidation_converged_ = True
+        after, result = consolidate(Xs, before, k, consolidation, self.iter_max)
+        if result is None:
             self.consolidation_note_ = "no consolidation"
         else:
-            from ptce_typology.analysis import kmeans
-
-            centres = np.vstack([Xs[before == j].mean(axis=0) for j in range(1, k + 1)])
-            algo = kmeans.hartigan_wong if consolidation == "hartigan-wong" else kmeans.lloyd
-            result = algo(Xs, centres, iter_max=self.iter_max)
-            after = self._number(Xs, result.labels)
+            self.consolidation_iterations_ = int(result.iterations)
+            self.consolidation_converged_ = bool(result.converged)
             self.consolidation_note_ = (
                 f"{consolidation}, {result.iterations} iteration(s)"
                 + ("" if result.converged else ", did not converge") + (
@@ -205,36 +208,88 @@ class HCPC:
         return np.array([mapping[int(label)] for label in labels])
 
     def _choose_k(self, n: int) -> tuple[int, pd.Series, ClusterRule]:
-        gains = self.inertia_gain_
-        within = self.within_
+        k, ks, ratios = choose_k(self.within_.to_numpy(), self.inertia_gain_.to_numpy(), n,
+                                 self.n_clusters, self.rule, self.min_clusters,
+                                 self.max_clusters)
         if self.n_clusters is not None:
-            k = int(self.n_clusters)
-            if not 2 <= k <= n - 1:
-                raise PtceError("the number of clusters must be between 2 and n - 1",
-                                field="--k", value=k, allowed=[f"2..{n - 1}"])
             return k, pd.Series(dtype=float, name="ratio"), ClusterRule("fixed",
                                                                         RULE_TEXT["fixed"])
-        low = self.min_clusters
-        high = self.max_clusters if self.max_clusters is not None else min(10, _r_round(n / 2))
-        high = min(high, n - 1)
-        if self.rule == "within_ratio":
-            ks = [k for k in range(max(low, 2), high + 1)]
-            if not ks:
-                raise PtceError("too few individuals for the automatic number of clusters; "
-                                "give --k", value=n)
-            ratios = pd.Series({k: within[k] / within[k - 1] for k in ks}, name="ratio")
-            k = int(ratios.idxmin())
-        else:
-            high = min(max(high + 1, low), n - 1)
-            ks = [k for k in range(low + 1, high + 1) if k <= n - 2]
-            if not ks:
-                raise PtceError("too few individuals for the automatic number of clusters; "
-                                "give --k", value=n)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                ratios = pd.Series({k: gains[k - 1] / gains[k] for k in ks}, name="ratio")
-            k = int(ratios.idxmax())
-        ratios.index.name = "k"
-        return k, ratios, ClusterRule(self.rule, RULE_TEXT[self.rule])
+        series = pd.Series(ratios, index=pd.Index(ks, name="k"), name="ratio")
+        return k, series, ClusterRule(self.rule, RULE_TEXT[self.rule])
+
+
+def choose_k(within: np.ndarray, gains: np.ndarray, n: int, n_clusters: int | None,
+             rule: str, min_clusters: int = 3, max_clusters: int | None = None
+             ) -> tuple[int, list[int], np.ndarray]:
+    """The number of clusters: fixed, or by FactoMineR's rule on the tree's figures.
+
+    ``within[k - 1]`` and ``gains[k - 1]`` are within(k) and gain(k) for k = 1..n-1. Returns
+    k, the ks compared and their ratios.
+    """
+    if n_clusters is not None:
+        k = int(n_clusters)
+        if not 2 <= k <= n - 1:
+            raise PtceError("the number of clusters must be between 2 and n - 1",
+                            field="--k", value=k, allowed=[f"2..{n - 1}"])
+        return k, [], np.array([])
+    low = min_clusters
+    high = max_clusters if max_clusters is not None else min(10, _r_round(n / 2))
+    high = min(high, n - 1)
+    if rule == "within_ratio":
+        ks = list(range(max(low, 2), high + 1))
+        if not ks:
+            raise PtceError("too few individuals for the automatic number of clusters; "
+                            "give --k", value=n)
+        ratios = np.array([within[k - 1] / within[k - 2] for k in ks])
+        return ks[int(np.argmin(ratios))], ks, ratios
+    high = min(max(high + 1, low), n - 1)
+    ks = [k for k in range(low + 1, high + 1) if k <= n - 2]
+    if not ks:
+        raise PtceError("too few individuals for the automatic number of clusters; "
+                        "give --k", value=n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratios = np.array([gains[k - 2] / gains[k - 1] for k in ks])
+    return ks[int(np.nanargmax(ratios))], ks, ratios
+
+
+def consolidate(Xs: np.ndarray, before: np.ndarray, k: int, consolidation: str,
+                iter_max: int = 10):
+    """k-means from the means of the tree's clusters (FactoMineR's consolidation), then
+    numbered by dimension 1. Returns the labels and the k-means result (None without)."""
+    if consolidation == "none":
+        return before, None
+    from ptce_typology.analysis import kmeans
+
+    centres = np.vstack([Xs[before == j].mean(axis=0) for j in range(1, k + 1)])
+    algo = kmeans.hartigan_wong if consolidation == "hartigan-wong" else kmeans.lloyd
+    result = algo(Xs, centres, iter_max=iter_max)
+    return HCPC._number(Xs, result.labels), result
+
+
+def partition(X: np.ndarray, n_clusters: int | None = None, rule: str = "within_ratio",
+              min_clusters: int = 3, max_clusters: int | None = None,
+              consolidation: str = "hartigan-wong", iter_max: int = 10) -> np.ndarray:
+    """The HCPC partition (labels 1..k, in the rows' order) of coordinates in plain arrays,
+    with Ward on every individual: what :class:`HCPC` gives for up to ``AGGREGATE_FROM``
+    individuals, without its tables (the fast path of stability and sensitivity refits)."""
+    from scipy.cluster.hierarchy import linkage
+
+    from ptce_typology.analysis.ward import cut
+
+    n = len(X)
+    if n < 3:
+        raise PtceError("clustering needs at least three individuals", value=n)
+    order = np.argsort(X[:, 0], kind="stable")
+    Xs = X[order]
+    Z = linkage(Xs, method="ward")
+    gains = np.sort(Z[:, 2] ** 2 / 2)[::-1] / n
+    within = np.cumsum(gains[::-1])[::-1]
+    k, _, _ = choose_k(within, gains, n, n_clusters, rule, min_clusters, max_clusters)
+    before = HCPC._number(Xs, cut(Z, n, k))
+    after, _ = consolidate(Xs, before, k, consolidation, iter_max)
+    labels = np.empty(n, dtype=int)
+    labels[order] = after
+    return labels
 
 
 # Description of the clusters -------------------------------------------------------------------
@@ -298,7 +353,8 @@ def describe_categories(data: pd.DataFrame, labels: pd.Series,
     return table.set_index(["cluster", "category"])
 
 
-def test_variables(data: pd.DataFrame, labels: pd.Series, seed: int = 0) -> pd.DataFrame:
+def test_variables(data: pd.DataFrame, labels: pd.Series, seed: int = 0,
+                   passive: set[str] | frozenset[str] = frozenset()) -> pd.DataFrame:
     """One exact test per variable of its link with the clusters.
 
     Fisher's exact test on the cluster × category table
@@ -307,19 +363,31 @@ def test_variables(data: pd.DataFrame, labels: pd.Series, seed: int = 0) -> pd.D
     Monte Carlo estimate when there are too many tables, and the method says so). FactoMineR's
     chi-square rests on expected counts far below 5 at the size of the témoin data.
 
+    Individuals holding a ``passive`` category (``variable=category``: what no source says)
+    are left out of that variable's test: a test of "unknown" against the clusters would test
+    what the sources happen to say.
+
     Returns
     -------
     pandas.DataFrame
-        Index ``variable``. Columns ``test`` (the method), ``p_value``, ``n``.
+        Index ``variable``. Columns ``test`` (the method), ``p_value`` (NaN when fewer than
+        two categories or clusters are left), ``n`` (individuals tested), ``left_out``
+        (individuals with a passive category).
     """
     from ptce_typology.analysis.exact import fisher_test
 
     rows = []
     for var in data.columns:
-        table = pd.crosstab(labels, data[var].astype(object)).to_numpy()
-        result = fisher_test(table, seed=seed)
-        rows.append({"variable": var, "test": result.method, "p_value": result.p_value,
-                     "n": int(table.sum())})
+        values = data[var].astype(object)
+        keep = ~values.map(lambda v, var=var: f"{var}={v}" in passive).to_numpy(dtype=bool)
+        table = pd.crosstab(labels[keep], values[keep]).to_numpy()
+        if table.shape[0] < 2 or table.shape[1] < 2:
+            method, p_value = "none (one category or one cluster left)", float("nan")
+        else:
+            result = fisher_test(table, seed=seed)
+            method, p_value = result.method, result.p_value
+        rows.append({"variable": var, "test": method, "p_value": p_value,
+                     "n": int(keep.sum()), "left_out": int((~keep).sum())})
     return pd.DataFrame(rows).set_index("variable")
 
 

@@ -44,12 +44,12 @@ def passive_categories(X: pd.DataFrame, spec: str | tuple[str, ...] | None) -> t
     items = [i.strip() for i in items if i and i.strip() and i.strip() != "none"]
     chosen: list[str] = []
     for var in X.columns:
-        col = X[var].astype(object)
+        present = set(X[var].astype(object).tolist())
         levels = (list(X[var].cat.categories) if isinstance(X[var].dtype, pd.CategoricalDtype)
-                  else sorted(col.dropna().unique(), key=str))
+                  else sorted((v for v in present if v is not None and v == v), key=str))
         for level in levels:
             name = f"{var}{SEP}{level}"
-            if (name in items or str(level) in items) and (col == level).any():
+            if (name in items or str(level) in items) and level in present:
                 chosen.append(name)
     for item in items:
         var = item.split(SEP, 1)[0] if SEP in item else None
@@ -57,6 +57,54 @@ def passive_categories(X: pd.DataFrame, spec: str | tuple[str, ...] | None) -> t
             raise PtceError("a passive category names a descriptor that is not active",
                             field="--passive", value=item, allowed=[str(c) for c in X.columns])
     return tuple(chosen)
+
+
+def mca_core(z: np.ndarray, Q: int, active: np.ndarray, n_components: int) -> dict:
+    """The specific MCA of an indicator table in plain arrays (what :class:`MCA` and the fast
+    refits of stability and sensitivity share).
+
+    Parameters
+    ----------
+    z : ndarray
+        The n × J indicator table (0/1), every column held by someone.
+    Q : int
+        The number of variables.
+    active : ndarray of bool
+        Which columns are active (False: passive).
+    n_components : int
+        Dimensions kept.
+
+    Returns
+    -------
+    dict
+        ``F`` (rows × kept dimensions), ``G`` (columns × kept dimensions), ``eig`` (every
+        non-trivial eigenvalue), ``signs``, ``r``, ``c``, ``w`` (column weights, zero when
+        passive), ``Tc`` (the residuals), ``total`` (the inertia), ``ncp``.
+    """
+    n, J = z.shape
+    P = z / (n * Q)
+    r = P.sum(axis=1)
+    c = P.sum(axis=0)
+    # FactoMineR's CA(excl = ...): the residuals Tc of every category, weighted by the column
+    # margins with the passive ones set to zero.
+    Tc = P / np.outer(r, c) - 1.0
+    w = np.where(active, c, 0.0)
+    S = np.sqrt(r)[:, None] * Tc * np.sqrt(w)[None, :]
+    U, s, _ = np.linalg.svd(S, full_matrices=False)
+    n_eig = max(1, min(n - 1, J - Q, int(np.sum(s > 1e-12 * max(s[0], 1e-300)))))
+    eig = s[:n_eig] ** 2
+    ncp = min(n_components, n_eig)
+    sv = s[:ncp]
+    F = U[:, :ncp] * sv / np.sqrt(r)[:, None]
+    # Every category by the transition formula (active ones get their SVD coordinates back,
+    # passive ones their place as the mean point of the individuals holding them).
+    G = (Tc.T @ (r[:, None] * F)) / sv
+    # Sign convention: the active category farthest from the origin is on the positive side.
+    Ga = np.where(active[:, None], G, 0.0)
+    signs = np.sign(Ga[np.argmax(np.abs(Ga), axis=0), np.arange(ncp)])
+    signs[signs == 0] = 1.0
+    return {"F": F * signs, "G": G * signs, "eig": eig, "signs": signs, "r": r, "c": c,
+            "w": w, "Tc": Tc, "total": float(np.sum(S ** 2)), "ncp": ncp}
 
 
 def _dims(n: int) -> list[str]:
@@ -73,24 +121,25 @@ def indicator(X: pd.DataFrame, categories: dict[str, list] | None = None,
     """
     blocks = {}
     for var in X.columns:
-        col = X[var].astype(object)
+        col = X[var].astype(object).to_numpy()
         if categories is None:
             if isinstance(X[var].dtype, pd.CategoricalDtype):
-                levels = [c for c in X[var].cat.categories if (col == c).any()]
+                present = set(col.tolist())
+                levels = [c for c in X[var].cat.categories if c in present]
             else:
-                levels = sorted(col.dropna().unique(), key=str)
+                levels = sorted({v for v in col.tolist() if v is not None and v == v}, key=str)
         else:
             levels = categories[var]
-            unseen = sorted({str(v) for v in col if v not in levels})
+            unseen = sorted({str(v) for v in col.tolist() if v not in levels})
             if unseen and strict:
                 raise UnseenCategory(
                     "category not in the fitted typology; no témoin holds it, so it has no "
                     "position on the axes", field=str(var), value=", ".join(unseen),
                     allowed=[str(c) for c in levels])
-        if col.isna().any():
+        if pd.isna(col).any():
             raise PtceError("missing value; write `unknown` instead", field=str(var))
         for level in levels:
-            blocks[f"{var}{SEP}{level}"] = (col == level).to_numpy(dtype=float)
+            blocks[f"{var}{SEP}{level}"] = (col == level).astype(float)
     return pd.DataFrame(blocks, index=X.index)
 
 
@@ -150,28 +199,10 @@ class MCA:
         if not active.any():
             raise PtceError("every category is passive; nothing is left to make the axes",
                             field="passive")
-        P = z / (n * Q)
-        r = P.sum(axis=1)
-        c = P.sum(axis=0)
-        # FactoMineR's CA(excl = ...): the residuals Tc of every category, weighted by the
-        # column margins with the passive ones set to zero.
-        Tc = P / np.outer(r, c) - 1.0
-        w = np.where(active, c, 0.0)
-        S = np.sqrt(r)[:, None] * Tc * np.sqrt(w)[None, :]
-        U, s, Vt = np.linalg.svd(S, full_matrices=False)
-        n_eig = max(1, min(n - 1, J - Q, int(np.sum(s > 1e-12 * max(s[0], 1e-300)))))
-        eig = s[:n_eig] ** 2
-        ncp = min(self.n_components, n_eig)
-        sv = s[:ncp]
-        F = U[:, :ncp] * sv / np.sqrt(r)[:, None]
-        # Every category by the transition formula (active ones get their SVD coordinates back,
-        # passive ones their place as the mean point of the individuals holding them).
-        G = (Tc.T @ (r[:, None] * F)) / sv
-        # Sign convention: the active category farthest from the origin is on the positive side.
-        Ga = np.where(active[:, None], G, 0.0)
-        signs = np.sign(Ga[np.argmax(np.abs(Ga), axis=0), np.arange(ncp)])
-        signs[signs == 0] = 1.0
-        F, G = F * signs, G * signs
+        core = mca_core(z, Q, active, self.n_components)
+        F, G, eig, signs = core["F"], core["G"], core["eig"], core["signs"]
+        r, c, w, Tc, ncp = core["r"], core["c"], core["w"], core["Tc"], core["ncp"]
+        n_eig = len(eig)
         self.signs_ = signs
         self._r, self._c, self._w, self._n, self._Q = r, c, w, n, Q
         self._active = active
@@ -181,7 +212,7 @@ class MCA:
         self.passive_ = tuple(name for name, a in zip(Z.columns, active, strict=True) if not a)
 
         dims = _dims(ncp)
-        total = float(np.sum(S ** 2))
+        total = core["total"]
         self.eigenvalues_ = pd.DataFrame(
             {"eigenvalue": eig, "percentage": 100 * eig / total,
              "cumulative": 100 * np.cumsum(eig) / total}, index=_dims(n_eig))
@@ -224,11 +255,13 @@ class MCA:
         return frame
 
     def _eta2(self, coords: pd.DataFrame, counts: pd.Series) -> pd.DataFrame:
-        weighted = coords.pow(2).mul(counts / self._n, axis=0)
+        weighted = coords.to_numpy() ** 2 * (counts.to_numpy() / self._n)[:, None]
         groups = [name.split(SEP, 1)[0] for name in coords.index]
-        eta2 = weighted.groupby(groups, sort=False).sum()
-        eta2.index.name = "variable"
-        return eta2
+        names = list(dict.fromkeys(groups))
+        codes = np.array([names.index(g) for g in groups])
+        sums = np.zeros((len(names), weighted.shape[1]))
+        np.add.at(sums, codes, weighted)
+        return self._frame(sums, pd.Index(names), coords.columns, "variable")
 
     def _fit_supplementary(self, Xs: pd.DataFrame) -> None:
         Zs = indicator(Xs)

@@ -31,10 +31,12 @@ def default_resamples(n: int) -> int:
     return 10
 
 
-def _refit(model, frame: pd.DataFrame) -> pd.Series | None:
+def _refit(model, codes: np.ndarray, levels: list[list[str]], index: pd.Index
+           ) -> pd.Series | None:
+    """The partition of some rows, k fixed to the model's (the fast path: no tables)."""
     clone = type(model)(**{**model.get_params(), "n_clusters": model.hcpc_.n_clusters_})
     try:
-        return clone.fit_partition(frame).clusters_
+        return pd.Series(clone.partition_codes(codes, levels), index=index)
     except (PtceError, ValueError, np.linalg.LinAlgError):
         return None
 
@@ -62,9 +64,10 @@ def stability(model, n_resamples: int | None = None, seed: int = 0) -> dict:
         DataFrame, index ``pole_id``, columns ``cluster``, ``bootstrap_stay`` and
         ``loo_stay`` (fractions in [0, 1]; NaN for a pole alone in its cluster).
     """
-    from sklearn.metrics import adjusted_rand_score
+    from ptce_typology.analysis.sensitivity import adjusted_rand_index as adjusted_rand_score
 
     frame = model.frame_
+    codes, levels = model.encode(frame)
     original = model.clusters_
     n = len(frame)
     n_resamples = default_resamples(n) if n_resamples is None else n_resamples
@@ -74,18 +77,14 @@ def stability(model, n_resamples: int | None = None, seed: int = 0) -> dict:
     stay_count = pd.Series(0, index=frame.index)
     for _ in range(n_resamples):
         rows = rng.integers(0, n, size=n)
-        sample = frame.iloc[rows]
-        unique = sample.index.unique()
-        relabelled = sample.copy()
-        relabelled.index = [f"{p}#{i}" for i, p in enumerate(sample.index)]
-        if len(unique) <= model.hcpc_.n_clusters_:
+        sample_index = frame.index[rows]
+        if len(sample_index.unique()) <= model.hcpc_.n_clusters_:
             boot_failed += 1
             continue
-        labels = _refit(model, relabelled)
+        labels = _refit(model, codes[rows], levels, sample_index)
         if labels is None:
             boot_failed += 1
             continue
-        labels.index = sample.index
         labels = labels[~labels.index.duplicated()]
         boot_ari.append(adjusted_rand_score(original[labels.index], labels))
         rates = _stay(original, labels)
@@ -95,9 +94,8 @@ def stability(model, n_resamples: int | None = None, seed: int = 0) -> dict:
     loo_sum = pd.Series(0.0, index=frame.index)
     loo_count = pd.Series(0, index=frame.index)
     run_loo = n <= LOO_MAX
-    for pole in frame.index if run_loo else ():
-        rest = frame.drop(index=pole)
-        labels = _refit(model, rest)
+    for i in range(n) if run_loo else ():
+        labels = _refit(model, np.delete(codes, i, axis=0), levels, frame.index.delete(i))
         if labels is None:
             loo_failed += 1
             continue
@@ -120,7 +118,7 @@ def stability(model, n_resamples: int | None = None, seed: int = 0) -> dict:
                       "ari_q05": float(np.quantile(arr, 0.05)) if len(arr) else None},
         "leave_one_out": {"ari_mean": float(np.mean(loo_ari)) if loo_ari else None,
                           "ari_min": float(np.min(loo_ari)) if loo_ari else None,
-                          "n_failed": loo_failed,
+                          "n_failed": loo_failed, "max_poles": LOO_MAX,
                           "skipped": None if run_loo else
                           f"leave-one-out refits are run up to {LOO_MAX} poles (one refit per "
                           "pole)"},

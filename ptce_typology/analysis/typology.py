@@ -1,32 +1,56 @@
-"""The statistical typology of the poles (MCA + HCPC) as one estimator, and the placing of new
-poles against it (``ptce clusters``, ``ptce classify``).
+"""The statistical typology of the poles (specific MCA + HCPC) as one estimator, and the placing
+of new poles against it (``ptce clusters``, ``ptce classify``).
 
->>> from ptce_typology import load_cases, cases_frame
+What no source says is never a category: every ``unknown`` of an active descriptor is a
+*passive* category of a specific MCA (Le Roux & Rouanet), so it shapes no axis. A new pole with
+unknown descriptors is placed with them passive, and also under every value its unknowns allow
+(``determined``, ``possible_clusters``, ``decided_by``).
+
+>>> from ptce_typology import load_frame
 >>> from ptce_typology.analysis.typology import Typology
->>> model = Typology(seed=1).fit(cases_frame(load_cases()))
->>> model.clusters_                 # pole_id -> cluster
->>> model.classify(new_frame)       # one row per new pole, with the reasons
+>>> model = Typology(seed=1).fit(load_frame())
+>>> int(model.hcpc_.n_clusters_)
+4
+>>> model.passive_[:2]
+('shared_premises=unknown', 'employer_group=unknown')
 """
 
 from __future__ import annotations
 
+import inspect
+import itertools
+
 import numpy as np
 import pandas as pd
 
-from ptce_typology.analysis.hcpc import HCPC, describe_categories, paragons, test_variables
-from ptce_typology.analysis.mca import MCA
-from ptce_typology.errors import PtceError
+from ptce_typology.analysis.hcpc import (
+    AGGREGATE_FROM,
+    HCPC,
+    describe_categories,
+    paragons,
+    partition,
+    test_variables,
+)
+from ptce_typology.analysis.mca import MCA, mca_core, passive_categories
+from ptce_typology.errors import NotFittedError, PtceError
+from ptce_typology.vocabulary import SEP, UNKNOWN
 
 DEFAULT_ACTIVE = ("age_class", "origin", "territory", "sector", "shared_premises",
                   "employer_group")
 DEFAULT_SUPPLEMENTARY = ("laureate_2013",)
-
-UNKNOWN_NOTE = ("`unknown` is a category of its own in the MCA, as FactoMineR does by default "
-                "(na.method = \"NA\"): poles are also grouped by what the sources do not say.")
+# What no source says, and an age that does not exist yet, shape no axis.
+DEFAULT_PASSIVE = (UNKNOWN, "not_started")
+MAX_COMPLETIONS = 10_000  # above this, a seeded sample of completions
+NEAR_TIE = 0.05  # the second-nearest centre within 5 % of the nearest
 
 
 class Typology:
-    """MCA of the active descriptors, then HCPC on the first ``ncp`` dimensions.
+    """Specific MCA of the active descriptors, then HCPC on the first ``ncp`` dimensions.
+
+    Follows scikit-learn's estimator contract (``get_params``/``set_params`` from the
+    constructor, ``fit`` returns ``self``, fitted attributes end in ``_``, ``NotFittedError``
+    before ``fit``; ``sklearn.base.clone`` works) without importing scikit-learn, which would
+    add 1.4 s to every command's start.
 
     Parameters
     ----------
@@ -40,13 +64,19 @@ class Typology:
         A fixed k, or None for ``rule``.
     rule, consolidation, min_clusters, max_clusters
         See :class:`~ptce_typology.analysis.hcpc.HCPC`.
+    passive : tuple of str
+        Passive categories: ``descriptor=category`` pairs or bare categories (passive in every
+        descriptor). Default ``("unknown", "not_started")``; ``()`` gives the plain MCA.
     seed : int
-        Seed of every random step (stability resampling, permutation tests).
+        Seed of every random step (stability resampling, permutation tests, sampled
+        completions).
 
     Attributes (after ``fit``)
     --------------------------
     mca_ : MCA
     hcpc_ : HCPC
+    passive_ : tuple of str
+        The passive categories found in the data (``descriptor=category``).
     coordinates_ : DataFrame
         Poles × ``Dim 1..ncp``.
     clusters_ : Series
@@ -54,39 +84,74 @@ class Typology:
     centres_ : DataFrame
         Cluster centres in the ``ncp`` space.
     description_ : DataFrame
-        catdes rows for every category of every cluster (active and supplementary).
+        catdes rows for every category of every cluster (active and supplementary), with a
+        ``passive`` column.
     variable_tests_ : DataFrame
-        Fisher's exact test of each descriptor against the clusters.
+        Fisher's exact test of each descriptor against the clusters, on the poles whose value
+        is not passive.
     paragons_ : DataFrame
         Paragons and specific poles of each cluster.
+    profiles_ : dict
+        cluster -> the categories (``descriptor=category``) that name it: its most
+        over-represented active categories.
     """
 
     def __init__(self, active: tuple[str, ...] = DEFAULT_ACTIVE,
                  supplementary: tuple[str, ...] = DEFAULT_SUPPLEMENTARY, ncp: int = 5,
                  n_clusters: int | None = None, rule: str = "within_ratio",
                  consolidation: str = "hartigan-wong", min_clusters: int = 3,
-                 max_clusters: int | None = None, seed: int = 0) -> None:
-        self.active = tuple(active)
-        self.supplementary = tuple(supplementary)
+                 max_clusters: int | None = None, passive: tuple[str, ...] = DEFAULT_PASSIVE,
+                 seed: int = 0) -> None:
+        self.active = active
+        self.supplementary = supplementary
         self.ncp = ncp
         self.n_clusters = n_clusters
         self.rule = rule
         self.consolidation = consolidation
         self.min_clusters = min_clusters
         self.max_clusters = max_clusters
+        self.passive = passive
         self.seed = seed
 
     # scikit-learn's estimator protocol -------------------------------------------------------
 
+    @classmethod
+    def _param_names(cls) -> list[str]:
+        return [p for p in inspect.signature(cls.__init__).parameters if p != "self"]
+
     def get_params(self, deep: bool = True) -> dict:
-        return {k: getattr(self, k) for k in ("active", "supplementary", "ncp", "n_clusters",
-                                                "rule", "consolidation", "min_clusters",
-                                                "max_clusters", "seed")}
+        """The constructor's parameters (scikit-learn's contract)."""
+        return {name: getattr(self, name) for name in self._param_names()}
 
     def set_params(self, **params) -> Typology:
+        """Set constructor parameters; unknown names are an error."""
+        valid = self._param_names()
         for key, value in params.items():
+            if key not in valid:
+                raise ValueError(f"invalid parameter {key!r} for Typology; valid: {valid}")
             setattr(self, key, value)
         return self
+
+    def __repr__(self) -> str:
+        defaults = {p.name: p.default for p in
+                    inspect.signature(type(self).__init__).parameters.values()}
+        changed = [f"{k}={v!r}" for k, v in self.get_params().items() if v != defaults[k]]
+        return f"Typology({', '.join(changed)})"
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return hasattr(self, "clusters_")
+
+    def __sklearn_tags__(self):
+        # Only scikit-learn calls this, so scikit-learn is already imported then.
+        from sklearn.base import BaseEstimator
+
+        return BaseEstimator.__sklearn_tags__(self)
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "clusters_"):
+            raise NotFittedError("This Typology is not fitted yet; call fit(frame) first.")
+
+    # Fitting -------------------------------------------------------------------------------
 
     def _check_columns(self, frame: pd.DataFrame) -> None:
         categorical = [c for c in frame.columns if isinstance(frame[c].dtype,
@@ -96,6 +161,12 @@ class Typology:
                 raise PtceError("not a categorical descriptor of the data",
                                 field="--active/--supplementary", value=name,
                                 allowed=categorical)
+        for names, option in ((self.active, "--active"),
+                              (self.supplementary, "--supplementary")):
+            repeated = sorted({n for n in names if list(names).count(n) > 1})
+            if repeated:
+                raise PtceError("a descriptor is named twice", field=option,
+                                value=", ".join(repeated))
         overlap = set(self.active) & set(self.supplementary)
         if overlap:
             raise PtceError("a descriptor cannot be both active and supplementary",
@@ -105,24 +176,46 @@ class Typology:
                             field="--active", value=", ".join(self.active))
 
     def fit(self, frame: pd.DataFrame, y: object = None) -> Typology:
+        """Fit the specific MCA and the clustering, then describe the clusters.
+
+        Parameters
+        ----------
+        frame : DataFrame
+            The tidy frame (:func:`~ptce_typology.frame.load_frame`); it is copied.
+        """
         self.fit_partition(frame)
-        described = frame[list(self.active) + list(self.supplementary)]
-        self.description_ = describe_categories(described, self.clusters_)
-        self.variable_tests_ = test_variables(described, self.clusters_, seed=self.seed)
+        described = self.frame_[list(self.active) + list(self.supplementary)]
+        passive_all = set(self.passive_) | set(passive_categories(
+            self.frame_[list(self.supplementary)], self._passive_spec())
+            if self.supplementary else ())
+        description = describe_categories(described, self.clusters_)
+        description["passive"] = [c in passive_all for c in
+                                  description.index.get_level_values("category")]
+        self.description_ = description
+        self.variable_tests_ = test_variables(described, self.clusters_, seed=self.seed,
+                                              passive=passive_all)
         self.paragons_ = paragons(self.coordinates_, self.clusters_, self.centres_)
         own = self._distances(self.coordinates_)
         self.own_distance_ = pd.Series(
             [own.at[p, c] for p, c in self.clusters_.items()], index=self.clusters_.index)
+        self.profiles_ = self._profiles()
         return self
 
+    def _passive_spec(self) -> tuple[str, ...]:
+        if isinstance(self.passive, str):
+            return () if self.passive == "none" else (self.passive,)
+        return tuple(self.passive or ())
+
     def fit_partition(self, frame: pd.DataFrame) -> Typology:
-        """The MCA and the clustering only (what stability refits need)."""
+        """The MCA and the clustering only (what stability and sensitivity refits need)."""
         self._check_columns(frame)
         if self.ncp < 1:
             raise PtceError("ncp must be at least 1", field="--ncp", value=self.ncp)
-        active = frame[list(self.active)]
-        sup = frame[list(self.supplementary)] if self.supplementary else None
-        self.mca_ = MCA(self.ncp).fit(active, supplementary=sup)
+        self.frame_ = frame.copy()
+        active = self.frame_[list(self.active)]
+        sup = self.frame_[list(self.supplementary)] if self.supplementary else None
+        self.passive_ = passive_categories(active, self._passive_spec())
+        self.mca_ = MCA(self.ncp, passive=self.passive_).fit(active, supplementary=sup)
         self.coordinates_ = self.mca_.row_coordinates_
         self.ncp_ = self.coordinates_.shape[1]
         self.hcpc_ = HCPC(n_clusters=self.n_clusters, rule=self.rule,
@@ -130,8 +223,55 @@ class Typology:
                           consolidation=self.consolidation).fit(self.coordinates_)
         self.clusters_ = self.hcpc_.labels_
         self.centres_ = self.hcpc_.centres_
-        self.frame_ = frame
         return self
+
+    def encode(self, frame: pd.DataFrame) -> tuple[np.ndarray, list[list[str]]]:
+        """The active descriptors as category codes (vocabulary order) and their categories:
+        the input of :meth:`partition_codes`."""
+        columns = list(self.active)
+        levels = [[str(c) for c in frame[d].cat.categories] for d in columns]
+        codes = np.column_stack([frame[d].cat.codes.to_numpy() for d in columns])
+        return codes, levels
+
+    def partition_codes(self, codes: np.ndarray, levels: list[list[str]]) -> np.ndarray:
+        """The partition :meth:`fit_partition` gives (labels 1..k in the rows' order), from
+        category codes, without building tables: the fast path of the stability and
+        sensitivity refits."""
+        spec = set(self._passive_spec())
+        columns, names = [], []
+        for q, var in enumerate(self.active):
+            for code in np.unique(codes[:, q]):
+                columns.append(codes[:, q] == code)
+                names.append((var, levels[q][code]))
+        z = np.column_stack(columns).astype(float)
+        active = np.array([f"{var}{SEP}{level}" not in spec and level not in spec
+                           for var, level in names])
+        if not active.any():
+            raise PtceError("every category is passive; nothing is left to make the axes",
+                            field="passive")
+        core = mca_core(z, codes.shape[1], active, self.ncp)
+        options = {"n_clusters": self.n_clusters, "rule": self.rule,
+                   "min_clusters": self.min_clusters, "max_clusters": self.max_clusters,
+                   "consolidation": self.consolidation}
+        if len(codes) > AGGREGATE_FROM:  # large data: HCPC's aggregated or approximate tree
+            return HCPC(**options).fit(pd.DataFrame(core["F"])).labels_.to_numpy()
+        return partition(core["F"], **options)
+
+    def _profiles(self, n_max: int = 3, p_max: float = 0.10) -> dict[int, list[str]]:
+        """For each cluster, the active, non-passive categories that name it: over-represented
+        (v.test > 0) with p <= ``p_max``, the strongest first; at least the strongest one."""
+        desc = self.description_.reset_index()
+        desc = desc[desc["variable"].isin(self.active) & ~desc["passive"]
+                    & (desc["v_test"] > 0)]
+        profiles = {}
+        for cluster in sorted(self.clusters_.unique()):
+            rows = desc[desc["cluster"] == cluster].sort_values("v_test", ascending=False,
+                                                                kind="stable")
+            chosen = rows[rows["p_value"] <= p_max].head(n_max)
+            if chosen.empty:
+                chosen = rows.head(1)
+            profiles[int(cluster)] = chosen["category"].tolist()
+        return profiles
 
     def _distances(self, coords: pd.DataFrame) -> pd.DataFrame:
         X = coords.to_numpy(dtype=float)
@@ -140,9 +280,10 @@ class Typology:
         return pd.DataFrame(d, index=coords.index, columns=self.centres_.index)
 
     def transform(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """Coordinates of (new) poles; categories never seen at fit are left out and flagged
-        by :meth:`classify`."""
-        coords, _, _ = self.mca_.project(frame[list(self.active)])
+        """Coordinates of (new) poles, unknowns passive; categories never seen at fit are left
+        out and flagged by :meth:`classify`."""
+        self._check_fitted()
+        coords, _, _ = self.mca_.project(frame[list(self.active)], self._passive_spec())
         return coords
 
     def predict(self, frame: pd.DataFrame) -> pd.Series:
@@ -152,21 +293,64 @@ class Typology:
 
     # Classification of new poles -------------------------------------------------------------
 
+    def _is_unknown(self, value: object) -> bool:
+        return value == UNKNOWN
+
+    def completions(self, row: pd.Series, seed: int | None = None
+                    ) -> tuple[pd.DataFrame, list[str], bool]:
+        """Every completion of a pole's active unknowns by the categories the reference poles
+        hold for each (all combinations, or a seeded sample of ``MAX_COMPLETIONS``).
+
+        Returns
+        -------
+        completions : DataFrame
+            One row per completion, the active descriptors as columns.
+        unknown : list of str
+            The descriptors that were unknown.
+        exhaustive : bool
+            False when the completions are a sample.
+        """
+        self._check_fitted()
+        active = list(self.active)
+        unknown = [d for d in active if self._is_unknown(row[d])]
+        options = [[c for c in self.mca_.categories_[d] if f"{d}{SEP}{c}" not in self.passive_]
+                   for d in unknown]
+        total = int(np.prod([len(o) for o in options])) if options else 1
+        base = {d: row[d] for d in active}
+        if total <= MAX_COMPLETIONS:
+            combos = list(itertools.product(*options))
+            exhaustive = True
+        else:
+            rng = np.random.default_rng(self.seed if seed is None else seed)
+            picks = [rng.integers(0, len(o), size=MAX_COMPLETIONS) for o in options]
+            combos = [tuple(options[j][picks[j][i]] for j in range(len(options)))
+                      for i in range(MAX_COMPLETIONS)]
+            exhaustive = False
+        rows = [{**base, **dict(zip(unknown, combo, strict=True))} for combo in combos]
+        return pd.DataFrame(rows, columns=active), unknown, exhaustive
+
     def classify(self, frame: pd.DataFrame, n_nearest: int = 3) -> list[dict]:
-        """Place new poles against the typology, with the reasons.
+        """Place new poles against the typology, with what the placement depends on.
 
         Returns
         -------
         list of dict
-            One per pole, with ``pole_id``, ``name``, ``categories`` (active descriptor ->
-            category), ``coordinates``, ``cluster``, ``distances`` (cluster -> distance),
-            ``nearest`` ([{pole_id, distance, shared, different}] over the témoins),
-            ``typicality`` (share of descriptors on the témoins' most common category),
-            ``cos2`` (projection quality over the kept dimensions) and ``flags`` (reasons to
-            read the placement with care).
+            One per pole: ``pole_id``, ``name``, ``categories`` (active descriptor ->
+            category), ``unknown`` (active descriptors no source gives), ``coordinates``,
+            ``cluster`` (the projection with the unknowns passive), ``distances`` (cluster ->
+            distance), ``determined`` (every completion of the unknowns gives ``cluster``),
+            ``possible_clusters`` (cluster -> share of completions), ``decided_by`` (the
+            unknown descriptors whose value changes the cluster), ``completions``
+            ({``n``, ``exhaustive``}), ``nearest`` ([{``pole_id``, ``distance``, ``cluster``,
+            ``shared``, ``different``, ``unknown_here``, ``unknown_there``}]: ``shared`` holds
+            only descriptors known and equal on both sides), ``typicality`` (share of the
+            pole's known descriptors on the témoins' most common known category; None when
+            none is known), ``cos2`` and ``flags`` ([{``code``, ...}]).
         """
+        self._check_fitted()
         active = list(self.active)
-        coords, quality, skipped = self.mca_.project(frame[active])
+        spec = self._passive_spec()
+        coords, quality, skipped = self.mca_.project(frame[active], spec)
         X = coords.to_numpy(dtype=float)
         C = self.centres_.to_numpy(dtype=float)
         clusters = [int(c) for c in self.centres_.index]
@@ -176,70 +360,109 @@ class Typology:
         nearest_idx = np.argsort(to_temoins, axis=1, kind="stable")[:, :n_nearest]
         temoin_values = self.frame_[active].astype(object).to_numpy()
         temoin_ids = [str(p) for p in self.coordinates_.index]
+        temoin_cluster = self.clusters_.astype(int).tolist()
         values = frame[active].astype(object).to_numpy()
-        modes = np.array([pd.Series(temoin_values[:, j]).value_counts()
-                          .sort_index(kind="stable").idxmax() for j in range(len(active))],
-                         dtype=object)
-        typical = (values == modes).mean(axis=1).tolist()
+        known_t = temoin_values != UNKNOWN
+        modes = [pd.Series(temoin_values[known_t[:, j], j]).value_counts()
+                 .sort_index(kind="stable").idxmax() if known_t[:, j].any() else None
+                 for j in range(len(active))]
         own_max = float(self.own_distance_.max())
-        ages = frame["age"].to_numpy() if "age" in frame.columns else None
-        started_late = [bool(a < 0) if not pd.isna(a) else False for a in ages] \
-            if ages is not None else [False] * len(frame)
+        ages = frame["age_class"].astype(object).tolist() if "age_class" in frame.columns \
+            else [None] * len(frame)
         names = frame["name"].astype(str).tolist() if "name" in frame.columns \
             else [str(p) for p in frame.index]
-        # Everything per pole is computed on whole arrays first; the loop only assembles.
         placed = ~np.isnan(X).any(axis=1)
-        best = np.argmin(np.where(np.isnan(to_centres), np.inf, to_centres), axis=1).tolist()
-        nearest_min = np.nanmin(np.where(placed[:, None], to_centres, np.inf), axis=1).tolist()
-        same = values[:, None, :] == temoin_values[nearest_idx]
-        same_l = same.tolist()
-        near_l = nearest_idx.tolist()
-        near_d = np.take_along_axis(to_temoins, nearest_idx, axis=1).tolist()
-        centre_d = to_centres.tolist()
-        values_l = values.tolist()
-        temoin_l = temoin_values.tolist()
-        coords_l = X.tolist()
-        quality_l = quality.to_numpy(dtype=float).tolist()
-        placed_l = placed.tolist()
         results = []
         for i, pole in enumerate(frame.index):
-            flags = []
+            mine = values[i].tolist()
+            known = [v != UNKNOWN for v in mine]
+            flags: list[dict] = []
             if skipped[pole]:
-                flags.append("holds categories no témoin has, left out of the projection: "
-                             + ", ".join(skipped[pole]))
-            if not placed_l[i]:
-                cluster, dist, nearest = None, {}, []
-                flags.append("no category of this pole is known to the typology; "
-                             "it cannot be placed")
+                flags.append({"code": "unseen_categories", "categories": skipped[pole]})
+            cluster, dist, nearest = None, {}, []
+            completion = {"n": 0, "exhaustive": True}
+            possible: dict[int, float] = {}
+            decided_by: list[str] = []
+            if not placed[i]:
+                flags.append({"code": "not_placeable"})
             else:
-                dist = dict(zip(clusters, centre_d[i], strict=True))
-                cluster = clusters[best[i]]
-                mine = values_l[i]
-                nearest = []
-                for r, j in enumerate(near_l[i]):
-                    flags_same = same_l[i][r]
-                    theirs = temoin_l[j]
+                dist = {c: float(d) for c, d in zip(clusters, to_centres[i], strict=True)}
+                order = np.argsort(to_centres[i], kind="stable")
+                cluster = clusters[order[0]]
+                if len(order) > 1 and to_centres[i][order[1]] <= (1 + NEAR_TIE) * \
+                        to_centres[i][order[0]]:
+                    flags.append({"code": "near_tie", "clusters": [clusters[order[0]],
+                                                                   clusters[order[1]]],
+                                  "distances": [float(to_centres[i][order[0]]),
+                                                float(to_centres[i][order[1]])]})
+                for j in nearest_idx[i]:
+                    theirs = temoin_values[j].tolist()
                     nearest.append({
-                        "pole_id": temoin_ids[j], "distance": near_d[i][r],
-                        "shared": [v for v, ok in zip(active, flags_same, strict=True) if ok],
-                        "different": [f"{active[q]}: {mine[q]} / {theirs[q]}"
-                                      for q, ok in enumerate(flags_same) if not ok]})
-                if nearest_min[i] > own_max + 1e-12:
-                    flags.append(f"farther from every cluster centre ({nearest_min[i]:.3f})"
-                                 f" than any témoin is from its own ({own_max:.3f})")
-            if started_late[i]:
-                flags.append("the grouping started after the reference year; its age class "
-                             "is taken as 10 years or less")
-            q = quality_l[i]
+                        "pole_id": temoin_ids[j], "distance": float(to_temoins[i, j]),
+                        "cluster": temoin_cluster[j],
+                        "shared": [d for d, a, b in zip(active, mine, theirs, strict=True)
+                                   if a == b and a != UNKNOWN],
+                        "different": [f"{d}: {a} / {b}" for d, a, b
+                                      in zip(active, mine, theirs, strict=True)
+                                      if a != b and UNKNOWN not in (a, b)],
+                        "unknown_here": [d for d, a in zip(active, mine, strict=True)
+                                         if a == UNKNOWN],
+                        "unknown_there": [d for d, b in zip(active, theirs, strict=True)
+                                          if b == UNKNOWN]})
+                if nearest and nearest[0]["cluster"] != cluster:
+                    flags.append({"code": "nearest_temoin_elsewhere",
+                                  "pole_id": nearest[0]["pole_id"],
+                                  "cluster": nearest[0]["cluster"]})
+                if float(to_centres[i].min()) > own_max + 1e-12:
+                    flags.append({"code": "far_from_every_centre",
+                                  "distance": float(to_centres[i].min()), "own_max": own_max})
+                possible, decided_by, completion = self._completion_clusters(
+                    frame.iloc[i], cluster)
+            if ages[i] == "not_started":
+                flags.append({"code": "not_started"})
+            known_modes = [(v, m) for v, m, k in zip(mine, modes, known, strict=True)
+                           if k and m is not None]
+            typicality = (sum(v == m for v, m in known_modes) / len(known_modes)
+                          if known_modes else None)
+            q = float(quality.iloc[i])
             results.append({
                 "pole_id": str(pole), "name": names[i],
-                "categories": dict(zip(active, values_l[i], strict=True)),
-                "coordinates": coords_l[i],
-                "cluster": cluster, "distances": dist, "nearest": nearest,
-                "typicality": typical[i], "cos2": None if q != q else q,
-                "flags": flags,
+                "categories": dict(zip(active, mine, strict=True)),
+                "unknown": [d for d, k in zip(active, known, strict=True) if not k],
+                "coordinates": X[i].tolist(),
+                "cluster": cluster, "distances": dist,
+                "determined": bool(cluster is not None and set(possible) == {cluster}),
+                "possible_clusters": possible, "decided_by": decided_by,
+                "completions": completion, "nearest": nearest,
+                "typicality": typicality, "typicality_known": len(known_modes),
+                "cos2": None if q != q else q, "flags": flags,
             })
         return results
+
+    def _completion_clusters(self, row: pd.Series, cluster: int
+                             ) -> tuple[dict[int, float], list[str], dict]:
+        """Clusters of every completion of a pole's unknowns: shares, and the unknowns that
+        change the cluster (two completions differing in that descriptor alone differ)."""
+        table, unknown, exhaustive = self.completions(row)
+        if not unknown:
+            return {cluster: 1.0}, [], {"n": 1, "exhaustive": True}
+        coords, _, _ = self.mca_.project(table, self._passive_spec())
+        labels = self._distances(coords).idxmin(axis=1).astype(int).to_numpy()
+        counts = pd.Series(labels).value_counts()
+        possible = {int(c): float(n / len(labels)) for c, n in counts.sort_index().items()}
+        decided_by = []
+        for d in unknown:
+            others = [u for u in unknown if u != d]
+            if not others:
+                if len(set(labels)) > 1:
+                    decided_by.append(d)
+                continue
+            keys = table[others].astype(str).agg("|".join, axis=1)
+            spread = pd.Series(labels).groupby(keys.to_numpy()).nunique()
+            if (spread > 1).any():
+                decided_by.append(d)
+        return possible, decided_by, {"n": int(len(labels)), "exhaustive": exhaustive,
+                                      "seed": None if exhaustive else self.seed}
 
     # Tables for reports ----------------------------------------------------------------------
 
@@ -267,11 +490,17 @@ class Typology:
             "rule_description": hcpc.rule_.description,
             "consolidation": hcpc.consolidation_note_,
             "moved_by_consolidation": [str(p) for p in hcpc.moved_],
-            "missing_values": UNKNOWN_NOTE,
+            "passive_categories": list(self.passive_),
+            "missing_values": "passive",
             "sign_convention": "on each dimension the category with the largest absolute "
                                "coordinate is positive",
             "n_clusters": int(hcpc.n_clusters_),
             "tree": hcpc.tree_method_,
+            "tree_code": hcpc.tree_code_,
+            "tree_points": hcpc.tree_points_,
+            "consolidation_used": hcpc.consolidation_used_,
+            "consolidation_iterations": hcpc.consolidation_iterations_,
+            "consolidation_converged": hcpc.consolidation_converged_,
             "notes": list(hcpc.notes_),
         }
 

@@ -37,3 +37,8 @@ Seed = Annotated[int, typer.Option("--seed", help="Seed of every random step.")]
 Resamples = Annotated[Optional[int], typer.Option(  # noqa: UP045
     "--resamples", help="Bootstrap refits for the stability (default 200 up to 500 poles; "
                         "0: none).")]
+Passive = Annotated[Optional[str], typer.Option(  # noqa: UP045
+    "--passive", help="Passive categories of the specific MCA, comma-separated: "
+                      "descriptor=category pairs or bare categories (every descriptor); "
+                      "default: unknown,not_started (what no source says shapes no axis); "
+                      "'none': the plain MCA.")]

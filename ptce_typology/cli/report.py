@@ -16,6 +16,7 @@ from ptce_typology.cli.options import (
     K,
     Lang,
     Ncp,
+    Passive,
     Resamples,
     Rule,
     Seed,
@@ -38,6 +39,7 @@ def report_cmd(
     k: K = None,
     rule: Rule = "within_ratio",
     consolidation: Consolidation = "hartigan-wong",
+    passive: Passive = None,
 ) -> None:
     """The whole study in one self-contained HTML file (figures inline, no network access):
     data and sources, typology, reproduction, clusters, classification, comparison, QCA,
@@ -60,7 +62,8 @@ def report_cmd(
 
         study = run_study(cases, classify or (), seed=seed, resamples=resamples, ncp=ncp,
                           n_clusters=k, rule=rule, consolidation=consolidation,
-                          active=split(active), on_step=on_step)
+                          active=split(active), on_step=on_step,
+                          passive=None if passive is None else split(passive) or ())
         on_step("writing")
         text = render_html(study, lang)
     emit(text, output)

@@ -18,6 +18,7 @@ from ptce_typology.cli.options import (
     Lang,
     Ncp,
     Output,
+    Passive,
     Resamples,
     Rule,
     Seed,
@@ -25,13 +26,19 @@ from ptce_typology.cli.options import (
 )
 
 
-def _model(active, supplementary, ncp, k, rule, consolidation, seed):
-    from ptce_typology.analysis.typology import DEFAULT_ACTIVE, DEFAULT_SUPPLEMENTARY, Typology
+def _model(active, supplementary, ncp, k, rule, consolidation, seed, passive=None):
+    from ptce_typology.analysis.typology import (
+        DEFAULT_ACTIVE,
+        DEFAULT_PASSIVE,
+        DEFAULT_SUPPLEMENTARY,
+        Typology,
+    )
 
     return Typology(active=split(active) or DEFAULT_ACTIVE,
                     supplementary=DEFAULT_SUPPLEMENTARY if supplementary is None
                     else split(supplementary),
-                    ncp=ncp, n_clusters=k, rule=rule, consolidation=consolidation, seed=seed)
+                    ncp=ncp, n_clusters=k, rule=rule, consolidation=consolidation, seed=seed,
+                    passive=DEFAULT_PASSIVE if passive is None else split(passive) or ())
 
 
 @command("clusters")
@@ -43,8 +50,14 @@ def clusters_cmd(
     k: K = None,
     rule: Rule = "within_ratio",
     consolidation: Consolidation = "hartigan-wong",
+    passive: Passive = None,
     seed: Seed = 0,
     resamples: Resamples = None,
+    sensitivity: Annotated[bool, typer.Option(
+        "--sensitivity", help="Refit on every completion of the unknown active values (each "
+                              "takes each category of its descriptor; a seeded sample of "
+                              "2,000 above 2^14 completions): co-clustering, k distribution, "
+                              "ARI and robust groups.")] = False,
     all_categories: Annotated[bool, typer.Option(
         "--all-categories", help="Describe every category, not only p <= 0.10.")] = False,
     plot: Annotated[Optional[Path], typer.Option(  # noqa: UP045
@@ -57,32 +70,43 @@ def clusters_cmd(
     """Statistical typology: MCA of the descriptors, Ward clustering on the first ncp
     dimensions (FactoMineR's HCPC), cluster description and stability.
 
-    Example: ptce clusters --ncp 5 --seed 1 --plot map.png --format md
+    Unknown values are passive categories (a specific MCA): they shape no axis.
+
+    Example: ptce clusters --ncp 5 --seed 1 --sensitivity --plot map.png --format md
     """
+    from ptce_typology.analysis.sensitivity import sensitivity as run_sensitivity
     from ptce_typology.analysis.stability import stability
     from ptce_typology.frame import load_frame
     from ptce_typology.render.formats import render_sections
-    from ptce_typology.render.typology import cluster_csv_frame, cluster_sections, clusters_json
+    from ptce_typology.render.typology import (
+        cluster_csv_frame,
+        cluster_names,
+        cluster_sections,
+        clusters_json,
+    )
 
     frame = load_frame(cases)
-    model = _model(active, supplementary, ncp, k, rule, consolidation, seed).fit(frame)
+    model = _model(active, supplementary, ncp, k, rule, consolidation, seed, passive).fit(frame)
     stab = None if resamples == 0 else stability(model, n_resamples=resamples, seed=seed)
+    sens = run_sensitivity(model) if sensitivity else None
     names = frame["name"].to_dict()
     if plot is not None:
         from ptce_typology.render.plots import cluster_figures
 
-        for path in cluster_figures(model, names, plot, lang):
+        for path in cluster_figures(model, names, plot, lang, roles=frame["role"].to_dict(),
+                                    cluster_labels=cluster_names(model, lang)):
             sys.stderr.write(f"wrote {path}\n")
     if fmt == "csv":
         sections = [("clusters", cluster_csv_frame(model, stab))]
     else:
         sections = cluster_sections(model, stab, names, lang,
-                                    p_max=None if all_categories else 0.10)
+                                    p_max=None if all_categories else 0.10, sensitivity=sens)
     emit(render_sections(sections, fmt, label="tab:clusters",
-                         json_data=clusters_json(model, stab)), output)
+                         json_data=clusters_json(model, stab, sens, lang)), output)
     summary = model.summary()
     sys.stderr.write(f"{len(frame)} poles, ncp = {summary['ncp']}, rule = {summary['rule']}: "
-                     f"{summary['n_clusters']} clusters\n")
+                     f"{summary['n_clusters']} clusters; passive: "
+                     f"{', '.join(summary['passive_categories']) or 'none'}\n")
 
 
 @command("classify")
@@ -95,31 +119,50 @@ def classify_cmd(
     k: K = None,
     rule: Rule = "within_ratio",
     consolidation: Consolidation = "hartigan-wong",
+    passive: Passive = None,
+    plot: Annotated[Optional[Path], typer.Option(  # noqa: UP045
+        "--plot", help="Write the factor map with the new poles as supplementary points to "
+                       "FILE.png|svg|pdf.")] = None,
     fmt: Annotated[Literal["table", "md", "csv", "json"], typer.Option(
         "--format", "-f", help="Output format.")] = "table",
     lang: Lang = "en",
     output: Output = None,
 ) -> None:
-    """Place new poles against the typology of the témoins: cluster, distances, nearest
-    témoins with what they share, typicality, projection quality and flags.
+    """Place new poles against the typology of the témoins: cluster (named), whether the
+    unknowns could change it (every completion of them is tried), distances, nearest témoins
+    with what they share and what is unknown, typicality, projection quality and flags.
 
-    Example: ptce classify data/examples/le_periscope.yaml
+    Example: ptce classify data/examples/le_periscope.yaml --lang fr --format md
     """
     from ptce_typology.frame import load_frame
     from ptce_typology.render.formats import render_sections, to_json
-    from ptce_typology.render.typology import classify_csv_frame, classify_sections
+    from ptce_typology.render.typology import (
+        classify_csv_frame,
+        classify_sections,
+        cluster_names,
+    )
 
     frame = load_frame(cases)
     new = load_frame(files)
-    model = _model(active, None, ncp, k, rule, consolidation, 0).fit(frame)
+    model = _model(active, None, ncp, k, rule, consolidation, 0, passive).fit(frame)
     results = model.classify(new)
+    named = cluster_names(model, lang)
+    names = {**frame["name"].to_dict(), **new["name"].to_dict()}
+    if plot is not None:
+        from ptce_typology.render.plots import factor_map, save_figure
+
+        figure = factor_map(model, names, lang, roles=frame["role"].to_dict(),
+                            extra=model.transform(new), cluster_labels=named)
+        sys.stderr.write(f"wrote {save_figure(figure, plot)}\n")
     if fmt == "json":
-        emit(to_json(results), output)
+        emit(to_json({"cluster_names": {str(c): n for c, n in named.items()},
+                      "poles": results}), output)
     elif fmt == "csv":
         emit(render_sections([("classify", classify_csv_frame(results))], "csv"), output)
     else:
-        names = {**frame["name"].to_dict(), **new["name"].to_dict()}
-        emit(render_sections(classify_sections(results, names, lang), fmt), output)
+        emit(render_sections(classify_sections(results, names, lang, named), fmt), output)
     flagged = sum(1 for r in results if r["flags"])
-    sys.stderr.write(f"{len(results)} pole(s) classified against {len(frame)} témoins "
-                     f"({model.hcpc_.n_clusters_} clusters); {flagged} with flags\n")
+    undetermined = sum(1 for r in results if not r["determined"])
+    sys.stderr.write(f"{len(results)} pole(s) classified against {len(frame)} reference poles "
+                     f"({model.hcpc_.n_clusters_} clusters); {undetermined} undetermined, "
+                     f"{flagged} with flags\n")

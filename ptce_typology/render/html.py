@@ -25,8 +25,8 @@ if TYPE_CHECKING:
 
     from ptce_typology.study import Study
 
-SECTIONS = ("data", "typology", "reproduction", "clusters", "classification", "comparison",
-            "qca", "gap", "reproducibility")
+SECTIONS = ("data", "typology", "reproduction", "clusters", "sensitivity", "classification",
+            "comparison", "qca", "gap", "reproducibility")
 
 T = {
     "en": {
@@ -37,6 +37,7 @@ T = {
         "data": "The data set", "typology": "The paper's typology",
         "reproduction": "The paper's figures, computed from the data",
         "clusters": "Statistical typology (MCA and hierarchical clustering)",
+        "sensitivity": "How the typology depends on its unknowns",
         "classification": "Classification of new poles", "comparison":
         "Laureates of the 2013-14 call against the others", "qca": "Crisp-set QCA",
         "gap": "The référentiel: concept and practice", "reproducibility": "Reproducibility",
@@ -52,6 +53,7 @@ T = {
         "data": "Les données", "typology": "La typologie de l'article",
         "reproduction": "Les chiffres de l'article, recalculés",
         "clusters": "Typologie statistique (ACM et classification hiérarchique)",
+        "sensitivity": "Ce que la typologie doit à ses inconnues",
         "classification": "Classement de nouveaux pôles",
         "comparison": "Lauréats de l'appel 2013-2014 et autres pôles",
         "qca": "AQQC ensembliste (crisp-set QCA)",
@@ -161,6 +163,7 @@ def render_html(study: Study, lang: str = "en") -> str:
     from ptce_typology.render.comparison import comparison_table, min_p_sentence
     from ptce_typology.render.paper import display_claims, display_crosstab, display_typology
     from ptce_typology.render.plots import (
+        co_clustering_figure,
         dendrogram_figure,
         factor_map,
         gains_figure,
@@ -168,7 +171,12 @@ def render_html(study: Study, lang: str = "en") -> str:
     )
     from ptce_typology.render.qca import qca_sections
     from ptce_typology.render.referentiel import gap_sections
-    from ptce_typology.render.typology import classify_sections, cluster_sections
+    from ptce_typology.render.typology import (
+        classify_sections,
+        cluster_names,
+        cluster_sections,
+        sensitivity_sections,
+    )
 
     t = T[lang]
     frame, model = study.frame, study.model
@@ -191,7 +199,10 @@ def render_html(study: Study, lang: str = "en") -> str:
     body.append(_section("reproduction", t["reproduction"], summary + _table(
         display_claims(claims, names, lang, verbose=True))))
 
-    figures = (_figure(factor_map(model, names, lang), t["map"])
+    named = cluster_names(model, lang)
+    extra = model.transform(study.new_frame) if study.new_frame is not None else None
+    figures = (_figure(factor_map(model, study.names, lang, roles=frame["role"].to_dict(),
+                                  extra=extra, cluster_labels=named), t["map"])
                + _figure(dendrogram_figure(model, names, lang), t["tree"])
                + _figure(gains_figure(model, lang), t["gains"]))
     parts = [figures]
@@ -199,10 +210,20 @@ def render_html(study: Study, lang: str = "en") -> str:
         parts.append(f"<h3>{html.escape(title)}</h3>{_table(table)}")
     body.append(_section("clusters", t["clusters"], "\n".join(parts)))
 
+    parts = []
+    sensitivity_tables = sensitivity_sections(study.sensitivity, names, lang)
+    for title, table in sensitivity_tables[:3]:
+        shown = _table(table, index=table.index.name is not None)
+        parts.append(f"<h3>{html.escape(title)}</h3>{shown}")
+    if study.sensitivity["n_completions"]:
+        parts.append(_figure(co_clustering_figure(study.sensitivity, names, lang),
+                             sensitivity_tables[3][0]))
+    body.append(_section("sensitivity", t["sensitivity"], "\n".join(parts)))
+
     if study.classification:
         parts = [f"<h3>{html.escape(title)}</h3>{_table(table)}"
                  for title, table in classify_sections(study.classification, study.names,
-                                                       lang)]
+                                                       lang, named)]
         body.append(_section("classification", t["classification"], "\n".join(parts)))
     else:
         body.append(_section("classification", t["classification"],

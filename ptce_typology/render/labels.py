@@ -23,23 +23,30 @@ from ptce_typology.vocabulary import LANGS
 
 @cache
 def labels() -> dict[str, dict[str, str]]:
-    """The whole file, flattened: ``section.key`` -> {fr, en}."""
-    with open(data_file("labels.yaml"), encoding="utf-8") as handle:
-        raw = yaml.safe_load(handle)
+    """``data/labels.yaml`` and ``data/labels_*.yaml`` (one file per room of the package),
+    flattened: ``section.key`` -> {fr, en}. A key defined twice is an error."""
     flat: dict[str, dict[str, str]] = {}
+    folder = data_file("labels.yaml").parent
+    for path in [folder / "labels.yaml", *sorted(folder.glob("labels_*.yaml"))]:
+        with open(path, encoding="utf-8") as handle:
+            _flatten(yaml.safe_load(handle) or {}, flat, path.name)
+    return flat
 
+
+def _flatten(raw: dict, flat: dict[str, dict[str, str]], source: str) -> None:
     def walk(node: dict, prefix: str) -> None:
         for key, value in node.items():
             name = f"{prefix}{key}"
             if isinstance(value, dict) and set(value) == set(LANGS):
-                flat[name] = value
+                if name in flat:
+                    raise ValueError(f"{source}: the label {name} is defined twice")
+                flat[name] = {lang: str(value[lang]) for lang in LANGS}
             elif isinstance(value, dict):
                 walk(value, name + ".")
             else:
-                raise ValueError(f"labels.yaml: {name} needs a French and an English text")
+                raise ValueError(f"{source}: {name} needs a French and an English text")
 
     walk(raw, "")
-    return flat
 
 
 def text(key: str, lang: str, **values: Any) -> str:

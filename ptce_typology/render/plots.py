@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ptce_typology.errors import PtceError
-from ptce_typology.render.formats import atomic_write
+from ptce_typology.render.formats import atomic_write, format_number
+from ptce_typology.render.labels import text as label
 from ptce_typology.vocabulary import GAP_STATUSES
 
 if TYPE_CHECKING:
@@ -25,18 +26,6 @@ FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
 # Colour-blind-safe palette (Okabe & Ito), one colour per cluster.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
            "#000000", "#999999", "#7F3C8D")
-
-TEXT = {
-    "en": {"map": "Factor map of the poles and categories", "dim": "Dimension",
-           "cluster": "Cluster", "sup": "supplementary", "tree": "Ward tree of the poles",
-           "gain": "Inertia gain", "gains": "Inertia gained by each split",
-           "k": "from k to k + 1 clusters", "chosen": "chosen k"},
-    "fr": {"map": "Plan factoriel des pôles et des modalités", "dim": "Dimension",
-           "cluster": "Classe", "sup": "supplémentaire", "tree": "Arbre de Ward des pôles",
-           "gain": "Gain d'inertie", "gains": "Gain d'inertie de chaque partition",
-           "k": "de k à k + 1 classes", "chosen": "k retenu"},
-}
-
 
 def _pyplot():
     import matplotlib
@@ -65,16 +54,27 @@ def save_figure(fig: Figure, path: Path | str) -> Path:
     return target
 
 
+def mathtext_safe(value: str) -> str:
+    """Text drawn as it is: matplotlib reads ``$...$`` as mathtext, so a ``$`` in a name is
+    escaped."""
+    return str(value).replace("$", r"\$")
+
+
 def factor_map(model: Typology, names: dict[str, str], lang: str = "en",
-               dims: tuple[int, int] = (1, 2)) -> Figure:
-    """Poles coloured by cluster, active categories (grey triangles) and supplementary
-    categories (red squares, marked), labels pushed apart so that they do not overlap."""
+               dims: tuple[int, int] = (1, 2), roles: dict[str, str] | None = None,
+               extra: Any = None, cluster_labels: dict[int, str] | None = None) -> Figure:
+    """Poles coloured by cluster (témoins as discs, other reference poles as diamonds),
+    active categories (grey triangles), passive categories (hollow triangles, marked),
+    supplementary categories (red squares, marked) and, in ``extra`` (a DataFrame of
+    coordinates indexed by pole_id), classified poles as supplementary points (black stars);
+    labels pushed apart so that they do not overlap."""
     from adjustText import adjust_text
 
     from ptce_typology.render.typology import category_label
 
     plt = _pyplot()
-    text = TEXT[lang]
+    roles = roles or {}
+    cluster_labels = cluster_labels or {}
     a, b = (f"Dim {d}" for d in dims)
     eig = model.mca_.eigenvalues_
     fig, ax = plt.subplots(figsize=(8, 7))
@@ -82,30 +82,64 @@ def factor_map(model: Typology, names: dict[str, str], lang: str = "en",
     ax.axvline(0, color="#cccccc", lw=0.6, zorder=0)
     labels = []
     coords = model.coordinates_
+    others_drawn = False
     for cluster in sorted(model.clusters_.unique()):
         members = model.clusters_.index[model.clusters_ == cluster]
         colour = PALETTE[(cluster - 1) % len(PALETTE)]
-        ax.scatter(coords.loc[members, a], coords.loc[members, b], s=36, color=colour,
-                   label=f"{text['cluster']} {cluster}", zorder=3)
+        temoins = [p for p in members if roles.get(p, "temoin") == "temoin"]
+        others = [p for p in members if roles.get(p, "temoin") != "temoin"]
+        ax.scatter(coords.loc[temoins, a], coords.loc[temoins, b], s=36, color=colour,
+                   label=mathtext_safe(label("figure.cluster", lang, cluster=cluster,
+                                             name=cluster_labels.get(int(cluster), ""))),
+                   zorder=3)
+        if others:
+            others_drawn = True
+            ax.scatter(coords.loc[others, a], coords.loc[others, b], s=40, marker="D",
+                       facecolor="white", edgecolor=colour, linewidths=1.2, zorder=3)
         for pole in members:
-            labels.append(ax.text(coords.at[pole, a], coords.at[pole, b], names.get(pole, pole),
-                                  color=colour, fontsize=8, weight="bold"))
+            labels.append(ax.text(coords.at[pole, a], coords.at[pole, b],
+                                  mathtext_safe(names.get(pole, pole)), color=colour,
+                                  fontsize=8, weight="bold"))
+    if others_drawn:
+        ax.scatter([], [], s=40, marker="D", facecolor="white", edgecolor="#555555",
+                   label=label("figure.other_pole", lang))
     cats = model.mca_.column_coordinates_
-    ax.scatter(cats[a], cats[b], marker="^", s=22, color="#777777", zorder=2)
-    for name in cats.index:
-        labels.append(ax.text(cats.at[name, a], cats.at[name, b], category_label(name, lang),
-                              color="#555555", fontsize=6.5))
+    passive = [c for c in cats.index if c in set(model.passive_)]
+    shown = cats.drop(index=passive)
+    ax.scatter(shown[a], shown[b], marker="^", s=22, color="#777777", zorder=2)
+    for name in shown.index:
+        labels.append(ax.text(shown.at[name, a], shown.at[name, b],
+                              mathtext_safe(category_label(name, lang)), color="#555555",
+                              fontsize=6.5))
+    if passive:
+        ax.scatter(cats.loc[passive, a], cats.loc[passive, b], marker="^", s=22,
+                   facecolor="none", edgecolor="#999999", zorder=2,
+                   label=label("figure.passive_legend", lang))
+        for name in passive:
+            labels.append(ax.text(cats.at[name, a], cats.at[name, b],
+                                  mathtext_safe(f"{category_label(name, lang)} "
+                                                f"({label('figure.passive', lang)})"),
+                                  color="#999999", fontsize=6, style="italic"))
     sup = model.mca_.supplementary_coordinates_
     if sup is not None:
-        ax.scatter(sup[a], sup[b], marker="s", s=22, color="#C0392B", zorder=2,
-                   label=text["sup"])
+        word = label("figure.supplementary", lang)
+        ax.scatter(sup[a], sup[b], marker="s", s=22, color="#C0392B", zorder=2, label=word)
         for name in sup.index:
             labels.append(ax.text(sup.at[name, a], sup.at[name, b],
-                                  f"{category_label(name, lang)} ({text['sup']})",
+                                  mathtext_safe(f"{category_label(name, lang)} ({word})"),
                                   color="#C0392B", fontsize=6.5, style="italic"))
-    ax.set_xlabel(f"{text['dim']} {dims[0]} ({eig.at[a, 'percentage']:.1f} %)")
-    ax.set_ylabel(f"{text['dim']} {dims[1]} ({eig.at[b, 'percentage']:.1f} %)")
-    ax.set_title(text["map"])
+    if extra is not None and len(extra):
+        placed = extra.dropna()
+        ax.scatter(placed[a], placed[b], marker="*", s=90, color="#111111", zorder=4,
+                   label=label("figure.classified", lang))
+        for pole in placed.index:
+            labels.append(ax.text(placed.at[pole, a], placed.at[pole, b],
+                                  mathtext_safe(names.get(pole, pole)), color="#111111",
+                                  fontsize=8, style="italic"))
+    dim = label("figure.dim", lang)
+    ax.set_xlabel(f"{dim} {dims[0]} ({eig.at[a, 'percentage']:.1f} %)")
+    ax.set_ylabel(f"{dim} {dims[1]} ({eig.at[b, 'percentage']:.1f} %)")
+    ax.set_title(label("figure.map", lang))
     ax.legend(loc="best", fontsize=7, frameon=False)
     ax.margins(x=0.22, y=0.08)  # room for the labels of the outermost points
     fig.tight_layout()
@@ -113,6 +147,31 @@ def factor_map(model: Typology, names: dict[str, str], lang: str = "en",
     # reproducible.
     adjust_text(labels, ax=ax, expand=(1.15, 1.4), iter_lim=120,
                 arrowprops={"arrowstyle": "-", "color": "#aaaaaa", "lw": 0.5})
+    return fig
+
+
+def co_clustering_figure(result: dict, names: dict[str, str], lang: str = "en") -> Figure:
+    """The co-clustering matrix of the sensitivity analysis as a heat map (share of
+    completions that put two poles together)."""
+    import numpy as np
+
+    plt = _pyplot()
+    poles = list(result["co_clustering"])
+    matrix = np.array([[result["co_clustering"][p][q] for q in poles] for p in poles])
+    shown = [mathtext_safe(names.get(p, p)) for p in poles]
+    fig, ax = plt.subplots(figsize=(0.45 * len(poles) + 3, 0.4 * len(poles) + 2))
+    image = ax.imshow(matrix, cmap="Blues", vmin=0, vmax=1)
+    ax.set_xticks(range(len(poles)), shown, rotation=90, fontsize=7)
+    ax.set_yticks(range(len(poles)), shown, fontsize=7)
+    if len(poles) <= 25:
+        for i in range(len(poles)):
+            for j in range(len(poles)):
+                ax.text(j, i, format_number(float(matrix[i, j]), lang, 2),
+                        ha="center", va="center", fontsize=5.5,
+                        color="white" if matrix[i, j] > 0.6 else "#222222")
+    fig.colorbar(image, ax=ax, fraction=0.04)
+    ax.set_title(label("figure.co_clustering", lang), fontsize=8)
+    fig.tight_layout()
     return fig
 
 
@@ -126,7 +185,6 @@ def dendrogram_figure(model: Typology, names: dict[str, str], lang: str = "en") 
     from scipy.cluster.hierarchy import dendrogram
 
     plt = _pyplot()
-    text = TEXT[lang]
     hcpc = model.hcpc_
     Z = hcpc.linkage_.copy()
     n = len(hcpc.order_)
@@ -146,7 +204,8 @@ def dendrogram_figure(model: Typology, names: dict[str, str], lang: str = "en") 
     fig, ax = plt.subplots(figsize=(8, 4.5))
     if m == n and n <= 60:
         leaves = list(hcpc.order_)
-        tree = dendrogram(Z, labels=[names.get(p, p) for p in leaves], leaf_rotation=90,
+        tree = dendrogram(Z, labels=[mathtext_safe(names.get(p, p)) for p in leaves],
+                          leaf_rotation=90,
                           leaf_font_size=8, link_color_func=colour, ax=ax)
         for tick, index in zip(ax.get_xticklabels(), tree["leaves"], strict=True):
             final = next(iter(members[index]))
@@ -158,8 +217,8 @@ def dendrogram_figure(model: Typology, names: dict[str, str], lang: str = "en") 
     gains = np.sort(Z[:, 2])[::-1]
     if 2 <= k <= len(gains):
         ax.axhline((gains[k - 1] + gains[k - 2]) / 2, color="#333333", lw=0.6, ls="--")
-    ax.set_ylabel(text["gain"])
-    ax.set_title(f"{text['tree']} (k = {k})")
+    ax.set_ylabel(label("figure.gain", lang))
+    ax.set_title(f"{label('figure.tree', lang)} (k = {k})")
     fig.tight_layout()
     return fig
 
@@ -167,21 +226,22 @@ def dendrogram_figure(model: Typology, names: dict[str, str], lang: str = "en") 
 def gains_figure(model: Typology, lang: str = "en", shown: int = 15) -> Figure:
     """Bars of the inertia gained going from k to k + 1 clusters; the chosen k is marked."""
     plt = _pyplot()
-    text = TEXT[lang]
     gains = model.hcpc_.inertia_gain_.head(shown)
     k = model.hcpc_.n_clusters_
     colours = ["#0072B2" if i < k else "#BBBBBB" for i in gains.index]
     fig, ax = plt.subplots(figsize=(6, 3.5))
     ax.bar([str(i) for i in gains.index], gains.values, color=colours)
-    ax.set_xlabel(text["k"])
-    ax.set_ylabel(text["gain"])
-    ax.set_title(f"{text['gains']} ({text['chosen']} = {k})")
+    ax.set_xlabel(label("figure.k", lang))
+    ax.set_ylabel(label("figure.gain", lang))
+    ax.set_title(f"{label('figure.gains', lang)} ({label('figure.chosen', lang)} = {k})")
     fig.tight_layout()
     return fig
 
 
 def cluster_figures(model: Typology, names: dict[str, str], path: Path | str,
-                    lang: str = "en") -> list[Path]:
+                    lang: str = "en", roles: dict[str, str] | None = None,
+                    extra: Any = None, cluster_labels: dict[int, str] | None = None
+                    ) -> list[Path]:
     """Write the factor map to ``path`` and, beside it, ``<stem>_dendrogram`` and
     ``<stem>_gains`` with the same suffix."""
     target = Path(path)
@@ -190,7 +250,8 @@ def cluster_figures(model: Typology, names: dict[str, str], path: Path | str,
                         value=target.suffix or "(none)", allowed=FIGURE_SUFFIXES)
     if not (target.parent if str(target.parent) else Path(".")).is_dir():
         raise PtceError("the output folder does not exist; create it first", file=str(target))
-    written = [save_figure(factor_map(model, names, lang), target)]
+    written = [save_figure(factor_map(model, names, lang, roles=roles, extra=extra,
+                                      cluster_labels=cluster_labels), target)]
     stem = target.with_suffix("")
     written.append(save_figure(dendrogram_figure(model, names, lang),
                                f"{stem}_dendrogram{target.suffix}"))
@@ -213,7 +274,8 @@ def gap_heatmap(result: dict, ref: Referentiel, names: dict[str, str], lang: str
     labels = {o.id: o.label(lang) for o in ref.main_objectives}
     ax.set_xticks(np.arange(status.shape[1]), [labels[c] for c in status.columns],
                   rotation=35, ha="right")
-    ax.set_yticks(np.arange(status.shape[0]), [names.get(p, p) for p in status.index])
+    ax.set_yticks(np.arange(status.shape[0]),
+                  [mathtext_safe(names.get(p, p)) for p in status.index])
     ax.set_xticks(np.arange(-0.5, status.shape[1]), minor=True)
     ax.set_yticks(np.arange(-0.5, status.shape[0]), minor=True)
     ax.grid(which="minor", color="#999999", lw=0.5)

@@ -1,5 +1,5 @@
 """The statistical typology and the classification of new poles as display tables and JSON
-(``ptce clusters``, ``ptce classify``)."""
+(``ptce clusters``, ``ptce classify``). Every text comes from ``data/labels_typology.yaml``."""
 
 from __future__ import annotations
 
@@ -7,130 +7,225 @@ from typing import Any
 
 import pandas as pd
 
-from ptce_typology.vocabulary import SEP
+from ptce_typology.render.formats import format_number
+from ptce_typology.render.labels import text
+from ptce_typology.vocabulary import SEP, vocabulary
 
 Typology = Any  # a fitted ptce_typology.analysis.typology.Typology (render never imports analysis)
 
 
 def category_label(name: str, lang: str = "en") -> str:
     """``territory=rural`` -> ``Territory: Rural`` in the language asked."""
-    from ptce_typology.vocabulary import vocabulary
-
     var, _, cat = name.partition(SEP)
     vocab = vocabulary()
     return f"{vocab.label(var, lang)}: {vocab.category_label(var, cat, lang)}"
 
 
-def _pct(value: float, lang: str) -> str:
-    from ptce_typology.render.formats import format_number
+def short_category_label(name: str, lang: str = "en") -> str:
+    """``territory=rural`` -> ``Rural``; a yes/no category keeps its descriptor
+    (``Shared premises: Yes``), which alone would say nothing."""
+    var, _, cat = name.partition(SEP)
+    vocab = vocabulary()
+    if cat in ("yes", "no"):
+        return category_label(name, lang)
+    return vocab.category_label(var, cat, lang)
 
+
+def cluster_name(profile: list[str], lang: str = "en") -> str:
+    """A cluster's short name from its most over-represented categories: « Rural · Activités
+    de production »."""
+    if not profile:
+        return text("clusters.no_label", lang)
+    return " · ".join(short_category_label(c, lang) for c in profile)
+
+
+def cluster_names(model: Typology, lang: str = "en") -> dict[int, str]:
+    """cluster -> short name, for every cluster of a fitted typology."""
+    return {int(c): cluster_name(p, lang) for c, p in model.profiles_.items()}
+
+
+def _pct(value: float, lang: str) -> str:
     return format_number(value, lang, digits=1, percent=True)
 
 
-def cluster_sections(model: Typology, stab: dict | None, names: dict[str, str],
-                     lang: str = "en",
-                     p_max: float | None = 0.10) -> list[tuple[str, pd.DataFrame]]:
-    """The results of ``ptce clusters`` as titled display tables (labels, percentages)."""
-    from ptce_typology.render.formats import format_number
+def _num(value: float | None, lang: str, digits: int = 3) -> str:
+    return format_number(value, lang, digits)
 
-    fr = lang == "fr"
+
+def _consolidation(summary: dict, lang: str) -> str:
+    used = summary["consolidation_used"]
+    if used == "none":
+        return text("clusters.consolidation.none", lang)
+    shown = text(f"clusters.consolidation.{used}", lang,
+                 iterations=summary["consolidation_iterations"])
+    if not summary["consolidation_converged"]:
+        shown += text("clusters.consolidation.not_converged", lang)
+    return shown
+
+
+def _passive_text(passive: list[str], lang: str) -> str:
+    if not passive:
+        return text("clusters.value.none", lang)
+    return text("clusters.value.passive_note", lang,
+                categories=", ".join(category_label(c, lang) for c in passive))
+
+
+def cluster_sections(model: Typology, stab: dict | None, names: dict[str, str],
+                     lang: str = "en", p_max: float | None = 0.10,
+                     sensitivity: dict | None = None) -> list[tuple[str, pd.DataFrame]]:
+    """The results of ``ptce clusters`` as titled display tables (labels, percentages)."""
+    vocab = vocabulary()
     summary = model.summary()
+
+    def t(key: str, **values: Any) -> str:
+        return text(key, lang, **values)
+
+    named = cluster_names(model, lang)
     params = {
-        ("Descripteurs actifs" if fr else "Active descriptors"):
-            ", ".join(summary["active_variables"]),
-        ("Descripteurs supplémentaires" if fr else "Supplementary descriptors"):
-            ", ".join(summary["supplementary_variables"]) or "-",
-        ("Dimensions retenues (ncp)" if fr else "Dimensions kept (ncp)"): str(summary["ncp"]),
-        ("Règle du nombre de classes" if fr else "Rule for k"): summary["rule_description"],
-        ("Nombre de classes" if fr else "Number of clusters"): str(summary["n_clusters"]),
-        ("Arbre" if fr else "Tree"): summary["tree"],
-        ("Consolidation" if fr else "Consolidation"): summary["consolidation"],
-        ("Déplacés par la consolidation" if fr else "Moved by consolidation"):
+        t("clusters.parameter.active"):
+            ", ".join(vocab.label(v, lang) for v in summary["active_variables"]),
+        t("clusters.parameter.supplementary"):
+            ", ".join(vocab.label(v, lang) for v in summary["supplementary_variables"]) or "-",
+        t("clusters.parameter.passive"): _passive_text(summary["passive_categories"], lang),
+        t("clusters.parameter.ncp"): str(summary["ncp"]),
+        t("clusters.parameter.rule"): t(f"clusters.rule.{summary['rule']}"),
+        t("clusters.parameter.n_clusters"): str(summary["n_clusters"]),
+        t("clusters.parameter.tree"): t(f"clusters.tree.{summary['tree_code']}",
+                                        points=summary["tree_points"]),
+        t("clusters.parameter.consolidation"): _consolidation(summary, lang),
+        t("clusters.parameter.moved"):
             ", ".join(names.get(p, p) for p in summary["moved_by_consolidation"]) or "-",
-        ("Valeurs inconnues" if fr else "Unknown values"): summary["missing_values"],
-        ("Signe des axes" if fr else "Axis signs"): summary["sign_convention"],
+        t("clusters.parameter.signs"): t("clusters.value.signs"),
     }
     if stab is not None:
         boot, loo = stab["bootstrap"], stab["leave_one_out"]
-        params["Stabilité (bootstrap)" if fr else "Stability (bootstrap)"] = (
-            f"ARI {format_number(boot['ari_mean'], lang, 2)} "
-            f"(min {format_number(boot['ari_min'], lang, 2)}, "
-            f"{boot['n_resamples']} resamples, seed {boot['seed']}, "
-            f"{boot['n_failed']} failed)")
-        params["Stabilité (un pôle retiré)" if fr else "Stability (leave one out)"] = (
-            loo["skipped"] if loo.get("skipped") else
-            f"ARI {format_number(loo['ari_mean'], lang, 2)} "
-            f"(min {format_number(loo['ari_min'], lang, 2)})")
-    parameters = pd.DataFrame({"value": list(params.values())},
-                              index=pd.Index(list(params), name="parameter"))
-    eig = model.mca_.eigenvalues_.copy()
+        params[t("clusters.parameter.bootstrap")] = t(
+            "clusters.value.bootstrap", mean=_num(boot["ari_mean"], lang, 2),
+            min=_num(boot["ari_min"], lang, 2), n=boot["n_resamples"], seed=boot["seed"],
+            failed=boot["n_failed"])
+        params[t("clusters.parameter.loo")] = (
+            t("clusters.value.loo_skipped", max=loo["max_poles"]) if loo.get("skipped")
+            else t("clusters.value.loo", mean=_num(loo["ari_mean"], lang, 2),
+                   min=_num(loo["ari_min"], lang, 2)))
+    parameters = pd.DataFrame({t("clusters.column.value"): list(params.values())},
+                              index=pd.Index(list(params), name=t("clusters.column.parameter")))
+    sizes = model.clusters_.value_counts()
+    cluster_table = pd.DataFrame({
+        t("clusters.column.name"): [named[c] for c in sorted(named)],
+        t("clusters.column.size"): [int(sizes.get(c, 0)) for c in sorted(named)],
+    }, index=pd.Index(sorted(named), name=t("clusters.column.cluster")))
+    eig = model.mca_.eigenvalues_
     eig_shown = pd.DataFrame({
-        "eigenvalue": [format_number(v, lang, 4) for v in eig["eigenvalue"]],
-        "%": [format_number(v, lang, 1) for v in eig["percentage"]],
-        "cumulative %": [format_number(v, lang, 1) for v in eig["cumulative"]],
+        t("clusters.column.eigenvalue"): [_num(v, lang, 4) for v in eig["eigenvalue"]],
+        t("clusters.column.percentage"): [_num(v, lang, 1) for v in eig["percentage"]],
+        t("clusters.column.cumulative"): [_num(v, lang, 1) for v in eig["cumulative"]],
     }, index=eig.index)
     table = model.cluster_table()
     poles = pd.DataFrame({
-        ("Pôle" if fr else "Pole"): [names.get(p, p) for p in table.index],
-        ("Classe" if fr else "Cluster"): table["cluster"].astype(int).to_list(),
-        ("Distance au centre" if fr else "Distance to centre"):
-            [format_number(v, lang, 3) for v in table["distance"]],
+        t("clusters.column.pole"): [names.get(p, p) for p in table.index],
+        t("clusters.column.cluster"): table["cluster"].astype(int).to_list(),
+        t("clusters.column.distance"): [_num(v, lang) for v in table["distance"]],
     }, index=table.index)
     if stab is not None:
         st = stab["poles"].loc[table.index]
-        poles["Reste (bootstrap)" if fr else "Stays (bootstrap)"] = [
+        poles[t("clusters.column.stays_bootstrap")] = [
             _pct(v, lang) if v == v else "-" for v in st["bootstrap_stay"]]
-        poles["Reste (un retiré)" if fr else "Stays (leave one out)"] = [
+        poles[t("clusters.column.stays_loo")] = [
             _pct(v, lang) if v == v else "-" for v in st["loo_stay"]]
     for dim in table.columns[2:4]:
-        poles[dim] = [format_number(v, lang, 3) for v in table[dim]]
+        poles[dim] = [_num(v, lang) for v in table[dim]]
     desc = model.description_.reset_index()
     if p_max is not None:
         desc = desc[desc["p_value"] <= p_max]
     description = pd.DataFrame({
-        ("Classe" if fr else "Cluster"): desc["cluster"].astype(int).to_list(),
-        ("Modalité" if fr else "Category"): [category_label(c, lang) for c in desc["category"]],
+        t("clusters.column.cluster"): desc["cluster"].astype(int).to_list(),
+        t("clusters.column.category"): [category_label(c, lang) for c in desc["category"]],
+        t("clusters.column.passive"): [t("clusters.passive_yes") if p else ""
+                                       for p in desc["passive"]],
         "Cla/Mod": [_pct(v, lang) for v in desc["cla_mod"]],
         "Mod/Cla": [_pct(v, lang) for v in desc["mod_cla"]],
         "Global": [_pct(v, lang) for v in desc["global"]],
-        "p": [format_number(v, lang, 4) for v in desc["p_value"]],
-        "v.test": [format_number(v, lang, 2) for v in desc["v_test"]],
+        "p": [_num(v, lang, 4) for v in desc["p_value"]],
+        "v.test": [_num(v, lang, 2) for v in desc["v_test"]],
     })
     description.index = pd.RangeIndex(1, len(description) + 1, name="#")
     tests = model.variable_tests_
     tests_shown = pd.DataFrame({
-        "test": tests["test"], "p": [format_number(v, lang, 4) for v in tests["p_value"]],
-        "n": tests["n"]}, index=tests.index)
+        t("clusters.column.test"): tests["test"],
+        "p": [_num(v, lang, 4) for v in tests["p_value"]],
+        t("clusters.column.tested"): tests["n"],
+        t("clusters.column.left_out"): tests["left_out"],
+    }, index=pd.Index([vocab.label(v, lang) for v in tests.index], name=""))
     hc = model.hcpc_
     gains = pd.DataFrame({
-        "inertia_gain": [format_number(v, lang, 4) for v in hc.inertia_gain_],
-        "within": [format_number(v, lang, 4) for v in hc.within_],
-        "ratio": [format_number(hc.ratios_.get(k), lang, 4) if k in hc.ratios_.index else ""
-                  for k in hc.inertia_gain_.index]}, index=hc.inertia_gain_.index)
+        t("clusters.column.inertia_gain"): [_num(v, lang, 4) for v in hc.inertia_gain_],
+        t("clusters.column.within"): [_num(v, lang, 4) for v in hc.within_],
+        t("clusters.column.ratio"): [_num(hc.ratios_.get(k), lang, 4)
+                                     if k in hc.ratios_.index else ""
+                                     for k in hc.inertia_gain_.index]},
+        index=pd.Index(hc.inertia_gain_.index, name="k"))
     par = model.paragons_
     par_shown = pd.DataFrame({
-        ("Classe" if fr else "Cluster"): par["cluster"].astype(int).to_list(),
-        ("Type" if fr else "Kind"): par["kind"].to_list(),
-        "rank": par["rank"].to_list(),
-        ("Pôle" if fr else "Pole"): [names.get(p, p) for p in par["individual"]],
-        "distance": [format_number(v, lang, 3) for v in par["distance"]]})
+        t("clusters.column.cluster"): par["cluster"].astype(int).to_list(),
+        t("clusters.column.kind"): [t(f"clusters.kind.{k}") for k in par["kind"]],
+        t("clusters.column.rank"): par["rank"].to_list(),
+        t("clusters.column.pole"): [names.get(p, p) for p in par["individual"]],
+        "distance": [_num(v, lang) for v in par["distance"]]})
     par_shown.index = pd.RangeIndex(1, len(par_shown) + 1, name="#")
-    def t(french: str, english: str) -> str:
-        return french if fr else english
-
-    shown_p = "" if p_max is None else f" (p <= {p_max:g})"
-    return [
-        (t("Classes des pôles", "Clusters of the poles"), poles),
-        (t("Paramètres", "Parameters"), parameters),
-        (t("Valeurs propres", "Eigenvalues"), eig_shown),
-        (t("Description des classes", "Cluster description") + shown_p, description),
-        (t("Test exact par descripteur", "Exact test per descriptor"), tests_shown),
-        (t("Gains d'inertie", "Inertia gains"), gains),
-        (t("Parangons et pôles spécifiques", "Paragons and specific poles"), par_shown),
+    shown_p = "" if p_max is None else t("clusters.shown_p", p=format_number(p_max, lang, 2))
+    sections = [
+        (t("clusters.title.names"), cluster_table),
+        (t("clusters.title.poles"), poles),
+        (t("clusters.title.parameters"), parameters),
+        (t("clusters.title.eigenvalues"), eig_shown),
+        (t("clusters.title.description") + shown_p, description),
+        (t("clusters.title.tests"), tests_shown),
+        (t("clusters.title.gains"), gains),
+        (t("clusters.title.paragons"), par_shown),
     ]
+    if sensitivity is not None:
+        sections += sensitivity_sections(sensitivity, names, lang)
+    return sections
 
 
-def clusters_json(model: Typology, stab: dict | None) -> dict:
+def sensitivity_sections(result: dict, names: dict[str, str],
+                         lang: str = "en") -> list[tuple[str, pd.DataFrame]]:
+    """The typology's sensitivity to its unknowns: summary, k distribution, robust groups and
+    the co-clustering matrix."""
+    def t(key: str, **values: Any) -> str:
+        return text(key, lang, **values)
+
+    if result["n_completions"] == 0:
+        return [(t("clusters.title.sensitivity"),
+                 pd.DataFrame({"": [t("clusters.sensitivity.none")]}))]
+    how = t("clusters.sensitivity.exhaustive") if result["exhaustive"] else \
+        t("clusters.sensitivity.sampled", seed=result["seed"])
+    ari = result["ari"]
+    lines = [t("clusters.sensitivity.summary", n=result["n_completions"],
+               cells=result["n_unknown_values"], how=how),
+             t("clusters.sensitivity.ari", mean=_num(ari["mean"], lang, 2),
+               min=_num(ari["min"], lang, 2), q05=_num(ari["q05"], lang, 2))]
+    summary = pd.DataFrame({"": lines})
+    ks = pd.DataFrame({t("clusters.column.share"): [_pct(v, lang) for v in
+                                                    result["k_distribution"].values()]},
+                      index=pd.Index([int(k) for k in result["k_distribution"]],
+                                     name=t("clusters.column.k")))
+    groups = result["robust_groups"]
+    robust = pd.DataFrame({t("clusters.column.members"): [
+        ", ".join(names.get(p, p) for p in g) for g in groups]},
+        index=pd.RangeIndex(1, len(groups) + 1, name=t("clusters.column.group"))) \
+        if groups else pd.DataFrame({"": [t("clusters.sensitivity.robust_none")]})
+    co = pd.DataFrame(result["co_clustering"])
+    co_shown = co.map(lambda v: _num(v, lang, 2))
+    co_shown.index = [names.get(p, p) for p in co.index]
+    return [(t("clusters.title.sensitivity"), summary),
+            (t("clusters.title.k_distribution"), ks),
+            (t("clusters.title.robust_groups"), robust),
+            (t("clusters.title.co_clustering"), co_shown)]
+
+
+def clusters_json(model: Typology, stab: dict | None, sensitivity: dict | None = None,
+                  lang: str = "en") -> dict:
     """The documented JSON of ``ptce clusters``."""
     data = model.summary()
     data["eigenvalues"] = [
@@ -138,6 +233,8 @@ def clusters_json(model: Typology, stab: dict | None) -> dict:
          "percentage": float(r["percentage"]), "cumulative": float(r["cumulative"])}
         for d, r in model.mca_.eigenvalues_.iterrows()]
     data["clusters"] = {str(p): int(c) for p, c in model.clusters_.items()}
+    data["cluster_profiles"] = {str(c): list(p) for c, p in model.profiles_.items()}
+    data["cluster_names"] = {str(c): n for c, n in cluster_names(model, lang).items()}
     data["clusters_before_consolidation"] = {
         str(p): int(c) for p, c in model.hcpc_.labels_before_.items()}
     data["coordinates"] = {str(p): [float(x) for x in row]
@@ -155,41 +252,112 @@ def clusters_json(model: Typology, stab: dict | None) -> dict:
                       for p, r in stab["poles"].iterrows()}}
     else:
         data["stability"] = None
+    if sensitivity is not None:
+        data["sensitivity"] = sensitivity
     return data
 
 
-def classify_sections(results: list[dict], names: dict[str, str],
-                      lang: str = "en") -> list[tuple[str, pd.DataFrame]]:
+def placement_text(result: dict, names: dict[int, str], lang: str = "en") -> str:
+    """« undetermined: cluster 1 (rural…, 50 %) or 3 (urban…, 50 %), depending on territory »,
+    or « determined »."""
+    vocab = vocabulary()
+    if result["cluster"] is None:
+        return "-"
+    sampled = "" if result["completions"]["exhaustive"] else text(
+        "classify.sampled", lang, n=result["completions"]["n"],
+        seed=result["completions"].get("seed", ""))
+    if result["determined"]:
+        if result["unknown"]:
+            unknown = text("classify.and", lang).join(vocab.label(d, lang)
+                                                      for d in result["unknown"])
+            return text("classify.determined_with_unknowns", lang, unknown=unknown) + sampled
+        return text("classify.determined", lang)
+    options = text("classify.or", lang).join(
+        text("classify.option", lang, cluster=c, name=names.get(int(c), ""),
+             share=_pct(share, lang))
+        for c, share in sorted(result["possible_clusters"].items(), key=lambda kv: -kv[1]))
+    decided = text("classify.and", lang).join(vocab.label(d, lang) for d in result["decided_by"])
+    return text("classify.undetermined", lang, options=options, decided_by=decided) + sampled
+
+
+def flag_text(flag: dict, names: dict[str, str], lang: str = "en") -> str:
+    """One flag of ``classify`` in words."""
+    code = flag["code"]
+    if code == "unseen_categories":
+        return text("classify.flag.unseen_categories", lang,
+                    categories=", ".join(category_label(c, lang) for c in flag["categories"]))
+    if code == "near_tie":
+        (first, second), (d1, d2) = flag["clusters"], flag["distances"]
+        return text("classify.flag.near_tie", lang, first=first, second=second,
+                    d1=_num(d1, lang), d2=_num(d2, lang))
+    if code == "nearest_temoin_elsewhere":
+        return text("classify.flag.nearest_temoin_elsewhere", lang,
+                    temoin=names.get(flag["pole_id"], flag["pole_id"]), cluster=flag["cluster"])
+    if code == "far_from_every_centre":
+        return text("classify.flag.far_from_every_centre", lang,
+                    distance=_num(flag["distance"], lang), own_max=_num(flag["own_max"], lang))
+    return text(f"classify.flag.{code}", lang)
+
+
+def classify_sections(results: list[dict], names: dict[str, str], lang: str = "en",
+                      cluster_labels: dict[int, str] | None = None
+                      ) -> list[tuple[str, pd.DataFrame]]:
     """The results of ``ptce classify`` as display tables: one summary row per pole, then
     the nearest témoins."""
-    from ptce_typology.render.formats import format_number
+    vocab = vocabulary()
+    cluster_labels = cluster_labels or {}
 
-    fr = lang == "fr"
+    def t(key: str, **values: Any) -> str:
+        return text(key, lang, **values)
+
+    def descriptors(keys: list[str]) -> str:
+        return ", ".join(vocab.label(k, lang) for k in keys) or "-"
+
     rows, near = [], []
     for r in results:
-        dist = r["distances"]
+        cluster = r["cluster"]
         rows.append({
             "pole_id": r["pole_id"],
-            ("Nom" if fr else "Name"): r["name"],
-            ("Classe" if fr else "Cluster"): "" if r["cluster"] is None else r["cluster"],
-            ("Distances aux centres" if fr else "Distances to centres"):
-                "; ".join(f"{c}: {format_number(d, lang, 3)}" for c, d in dist.items()),
-            ("Typicité" if fr else "Typicality"): _pct(r["typicality"], lang),
-            "cos2": "" if r["cos2"] is None else format_number(r["cos2"], lang, 3),
-            ("Alertes" if fr else "Flags"): " | ".join(r["flags"]) or "-",
+            t("classify.column.name"): r["name"],
+            t("classify.column.cluster"): "" if cluster is None else t(
+                "classify.cluster_named", cluster=cluster,
+                name=cluster_labels.get(int(cluster), "")),
+            t("classify.column.placement"): placement_text(r, cluster_labels, lang),
+            t("classify.column.distances"):
+                "; ".join(f"{c}: {_num(d, lang)}" for c, d in r["distances"].items()),
+            t("classify.column.typicality"): t("classify.typicality_none")
+            if r["typicality"] is None else t("classify.typicality",
+                                               share=_pct(r["typicality"], lang),
+                                               n=r["typicality_known"]),
+            "cos2": "" if r["cos2"] is None else _num(r["cos2"], lang),
+            t("classify.column.flags"): " | ".join(flag_text(f, names, lang)
+                                                   for f in r["flags"]) or "-",
         })
         for rank, other in enumerate(r["nearest"], start=1):
             near.append({
-                "pole_id": r["pole_id"], "rank": rank,
-                ("Témoin" if fr else "Témoin"): names.get(other["pole_id"], other["pole_id"]),
-                "distance": format_number(other["distance"], lang, 3),
-                ("Communs" if fr else "Shared"): ", ".join(other["shared"]) or "-",
-                ("Différents" if fr else "Different"): "; ".join(other["different"]) or "-",
+                "pole_id": r["pole_id"], t("classify.column.rank"): rank,
+                t("classify.column.temoin"): names.get(other["pole_id"], other["pole_id"]),
+                t("classify.column.cluster"): other["cluster"],
+                t("classify.column.distance"): _num(other["distance"], lang),
+                t("classify.column.shared"): descriptors(other["shared"]),
+                t("classify.column.different"): "; ".join(
+                    _different(d, lang) for d in other["different"]) or "-",
+                t("classify.column.unknown_here"): descriptors(other["unknown_here"]),
+                t("classify.column.unknown_there"): descriptors(other["unknown_there"]),
             })
     summary = pd.DataFrame(rows).set_index("pole_id")
     nearest = pd.DataFrame(near).set_index("pole_id") if near else pd.DataFrame()
-    return [("Classement des nouveaux pôles" if fr else "Classification of new poles", summary),
-            ("Témoins les plus proches" if fr else "Nearest témoins", nearest)]
+    return [(t("classify.title.summary"), summary), (t("classify.title.nearest"), nearest)]
+
+
+def _different(item: str, lang: str) -> str:
+    """``territory: rural / urban_popular_neighbourhood`` in labels."""
+    vocab = vocabulary()
+    var, _, values = item.partition(": ")
+    mine, _, theirs = values.partition(" / ")
+    return text("classify.pair", lang, descriptor=vocab.label(var, lang),
+                mine=vocab.category_label(var, mine, lang),
+                theirs=vocab.category_label(var, theirs, lang))
 
 
 def classify_csv_frame(results: list[dict]) -> pd.DataFrame:
@@ -197,13 +365,16 @@ def classify_csv_frame(results: list[dict]) -> pd.DataFrame:
     rows = []
     for r in results:
         row = {"pole_id": r["pole_id"], "name": r["name"], "cluster": r["cluster"],
+               "determined": r["determined"], "decided_by": ";".join(r["decided_by"]),
                "typicality": r["typicality"], "cos2": r["cos2"]}
+        for c, share in r["possible_clusters"].items():
+            row[f"possible_{c}"] = share
         for c, d in r["distances"].items():
             row[f"distance_{c}"] = d
         for i, other in enumerate(r["nearest"], start=1):
             row[f"nearest_{i}"] = other["pole_id"]
             row[f"nearest_{i}_distance"] = other["distance"]
-        row["flags"] = " | ".join(r["flags"])
+        row["flags"] = ";".join(f["code"] for f in r["flags"])
         rows.append(row)
     return pd.DataFrame(rows).set_index("pole_id")
 
