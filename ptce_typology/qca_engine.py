@@ -609,7 +609,8 @@ def calibrate(x: Sequence[float] | np.ndarray, thresholds: Sequence[float] | Map
     Returns
     -------
     numpy.ndarray of float
-        Memberships in [0, 1].
+        Memberships in [0, 1]; as in R, those below 0.0001 become 0 and those above 0.9999
+        become 1.
     """
     if method != "direct":
         raise PtceError("only the direct calibration method is implemented", field="method",
@@ -638,7 +639,7 @@ def calibrate(x: Sequence[float] | np.ndarray, thresholds: Sequence[float] | Map
             z = np.where(values >= cr, (values - cr) * odds / (high - cr),
                          (values - cr) * odds / (cr - low))
             out = 1 / (1 + np.exp(-z))
-        return 1 - out if ex > inc else out
+        return _snap(1 - out if ex > inc else out)
     if below <= 0 or above <= 0:
         raise PtceError("below and above must be positive", field="below/above",
                         value=f"{below}, {above}")
@@ -660,7 +661,15 @@ def calibrate(x: Sequence[float] | np.ndarray, thresholds: Sequence[float] | Map
             values_if = [np.ones_like(v), 1 - ((inc - v) / (inc - cr)) ** above / 2,
                          ((ex - v) / (ex - cr)) ** below / 2]
             out[known] = np.select(choices, values_if, default=0.0)[known]
-    return out
+    return _snap(out)
+
+
+def _snap(fs: np.ndarray) -> np.ndarray:
+    # R's calibrate() rounds memberships within 1e-4 of 0 or 1 to 0 or 1.
+    fs = fs.copy()
+    fs[fs < 0.0001] = 0.0
+    fs[fs > 0.9999] = 1.0
+    return fs
 
 
 def membership(term: Term, X: np.ndarray) -> np.ndarray:
