@@ -37,6 +37,7 @@ implicants, :data:`MAX_MODELS` equally minimal models and :data:`MAX_STEPS` sear
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -51,8 +52,8 @@ MAX_PRIMES = 20_000
 """Most prime implicants a chart may hold."""
 MAX_MODELS = 10_000
 """Most equally minimal models reported; more is an error, not a silent cut."""
-MAX_STEPS = 1_000_000
-"""Most search steps when looking for the minimal covers (about ten seconds)."""
+MAX_STEPS = 500_000
+"""Most search steps when looking for the minimal covers (a few seconds, 10 at most)."""
 TOLERANCE = 1.5e-8
 """Comparisons with a cut-off accept values this close below it (R: sqrt of double eps)."""
 
@@ -110,7 +111,7 @@ def _cube_key(cube: tuple[int, int], k: int) -> tuple:
 
 
 def _popcount(x: int) -> int:
-    return bin(x).count("1")
+    return x.bit_count()
 
 
 def _bits(x: int) -> Iterable[int]:
@@ -141,33 +142,66 @@ def _check_size(k: int) -> None:
 
 def _prime_cubes(targets: np.ndarray, forbidden: np.ndarray, k: int,
                  max_primes: int) -> list[tuple[int, int]]:
-    """Every prime implicant of the allowed set (all but ``forbidden``) containing a target."""
-    full = (1 << k) - 1
-    size = 1 << k
+    """Every prime implicant of the allowed set (all but ``forbidden``) containing a target.
+
+    For a target ``p``, a set ``S`` of conditions makes an implicant ``(S, p on S)`` when it
+    separates ``p`` from every forbidden configuration ``n``, i.e. when ``S`` is not a subset
+    of ``agree(p, n)``, the conditions on which they agree. ``blocked`` marks those subsets
+    (a subset-closure of the ``agree`` sets, one bit per set of conditions); the prime
+    implicants are the minimal unblocked sets.
+    """
     found: set[tuple[int, int]] = set()
-    # Several targets at once, as rows of one bit array, within about 4 million cells.
+    size = 1 << k
     step = max(1, min(targets.size, 4_000_000 // max(size, forbidden.size or 1)))
     for start in range(0, targets.size, step):
         block = targets[start:start + step]
-        # blocked[t, S]: the conditions in S do not separate target t from some forbidden
-        # configuration, i.e. S is a subset of the conditions on which they agree.
         blocked = np.zeros((block.size, size), dtype=bool)
         if forbidden.size:
-            agree = ~(forbidden[None, :] ^ block[:, None]) & full
+            agree = ~(forbidden[None, :] ^ block[:, None]) & (size - 1)
             blocked[np.repeat(np.arange(block.size), forbidden.size), agree.ravel()] = True
-            for b in range(k):
-                view = blocked.reshape(block.size, -1, 2, 1 << b)
-                view[:, :, 0, :] |= view[:, :, 1, :]
-        prime = ~blocked
-        for b in range(k):
-            prime.reshape(block.size, -1, 2, 1 << b)[:, :, 1, :] &= \
-                blocked.reshape(block.size, -1, 2, 1 << b)[:, :, 0, :]
+        prime = _closure_words(blocked, k) if k >= 6 else _closure_bools(blocked, k)
         rows, cares = np.nonzero(prime)
         found.update(zip(cares.tolist(), (block[rows] & cares).tolist(), strict=True))
         if len(found) > max_primes:
             raise PtceError(f"more than {max_primes} prime implicants: the truth table is too "
                             "large to minimise exactly; use fewer conditions")
     return sorted(found, key=lambda cube: _cube_key(cube, k))
+
+
+def _closure_bools(blocked: np.ndarray, k: int) -> np.ndarray:
+    """Minimal unblocked sets, one bool per set of conditions (any ``k``)."""
+    t = blocked.shape[0]
+    for b in range(k):
+        view = blocked.reshape(t, -1, 2, 1 << b)
+        view[:, :, 0, :] |= view[:, :, 1, :]
+    prime = ~blocked
+    for b in range(k):
+        prime.reshape(t, -1, 2, 1 << b)[:, :, 1, :] &= blocked.reshape(t, -1, 2, 1 << b)[:, :, 0, :]
+    return prime
+
+
+# Bit b of a set index S, within a 64-bit word holding the sets 64*w .. 64*w + 63.
+_LOW = [np.uint64(sum(1 << i for i in range(64) if not (i >> b) & 1)) for b in range(6)]
+
+
+def _closure_words(blocked: np.ndarray, k: int) -> np.ndarray:
+    """As :func:`_closure_bools`, 64 sets per machine word (``k >= 6``): far less memory."""
+    t = blocked.shape[0]
+    words = np.packbits(blocked, axis=1, bitorder="little").view("<u8").copy()
+    for b in range(6):
+        shift = np.uint64(1 << b)
+        words |= (words >> shift) & _LOW[b]
+    for b in range(6, k):
+        view = words.reshape(t, -1, 2, 1 << (b - 6))
+        view[:, :, 0, :] |= view[:, :, 1, :]
+    prime = ~words
+    for b in range(6):
+        shift = np.uint64(1 << b)
+        prime &= (words << shift) | _LOW[b]
+    for b in range(6, k):
+        prime.reshape(t, -1, 2, 1 << (b - 6))[:, :, 1, :] &= \
+            words.reshape(t, -1, 2, 1 << (b - 6))[:, :, 0, :]
+    return np.unpackbits(prime.view(np.uint8), axis=1, bitorder="little").astype(bool)
 
 
 def _coverage(cubes: list[tuple[int, int]], targets: np.ndarray) -> list[int]:
@@ -274,23 +308,32 @@ def minimal_covers(columns: Sequence[int], n_rows: int, max_models: int = MAX_MO
     forced_cols = list(_bits(forced))
     if not kept:
         return [tuple(forced_cols)]
-    rows = kept
-    n = len(rows)
-    row_cand = [cand[i] & ~forced for i in rows]
-    col_rows: dict[int, int] = {}
-    for r, c in enumerate(row_cand):
-        for j in _bits(c):
-            col_rows[j] = col_rows.get(j, 0) | (1 << r)
+    n = len(kept)
+    # Columns covering the same rows are interchangeable: search over classes of them, then
+    # expand (a minimal cover holds at most one column of a class).
+    signature: dict[int, int] = {}
+    for r, i in enumerate(kept):
+        for j in _bits(cand[i] & ~forced):
+            signature[j] = signature.get(j, 0) | (1 << r)
+    members: dict[int, list[int]] = {}
+    for j in sorted(signature):
+        members.setdefault(signature[j], []).append(j)
+    class_rows = list(members)
+    class_members = [members[sig] for sig in class_rows]
+    row_cand = [0] * n
+    for c, sig in enumerate(class_rows):
+        for r in _bits(sig):
+            row_cand[r] |= 1 << c
     reach = [0] * n
-    for r, c in enumerate(row_cand):
-        for j in _bits(c):
-            reach[r] |= col_rows[j]
+    for r in range(n):
+        for c in _bits(row_cand[r]):
+            reach[r] |= class_rows[c]
     order = sorted(range(n), key=lambda r: _popcount(row_cand[r]))
     results: list[tuple[int, ...]] = []
     steps = 0
 
     def lower_bound(unc: int) -> int:
-        # Rows no single column can cover together each need a column of their own.
+        # Rows that no single column covers together each need a column of their own.
         count = 0
         for r in order:
             if (unc >> r) & 1:
@@ -300,21 +343,19 @@ def minimal_covers(columns: Sequence[int], n_rows: int, max_models: int = MAX_MO
                     break
         return count
 
+    limit = max_steps
+
     def search(unc: int, allowed: int, chosen: list[int], budget: int) -> None:
         nonlocal steps
         steps += 1
-        if steps > max_steps:
-            raise PtceError(f"the prime implicant chart is too large to search exhaustively "
-                            f"(more than {max_steps} steps); use fewer conditions")
+        if steps > limit:
+            raise _OutOfSteps
         if not unc:
-            results.append(tuple(sorted(chosen)))
-            if len(results) > max_models:
-                raise PtceError(f"more than {max_models} equally minimal models; "
-                                "use fewer conditions or a stricter inclusion cut")
+            results.append(tuple(chosen))
             return
-        if budget == 0 or lower_bound(unc) > budget:
+        if budget == 0:
             return
-        best, best_count = -1, n + len(columns) + 1
+        best, best_count = -1, len(class_rows) + 1
         for r in _bits(unc):
             count = _popcount(row_cand[r] & allowed)
             if count < best_count:
@@ -322,21 +363,74 @@ def minimal_covers(columns: Sequence[int], n_rows: int, max_models: int = MAX_MO
                 if count <= 1:
                     break
         options = row_cand[best] & allowed
-        for j in _bits(options):
-            chosen.append(j)
-            search(unc & ~col_rows[j], allowed, chosen, budget - 1)
+        if budget == 1:
+            results.extend((*chosen, c) for c in _bits(options) if class_rows[c] & unc == unc)
+            return
+        if lower_bound(unc) > budget:
+            return
+        for c in _bits(options):
+            chosen.append(c)
+            search(unc & ~class_rows[c], allowed, chosen, budget - 1)
             chosen.pop()
-            allowed &= ~(1 << j)
+            allowed &= ~(1 << c)
 
     everything = (1 << n) - 1
-    all_cols = 0
-    for c in row_cand:
-        all_cols |= c
-    for bound in range(lower_bound(everything), _popcount(all_cols) + 1):
-        search(everything, all_cols, [], bound)
-        if results:
-            break
-    return sorted(tuple(sorted(forced_cols + list(r))) for r in results)
+    all_classes = (1 << len(class_rows)) - 1
+
+    def deepen() -> None:
+        for bound in range(lower_bound(everything), len(class_rows) + 1):
+            search(everything, all_classes, [], bound)
+            if results:
+                break
+
+    try:
+        # Small charts: iterative deepening from the lower bound is quickest. Larger ones:
+        # the minimal size from an integer program, then one search at that size.
+        limit = min(max_steps, 2_000)
+        try:
+            deepen()
+        except _OutOfSteps:
+            results.clear()
+            limit = max_steps
+            size = _minimum_size(class_rows, n)
+            if size is not None:
+                search(everything, all_classes, [], size)
+            if not results:
+                deepen()
+    except _OutOfSteps:
+        raise PtceError(f"the prime implicant chart is too large to search exhaustively "
+                        f"(more than {max_steps} steps); use fewer conditions") from None
+    smallest = min(map(len, results))
+    results = [r for r in results if len(r) == smallest]
+    total = sum(math.prod(len(class_members[c]) for c in r) for r in results)
+    if total > max_models:
+        raise PtceError(f"more than {max_models} equally minimal models ({total}); "
+                        "use fewer conditions or a stricter inclusion cut")
+    covers = []
+    for r in results:
+        for combo in itertools.product(*(class_members[c] for c in r)):
+            covers.append(tuple(sorted(forced_cols + list(combo))))
+    return sorted(covers)
+
+
+class _OutOfSteps(Exception):
+    pass
+
+
+def _minimum_size(columns: list[int], n_rows: int) -> int | None:
+    """The fewest columns covering every row, by integer programming (None if unsolved)."""
+    try:
+        from scipy.optimize import Bounds, LinearConstraint, milp
+    except ImportError:   # pragma: no cover - scipy is a dependency
+        return None
+    if len(columns) * n_rows > 5_000_000:
+        return None
+    chart = np.array([[(col >> r) & 1 for col in columns] for r in range(n_rows)], dtype=float)
+    found = milp(np.ones(len(columns)), constraints=LinearConstraint(chart, lb=1),
+                 integrality=np.ones(len(columns)), bounds=Bounds(0, 1))
+    if found.status != 0 or found.x is None:
+        return None
+    return int(round(found.x.sum()))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -262,3 +262,29 @@ def test_parse_dir_exp():
         engine.parse_dir_exp([1, 2, 0], names)
     with pytest.raises(PtceError, match="not in the analysis"):
         engine.parse_dir_exp({"Z": 1}, names)
+
+
+def test_word_and_bool_closures_agree():
+    # From 6 conditions on, the subset closure runs on 64-bit words instead of bools.
+    rng = np.random.default_rng(0)
+    for k in range(6, 11):
+        for _ in range(10):
+            blocked = rng.random((3, 1 << k)) < rng.uniform(0.001, 0.05)
+            assert (engine._closure_words(blocked.copy(), k)
+                    == engine._closure_bools(blocked.copy(), k)).all()
+
+
+def test_prime_implicants_on_more_conditions_equal_brute_force():
+    rng = random.Random(8)
+    for k in (6, 7):
+        for _ in range(3):
+            pos, neg = random_table(rng, k, 0.2, 0.3)
+            configs = list(itertools.product((0, 1), repeat=k))
+            allowed = set(configs) - neg
+            cover = {t: frozenset(c for c in configs if _inside(t, c))
+                     for t in itertools.product((None, 0, 1), repeat=k)}
+            implicants = {t for t, cov in cover.items() if cov <= allowed}
+            primes = sorted((t for t in implicants if cover[t] & pos and not any(
+                cover[t] < cover[u] for u in implicants if len(cover[u]) > len(cover[t]))),
+                key=engine.term_key)
+            assert engine.prime_implicants(pos, neg, k, True) == primes
