@@ -355,6 +355,12 @@ def minimal_covers(columns: Sequence[int], n_rows: int, max_models: int = MAX_MO
             return
         if budget == 0:
             return
+        if budget == 1:
+            # One column must cover every row left: any row's candidates will do.
+            low = (unc & -unc).bit_length() - 1
+            results.extend((*chosen, c) for c in _bits(row_cand[low] & allowed)
+                           if class_rows[c] & unc == unc)
+            return
         best, best_count = -1, len(class_rows) + 1
         for r in _bits(unc):
             count = _popcount(row_cand[r] & allowed)
@@ -363,9 +369,6 @@ def minimal_covers(columns: Sequence[int], n_rows: int, max_models: int = MAX_MO
                 if count <= 1:
                     break
         options = row_cand[best] & allowed
-        if budget == 1:
-            results.extend((*chosen, c) for c in _bits(options) if class_rows[c] & unc == unc)
-            return
         if lower_bound(unc) > budget:
             return
         for c in _bits(options):
