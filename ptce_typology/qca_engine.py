@@ -25,10 +25,14 @@ Algorithms
   ``p`` agrees with some ``n``), so the cost is ``O(len(targets) * k * 2**k)``, not ``3**k``.
 - Minimal models: the prime implicant chart is reduced (implicants that are alone in covering a
   configuration are in every model; configurations whose covering implicants include those of
-  another configuration are dropped, which leaves the set of covers unchanged), then a
-  depth-first search with iterative deepening and a disjoint-rows lower bound enumerates every
-  cover of minimal size exactly once (branch on the configuration with the fewest candidates;
-  the candidates tried before are excluded from later branches).
+  another configuration are dropped, which leaves the set of covers unchanged); implicants
+  covering the same configurations are grouped (a minimal model holds at most one of a group,
+  any one). A depth-first search with a disjoint-rows lower bound then enumerates every cover
+  of minimal size exactly once (branch on the configuration with the fewest candidates; the
+  candidates tried before are excluded from later branches). Small charts are searched by
+  iterative deepening from the lower bound; larger ones at the minimal size found first by an
+  integer program (``scipy.optimize.milp``), which only bounds the search: the models, and
+  their order, come from the search alone.
 
 Limits (documented, each raises :class:`~ptce_typology.errors.PtceError` with a one-line
 message instead of running on): :data:`MAX_CONDITIONS` conditions, :data:`MAX_PRIMES` prime
@@ -52,8 +56,8 @@ MAX_PRIMES = 20_000
 """Most prime implicants a chart may hold."""
 MAX_MODELS = 10_000
 """Most equally minimal models reported; more is an error, not a silent cut."""
-MAX_STEPS = 500_000
-"""Most search steps when looking for the minimal covers (a few seconds, 10 at most)."""
+MAX_STEPS = 300_000
+"""Most search steps when looking for the minimal covers (a few seconds)."""
 TOLERANCE = 1.5e-8
 """Comparisons with a cut-off accept values this close below it (R: sqrt of double eps)."""
 
