@@ -507,6 +507,13 @@ def simplifying_assumptions(model: Sequence[Term], positives: Iterable[Sequence[
                             negatives: Iterable[Sequence[int]], k: int) -> list[Config]:
     """The remainders (rows neither positive nor negative) that a model's terms cover.
 
+    Parameters
+    ----------
+    model : sequence of terms
+    positives, negatives : iterables of configurations
+    k : int
+        Number of conditions.
+
     Returns
     -------
     list of configurations
@@ -801,6 +808,11 @@ def sufficiency(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
     (sum(x) - sum(min(x, y, 1 - y)))``; ``covS = sum(min(x, y)) / sum(y)``. NaN when a
     denominator is zero.
 
+    Parameters
+    ----------
+    x, y : arrays of float
+        Memberships of the cases in the set and in the outcome.
+
     Returns
     -------
     tuple of float
@@ -823,6 +835,11 @@ def necessity(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
 
     ``inclN = sum(min(x, y)) / sum(y)``; ``RoN = sum(1 - x) / sum(1 - min(x, y))``;
     ``covN = sum(min(x, y)) / sum(x)``.
+
+    Parameters
+    ----------
+    x, y : arrays of float
+        Memberships of the cases in the condition and in the outcome.
 
     Returns
     -------
