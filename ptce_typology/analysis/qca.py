@@ -5,31 +5,36 @@
   ``incl_cut0`` (by default equal to ``incl_cut``, as in R), ``C`` in between; rows with fewer
   than ``n_cut`` cases are remainders. Rows whose cases disagree on the outcome are also marked
   ``C`` in the ``contradiction`` column, whatever the cut;
-- exact minimisation: every prime implicant, then **all** minimal sums (the smallest number of
-  prime implicants covering every positive configuration, every combination of that size), as
-  R's exhaustive search reports M1, M2, ...; the complex (conservative) solution uses no
-  remainders, the parsimonious one lets remainders be covered;
+- exact minimisation (:mod:`ptce_typology.analysis.qca_engine`): every prime implicant, then **all**
+  minimal sums (the smallest number of prime implicants covering every positive configuration),
+  as R's exhaustive search reports M1, M2, ...; the complex (conservative) solution uses no
+  remainders, the parsimonious one lets remainders be covered, the intermediate one (given
+  directional expectations) only the easy counterfactuals, as R's ``dir.exp``;
+- fuzzy sets (``fuzzy=True``): plain columns are membership scores in [0, 1]; a case belongs to
+  the row where its membership is above 0.5, inclusion and PRI use the fuzzy formulas;
 - fit: inclusion (consistency), PRI, raw and unique coverage of each term and of each model;
   necessity of each single condition and its negation (inclN, RoN, covN).
 
-Terms are written as R writes them: ``A*~B + C``; within a model the essential prime
-implicants come first; terms are ordered by their number of literals, then by condition
-(negated before plain), and models by the order of their terms.
+Terms are written as R writes them: ``A*~B + C``; within a model the prime implicants common
+to every minimal model come first; terms are ordered by their number of literals, then by
+condition (negated before plain), and models by the order of their terms.
 """
 
 from __future__ import annotations
 
-import itertools
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from ptce_typology.analysis import qca_engine as engine
+from ptce_typology.analysis.qca_engine import Minimisation
 from ptce_typology.errors import PtceError
 from ptce_typology.vocabulary import UNKNOWN
 
-MAX_CONDITIONS = 12
+MAX_CONDITIONS = engine.MAX_CONDITIONS
 
 
 @dataclass(frozen=True)
@@ -38,19 +43,22 @@ class Condition:
 
     name: str
     column: str
-    rule: str            # "== value", ">= threshold", "> threshold" or "0/1"
+    rule: str            # "== value", ">= threshold", "> threshold", "0/1" or "membership"
     value: object = None
 
     def describe(self) -> str:
         if self.rule == "0/1":
             return f"{self.name} = {self.column} (0/1)"
+        if self.rule == "membership":
+            return f"{self.name} = membership in {self.column} (fuzzy, 0 to 1)"
         return f"{self.name} = 1 if {self.column} {self.rule.split()[0]} {self.value}, else 0"
 
 
-def parse_condition(spec: str, data: pd.DataFrame) -> Condition:
+def parse_condition(spec: str, data: pd.DataFrame, fuzzy: bool = False) -> Condition:
     """``NAME:column=value``, ``column=value``, ``column>=x``, ``column>x`` or ``column``.
 
-    A plain column must hold 0/1 values, or yes/no (then 1 means yes).
+    A plain column must hold 0/1 values, or yes/no (then 1 means yes); with ``fuzzy`` it may
+    also hold membership scores between 0 and 1.
     """
     name = None
     if ":" in spec:
@@ -69,10 +77,17 @@ def parse_condition(spec: str, data: pd.DataFrame) -> Condition:
         raise PtceError("a condition name is letters, digits and _", value=name)
     if op is None:
         values = set(data[column].dropna().astype(object)) - {UNKNOWN}
-        if values <= {0, 1, "0", "1"}:
+        if values <= {0, 1, "0", "1"} and not fuzzy:
             return Condition(name, column, "0/1")
         if values <= {"yes", "no"}:
             return Condition(name, column, "== value", "yes")
+        if fuzzy:
+            scores = pd.to_numeric(pd.Series(sorted(values, key=str), dtype=object),
+                                   errors="coerce")
+            if scores.notna().all() and scores.between(0, 1).all():
+                return Condition(name, column, "membership")
+            raise PtceError("a fuzzy condition holds membership scores between 0 and 1",
+                            field=column, value=", ".join(sorted(map(str, values)))[:80])
         raise PtceError("the column is not 0/1 or yes/no; say which value is 1 "
                         "(column=value or column>=number)", field=column,
                         value=", ".join(sorted(map(str, values)))[:80])
@@ -94,12 +109,13 @@ def binarise(data: pd.DataFrame, conditions: list[Condition]) -> tuple[pd.DataFr
         col = data[cond.column]
         obj = col.astype(object)
         unknown = col.isna() | (obj == UNKNOWN)
-        if cond.rule == "0/1":
+        if cond.rule in ("0/1", "membership"):
             values = pd.to_numeric(obj.where(~unknown), errors="coerce")
-            bad = ~unknown & ~values.isin([0, 1])
+            bad = ~unknown & (~values.isin([0, 1]) if cond.rule == "0/1"
+                              else ~values.between(0, 1))
             if bad.any():
-                raise PtceError("a 0/1 condition holds another value", field=cond.column,
-                                value=str(obj[bad].iloc[0]))
+                raise PtceError(f"a {cond.rule} condition holds another value",
+                                field=cond.column, value=str(obj[bad].iloc[0]))
         elif cond.rule == "== value":
             if cond.value == UNKNOWN:
                 unknown = col.isna()
@@ -114,16 +130,12 @@ def binarise(data: pd.DataFrame, conditions: list[Condition]) -> tuple[pd.DataFr
         out[cond.name] = values
     frame = pd.DataFrame(out, index=data.index)
     left_out = list(frame.index[missing])
+    if any(c.rule == "membership" for c in conditions):
+        return frame[~missing].astype(float), left_out
     return frame[~missing].astype(int), left_out
 
 
 # Implicants are tuples over the conditions: 1 (present), 0 (negated), None (absent).
-
-
-def _code(term: tuple) -> tuple:
-    """R's order: fewer literals first, then by condition with ~X before X before absent."""
-    return (sum(v is not None for v in term),
-            tuple(3 if v is None else (1 if v == 0 else 2) for v in term))
 
 
 def expression(term: tuple, names: list[str]) -> str:
@@ -132,97 +144,30 @@ def expression(term: tuple, names: list[str]) -> str:
     return "*".join(literals) if literals else "1"
 
 
-def _cover_mask(term: tuple, k: int) -> int:
-    mask = 0
-    for index, config in enumerate(itertools.product((0, 1), repeat=k)):
-        if all(v is None or v == c for v, c in zip(term, config, strict=True)):
-            mask |= 1 << index
-    return mask
-
-
 def _config_index(config: tuple) -> int:
-    index = 0
-    for bit in config:
-        index = index * 2 + int(bit)
-    return index
-
-
-@dataclass
-class Minimisation:
-    primes: list[tuple]
-    models: list[list[tuple]]
-    essential: list[tuple] = field(default_factory=list)
+    return engine.config_index(config)
 
 
 def minimise(positives: set[tuple], negatives: set[tuple], k: int,
-             remainders: bool, max_models: int = 10_000) -> Minimisation:
+             remainders: bool, max_models: int = engine.MAX_MODELS) -> Minimisation:
     """All prime implicants and all minimal sums covering ``positives``.
 
     With ``remainders`` False an implicant may cover positive configurations only (complex
     solution); with True it may also cover configurations never observed (parsimonious), but
-    never a negative (0 or C) one.
+    never a negative (0 or C) one. Delegates to :func:`ptce_typology.analysis.qca_engine.minimise`.
     """
     if k > MAX_CONDITIONS:
         raise PtceError(f"at most {MAX_CONDITIONS} conditions", value=k)
-    if not positives:
-        return Minimisation([], [])
-    pos_mask = sum(1 << _config_index(c) for c in positives)
-    neg_mask = sum(1 << _config_index(c) for c in negatives)
-    allowed = ((1 << 2 ** k) - 1) & ~neg_mask if remainders else pos_mask
-    masks: dict[tuple, int] = {}
-    for term in itertools.product((None, 0, 1), repeat=k):
-        mask = _cover_mask(term, k)
-        if mask & ~allowed == 0:
-            masks[term] = mask
-    primes = []
-    for term, mask in masks.items():
-        if mask & pos_mask == 0:
-            continue
-        bigger = (term[:i] + (None,) + term[i + 1:] for i, v in enumerate(term)
-                  if v is not None)
-        if not any(t in masks for t in bigger):
-            primes.append(term)
-    primes.sort(key=_code)
-    pos_list = sorted(positives, key=_config_index)
-    covers = {p: {c for c in pos_list if masks[p] >> _config_index(c) & 1} for p in primes}
-    essential = []
-    for config in pos_list:
-        holders = [p for p in primes if config in covers[p]]
-        if len(holders) == 1 and holders[0] not in essential:
-            essential.append(holders[0])
-    essential.sort(key=_code)
-    covered = set().union(*(covers[p] for p in essential)) if essential else set()
-    rest = [p for p in primes if p not in essential]
-    todo = set(pos_list) - covered
-    models: list[list[tuple]] = []
-    if not todo:
-        models = [list(essential)]
-    else:
-        for size in range(1, len(rest) + 1):
-            for combo in itertools.combinations(rest, size):
-                if todo <= set().union(*(covers[p] for p in combo)):
-                    models.append(list(essential) + list(combo))
-                    if len(models) >= max_models:
-                        break
-            if models:
-                break
-    return Minimisation(primes, models, essential)
+    return engine.minimise(positives, negatives, k, remainders, max_models)
 
 
 def _fit(member: np.ndarray, outcome: np.ndarray) -> tuple[float, float, float]:
-    """Crisp inclusion (consistency), PRI and coverage of a set for the outcome."""
-    both = float(np.minimum(member, outcome).sum())
-    incl = both / member.sum() if member.sum() else float("nan")
-    cov = both / outcome.sum() if outcome.sum() else float("nan")
-    return incl, incl, cov  # for crisp sets PRI equals inclusion
+    """Inclusion (consistency), PRI and coverage of a (crisp or fuzzy) set for the outcome."""
+    return engine.sufficiency(member, outcome)
 
 
 def _members(term: tuple, X: np.ndarray) -> np.ndarray:
-    keep = np.ones(len(X), dtype=bool)
-    for j, v in enumerate(term):
-        if v is not None:
-            keep &= X[:, j] == v
-    return keep.astype(float)
+    return engine.membership(term, X)
 
 
 @dataclass
@@ -242,8 +187,23 @@ class QCAResult:
 
 
 def qca(data: pd.DataFrame, outcome: str, conditions: list[str], incl_cut: float = 1.0,
-        incl_cut0: float | None = None, n_cut: int = 1) -> QCAResult:
-    """Crisp-set QCA of ``outcome`` on ``conditions`` (specs as :func:`parse_condition`).
+        incl_cut0: float | None = None, n_cut: int = 1, *, pri_cut: float = 0.0,
+        dir_exp: Sequence | Mapping | None = None, fuzzy: bool = False) -> QCAResult:
+    """Crisp- or fuzzy-set QCA of ``outcome`` on ``conditions`` (specs as :func:`parse_condition`).
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per case.
+    outcome, conditions : str, list of str
+        Condition specs (:func:`parse_condition`).
+    incl_cut, incl_cut0, n_cut, pri_cut : float, float, int, float
+        R's ``incl.cut = c(incl_cut, incl_cut0)``, ``n.cut`` and ``pri.cut``.
+    dir_exp : sequence, mapping or str, optional
+        Directional expectations, one per condition (1, 0 or "-"), or a mapping from condition
+        name to expectation: adds the intermediate solution, as R's ``dir.exp``.
+    fuzzy : bool
+        Read plain numeric columns as fuzzy membership scores in [0, 1].
 
     Returns
     -------
@@ -251,8 +211,10 @@ def qca(data: pd.DataFrame, outcome: str, conditions: list[str], incl_cut: float
         ``truth_table``: DataFrame indexed by R's row number (1 + the configuration read as a
         binary number), columns = the conditions, ``OUT`` (1, 0, C or ? for remainders not
         shown), ``n``, ``incl``, ``PRI``, ``contradiction`` ("C" when the cases disagree),
-        ``cases``. ``solutions``: {"complex": [expression, ...], "parsimonious": [...]}, one
-        expression per minimal model. ``terms``: per solution type, every term with ``inclS``,
+        ``cases``. ``solutions``: {"complex": [expression, ...], "parsimonious": [...],
+        "intermediate": [...] (with ``dir_exp``)}, one expression per minimal model (the
+        intermediate models of every complex/parsimonious pair, without repeats). ``terms``:
+        per solution type, every term with ``inclS``,
         ``PRI``, ``covS``, ``covU`` (unique coverage within the first model holding it),
         ``models`` (the models it belongs to) and ``cases``. ``models``: per solution type,
         ``inclS``, ``PRI``, ``covS`` of each model. ``necessity``: inclN, RoN, covN of each
@@ -262,53 +224,50 @@ def qca(data: pd.DataFrame, outcome: str, conditions: list[str], incl_cut: float
     if not 0 <= incl_cut0 <= incl_cut <= 1:
         raise PtceError("inclusion cuts must satisfy 0 <= incl-cut0 <= incl-cut <= 1",
                         value=f"{incl_cut}, {incl_cut0}")
-    conds = [parse_condition(c, data) for c in conditions]
+    conds = [parse_condition(c, data, fuzzy) for c in conditions]
     if not conds:
         raise PtceError("give at least one condition", field="--conditions")
     names = [c.name for c in conds]
     if len(set(names)) != len(names):
         raise PtceError("two conditions have the same name; name them NAME:spec",
                         value=", ".join(names))
-    out_cond = parse_condition(outcome, data)
+    out_cond = parse_condition(outcome, data, fuzzy)
     out_cond = Condition("OUTCOME" if out_cond.name in names else out_cond.name,
                          out_cond.column, out_cond.rule, out_cond.value)
+    expectations = None if dir_exp is None else engine.parse_dir_exp(dir_exp, names)
     binary, left_out = binarise(data, [*conds, out_cond])
     if binary.empty:
         raise PtceError("no case has known values for every condition and the outcome")
     X = binary[names].to_numpy()
     y = binary[out_cond.name].to_numpy().astype(float)
     k = len(names)
+    if k > MAX_CONDITIONS:
+        raise PtceError(f"at most {MAX_CONDITIONS} conditions", value=k)
+    tt = engine.truth_table(X, y, incl_cut, incl_cut0, n_cut, pri_cut)
     rows = []
-    for config, group in binary.groupby(names, sort=False):
-        config = tuple(int(v) for v in (config if isinstance(config, tuple) else (config,)))
-        outs = group[out_cond.name].to_numpy()
-        n = len(group)
-        incl = float(outs.mean())
-        if n < n_cut:
-            code = "?"
-        elif incl >= incl_cut:
-            code = "1"
-        elif incl >= incl_cut0:
-            code = "C"
-        else:
-            code = "0"
-        rows.append({**dict(zip(names, config, strict=True)), "OUT": code, "n": n,
-                     "incl": incl, "PRI": incl,
-                     "contradiction": "C" if 0 < incl < 1 else "",
-                     "cases": ",".join(str(c) for c in group.index),
-                     "_config": config, "_row": _config_index(config) + 1})
+    for i, config in enumerate(tt.configs):
+        rows.append({**dict(zip(names, config, strict=True)), "OUT": tt.out[i],
+                     "n": int(tt.n[i]), "incl": float(tt.incl[i]), "PRI": float(tt.pri[i]),
+                     "contradiction": "C" if tt.contradiction[i] else "",
+                     "cases": ",".join(str(binary.index[c]) for c in tt.cases[i]),
+                     "_config": config, "_row": int(tt.rows[i]) + 1})
     table = pd.DataFrame(rows).sort_values(["OUT", "incl", "n", "_row"],
                                            ascending=[False, False, False, True],
                                            kind="stable")
-    positives = {r for r, o in zip(table["_config"], table["OUT"], strict=True) if o == "1"}
-    negatives = {r for r, o in zip(table["_config"], table["OUT"], strict=True)
-                 if o in ("0", "C")}
+    positives = set(tt.select("1"))
+    negatives = set(tt.select("0", "C"))
+    found = {kind: minimise(positives, negatives, k, remainders).models
+             for kind, remainders in (("complex", False), ("parsimonious", True))}
+    if expectations is not None:
+        found["intermediate"] = []
+        for pair in engine.intermediate(positives, negatives, k, expectations):
+            found["intermediate"] += [m for m in pair.models
+                                      if m not in found["intermediate"]]
     solutions, terms, models = {}, {}, {}
-    for kind, remainders in (("complex", False), ("parsimonious", True)):
-        result = minimise(positives, negatives, k, remainders)
+    for kind, kind_models in found.items():
         solutions[kind] = [" + ".join(expression(t, names) for t in model)
-                           for model in result.models]
-        terms[kind], models[kind] = _solution_fit(result.models, X, y, names,
+                           for model in kind_models]
+        terms[kind], models[kind] = _solution_fit(kind_models, X, y, names,
                                                   list(binary.index))
     necessity = _necessity(X, y, names)
     truth = table.set_index("_row").drop(columns=["_config"])
@@ -337,9 +296,10 @@ def _solution_fit(models: list[list[tuple]], X: np.ndarray, y: np.ndarray, names
                 t_incl, t_pri, t_cov = _fit(memberships[i], y)
                 term_rows[label] = {"term": label, "inclS": t_incl, "PRI": t_pri,
                                     "covS": t_cov, "covU": unique, "models": [f"M{m}"],
-                                    "cases": ",".join(str(c) for c, v in
-                                                      zip(cases, memberships[i], strict=True)
-                                                      if v and y[cases.index(c)])}
+                                    "cases": ",".join(str(c) for c, v, o in
+                                                      zip(cases, memberships[i], y,
+                                                          strict=True)
+                                                      if v > 0.5 and o > 0.5)}
             else:
                 term_rows[label]["models"].append(f"M{m}")
     terms = pd.DataFrame(list(term_rows.values()),
@@ -363,5 +323,3 @@ def _necessity(X: np.ndarray, y: np.ndarray, names: list[str]) -> pd.DataFrame:
             rows.append({"condition": ("~" if negated else "") + name, "inclN": incl_n,
                          "RoN": ron, "covN": cov_n})
     return pd.DataFrame(rows).set_index("condition")
-
-

@@ -36,7 +36,7 @@ def qca_sections(result: QCAResult, lang: str = "en") -> list[tuple[str, pd.Data
     truth["incl"] = truth["incl"].round(3)
     truth["PRI"] = truth["PRI"].round(3)
     sections = [("Truth table", truth), ("Binarisation", rules)]
-    for kind in ("complex", "parsimonious"):
+    for kind in result.solutions:
         models = result.models[kind].round(3)
         if models.empty:
             models = pd.DataFrame({"expression": ["no solution"]}, index=pd.Index(
