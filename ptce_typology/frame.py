@@ -37,8 +37,11 @@ def cases_frame(cases: Iterable[Case], reference_year: int = DEFAULT_REFERENCE_Y
         ``origin``, ``territory``, ``sector``, ``theme``, ``shared_premises``,
         ``employer_group``, ``research_partnership``, ``members`` (Int64), ``members_year``
         (Int64), ``members_class``,
-        ``legal_form``,
-        ``laureate_2013``, ``laureate_2015`` and the five ``funding_*`` columns. Descriptor
+        ``legal_form``, one ``laureate_*`` column per national call (``laureate_2013``,
+        ``laureate_2015``, ``laureate_ami_2021`` ... ``laureate_ami_2025``: yes, no,
+        not_applicable or unknown) and ``laureate_any``, the five ``funding_*`` columns and
+        ``alternatives`` (other readings of contested codings, ``descriptor=value`` joined by
+        ``;``). Descriptor
         columns are ordered categoricals in vocabulary order with ``unknown`` last; numbers
         are nullable integers (missing = unknown).
     """
@@ -60,7 +63,7 @@ def frame_from_records(records: list[dict], reference_year: int = DEFAULT_REFERE
     for column in ("start_year", "age", "members", "members_year"):
         frame[column] = frame[column].astype("Int64")
     for column in ("name", "commune", "departement", "region", "website", "theme",
-                   "legal_form"):
+                   "legal_form", "alternatives"):
         frame[column] = frame[column].astype(object)
     frame.attrs["reference_year"] = reference_year
     frame.attrs["members_year"] = members_year

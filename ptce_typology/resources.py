@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
@@ -25,8 +26,29 @@ def data_dir() -> Path:
 
 
 def cases_dir() -> Path:
-    """The bundled twelve témoin case files."""
-    return data_dir() / "cases"
+    """The bundled twelve témoin case files: the default reference set."""
+    return data_dir() / "cases" / "temoins"
+
+
+def poles_dir() -> Path:
+    """The bundled case files of the other PTCE the public record names (role ``case``)."""
+    return data_dir() / "cases" / "poles"
+
+
+ALL = "all"  # the value of --cases that means every bundled pole
+
+
+def resolve_paths(paths: Iterable[Path | str] | Path | str | None) -> list[Path | str]:
+    """``None``: the twelve témoins; the word ``all`` stands for every bundled pole
+    (témoins and others); anything else is a path."""
+    if paths is None:
+        return [cases_dir()]
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    out: list[Path | str] = []
+    for path in paths:
+        out.extend([cases_dir(), poles_dir()] if str(path) == ALL else [path])
+    return out
 
 
 def examples_dir() -> Path:

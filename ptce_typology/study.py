@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ptce_typology.errors import PtceError
-from ptce_typology.resources import cases_dir
+from ptce_typology.resources import resolve_paths
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -107,7 +107,7 @@ def run_study(cases: Sequence[Path | str] | None = None, classify: Iterable[Path
 
     step = on_step or (lambda _: None)
     step("loading")
-    case_paths = list(cases) if cases else [cases_dir()]
+    case_paths = resolve_paths(list(cases) if cases else None)
     loaded = load_cases(case_paths)
     frame = cases_frame(loaded)
     step("typology")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 import yaml
@@ -42,6 +42,7 @@ class Vocabulary:
     descriptors: dict[str, Descriptor]
     column_labels: dict[str, dict[str, str]]
     unknown_label: dict[str, str]
+    calls: dict[str, dict] = field(default_factory=dict)
 
     def __getitem__(self, key: str) -> Descriptor:
         return self.descriptors[key]
@@ -67,10 +68,11 @@ def vocabulary() -> Vocabulary:
     """The bundled vocabulary, read once."""
     with open(data_file("vocabulary.yaml"), encoding="utf-8") as handle:
         raw = yaml.safe_load(handle)
-    tristate = raw["tristate"]
+    named = {"tristate": raw["tristate"], "calls": raw["calls_categories"]}
     descriptors = {}
     for key, spec in raw["descriptors"].items():
-        cats = tristate if spec["categories"] == "tristate" else spec["categories"]
+        cats = named.get(spec["categories"], spec["categories"]) \
+            if isinstance(spec["categories"], str) else spec["categories"]
         descriptors[key] = Descriptor(
             key=key,
             labels={lang: spec[lang] for lang in LANGS},
@@ -78,7 +80,7 @@ def vocabulary() -> Vocabulary:
             category_labels={c: dict(v) for c, v in cats.items()},
             derived=bool(spec.get("derived", False)),
         )
-    return Vocabulary(descriptors, raw["columns"], raw["unknown"])
+    return Vocabulary(descriptors, raw["columns"], raw["unknown"], raw.get("calls", {}))
 
 
 def allowed(descriptor: str) -> tuple[str, ...]:

@@ -29,15 +29,17 @@ def test_top_help_and_version(run):
 
 
 def test_validate_bundled_and_example(run):
-    result = run("validate")
-    assert result.exit_code == 0 and "12 case(s): valid" in result.stderr
+    result = run("validate")  # every bundled pole and the example
+    assert result.exit_code == 0 and "69 case(s): valid" in result.stderr
+    result = run("validate", "all")
+    assert result.exit_code == 0 and "68 case(s): valid" in result.stderr
     result = run("validate", examples_dir() / "le_periscope.yaml")
     assert result.exit_code == 0
 
 
 def test_validate_json(run):
     data = json.loads(run("validate", "--format", "json").stdout)
-    assert data["valid"] is True and len(data["cases"]) == 12
+    assert data["valid"] is True and len(data["cases"]) >= 45 + 12
 
 
 def test_list_csv_has_twelve_rows(run):

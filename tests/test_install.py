@@ -16,7 +16,8 @@ def test_data_ships_with_the_package():
     if "site-packages" in str(package):
         assert data_dir().resolve().is_relative_to(package), data_dir()
     assert (data_dir() / "vocabulary.yaml").is_file()
-    assert len(list((data_dir() / "cases").glob("*.yaml"))) == 12
+    assert len(list((data_dir() / "cases" / "temoins").glob("*.yaml"))) == 12
+    assert len(list((data_dir() / "cases" / "poles").glob("*.yaml"))) >= 45
 
 
 def test_cli_runs_from_any_folder(tmp_path):
@@ -24,4 +25,4 @@ def test_cli_runs_from_any_folder(tmp_path):
     result = subprocess.run([sys.executable, "-m", "ptce_typology.cli", "validate"],
                             cwd=tmp_path, capture_output=True, text=True, env=env, check=False)
     assert result.returncode == 0, result.stderr
-    assert "12 case(s): valid" in result.stderr
+    assert "69 case(s): valid" in result.stderr

@@ -23,7 +23,9 @@ from ptce_typology.vocabulary import UNKNOWN
 CORRECTIONS = ("holm", "bh", "none")
 NUMERIC_DEFAULT = ("age", "members")
 SKIP = {"role", "name", "commune", "departement", "region", "website", "theme", "legal_form",
-        "start_year", "members_year"}
+        "start_year", "members_year", "alternatives"}
+# A group's members have no value of ``by``: unknown, or the call did not apply to them.
+NO_GROUP = (UNKNOWN, "not_applicable")
 
 
 def adjust(p_values: pd.Series, method: str) -> pd.Series:
@@ -115,7 +117,8 @@ def compare_groups(frame: pd.DataFrame, by: str = "laureate_2013",
     -------
     dict
         ``by``; ``groups`` (the two or more categories compared, with their sizes);
-        ``left_out`` (poles whose ``by`` is unknown); ``tests`` (DataFrame, index
+        ``left_out`` (poles whose ``by`` is unknown or not applicable), ``left_out_reasons``
+        (pole -> that value); ``tests`` (DataFrame, index
         ``variable``, columns ``test``, ``statistic``, ``p_value``, ``p_adjusted``,
         ``effect_size``, ``effect_size_name``, ``v_corrected`` (Bergsma's bias-corrected
         Cramér's V), ``ci_low``, ``ci_high``, ``n``);
@@ -131,7 +134,7 @@ def compare_groups(frame: pd.DataFrame, by: str = "laureate_2013",
         raise PtceError("no such column to group by", field="--by", value=by,
                         allowed=list(frame.columns))
     group_col = frame[by].astype(object)
-    known = group_col.notna() & (group_col != UNKNOWN)
+    known = group_col.notna() & ~group_col.isin(NO_GROUP)
     left_out = list(frame.index[~known])
     data = frame[known]
     groups_values = data[by].astype(object)
@@ -143,7 +146,9 @@ def compare_groups(frame: pd.DataFrame, by: str = "laureate_2013",
         raise PtceError("the grouping descriptor has fewer than two known groups",
                         field="--by", value=by)
     if variables is None:
-        variables = [c for c in frame.columns if c != by and c not in SKIP]
+        # The calls are outcomes, not descriptors: compared only when asked for.
+        variables = [c for c in frame.columns if c != by and c not in SKIP
+                     and not c.startswith("laureate_")]
     rows, tables, medians = [], {}, {}
     for var in variables:
         if var not in frame.columns:
@@ -213,7 +218,9 @@ def compare_groups(frame: pd.DataFrame, by: str = "laureate_2013",
     sizes = [int((groups_values == g).sum()) for g in order]
     return {"by": by, "groups": [{"group": str(g), "n": s} for g, s in zip(order, sizes,
                                                                            strict=True)],
-            "left_out": [str(p) for p in left_out], "tests": tests, "tables": tables,
+            "left_out": [str(p) for p in left_out],
+            "left_out_reasons": {str(p): str(group_col[p]) for p in left_out},
+            "tests": tests, "tables": tables,
             "medians": medians, "min_p_value": min_p_value(sizes) if len(sizes) == 2 else None,
             "correction": correction}
 

@@ -16,7 +16,8 @@ from ptce_typology.errors import PtceError
 @command("validate")
 def validate_cmd(
     paths: Annotated[Optional[list[Path]], typer.Argument(  # noqa: UP045
-        help="Case files, folders or tables; default: the bundled cases.")] = None,
+        help="Case files, folders or tables ('all': every bundled pole); default: every "
+             "bundled pole and example.")] = None,
     fmt: Annotated[Literal["table", "json", "csv"], typer.Option(
         "--format", "-f", help="Output format.")] = "table",
 ) -> None:
@@ -28,9 +29,10 @@ def validate_cmd(
     """
     from ptce_typology.intake.validation import validate_paths
     from ptce_typology.render.formats import issues_text
-    from ptce_typology.resources import cases_dir
+    from ptce_typology.resources import examples_dir, resolve_paths
 
-    report = validate_paths(paths or [cases_dir()])
+    report = validate_paths(resolve_paths(paths) if paths else
+                            [*resolve_paths("all"), examples_dir()])
     sys.stdout.write(issues_text(report, fmt))
     state = "valid" if report.ok else f"{len(report.issues)} problem(s)"
     sys.stderr.write(f"{len(report.files)} file(s), {len(report.cases)} case(s): {state}\n")
@@ -77,9 +79,9 @@ def show_cmd(
     from ptce_typology.intake.loading import load_cases
     from ptce_typology.render.casefile import case_json, describe_case
     from ptce_typology.render.formats import render_frame, to_json
-    from ptce_typology.resources import cases_dir, examples_dir
+    from ptce_typology.resources import examples_dir
 
-    found = {c.pole_id: c for c in load_cases(cases or [cases_dir(), examples_dir()])}
+    found = {c.pole_id: c for c in load_cases(cases or ["all", examples_dir()])}
     if pole_id not in found:
         raise PtceError("no case has this pole_id", field="POLE_ID", value=pole_id,
                         allowed=sorted(found))

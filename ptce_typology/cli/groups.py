@@ -58,8 +58,9 @@ def compare_cmd(
     emit(rendered, output)
     if note and (fmt not in ("table", "md") or output is not None):
         sys.stderr.write(note + "\n")
-    if result["left_out"]:
-        sys.stderr.write(f"left out ({by} unknown): {', '.join(result['left_out'])}\n")
+    for reason in sorted(set(result["left_out_reasons"].values())):
+        poles = [p for p, r in result["left_out_reasons"].items() if r == reason]
+        sys.stderr.write(f"left out ({by} {reason}): {', '.join(poles)}\n")
 
 
 @command("qca")

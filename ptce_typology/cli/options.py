@@ -13,8 +13,9 @@ Format = Annotated[TableFormat, typer.Option("--format", "-f", help="Output form
 Output = Annotated[Optional[Path], typer.Option(  # noqa: UP045
     "--output", "-o", help="Write to this file instead of stdout.", dir_okay=False)]
 Cases = Annotated[Optional[list[Path]], typer.Option(  # noqa: UP045
-    "--cases", "-c", help="Case files, folders or CSV/XLSX tables (repeatable); default: the "
-                          "twelve bundled témoin poles.")]
+    "--cases", "-c", help="Case files, folders or CSV/XLSX tables (repeatable); 'all': every "
+                          "bundled pole (the twelve témoins and the other PTCE); default: the "
+                          "twelve témoins.")]
 Data = Annotated[Optional[Path], typer.Option(  # noqa: UP045
     "--data", help="Any CSV with one row per case (first column: the id).")]
 ReferenceYear = Annotated[int, typer.Option(

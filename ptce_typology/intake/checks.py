@@ -83,10 +83,13 @@ def _source_issues(data: dict, name: str, line_of) -> list[Issue]:
                             line=line_of((*path, "sources", j)),
                             field=_dotted((*path, "sources", j)), value=ref, allowed=ids))
             is_value = any(k in node for k in _SOURCED_KEYS)
-            if path and is_value and node.get("value") != UNKNOWN and not refs:
+            inferred = node.get("basis") == "inferred" and node.get("note")
+            if path and is_value and node.get("value") != UNKNOWN and not refs \
+                    and not inferred:
                 issues.append(Issue("missing-source", name,
-                                    "a known value must name the source(s) it rests on "
-                                    "(or be `unknown`)",
+                                    "a known value must name the source(s) it rests on, or be "
+                                    "`basis: inferred` with the reasoning in `note` (or be "
+                                    "`unknown`)",
                                     line=line_of(path), field=_dotted(path),
                                     value=_short(node.get("value", node.get("year",
                                                                            node.get("count"))))))

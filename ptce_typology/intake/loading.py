@@ -18,7 +18,7 @@ from ptce_typology.intake.validation import (
     validate_paths,
 )
 from ptce_typology.intake.yamlread import IssueError, read_text
-from ptce_typology.resources import cases_dir
+from ptce_typology.resources import resolve_paths
 from ptce_typology.vocabulary import UNKNOWN
 
 if TYPE_CHECKING:
@@ -32,7 +32,8 @@ def load_cases(paths: Path | str | Iterable[Path | str] | None = None) -> list[C
     ----------
     paths
         A folder of YAML case files, single YAML files, or CSV/XLSX tables with one row per
-        pole; several may be given. ``None`` loads the twelve bundled témoin poles.
+        pole; several may be given. ``None`` loads the twelve bundled témoin poles, ``"all"``
+        every bundled pole.
 
     Returns
     -------
@@ -44,11 +45,7 @@ def load_cases(paths: Path | str | Iterable[Path | str] | None = None) -> list[C
     ValidationFailed
         When any file has a problem; ``err.issues`` lists every one.
     """
-    if paths is None:
-        paths = [cases_dir()]
-    elif isinstance(paths, (str, Path)):
-        paths = [paths]
-    report = validate_paths(paths)
+    report = validate_paths(resolve_paths(paths))
     if report.issues:
         raise ValidationFailed(report.issues)
     return [case for _, case in report.cases]
@@ -66,11 +63,7 @@ def load_records(paths: Path | str | Iterable[Path | str] | None = None,
     ValidationFailed
         With the same issues ``load_cases`` would raise.
     """
-    if paths is None:
-        paths = [cases_dir()]
-    elif isinstance(paths, (str, Path)):
-        paths = [paths]
-    files, issues = expand_paths(paths)
+    files, issues = expand_paths(resolve_paths(paths))
     named: list[tuple[str, dict]] = []
     for path in files:
         if path.suffix.lower() in TABLE_SUFFIXES:

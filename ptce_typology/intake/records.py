@@ -11,21 +11,47 @@ from ptce_typology.intake.schema import (
 )
 from ptce_typology.vocabulary import UNKNOWN
 
+# The national calls and their columns (data/vocabulary.yaml, `calls`), in call order.
+CALLS = ("call_2013", "call_2015", "ami_2021", "ami_2023", "ami_2024", "ami_2025")
+CALL_COLUMNS = ("laureate_2013", "laureate_2015", "laureate_ami_2021", "laureate_ami_2023",
+                "laureate_ami_2024", "laureate_ami_2025")
 # Categorical columns of the tidy frame, in this order, each an ordered categorical.
 CATEGORY_COLUMNS = (
     "role", "age_class", "members_class", "origin", "territory", "sector", "shared_premises",
-    "employer_group", "research_partnership",
-    "laureate_2013", "laureate_2015", "funding_member_fees", "funding_public",
-    "funding_private", "funding_own_revenue", "funding_volunteering",
+    "employer_group", "research_partnership", *CALL_COLUMNS, "laureate_any",
+    "funding_member_fees", "funding_public", "funding_private", "funding_own_revenue",
+    "funding_volunteering",
 )
 FRAME_COLUMNS = (
     "name", "role", "commune", "departement", "region", "website", "start_year", "age",
     "age_class", "origin", "territory", "sector", "theme", "shared_premises", "employer_group",
     "research_partnership", "members", "members_year", "members_class", "legal_form",
-    "laureate_2013", "laureate_2015", "funding_member_fees", "funding_public",
-    "funding_private", "funding_own_revenue", "funding_volunteering",
+    *CALL_COLUMNS, "laureate_any", "funding_member_fees", "funding_public",
+    "funding_private", "funding_own_revenue", "funding_volunteering", "alternatives",
 )
+# The categorical descriptors that may carry `alternatives:` readings.
+ALTERNATIVE_DESCRIPTORS = ("origin", "territory", "sector", "shared_premises", "employer_group",
+                           "research_partnership")
 
+
+def laureate_any(values: list[str]) -> str:
+    """yes when any call says yes; no when every call says no (or did not apply); else
+    unknown."""
+    if "yes" in values:
+        return "yes"
+    if all(v in ("no", "not_applicable") for v in values):
+        return "no"
+    return UNKNOWN
+
+
+def alternatives_text(case: Case) -> str:
+    """The other readings of a case's contested codings, as ``descriptor=value`` joined by
+    ``;`` (empty when none)."""
+    readings = []
+    for descriptor in ALTERNATIVE_DESCRIPTORS:
+        for alternative in getattr(case, descriptor).alternatives:
+            readings.append(f"{descriptor}={alternative.value}")
+    return ";".join(readings)
 
 
 def case_record(case: Case, reference_year: int = DEFAULT_REFERENCE_YEAR,
@@ -34,6 +60,8 @@ def case_record(case: Case, reference_year: int = DEFAULT_REFERENCE_YEAR,
     count = case.member_count(members_year)
     legal = case.latest_legal_form()
     funding = case.funding
+    calls = {column: case.call_value(call)
+             for call, column in zip(CALLS, CALL_COLUMNS, strict=True)}
     return {
         "pole_id": case.pole_id,
         "name": case.name,
@@ -53,14 +81,15 @@ def case_record(case: Case, reference_year: int = DEFAULT_REFERENCE_YEAR,
         "employer_group": case.employer_group.value,
         "research_partnership": case.research_partnership.value,
         "members": count.count if count else None,
-        "members_year": int(count.date[:4]) if count else None,
+        "members_year": count.year() if count else None,
         "members_class": members_class(count.count if count else None),
         "legal_form": legal.value if legal else UNKNOWN,
-        "laureate_2013": case.national_calls.laureate_2013.value,
-        "laureate_2015": case.national_calls.laureate_2015.value,
+        **calls,
+        "laureate_any": laureate_any(list(calls.values())),
         "funding_member_fees": funding.member_fees.value,
         "funding_public": funding.public.value,
         "funding_private": funding.private.value,
         "funding_own_revenue": funding.own_revenue.value,
         "funding_volunteering": funding.volunteering.value,
+        "alternatives": alternatives_text(case),
     }

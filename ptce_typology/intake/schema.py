@@ -79,10 +79,22 @@ class Source(_Strict):
 
 
 class Sourced(_Strict):
-    """Base of every sourced value: the ids of the sources it rests on, and a note."""
+    """Base of every sourced value: the ids of the sources it rests on, its basis and a note.
+
+    ``basis`` is ``stated`` (a cited quote says it, the default) or ``inferred`` (derived by
+    reasoning: by elimination, from a rule, from a date), and then ``note`` gives the
+    reasoning.
+    """
 
     sources: list[Identifier] = Field(default_factory=list)
+    basis: Literal["stated", "inferred"] = "stated"
     note: NonEmpty | None = None
+
+    @model_validator(mode="after")
+    def _inferred_says_how(self) -> Sourced:
+        if self.basis == "inferred" and not self.note:
+            raise ValueError("an inferred value needs a note giving the reasoning")
+        return self
 
 
 class Text(Sourced):
@@ -90,22 +102,45 @@ class Text(Sourced):
     date: DateText | None = Field(None, description="when the value held, for facts that change")
 
 
+def _alternatives(descriptor: str, annotation: Any = None) -> Any:
+    """``alternatives:`` of a categorical descriptor: other readings of a contested coding,
+    each with its sources and note."""
+
+    from pydantic import create_model
+
+    alternative = create_model(f"{descriptor.title().replace('_', '')}Alternative",
+                               __base__=Sourced, value=(annotation or _category(descriptor), ...))
+    return list[alternative]
+
+
 class Origin(Sourced):
     value: _category("origin")
+    alternatives: _alternatives("origin") = Field(default_factory=list)
 
 
 class Territory(Sourced):
     value: _category("territory")
+    alternatives: _alternatives("territory") = Field(default_factory=list)
 
 
 class Sector(Sourced):
     value: _category("sector")
+    spans: list[Literal[allowed("sector")[:3]]] = Field(  # type: ignore[valid-type]
+        default_factory=list, description="with `mixed`: the paper's sectors it spans")
     theme: NonEmpty | None = Field(None, description="free theme: agrifood, books, ...")
+    alternatives: _alternatives("sector") = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _spans_with_mixed(self) -> Sector:
+        if self.spans and self.value != "mixed":
+            raise ValueError("`spans` goes with `value: mixed`")
+        return self
 
 
 class YesNo(Sourced):
     value: TriState
     date: DateText | None = None
+    alternatives: _alternatives("shared_premises", TriState) = Field(default_factory=list)
 
 
 class SharedPremises(YesNo):
@@ -127,10 +162,26 @@ class GroupingStart(_Strict):
     note: NonEmpty | None = None
 
 
+def _date_or_unknown(value: Any) -> Any:
+    return value if value == UNKNOWN else _to_date_text(value)
+
+
+MEMBER_UNITS = ("structures", "members", "actors")
+
+
 class MemberCount(Sourced):
+    """A count of the pole's members at a date: ``structures`` (the default: member
+    organisations), ``members`` (adhérents, individuals included) or ``actors`` (people or
+    organisations involved, not members). Only dated counts of structures make the tidy
+    table's ``members``."""
+
     count: Annotated[int, Field(ge=0, le=1_000_000)]
-    date: DateText
+    date: Annotated[str, BeforeValidator(_date_or_unknown)]
+    unit: Literal[MEMBER_UNITS] = "structures"  # type: ignore[valid-type]
     qualifier: Literal["exact", "about", "more_than", "at_least"] = "exact"
+
+    def year(self) -> int | None:
+        return None if self.date == UNKNOWN else int(self.date[:4])
 
 
 def _unknown_text() -> Text:
@@ -157,8 +208,28 @@ class Funding(_Strict):
 
 
 class NationalCalls(_Strict):
-    laureate_2013: YesNo
-    laureate_2015: YesNo = Field(default_factory=_unknown_yes_no)
+    """One entry per national call (``data/vocabulary.yaml``, ``calls``): ``yes`` (laureate),
+    ``no`` (applied, not a laureate: only when a source says so) or ``unknown``.
+    ``not_applicable`` is derived, never typed: the pole started after the call's results.
+    The keys ``laureate_2013`` and ``laureate_2015`` of earlier files are read as
+    ``call_2013`` and ``call_2015``."""
+
+    call_2013: YesNo = Field(default_factory=_unknown_yes_no)
+    call_2015: YesNo = Field(default_factory=_unknown_yes_no)
+    ami_2021: YesNo = Field(default_factory=_unknown_yes_no)
+    ami_2023: YesNo = Field(default_factory=_unknown_yes_no)
+    ami_2024: YesNo = Field(default_factory=_unknown_yes_no)
+    ami_2025: YesNo = Field(default_factory=_unknown_yes_no)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _earlier_keys(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            data = dict(data)
+            for old, new in (("laureate_2013", "call_2013"), ("laureate_2015", "call_2015")):
+                if old in data and new not in data:
+                    data[new] = data.pop(old)
+        return data
 
 
 class Case(_Strict):
@@ -186,7 +257,7 @@ class Case(_Strict):
     activities: list[Text] = Field(default_factory=list)
     cooperative_tools: list[Text] = Field(default_factory=list)
     funding: Funding = Field(default_factory=Funding)
-    national_calls: NationalCalls
+    national_calls: NationalCalls = Field(default_factory=NationalCalls)
     assessment: dict[Identifier, Assessment] = Field(
         default_factory=dict, description="scores on user-defined indicators of the référentiel")
     notes: list[NonEmpty] = Field(default_factory=list)
@@ -206,17 +277,24 @@ class Case(_Strict):
         return event.year if event else None
 
     def age(self, reference_year: int = DEFAULT_REFERENCE_YEAR) -> int | None:
-        start = self.start_year()
-        return None if start is None else reference_year - start
+        """Years from the start to ``reference_year`` (:func:`age_at`)."""
+        return age_at(self.start_year(), reference_year)
 
     def age_class(self, reference_year: int = DEFAULT_REFERENCE_YEAR) -> str:
-        return age_class_of(self.age(reference_year))
+        """The paper's age class at ``reference_year`` (:func:`age_class_at`)."""
+        return age_class_at(self.start_year(), reference_year)
 
     def member_count(self, year: int = DEFAULT_MEMBERS_YEAR) -> MemberCount | None:
-        """The count dated closest to ``year`` (the earlier one on a tie)."""
-        if not self.members:
+        """The dated count of structures closest to ``year`` (the earlier one on a tie)."""
+        dated = [m for m in self.members if m.unit == "structures" and m.year() is not None]
+        if not dated:
             return None
-        return min(self.members, key=lambda m: (abs(int(m.date[:4]) - year), int(m.date[:4])))
+        return min(dated, key=lambda m: (abs(m.year() - year), m.year()))
+
+    def call_value(self, call: str) -> str:
+        """yes / no / unknown as the file says, or ``not_applicable`` when the grouping
+        started after the call's results (derived, never typed)."""
+        return call_value_at(getattr(self.national_calls, call).value, call, self.start_year())
 
     def latest_legal_form(self) -> Text | None:
         if not self.legal_form:
@@ -231,6 +309,42 @@ class Case(_Strict):
 
 
 MEMBERS_CLASS_BOUNDS = ((10, "under_10"), (20, "from_10_to_19"), (30, "from_20_to_29"))
+
+
+NOT_STARTED = "not_started"
+NOT_APPLICABLE = "not_applicable"
+
+
+def call_results_year(call: str) -> int | None:
+    """The year a national call's results were announced (``data/vocabulary.yaml``)."""
+    from ptce_typology.vocabulary import vocabulary
+
+    return vocabulary().calls.get(call, {}).get("results_year")
+
+
+def age_at(start: int | None, reference_year: int) -> int | None:
+    """Years from the start of the grouping to ``reference_year``; None when the start is
+    unknown or after the reference year (never a negative age)."""
+    if start is None or start > reference_year:
+        return None
+    return reference_year - start
+
+
+def age_class_at(start: int | None, reference_year: int) -> str:
+    """``not_started`` when the grouping started after ``reference_year``, else the class of
+    its age (``unknown`` when the start is)."""
+    if start is not None and start > reference_year:
+        return NOT_STARTED
+    return age_class_of(age_at(start, reference_year))
+
+
+def call_value_at(value: str, call: str, start: int | None) -> str:
+    """A call's value as the file says it, or ``not_applicable`` when the grouping started
+    after the call's results (a ``yes`` is kept: a source says it)."""
+    results = call_results_year(call)
+    if value != "yes" and start is not None and results is not None and start > results:
+        return NOT_APPLICABLE
+    return value
 
 
 def age_class_of(age: int | None) -> str:

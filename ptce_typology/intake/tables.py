@@ -15,14 +15,24 @@ from typing import Any
 
 from ptce_typology.errors import Issue
 from ptce_typology.intake.checks import did_you_mean, validate_mapping
-from ptce_typology.intake.records import case_record
+from ptce_typology.intake.records import (
+    ALTERNATIVE_DESCRIPTORS,
+    CALL_COLUMNS,
+    CALLS,
+    case_record,
+    laureate_any,
+)
 from ptce_typology.intake.schema import (
     DATE_PATTERN,
+    DEFAULT_REFERENCE_YEAR,
+    NOT_APPLICABLE,
     POLE_ID_PATTERN,
     YEAR_MAX,
     YEAR_MIN,
     Case,
-    age_class_of,
+    age_at,
+    age_class_at,
+    call_value_at,
     members_class,
 )
 from ptce_typology.intake.yamlread import IssueError, read_text
@@ -34,23 +44,24 @@ REQUIRED_COLUMNS = ("pole_id", "name", "origin", "territory", "sector")
 TEXT_COLUMNS = ("commune", "departement", "region", "website")
 CATEGORY_COLUMNS = ("origin", "territory", "sector")
 TRISTATE_COLUMNS = ("shared_premises", "employer_group", "research_partnership")
-CALL_COLUMNS = ("laureate_2013", "laureate_2015")
 FUNDING_COLUMNS = ("funding_member_fees", "funding_public", "funding_private",
                    "funding_own_revenue", "funding_volunteering")
-# Derived columns may be present; they are checked, never used as input.
-DERIVED_COLUMNS = ("age", "age_class", "members_class")
+# Derived columns may be present; they are checked, never used as input. A table's age and age
+# class are checked against the reference year they were written with (start_year + age), so a
+# table written with any --reference-year reads back.
+DERIVED_COLUMNS = ("age", "age_class", "members_class", "laureate_any")
 OTHER_COLUMNS = ("role", "aliases", "start_year", "start_event", "theme", "members",
-                 "members_year", "legal_form", "source", "source_quote")
+                 "members_year", "legal_form", "alternatives", "source", "source_quote")
 TABLE_COLUMNS = tuple(dict.fromkeys(
     REQUIRED_COLUMNS + ("role", "aliases") + TEXT_COLUMNS + ("start_year", "start_event")
-    + DERIVED_COLUMNS + CATEGORY_COLUMNS + ("theme",) + TRISTATE_COLUMNS
-    + ("members", "members_year", "members_class", "legal_form") + CALL_COLUMNS + FUNDING_COLUMNS
-    + ("source", "source_quote")))
+    + DERIVED_COLUMNS[:2] + CATEGORY_COLUMNS + ("theme",) + TRISTATE_COLUMNS
+    + ("members", "members_year", "members_class", "legal_form") + CALL_COLUMNS
+    + ("laureate_any",) + FUNDING_COLUMNS + ("alternatives", "source", "source_quote")))
 
 # Where a schema field comes from, to name the column in messages.
 _FIELD_TO_COLUMN = {
     **{f"{c}.value": c for c in TEXT_COLUMNS + CATEGORY_COLUMNS + TRISTATE_COLUMNS},
-    **{f"national_calls.{c}.value": c for c in CALL_COLUMNS},
+    **{f"national_calls.{call}.value": c for call, c in zip(CALLS, CALL_COLUMNS, strict=True)},
     **{f"funding.{c.removeprefix('funding_')}.value": c for c in FUNDING_COLUMNS},
     "grouping_start.events.0.year": "start_year",
     "grouping_start.events.0.event": "start_event",
@@ -84,7 +95,22 @@ def _header_issues(header: list[str], name: str) -> list[Issue]:
     return issues
 
 
-def _validate_row(row: dict, number: int, path: Path) -> tuple[Case | None, list[Issue]]:
+def table_reference_year(table: Any) -> int:
+    """The reference year a table's ``age`` column was written with (``start_year + age``,
+    the most common value), or the default when the table gives no age."""
+    from collections import Counter
+
+    if "age" not in getattr(table, "columns", ()) or "start_year" not in table.columns:
+        return DEFAULT_REFERENCE_YEAR
+    years = Counter(s + a for s, a in zip(table["start_year"].map(_as_int),
+                                          table["age"].map(_as_int), strict=True)
+                    if s is not None and a is not None)
+    return min(years, key=lambda y: (-years[y], y)) if years else DEFAULT_REFERENCE_YEAR
+
+
+def _validate_row(row: dict, number: int, path: Path,
+                  reference_year: int = DEFAULT_REFERENCE_YEAR
+                  ) -> tuple[Case | None, list[Issue]]:
     """One table row through the case schema; issues name the row's columns."""
     name = str(path)
     mapping = row_to_mapping(row, f"{path.name}, row {number}")
@@ -94,7 +120,7 @@ def _validate_row(row: dict, number: int, path: Path) -> tuple[Case | None, list
                     field=_FIELD_TO_COLUMN.get(i.field or "", i.field), value=i.value,
                     allowed=i.allowed) for i in row_issues]
     if case is not None:
-        derived = _check_derived(case, row, name, number)
+        derived = _check_derived(case, row, name, number, reference_year)
         issues.extend(derived)
         if derived:
             case = None
@@ -113,16 +139,19 @@ def _read_checked(path: Path) -> tuple[list[str], list, list[Issue]]:
 
 def read_table_cases(path: Path) -> tuple[list[tuple[str, Case]], list[Issue]]:
     """Validate every row of a case table; returns the valid cases and every issue."""
+    import pandas as pd
+
     name = str(path)
     header, rows, issues = _read_checked(path)
     if issues:
         return [], issues
+    cells = [{c: _cell(v) for c, v in zip(header, values, strict=False)} for _, values in rows]
+    written_year = table_reference_year(pd.DataFrame(cells, columns=header, dtype=object))
     cases = []
-    for number, values in rows:
-        row = {c: _cell(v) for c, v in zip(header, values, strict=False)}
+    for (number, _), row in zip(rows, cells, strict=True):
         if all(v is None for v in row.values()):
             continue
-        case, row_issues = _validate_row(row, number, path)
+        case, row_issues = _validate_row(row, number, path, written_year)
         issues.extend(row_issues)
         if case is not None:
             cases.append((f"{name}:{number}", case))
@@ -179,6 +208,9 @@ def table_records(path: Path, reference_year: int,
         choices = set(allowed(column))
         ok &= col(column).map(lambda v, c=choices: v is None or (isinstance(v, str)
                                                                   and v in c))
+    # Rows with alternative readings or a mixed sector go through the schema.
+    ok &= col("alternatives").isna()
+    ok &= col("sector").map(lambda v: v != "mixed")
     start = omap(col("start_year"), _as_int)
     ok &= col("start_year").isna() | start.map(
         lambda v: v is not None and YEAR_MIN <= v <= YEAR_MAX)
@@ -186,11 +218,23 @@ def table_records(path: Path, reference_year: int,
     ok &= col("members").isna() | count.map(lambda v: v is not None and 0 <= v <= 1_000_000)
     year = omap(col("members_year"), _as_date)
     ok &= col("members").isna() | year.notna()
-    age = omap(start, lambda v: None if v is None else reference_year - v)
-    age_class = omap(age, age_class_of)
+    written_year = table_reference_year(table)
+    age = omap(start, lambda v: age_at(v, reference_year))
+    age_class = omap(start, lambda v: age_class_at(v, reference_year))
     m_class = omap(count, members_class)
-    for column, derived in (("age", age), ("age_class", age_class),
-                            ("members_class", m_class)):
+    calls = {column: omap(pd.Series([(v, s) for v, s in zip(col(column), start, strict=True)],
+                                    index=table.index, dtype=object),
+                          lambda vs, call=call: call_value_at(
+                              UNKNOWN if vs[0] in (None, NOT_APPLICABLE) else vs[0], call,
+                              vs[1]))
+             for call, column in zip(CALLS, CALL_COLUMNS, strict=True)}
+    any_call = omap(pd.Series(list(zip(*calls.values(), strict=True)) if calls else [],
+                              index=table.index, dtype=object),
+                    lambda values: laureate_any(list(values)))
+    checks = {"age": omap(start, lambda v: age_at(v, written_year)),
+              "age_class": omap(start, lambda v: age_class_at(v, written_year)),
+              "members_class": m_class, "laureate_any": any_call, **calls}
+    for column, derived in checks.items():
         if column in table.columns:
             given = table[column]
             ok &= given.isna() | (given.astype(str) == derived.astype(str)) | (
@@ -198,9 +242,11 @@ def table_records(path: Path, reference_year: int,
     derived = pd.DataFrame({"start_year": start, "age": age, "age_class": age_class,
                             "members": count, "members_class": m_class,
                             "members_year": omap(year, lambda v: None if v is None
-                                                 else int(str(v)[:4]))}, dtype=object)
+                                                 else int(str(v)[:4])),
+                            **calls, "laureate_any": any_call, "alternatives": ""},
+                           dtype=object)
     keys = ("pole_id", "name", "role", *TEXT_COLUMNS, "origin", "territory", "sector",
-            "theme", *TRISTATE_COLUMNS, "legal_form", *CALL_COLUMNS, *FUNDING_COLUMNS)
+            "theme", *TRISTATE_COLUMNS, "legal_form", *FUNDING_COLUMNS)
     plain = table.reindex(columns=list(keys)).astype(object)
     plain = plain.where(plain.notna(), None)
     defaults = {"role": "case", "pole_id": None, "name": None}
@@ -217,7 +263,7 @@ def table_records(path: Path, reference_year: int,
             records.append((f"{name}:{number}", record))
         else:
             values = {c: table.iat[i, j] for j, c in enumerate(table.columns)}
-            case, row_issues = _validate_row(values, int(number), path)
+            case, row_issues = _validate_row(values, int(number), path, written_year)
             issues.extend(row_issues)
             if case is not None:
                 records.append((f"{name}:{number}",
@@ -281,7 +327,8 @@ def row_to_mapping(row: dict[str, Any], where: str) -> dict[str, Any]:
         "shared_premises": sourced(row.get("shared_premises")),
         "employer_group": sourced(row.get("employer_group")),
         "research_partnership": sourced(row.get("research_partnership")),
-        "national_calls": {c: sourced(row.get(c)) for c in CALL_COLUMNS},
+        "national_calls": {call: sourced(None if row.get(c) == NOT_APPLICABLE else row.get(c))
+                           for call, c in zip(CALLS, CALL_COLUMNS, strict=True)},
         "funding": {c.removeprefix("funding_"): sourced(row.get(c)) for c in FUNDING_COLUMNS},
         "sources": [source],
     }
@@ -298,16 +345,29 @@ def row_to_mapping(row: dict[str, Any], where: str) -> dict[str, Any]:
                                "sources": ["row"]}]
     if row.get("legal_form") is not None:
         mapping["legal_form"] = [{"value": row["legal_form"], "sources": ["row"]}]
+    for reading in str(row.get("alternatives") or "").split(";"):
+        descriptor, _, value = reading.strip().partition("=")
+        if descriptor in ALTERNATIVE_DESCRIPTORS and value:
+            target = mapping[descriptor]
+            target.setdefault("alternatives", []).append(
+                {"value": value, "sources": ["row"], "note": "from the table's alternatives"})
+        elif reading.strip():
+            mapping.setdefault("alternatives", reading.strip())  # reported as unknown-key
     return mapping
 
 
-def _check_derived(case: Case, row: dict, name: str, number: int) -> list[Issue]:
+def _check_derived(case: Case, row: dict, name: str, number: int,
+                   reference_year: int = DEFAULT_REFERENCE_YEAR) -> list[Issue]:
     issues = []
-
     count = case.member_count()
-    derived = {"age": case.age(), "age_class": case.age_class(),
-               "members_class": members_class(count.count if count else None)}
-    for column in DERIVED_COLUMNS:
+    calls = {column: case.call_value(call) for call, column in zip(CALLS, CALL_COLUMNS,
+                                                                   strict=True)}
+    derived = {"age": case.age(reference_year), "age_class": case.age_class(reference_year),
+               "members_class": members_class(count.count if count else None),
+               "laureate_any": laureate_any(list(calls.values())),
+               **{c: v for c, v in calls.items() if v == NOT_APPLICABLE
+                  or row.get(c) == NOT_APPLICABLE}}
+    for column in derived:
         given = row.get(column)
         if given is None or (given == UNKNOWN and derived[column] in (None, UNKNOWN)):
             continue
@@ -315,7 +375,8 @@ def _check_derived(case: Case, row: dict, name: str, number: int) -> list[Issue]
         if str(given) != str(expected):
             issues.append(Issue("invalid-value", name,
                                 f"{column} is derived (expected {expected}); edit "
-                                "start_year or members instead", line=number, field=column,
+                                "start_year, members or the calls instead", line=number,
+                                field=column,
                                 value=str(given)))
     return issues
 
