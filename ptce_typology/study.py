@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ptce_typology.errors import PtceError
+from ptce_typology.intake.schema import DEFAULT_REFERENCE_YEAR
 from ptce_typology.resources import resolve_paths
 
 if TYPE_CHECKING:
@@ -44,9 +45,10 @@ class Study:
     parameters: dict[str, Any]
     cases: list[Case]
     frame: pd.DataFrame
-    typology: pd.DataFrame
-    crosstab: pd.DataFrame
-    claims: pd.DataFrame
+    typology: pd.DataFrame | None
+    crosstab: pd.DataFrame | None
+    claims: pd.DataFrame | None
+    paper_left_out: list[str]
     model: Typology
     stability: dict
     sensitivity: dict
@@ -59,6 +61,11 @@ class Study:
     referentiel: Referentiel
     gap: dict
     checksums: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def n_temoins(self) -> int:
+        """How many reference poles are témoins (role: temoin)."""
+        return int((self.frame["role"].astype(object) == "temoin").sum())
 
     @property
     def names(self) -> dict[str, str]:
@@ -74,6 +81,7 @@ def run_study(cases: Sequence[Path | str] | None = None, classify: Iterable[Path
               n_clusters: int | None = None, rule: str = "within_ratio",
               consolidation: str = "hartigan-wong", active: Sequence[str] | None = None,
               passive: Sequence[str] | None = None,
+              reference_year: int = DEFAULT_REFERENCE_YEAR,
               qca_conditions: Sequence[str] = DEFAULT_QCA_CONDITIONS,
               on_step: Callable[[str], None] | None = None) -> Study:
     """Load the cases and run every analysis of the study once.
@@ -88,10 +96,12 @@ def run_study(cases: Sequence[Path | str] | None = None, classify: Iterable[Path
         As for ``ptce clusters`` (``passive`` None: unknown and not_started).
     qca_conditions
         Conditions of the QCA of the 2013-14 laureates.
+    reference_year
+        Year at which ages are computed (the témoin year, 2011).
     on_step
         Called with the name of each step (from ``STEPS``) as it starts.
     """
-    from ptce_typology.analysis.claims import reproduce_claims
+    from ptce_typology.analysis.claims import reproduce_claims, temoins_only
     from ptce_typology.analysis.comparison import compare_groups
     from ptce_typology.analysis.paper import crosstab_table, typology_table
     from ptce_typology.analysis.qca import qca
@@ -109,12 +119,14 @@ def run_study(cases: Sequence[Path | str] | None = None, classify: Iterable[Path
     step("loading")
     case_paths = resolve_paths(list(cases) if cases else None)
     loaded = load_cases(case_paths)
-    frame = cases_frame(loaded)
+    frame = cases_frame(loaded, reference_year=reference_year)
+    # The paper's tables and claims speak of its témoins only.
+    paper_frame, paper_left_out = temoins_only(frame)
     step("typology")
-    typology = typology_table(frame)
-    crosstab = crosstab_table(frame, "territory", "sector")
+    typology = typology_table(paper_frame) if len(paper_frame) else None
+    crosstab = crosstab_table(paper_frame, "territory", "sector") if len(paper_frame) else None
     step("reproduction")
-    claims = reproduce_claims(frame, load_claims())
+    claims = reproduce_claims(paper_frame, load_claims()) if len(paper_frame) else None
     step("clustering")
     model = Typology(active=tuple(active) if active else DEFAULT_ACTIVE, seed=seed,
                      n_clusters=n_clusters, ncp=ncp, rule=rule,
@@ -126,7 +138,7 @@ def run_study(cases: Sequence[Path | str] | None = None, classify: Iterable[Path
     sens = sensitivity(model)
     step("classification")
     extra = list(classify)
-    new_frame = load_frame(extra) if extra else None
+    new_frame = load_frame(extra, reference_year=reference_year) if extra else None
     results = model.classify(new_frame) if new_frame is not None else []
     step("comparison")
     comparison, comparison_error = None, None
@@ -151,7 +163,8 @@ def run_study(cases: Sequence[Path | str] | None = None, classify: Iterable[Path
                   "qca_conditions": list(qca_conditions),
                   "reference_year": frame.attrs.get("reference_year")}
     return Study(parameters=parameters, cases=loaded, frame=frame, typology=typology,
-                 crosstab=crosstab, claims=claims, model=model, stability=stab, sensitivity=sens,
+                 crosstab=crosstab, claims=claims, paper_left_out=paper_left_out,
+                 model=model, stability=stab, sensitivity=sens,
                  new_frame=new_frame, classification=results, comparison=comparison,
                  comparison_error=comparison_error, qca=qca_result, qca_error=qca_error,
                  referentiel=ref, gap=gap, checksums=input_checksums(files))

@@ -223,6 +223,27 @@ def reproduce_claims(frame: pd.DataFrame, claims: Sequence[Any],
     import pandas as pd
 
     rows = [_reproduce_one(frame, claim, lang) for claim in claims]
-    return pd.DataFrame(rows).set_index("id")
+    table = pd.DataFrame(rows).set_index("id")
+    table["inferred"] = [_inferred_behind(frame, claim, poles)
+                         for claim, poles in zip(claims, table["poles"], strict=True)]
+    return table
+
+
+def _inferred_behind(frame: pd.DataFrame, claim: Any, poles: tuple) -> tuple:
+    """The poles behind a claim's value whose value for its descriptor rests on reasoning
+    (``basis: inferred``), not on a quote."""
+    column = claim.descriptor or claim.column
+    if column is None or "inferred" not in frame.columns:
+        return ()
+    columns = {column, *({"start_year", "age"} if column in ("age", "age_class") else ())}
+    return tuple(p for p in poles if p in frame.index
+                 and columns & set(str(frame.at[p, "inferred"]).split(";")))
+
+
+def temoins_only(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """The paper speaks of its twelve témoins only: the frame's poles with ``role: temoin``,
+    and the ids of the others (left out of the reproduction)."""
+    is_temoin = frame["role"].astype(object) == "temoin"
+    return frame[is_temoin], [str(p) for p in frame.index[~is_temoin]]
 
 

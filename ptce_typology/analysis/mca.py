@@ -2,10 +2,10 @@
 
 The MCA is the correspondence analysis of the indicator (disjunctive) table, computed with an
 SVD of the standardised residuals. Numbers equal FactoMineR 2.7 to 1e-8 relative on its
-``poison`` and ``tea`` data (see tests/test_mca.py), with one fixed **sign convention**: on
-each dimension, the category with the largest absolute coordinate has a positive coordinate
-(the first one in category order on a tie). FactoMineR's signs come from LAPACK and are
-arbitrary; compare coordinates up to a sign per dimension.
+``poison`` and ``tea`` data (see tests/test_mca.py), **signs included**: FactoMineR's
+``svd.triplet`` turns each dimension so that its column singular vector (in the weighted
+metric) sums to a positive number, and so do we; the order of the individuals on dimension 1,
+which HCPC's tree and consolidation follow, is then FactoMineR's too.
 
 Categories are named ``descriptor=category`` internally, so two descriptors may share a level
 name (FactoMineR's ``predict.MCA`` fails on that).
@@ -99,9 +99,10 @@ def mca_core(z: np.ndarray, Q: int, active: np.ndarray, n_components: int) -> di
     # Every category by the transition formula (active ones get their SVD coordinates back,
     # passive ones their place as the mean point of the individuals holding them).
     G = (Tc.T @ (r[:, None] * F)) / sv
-    # Sign convention: the active category farthest from the origin is on the positive side.
-    Ga = np.where(active[:, None], G, 0.0)
-    signs = np.sign(Ga[np.argmax(np.abs(Ga), axis=0), np.arange(ncp)])
+    # FactoMineR's sign convention (svd.triplet): the column singular vectors, in the
+    # weighted metric, sum to a positive number (a passive column weighs 1e-15 there).
+    root = np.sqrt(np.where(active, c, 1e-15))
+    signs = np.sign((root[:, None] * G).sum(axis=0) / sv)
     signs[signs == 0] = 1.0
     return {"F": F * signs, "G": G * signs, "eig": eig, "signs": signs, "r": r, "c": c,
             "w": w, "Tc": Tc, "total": float(np.sum(S ** 2)), "ncp": ncp}

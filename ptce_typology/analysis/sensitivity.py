@@ -48,15 +48,28 @@ def adjusted_rand_index(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def unknown_cells(model, frame: pd.DataFrame) -> list[tuple[str, str, list[str]]]:
-    """(pole_id, descriptor, categories it may take) for every unknown active value."""
+    """(pole_id, descriptor, categories it may take) for every unknown active value, and for
+    every active value with other readings (the case file's ``alternatives:``: the value
+    itself or each alternative)."""
     cells = []
+    spec = set(model._passive_spec())
+    readings: dict[tuple[str, str], list[str]] = {}
+    if "alternatives" in frame.columns:
+        for pole, text in frame["alternatives"].items():
+            for reading in str(text or "").split(";"):
+                d, _, value = reading.partition(SEP)
+                if d in model.active and value in list(frame[d].cat.categories):
+                    readings.setdefault((pole, d), []).append(value)
     for d in model.active:
         column = frame[d].astype(object)
         categories = [c for c in frame[d].cat.categories
-                      if c != UNKNOWN and f"{d}{SEP}{c}" not in model.passive_
-                      and c not in model._passive_spec()]
-        for pole in frame.index[column == UNKNOWN]:
-            cells.append((pole, d, categories))
+                      if c != UNKNOWN and f"{d}{SEP}{c}" not in spec and c not in spec]
+        for pole in frame.index:
+            if column[pole] == UNKNOWN:
+                cells.append((pole, d, categories))
+            elif (pole, d) in readings:
+                options = [column[pole], *readings[(pole, d)]]
+                cells.append((pole, d, list(dict.fromkeys(options))))
     return cells
 
 
@@ -94,8 +107,10 @@ def sensitivity(model, seed: int | None = None, n_jobs: int | None = None) -> di
     Returns
     -------
     dict
-        ``n_completions``, ``n_unknown_values``, ``exhaustive`` (False: a seeded sample),
-        ``seed``, ``unknown_values`` ([{pole_id, descriptor, categories}]),
+        ``n_completions``, ``n_unknown_values`` (unknown values and values with other
+        readings), ``n_alternatives`` (of which with other readings), ``exhaustive``
+        (False: a seeded sample), ``seed``, ``unknown_values``
+        ([{pole_id, descriptor, categories}]),
         ``k_distribution`` (k -> share), ``ari`` ({mean, min, q05} against the main
         partition), ``co_clustering`` (pole -> pole -> share of completions that put them
         together), ``robust_groups`` (lists of poles together in at least 90 % of
@@ -109,7 +124,8 @@ def sensitivity(model, seed: int | None = None, n_jobs: int | None = None) -> di
     n_jobs = 1 if n_jobs is None else max(1, min(n_jobs, os.cpu_count() or 1))
     cells = unknown_cells(model, frame)
     if not cells:
-        return {"n_completions": 0, "n_unknown_values": 0, "exhaustive": True, "seed": seed,
+        return {"n_completions": 0, "n_unknown_values": 0, "n_alternatives": 0,
+                "exhaustive": True, "seed": seed,
                 "unknown_values": [], "k_distribution": {}, "ari": {}, "co_clustering": {},
                 "robust_groups": [], "n_failed": 0}
     sizes = [len(c[2]) for c in cells]
@@ -159,6 +175,7 @@ def sensitivity(model, seed: int | None = None, n_jobs: int | None = None) -> di
     arr = np.array(aris)
     return {
         "n_completions": int(len(choices)), "n_unknown_values": len(cells),
+        "n_alternatives": int(sum(frame.at[p, d] != UNKNOWN for p, d, _ in cells)),
         "exhaustive": exhaustive, "seed": None if exhaustive else seed,
         "unknown_values": [{"pole_id": str(p), "descriptor": d, "categories": list(c)}
                            for p, d, c in cells],

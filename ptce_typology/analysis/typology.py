@@ -340,7 +340,9 @@ class Typology:
             ``cluster`` (the projection with the unknowns passive), ``distances`` (cluster ->
             distance), ``determined`` (every completion of the unknowns gives ``cluster``),
             ``possible_clusters`` (cluster -> share of completions), ``decided_by`` (the
-            unknown descriptors whose value changes the cluster), ``completions``
+            unknown descriptors whose value changes the cluster), ``alternatives``
+            ([{``descriptor``, ``value``, ``cluster``, ``unseen``}]: the cluster under each
+            other reading of a contested coding), ``completions``
             ({``n``, ``exhaustive``}), ``nearest`` ([{``pole_id``, ``distance``, ``cluster``,
             ``shared``, ``different``, ``unknown_here``, ``unknown_there``}]: ``shared`` holds
             only descriptors known and equal on both sides), ``typicality`` (share of the
@@ -425,6 +427,7 @@ class Typology:
             typicality = (sum(v == m for v, m in known_modes) / len(known_modes)
                           if known_modes else None)
             q = float(quality.iloc[i])
+            readings = self._alternative_clusters(frame.iloc[i]) if placed[i] else []
             results.append({
                 "pole_id": str(pole), "name": names[i],
                 "categories": dict(zip(active, mine, strict=True)),
@@ -433,11 +436,31 @@ class Typology:
                 "cluster": cluster, "distances": dist,
                 "determined": bool(cluster is not None and set(possible) == {cluster}),
                 "possible_clusters": possible, "decided_by": decided_by,
-                "completions": completion, "nearest": nearest,
+                "completions": completion, "alternatives": readings, "nearest": nearest,
                 "typicality": typicality, "typicality_known": len(known_modes),
                 "cos2": None if q != q else q, "flags": flags,
             })
         return results
+
+    def _alternative_clusters(self, row: pd.Series) -> list[dict]:
+        """The cluster under each other reading of a contested coding (the case file's
+        ``alternatives:``, the frame's ``alternatives`` column)."""
+        text = row.get("alternatives") if hasattr(row, "get") else None
+        readings = []
+        for reading in str(text or "").split(";"):
+            descriptor, _, value = reading.partition(SEP)
+            if descriptor not in self.active or not value:
+                continue
+            changed = row[list(self.active)].astype(object).copy()
+            changed[descriptor] = value
+            coords, _, skipped = self.mca_.project(pd.DataFrame([changed]),
+                                                   self._passive_spec())
+            distances = self._distances(coords).iloc[0]
+            readings.append({"descriptor": descriptor, "value": value,
+                             "cluster": None if distances.isna().all()
+                             else int(distances.idxmin()),
+                             "unseen": list(skipped[next(iter(skipped))])})
+        return readings
 
     def _completion_clusters(self, row: pd.Series, cluster: int
                              ) -> tuple[dict[int, float], list[str], dict]:
@@ -492,8 +515,8 @@ class Typology:
             "moved_by_consolidation": [str(p) for p in hcpc.moved_],
             "passive_categories": list(self.passive_),
             "missing_values": "passive",
-            "sign_convention": "on each dimension the category with the largest absolute "
-                               "coordinate is positive",
+            "sign_convention": "FactoMineR's: on each dimension the column singular vector "
+                               "(weighted metric) sums to a positive number",
             "n_clusters": int(hcpc.n_clusters_),
             "tree": hcpc.tree_method_,
             "tree_code": hcpc.tree_code_,

@@ -9,11 +9,12 @@ from typing import Annotated, Literal, Optional  # noqa: UP035
 import typer
 
 from ptce_typology.cli.app import command, emit
-from ptce_typology.cli.options import Cases, Data, Format, Lang, Output
+from ptce_typology.cli.options import Cases, Data, Format, Lang, Output, ReferenceYear
 from ptce_typology.errors import PtceError
 
 
-def _cases_or_data(cases: Optional[list[Path]], data: Optional[Path]):  # noqa: UP045
+def _cases_or_data(cases: Optional[list[Path]], data: Optional[Path],  # noqa: UP045
+                   reference_year: int = 2011):
     if data is not None:
         if cases:
             raise PtceError("give --cases or --data, not both", field="--data")
@@ -22,7 +23,7 @@ def _cases_or_data(cases: Optional[list[Path]], data: Optional[Path]):  # noqa: 
         return read_data_table(data)
     from ptce_typology.frame import load_frame
 
-    return load_frame(cases)
+    return load_frame(cases, reference_year=reference_year)
 
 
 @command("compare")
@@ -33,6 +34,7 @@ def compare_cmd(
     data: Data = None,
     correction: Annotated[Literal["holm", "bh", "none"], typer.Option(
         "--correction", help="Adjustment of the p-values across descriptors.")] = "holm",
+    reference_year: ReferenceYear = 2011,
     fmt: Format = "table",
     lang: Lang = "en",
     output: Output = None,
@@ -46,7 +48,7 @@ def compare_cmd(
     from ptce_typology.render.comparison import comparison_json, comparison_table, min_p_sentence
     from ptce_typology.render.formats import render_frame
 
-    frame = _cases_or_data(cases, data)
+    frame = _cases_or_data(cases, data, reference_year)
     result = compare_groups(frame, by=by, correction=correction)
     shown = result["tests"] if fmt == "csv" else comparison_table(result, lang)
     title = {"en": f"Comparison by {by}", "fr": f"Comparaison selon {by}"}[lang]
@@ -78,6 +80,7 @@ def qca_cmd(
     incl_cut0: Annotated[Optional[float], typer.Option(  # noqa: UP045
         "--incl-cut0", help="Inclusion below which OUT = 0 (default: --incl-cut).")] = None,
     n_cut: Annotated[int, typer.Option("--n-cut", help="Fewer cases make a remainder.")] = 1,
+    reference_year: ReferenceYear = 2011,
     fmt: Format = "table",
     lang: Lang = "en",
     output: Output = None,
@@ -91,7 +94,7 @@ def qca_cmd(
     from ptce_typology.render.formats import render_sections
     from ptce_typology.render.qca import qca_json, qca_sections
 
-    frame = _cases_or_data(cases, data)
+    frame = _cases_or_data(cases, data, reference_year)
     result = qca(frame, outcome, [c for c in conditions.split(",") if c.strip()],
                  incl_cut=incl_cut, incl_cut0=incl_cut0, n_cut=n_cut)
     emit(render_sections(qca_sections(result, lang), fmt, label="tab:qca",

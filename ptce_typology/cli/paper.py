@@ -10,6 +10,7 @@ import typer
 
 from ptce_typology.cli.app import command, emit
 from ptce_typology.cli.options import Cases, Format, Lang, Output, ReferenceYear
+from ptce_typology.errors import PtceError
 
 
 @command("typology")
@@ -65,20 +66,28 @@ def reproduce_cmd(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show every note.")] = False,
     fmt: Format = "table",
     lang: Lang = "en",
+    reference_year: ReferenceYear = 2011,
     output: Output = None,
 ) -> None:
     """Every figure the paper publishes about the twelve, computed from the case data:
-    match, mismatch, or not computable because of unknowns.
+    match, mismatch, or not computable because of unknowns. Only the témoins (role: temoin)
+    are used, whatever --cases holds; the others are named on stderr.
 
     Example: ptce reproduce --format md --lang fr
     """
-    from ptce_typology.analysis.claims import reproduce_claims
+    from ptce_typology.analysis.claims import reproduce_claims, temoins_only
     from ptce_typology.frame import load_frame
     from ptce_typology.intake.claims import load_claims
     from ptce_typology.render.formats import csv_ready, render_frame
+    from ptce_typology.render.labels import text
     from ptce_typology.render.paper import display_claims
 
-    frame = load_frame(cases)
+    frame, others = temoins_only(load_frame(cases, reference_year=reference_year))
+    if frame.empty:
+        raise PtceError(text("reproduce.no_temoin", lang), field="--cases")
+    if others:
+        sys.stderr.write(text("reproduce.temoins_only", lang, n=len(frame), m=len(others),
+                              poles=", ".join(others)) + "\n")
     table = reproduce_claims(frame, load_claims(claims), lang=lang)
     json_data = table.reset_index().to_dict(orient="records")
     shown = csv_ready(table) if fmt == "csv" else display_claims(

@@ -17,6 +17,7 @@ from ptce_typology.cli.options import (
     Lang,
     Ncp,
     Passive,
+    ReferenceYear,
     Resamples,
     Rule,
     Seed,
@@ -40,6 +41,7 @@ def report_cmd(
     rule: Rule = "within_ratio",
     consolidation: Consolidation = "hartigan-wong",
     passive: Passive = None,
+    reference_year: ReferenceYear = 2011,
 ) -> None:
     """The whole study in one self-contained HTML file (figures inline, no network access):
     data and sources, typology, reproduction, clusters, classification, comparison, QCA,
@@ -63,7 +65,8 @@ def report_cmd(
         study = run_study(cases, classify or (), seed=seed, resamples=resamples, ncp=ncp,
                           n_clusters=k, rule=rule, consolidation=consolidation,
                           active=split(active), on_step=on_step,
-                          passive=None if passive is None else split(passive) or ())
+                          passive=None if passive is None else split(passive) or (),
+                          reference_year=reference_year)
         on_step("writing")
         text = render_html(study, lang)
     emit(text, output)

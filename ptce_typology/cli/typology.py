@@ -19,6 +19,7 @@ from ptce_typology.cli.options import (
     Ncp,
     Output,
     Passive,
+    ReferenceYear,
     Resamples,
     Rule,
     Seed,
@@ -58,6 +59,7 @@ def clusters_cmd(
                               "takes each category of its descriptor; a seeded sample of "
                               "2,000 above 2^14 completions): co-clustering, k distribution, "
                               "ARI and robust groups.")] = False,
+    reference_year: ReferenceYear = 2011,
     all_categories: Annotated[bool, typer.Option(
         "--all-categories", help="Describe every category, not only p <= 0.10.")] = False,
     plot: Annotated[Optional[Path], typer.Option(  # noqa: UP045
@@ -85,7 +87,7 @@ def clusters_cmd(
         clusters_json,
     )
 
-    frame = load_frame(cases)
+    frame = load_frame(cases, reference_year=reference_year)
     model = _model(active, supplementary, ncp, k, rule, consolidation, seed, passive).fit(frame)
     stab = None if resamples == 0 else stability(model, n_resamples=resamples, seed=seed)
     sens = run_sensitivity(model) if sensitivity else None
@@ -120,6 +122,7 @@ def classify_cmd(
     rule: Rule = "within_ratio",
     consolidation: Consolidation = "hartigan-wong",
     passive: Passive = None,
+    reference_year: ReferenceYear = 2011,
     plot: Annotated[Optional[Path], typer.Option(  # noqa: UP045
         "--plot", help="Write the factor map with the new poles as supplementary points to "
                        "FILE.png|svg|pdf.")] = None,
@@ -142,8 +145,8 @@ def classify_cmd(
         cluster_names,
     )
 
-    frame = load_frame(cases)
-    new = load_frame(files)
+    frame = load_frame(cases, reference_year=reference_year)
+    new = load_frame(files, reference_year=reference_year)
     model = _model(active, None, ncp, k, rule, consolidation, 0, passive).fit(frame)
     results = model.classify(new)
     named = cluster_names(model, lang)

@@ -28,6 +28,7 @@ FRAME_COLUMNS = (
     "research_partnership", "members", "members_year", "members_class", "legal_form",
     *CALL_COLUMNS, "laureate_any", "funding_member_fees", "funding_public",
     "funding_private", "funding_own_revenue", "funding_volunteering", "alternatives",
+    "inferred",
 )
 # The categorical descriptors that may carry `alternatives:` readings.
 ALTERNATIVE_DESCRIPTORS = ("origin", "territory", "sector", "shared_premises", "employer_group",
@@ -42,6 +43,26 @@ def laureate_any(values: list[str]) -> str:
     if all(v in ("no", "not_applicable") for v in values):
         return "no"
     return UNKNOWN
+
+
+def inferred_text(case: Case, reference_year: int = DEFAULT_REFERENCE_YEAR,
+                  members_year: int = DEFAULT_MEMBERS_YEAR) -> str:
+    """The frame's columns whose value rests on reasoning (``basis: inferred``), joined by
+    ``;`` (empty when every value is stated)."""
+    found = [d for d in ("commune", "departement", "region", *ALTERNATIVE_DESCRIPTORS)
+             if getattr(case, d).basis == "inferred"]
+    start = case.start_event()
+    if start is not None and start.basis == "inferred":
+        found += ["start_year", "age", "age_class"]
+    count = case.member_count(members_year)
+    if count is not None and count.basis == "inferred":
+        found += ["members", "members_class"]
+    found += [column for call, column in zip(CALLS, CALL_COLUMNS, strict=True)
+              if getattr(case.national_calls, call).basis == "inferred"]
+    found += [f"funding_{k}" for k in ("member_fees", "public", "private", "own_revenue",
+                                       "volunteering")
+              if getattr(case.funding, k).basis == "inferred"]
+    return ";".join(found)
 
 
 def alternatives_text(case: Case) -> str:
@@ -92,4 +113,5 @@ def case_record(case: Case, reference_year: int = DEFAULT_REFERENCE_YEAR,
         "funding_own_revenue": funding.own_revenue.value,
         "funding_volunteering": funding.volunteering.value,
         "alternatives": alternatives_text(case),
+        "inferred": inferred_text(case, reference_year, members_year),
     }

@@ -51,12 +51,14 @@ FUNDING_COLUMNS = ("funding_member_fees", "funding_public", "funding_private",
 # table written with any --reference-year reads back.
 DERIVED_COLUMNS = ("age", "age_class", "members_class", "laureate_any")
 OTHER_COLUMNS = ("role", "aliases", "start_year", "start_event", "theme", "members",
-                 "members_year", "legal_form", "alternatives", "source", "source_quote")
+                 "members_year", "legal_form", "alternatives", "inferred", "source",
+                 "source_quote")
 TABLE_COLUMNS = tuple(dict.fromkeys(
     REQUIRED_COLUMNS + ("role", "aliases") + TEXT_COLUMNS + ("start_year", "start_event")
     + DERIVED_COLUMNS[:2] + CATEGORY_COLUMNS + ("theme",) + TRISTATE_COLUMNS
     + ("members", "members_year", "members_class", "legal_form") + CALL_COLUMNS
-    + ("laureate_any",) + FUNDING_COLUMNS + ("alternatives", "source", "source_quote")))
+    + ("laureate_any",) + FUNDING_COLUMNS + ("alternatives", "inferred", "source",
+                                              "source_quote")))
 
 # Where a schema field comes from, to name the column in messages.
 _FIELD_TO_COLUMN = {
@@ -102,8 +104,9 @@ def table_reference_year(table: Any) -> int:
 
     if "age" not in getattr(table, "columns", ()) or "start_year" not in table.columns:
         return DEFAULT_REFERENCE_YEAR
-    years = Counter(s + a for s, a in zip(table["start_year"].map(_as_int),
-                                          table["age"].map(_as_int), strict=True)
+    starts = [_as_int(v) for v in table["start_year"].tolist()]
+    ages = [_as_int(v) for v in table["age"].tolist()]
+    years = Counter(int(s) + int(a) for s, a in zip(starts, ages, strict=True)
                     if s is not None and a is not None)
     return min(years, key=lambda y: (-years[y], y)) if years else DEFAULT_REFERENCE_YEAR
 
@@ -209,7 +212,7 @@ def table_records(path: Path, reference_year: int,
         ok &= col(column).map(lambda v, c=choices: v is None or (isinstance(v, str)
                                                                   and v in c))
     # Rows with alternative readings or a mixed sector go through the schema.
-    ok &= col("alternatives").isna()
+    ok &= col("alternatives").isna() & col("inferred").isna()
     ok &= col("sector").map(lambda v: v != "mixed")
     start = omap(col("start_year"), _as_int)
     ok &= col("start_year").isna() | start.map(
@@ -243,7 +246,8 @@ def table_records(path: Path, reference_year: int,
                             "members": count, "members_class": m_class,
                             "members_year": omap(year, lambda v: None if v is None
                                                  else int(str(v)[:4])),
-                            **calls, "laureate_any": any_call, "alternatives": ""},
+                            **calls, "laureate_any": any_call, "alternatives": "",
+                            "inferred": ""},
                            dtype=object)
     keys = ("pole_id", "name", "role", *TEXT_COLUMNS, "origin", "territory", "sector",
             "theme", *TRISTATE_COLUMNS, "legal_form", *FUNDING_COLUMNS)
@@ -345,6 +349,21 @@ def row_to_mapping(row: dict[str, Any], where: str) -> dict[str, Any]:
                                "sources": ["row"]}]
     if row.get("legal_form") is not None:
         mapping["legal_form"] = [{"value": row["legal_form"], "sources": ["row"]}]
+    where_inferred = {**{c: mapping.get(c) for c in (*TEXT_COLUMNS, *CATEGORY_COLUMNS,
+                                                      *TRISTATE_COLUMNS)},
+                      **{c: mapping["national_calls"][call]
+                         for call, c in zip(CALLS, CALL_COLUMNS, strict=True)},
+                      **{c: mapping["funding"][c.removeprefix("funding_")]
+                         for c in FUNDING_COLUMNS}}
+    if mapping["grouping_start"]["events"]:
+        where_inferred["start_year"] = mapping["grouping_start"]["events"][0]
+    if mapping.get("members"):
+        where_inferred["members"] = mapping["members"][0]
+    for column in str(row.get("inferred") or "").split(";"):
+        target = where_inferred.get(column.strip())
+        if isinstance(target, dict) and target.get("value") != UNKNOWN:
+            target.update(basis="inferred", note="inferred in the case file the table was "
+                                                 "written from")
     for reading in str(row.get("alternatives") or "").split(";"):
         descriptor, _, value = reading.strip().partition("=")
         if descriptor in ALTERNATIVE_DESCRIPTORS and value:

@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ptce_typology import __version__
+from ptce_typology.render.labels import text as label
+from ptce_typology.vocabulary import vocabulary
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -108,6 +110,10 @@ def _figure(fig, caption: str) -> str:
     return f"<figure>{_svg(fig)}<figcaption>{html.escape(caption)}</figcaption></figure>"
 
 
+def _note(text: str) -> str:
+    return f'<p class="note">{html.escape(text)}</p>'
+
+
 def _section(key: str, title: str, body: str) -> str:
     return f'<section id="{key}"><h2>{html.escape(title)}</h2>\n{body}\n</section>\n'
 
@@ -178,15 +184,29 @@ def render_html(study: Study, lang: str = "en") -> str:
         sensitivity_sections,
     )
 
-    t = T[lang]
+    t = dict(T[lang])
     frame, model = study.frame, study.model
     names = frame["name"].to_dict()
+    n, m = study.n_temoins, len(frame) - study.n_temoins
+    t["title"] = (label("report.title_twelve", lang) if (n, m) == (12, 0) else
+                  label("report.title_mixed", lang, n=n, m=m) if n else
+                  label("report.title_others", lang, m=m))
+    paper_note = ""
+    if study.paper_left_out:
+        paper_note = _note(label("report.left_out_paper", lang, m=len(study.paper_left_out),
+                                 poles=", ".join(names.get(p, p)
+                                                 for p in study.paper_left_out)))
+    if study.typology is None:
+        paper_note += _note(label("report.no_temoin", lang))
     body = [_section("data", t["data"], _data_section(study.cases, frame, lang))]
-    body.append(_section("typology", t["typology"],
-                         _table(display_typology(study.typology, names, lang))
-                         + _table(display_crosstab(study.crosstab, lang))))
+    body.append(_section("typology", t["typology"], paper_note + (
+        _table(display_typology(study.typology, names, lang))
+        + _table(display_crosstab(study.crosstab, lang)) if study.typology is not None
+        else "")))
 
-    claims = study.claims
+    import pandas as pd
+
+    claims = study.claims if study.claims is not None else pd.DataFrame({"status": []})
     counts = claims["status"].value_counts()
     summary_text = {
         "en": "{n} claims: {a} match, {b} mismatch, {c} not computable. A mismatch is a "
@@ -196,8 +216,8 @@ def render_html(study: Study, lang: str = "en") -> str:
     }[lang].format(n=len(claims), a=counts.get("match", 0), b=counts.get("mismatch", 0),
                    c=counts.get("not_computable", 0))
     summary = f'<p class="note">{html.escape(summary_text)}</p>'
-    body.append(_section("reproduction", t["reproduction"], summary + _table(
-        display_claims(claims, names, lang, verbose=True))))
+    body.append(_section("reproduction", t["reproduction"], paper_note + summary + (_table(
+        display_claims(claims, names, lang, verbose=True)) if len(claims) else "")))
 
     named = cluster_names(model, lang)
     extra = model.transform(study.new_frame) if study.new_frame is not None else None
@@ -230,8 +250,14 @@ def render_html(study: Study, lang: str = "en") -> str:
                              f"<p>{html.escape(t['none'])}</p>"))
 
     if study.comparison is not None:
+        reasons = study.comparison["left_out_reasons"]
+        left = "".join(_note(label("report.left_out", lang, poles=label(
+            "report.left_out_reason", lang, reason=vocabulary().category_label(
+                "laureate_2013", reason, lang),
+            poles=", ".join(names.get(p, p) for p, r in reasons.items() if r == reason))))
+            for reason in sorted(set(reasons.values())))
         text = (f"<p class=\"note\">{html.escape(min_p_sentence(study.comparison, lang))}</p>"
-                f"{_table(comparison_table(study.comparison, lang))}")
+                f"{left}{_table(comparison_table(study.comparison, lang))}")
     else:
         text = _not_computable(study.comparison_error)
     body.append(_section("comparison", t["comparison"], text))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ptce_typology.render.labels import text as text_label
 from ptce_typology.vocabulary import vocabulary
 
 if TYPE_CHECKING:
@@ -98,6 +99,10 @@ def display_claims(table: pd.DataFrame, names: dict[str, str], lang: str = "en",
             paper = paper.replace(pid, names[pid])
             computed = computed.replace(pid, names[pid])
             note = note.replace(pid, names[pid])
+        if r.get("inferred"):
+            note = (note + " " if note else "") + text_label(
+                "reproduce.inferred", lang, poles=", ".join(names.get(p, p)
+                                                            for p in r["inferred"]))
         row = {"id": cid, heads[0]: text, heads[1]: paper, heads[2]: computed,
                heads[3]: status_labels[r["status"]],
                heads[4]: note if verbose or r["status"] != "match" else ""}

@@ -202,7 +202,9 @@ def sensitivity_sections(result: dict, names: dict[str, str],
         t("clusters.sensitivity.sampled", seed=result["seed"])
     ari = result["ari"]
     lines = [t("clusters.sensitivity.summary", n=result["n_completions"],
-               cells=result["n_unknown_values"], how=how),
+               cells=result["n_unknown_values"], how=how,
+               unknown=result["n_unknown_values"] - result["n_alternatives"],
+               alternatives=result["n_alternatives"]),
              t("clusters.sensitivity.ari", mean=_num(ari["mean"], lang, 2),
                min=_num(ari["min"], lang, 2), q05=_num(ari["q05"], lang, 2))]
     summary = pd.DataFrame({"": lines})

@@ -1,0 +1,115 @@
+"""The typology's sensitivity to its unknowns, against FactoMineR: every completion of the
+twelve témoins' unknown active values (12 yes/no cells, 4,096 completions), refitted with MCA +
+HCPC (tests/fixtures/factominer/temoins12_sensitivity.json, made by
+../shared/reference/factominer/sensitivity_reference.R on temoins12.csv)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from test_mca import REF
+
+from ptce_typology.analysis.sensitivity import (
+    adjusted_rand_index,
+    robust_groups,
+    sensitivity,
+    unknown_cells,
+)
+from ptce_typology.analysis.typology import Typology
+from ptce_typology.vocabulary import vocabulary
+
+
+def _frame() -> pd.DataFrame:
+    data = pd.read_csv(REF / "temoins12.csv", dtype=str).set_index("id")
+    return pd.DataFrame({c: pd.Categorical(data[c], categories=list(vocabulary()[c].allowed),
+                                           ordered=True) for c in data.columns},
+                        index=data.index)
+
+
+@pytest.fixture(scope="module")
+def reference():
+    return json.loads((REF / "temoins12_sensitivity.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def ours():
+    model = Typology(supplementary=()).fit(_frame())
+    return model, sensitivity(model)
+
+
+def test_every_completion_partition_equals_factominer(ours, reference):
+    """R's completion m sets unknown cell b (column-major order) to yes when bit b of m is 0."""
+    model, _ = ours
+    data = pd.read_csv(REF / "temoins12.csv", dtype=str).set_index("id")
+    cells = [(i, j) for j in range(data.shape[1]) for i in range(len(data))
+             if data.iat[i, j] == "unknown"]
+    codes, levels = model.encode(model.frame_)
+    assert len(cells) == reference["unknown_cells"] == 12
+    for m, theirs in enumerate(reference["partitions"]):
+        completed = codes.copy()
+        for b, (i, j) in enumerate(cells):
+            completed[i, j] = levels[j].index(("yes", "no")[(m >> b) & 1])
+        labels = model.partition_codes(completed, levels)
+        assert adjusted_rand_index(labels, np.array(theirs)) == pytest.approx(1.0), m
+
+
+def test_co_clustering_and_k_distribution_equal_factominer(ours, reference):
+    _, result = ours
+    assert result["n_completions"] == reference["n_completions"] == 4096
+    assert result["exhaustive"] is True and result["n_failed"] == 0
+    assert result["k_distribution"] == {int(k): v for k, v
+                                         in reference["k_distribution"].items()}
+    ids = reference["ids"]
+    ours_co = np.array([[result["co_clustering"][p][q] for q in ids] for p in ids])
+    np.testing.assert_array_equal(ours_co, np.array(reference["co_clustering"]))
+
+
+def test_ari_and_robust_groups_follow_from_the_partitions(ours, reference):
+    model, result = ours
+    main = model.clusters_.to_numpy()
+    aris = [adjusted_rand_index(main, np.array(p)) for p in reference["partitions"]]
+    assert result["ari"]["mean"] == pytest.approx(np.mean(aris), abs=1e-12)
+    assert result["ari"]["min"] == pytest.approx(min(aris), abs=1e-12)
+    assert result["ari"]["q05"] == pytest.approx(np.quantile(aris, 0.05), abs=1e-12)
+    share = np.array(reference["co_clustering"])
+    assert result["robust_groups"] == robust_groups(share, reference["ids"])
+    # On these data every robust group is a clique: each pair is together >= 90 % of the time.
+    for group in result["robust_groups"]:
+        assert all(result["co_clustering"][p][q] >= 0.9 for p in group for q in group)
+    assert robust_groups(np.array([[1, .95, .1], [.95, 1, .1], [.1, .1, 1]]),
+                         ["a", "b", "c"]) == [["a", "b"]]
+
+
+def test_adjusted_rand_index_equals_scikit_learn():
+    from sklearn.metrics import adjusted_rand_score
+
+    rng = np.random.default_rng(3)
+    for _ in range(50):
+        a, b = rng.integers(0, 4, 30), rng.integers(0, 5, 30)
+        assert adjusted_rand_index(a, b) == pytest.approx(adjusted_rand_score(a, b))
+    assert adjusted_rand_index([1, 1, 2], [5, 5, 7]) == 1.0
+
+
+def test_alternatives_are_completions_too():
+    frame = _frame()
+    frame["alternatives"] = ""
+    frame.loc["domb_innov", "alternatives"] = "origin=social_enterprise_group"
+    model = Typology(supplementary=()).fit(frame)
+    cells = unknown_cells(model, frame)
+    assert ("domb_innov", "origin", ["citizen_associative", "social_enterprise_group"]) in cells
+    assert len(cells) == 13
+
+
+def test_sampled_when_too_many_and_says_so(monkeypatch):
+    import ptce_typology.analysis.sensitivity as module
+
+    monkeypatch.setattr(module, "MAX_EXHAUSTIVE", 100)
+    monkeypatch.setattr(module, "N_SAMPLED", 50)
+    model = Typology(supplementary=()).fit(_frame())
+    result = module.sensitivity(model, seed=7)
+    assert result["exhaustive"] is False and result["seed"] == 7
+    assert result["n_completions"] == 50
+    assert module.sensitivity(model, seed=7)["co_clustering"] == result["co_clustering"]
