@@ -40,26 +40,46 @@ def validate_cmd(
         raise typer.Exit(1)
 
 
+# What `ptce list` shows in a terminal by default: the paper's typology and the calls.
+READABLE_COLUMNS = ("name", "region", "start_year", "age_class", "origin", "territory",
+                    "sector", "laureate_any")
+
+
 @command("list")
 def list_cmd(
     cases: Cases = None,
     fmt: Format = "table",
     lang: Lang = "en",
     reference_year: ReferenceYear = 2011,
+    columns: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--columns", help="Columns to show, comma-separated (see `--format csv` for all), or "
+                          "'all'; default: all for csv, json and xlsx, a readable few in the "
+                          "terminal, Markdown and LaTeX.")] = None,
     output: Output = None,
 ) -> None:
     """One row per pole, one column per descriptor. CSV, JSON and XLSX keep the vocabulary keys
     (the export for R and spreadsheets, and readable back with --cases); the other formats show
     labels.
 
-    Example: ptce list --format csv > poles.csv
+    Example: ptce list --cases all --columns name,region,origin,laureate_any
     """
+    from ptce_typology.cli.app import split
     from ptce_typology.frame import load_frame
     from ptce_typology.render.formats import render_frame
     from ptce_typology.vocabulary import label_frame
 
     frame = load_frame(cases, reference_year=reference_year)
-    shown = frame if fmt in ("csv", "json", "xlsx") else label_frame(frame, lang)
+    data_format = fmt in ("csv", "json", "xlsx")
+    chosen = split(columns) if columns and columns != "all" else None
+    if chosen is None and not data_format and columns != "all":
+        chosen = READABLE_COLUMNS
+    if chosen is not None:
+        unknown = [c for c in chosen if c not in frame.columns]
+        if unknown:
+            raise PtceError("no such column", field="--columns", value=", ".join(unknown),
+                            allowed=list(frame.columns))
+        frame = frame[list(chosen)]
+    shown = frame if data_format else label_frame(frame, lang)
     title = {"fr": "Pôles", "en": "Poles"}[lang]
     emit(render_frame(shown, fmt, title=title, label="tab:poles"), output)
 

@@ -126,7 +126,7 @@ def classify_cmd(
     plot: Annotated[Optional[Path], typer.Option(  # noqa: UP045
         "--plot", help="Write the factor map with the new poles as supplementary points to "
                        "FILE.png|svg|pdf.")] = None,
-    fmt: Annotated[Literal["table", "md", "csv", "json"], typer.Option(
+    fmt: Annotated[Literal["table", "md", "latex", "csv", "json"], typer.Option(
         "--format", "-f", help="Output format.")] = "table",
     lang: Lang = "en",
     output: Output = None,
@@ -163,7 +163,8 @@ def classify_cmd(
     elif fmt == "csv":
         emit(render_sections([("classify", classify_csv_frame(results))], "csv"), output)
     else:
-        emit(render_sections(classify_sections(results, names, lang, named), fmt), output)
+        emit(render_sections(classify_sections(results, names, lang, named), fmt,
+                             label="tab:classify"), output)
     flagged = sum(1 for r in results if r["flags"])
     undetermined = sum(1 for r in results if not r["determined"])
     sys.stderr.write(f"{len(results)} pole(s) classified against {len(frame)} reference poles "

@@ -94,7 +94,8 @@ def _source_issues(data: dict, name: str, line_of) -> list[Issue]:
                                     value=_short(node.get("value", node.get("year",
                                                                            node.get("count"))))))
             for key, child in node.items():
-                if path or key != "sources":
+                # A key the schema does not define is reported once, as unknown-key.
+                if path or (key != "sources" and key in Case.model_fields):
                     walk(child, (*path, key))
         elif isinstance(node, list):
             for i, child in enumerate(node):

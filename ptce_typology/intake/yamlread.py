@@ -80,13 +80,35 @@ def read_yaml(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> tuple[Any, dict
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else None
         problem = " ".join(str(p) for p in (err.context, err.problem) if p)
-        raise IssueError(Issue("yaml-syntax", name, problem or "invalid YAML", line=line)) \
-            from None
+        problem = (problem or "invalid YAML") + _syntax_hint(problem)
+        raise IssueError(Issue("yaml-syntax", name, problem, line=line)) from None
     except yaml.YAMLError as err:
         raise IssueError(Issue("yaml-syntax", name, str(err).splitlines()[0])) from None
     if node is None:
         raise IssueError(Issue("file-empty", name, "the file holds no YAML document"))
     return _Converter(name).run(node)
+
+
+# The usual fix for the YAML errors people make when typing a case file by hand.
+_SYNTAX_HINTS = (
+    ("mapping values are not allowed",
+     "a value holding « : » must be quoted: write \"...\" around it"),
+    ("found character '\\t'", "indent with spaces, not tabs"),
+    ("did not find expected key", "check the indentation of this line and the one before"),
+    ("found unexpected ':'", "a value holding « : » must be quoted"),
+    ("expected <block end>", "check the indentation: a line is less indented than its block"),
+    ("found undefined alias", "a value starting with * must be quoted"),
+    ("found character that cannot start any token",
+     "a value starting with @, ` or % must be quoted"),
+    ("while scanning a quoted scalar", "a quote is not closed"),
+)
+
+
+def _syntax_hint(problem: str) -> str:
+    for pattern, hint in _SYNTAX_HINTS:
+        if pattern in problem:
+            return f" ({hint})"
+    return ""
 
 
 class _Converter:

@@ -1,0 +1,106 @@
+"""A study that mixes the témoins with other poles, across the years: roles, reference year,
+every national call, contested codings (tests/fixtures/poles: eight real PTCE)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from ptce_typology.frame import load_frame
+from ptce_typology.intake.schema import Case
+from ptce_typology.resources import cases_dir, data_file
+
+POLES = Path(__file__).parent / "fixtures" / "poles"
+MIXED = ("--cases", str(cases_dir()), "--cases", str(POLES))
+
+
+def test_reproduce_uses_the_temoins_only(run):
+    alone = run("reproduce", "--format", "csv")
+    mixed = run("reproduce", "--format", "csv", *MIXED)
+    assert mixed.exit_code == alone.exit_code == 0
+    assert mixed.stdout == alone.stdout
+    assert "8 other poles left out" in mixed.stderr and "stras_eco_renov" in mixed.stderr
+
+
+@pytest.mark.parametrize("year", [2011, 2015, 2025])
+def test_no_negative_age_and_not_started(run, year):
+    result = run("list", "--format", "csv", "--reference-year", str(year), *MIXED)
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) == 20
+    for row in rows:
+        if row["age"] not in ("", "unknown"):
+            assert int(row["age"]) >= 0
+        if row["start_year"] and int(row["start_year"]) > year:
+            assert row["age_class"] == "not_started" and row["age"] in ("", "unknown")
+
+
+@pytest.mark.parametrize("year", [2011, 2018])
+def test_a_table_written_with_any_reference_year_reads_back(run, tmp_path, year):
+    result = run("list", "--format", "csv", "--reference-year", str(year), *MIXED)
+    table = tmp_path / "poles.csv"
+    table.write_text(result.stdout, encoding="utf-8")
+    check = run("validate", str(table))
+    assert check.exit_code == 0, check.stdout
+    again = run("list", "--format", "csv", "--reference-year", str(year), "--cases", str(table))
+    assert again.stdout == result.stdout
+
+
+def test_every_call_is_recorded_and_not_applicable_is_derived():
+    frame = load_frame([POLES])
+    for pole in ("stras_eco_renov", "recycl_occ_textile", "edenn_toulouse"):
+        assert frame.at[pole, "laureate_ami_2021"] == "yes"
+        assert frame.at[pole, "laureate_any"] == "yes"
+    # Started in 2018, after the 2013-14 call's results: not a "no", not applicable.
+    assert frame.at["la_californie_toucy", "laureate_2013"] == "not_applicable"
+    assert frame.at["la_californie_toucy", "laureate_ami_2023"] == "yes"
+    assert frame.at["pope_bobigny", "laureate_2013"] == "unknown"  # its start is unknown
+
+
+def test_a_typed_not_applicable_is_refused(tmp_path):
+    text = (POLES / "pope_bobigny.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "bad.yaml"
+    typed = text.replace("ami_2021: {value: unknown}", "ami_2021: {value: not_applicable}")
+    assert typed != text
+    bad.write_text(typed, encoding="utf-8")
+    from ptce_typology.intake.validation import validate_paths
+
+    report = validate_paths([bad])
+    assert ("unknown-category", "national_calls.ami_2021.value") in [
+        (i.code, i.field) for i in report.issues]
+
+
+def test_compare_by_a_later_call_leaves_out_who_had_not_started(run):
+    result = run("compare", "--by", "laureate_2013", *MIXED)
+    assert result.exit_code == 0, result.stderr
+    assert "left out (laureate_2013 not_applicable)" in result.stderr
+    assert "la_californie_toucy" in result.stderr
+
+
+def test_classify_reports_the_cluster_under_each_alternative(run):
+    result = run("classify", str(POLES / "stras_eco_renov.yaml"),
+                 str(POLES / "edenn_toulouse.yaml"), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    poles = {p["pole_id"]: p for p in json.loads(result.stdout)["poles"]}
+    edenn = poles["edenn_toulouse"]
+    assert [(a["descriptor"], a["value"]) for a in edenn["alternatives"]] == [
+        ("origin", "local_authority")]
+    # No témoin holds local_authority: the reading is placed without it, and says so.
+    assert edenn["alternatives"][0]["unseen"] == ["origin=local_authority"]
+    assert any(f["code"] == "not_started" for f in edenn["flags"])
+
+
+def test_the_new_template_holds_every_field_of_the_schema(tmp_path, run):
+    result = run("new", "my_pole", "-o", str(tmp_path))
+    assert result.exit_code == 0, result.stderr
+    text = (tmp_path / "my_pole.yaml").read_text(encoding="utf-8")
+    for field in Case.model_fields:
+        assert f"\n{field}:" in text or text.startswith(f"{field}:"), field
+    for call in ("call_2013", "call_2015", "ami_2021", "ami_2023", "ami_2024", "ami_2025"):
+        assert f"{call}:" in text
+    assert "2026" not in text and "YYYY" in text  # placeholders, not this year
+    assert run("validate", str(tmp_path / "my_pole.yaml")).exit_code == 0
+    assert data_file("case_template.yaml").is_file()
