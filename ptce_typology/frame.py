@@ -41,7 +41,8 @@ def cases_frame(cases: Iterable[Case], reference_year: int = DEFAULT_REFERENCE_Y
         ``laureate_2015``, ``laureate_ami_2021`` ... ``laureate_ami_2025``: yes, no,
         not_applicable or unknown) and ``laureate_any``, the five ``funding_*`` columns and
         ``alternatives`` (other readings of contested codings, ``descriptor=value`` joined by
-        ``;``). Descriptor
+        ``;``) and ``inferred`` (the columns whose value rests on an inferred one, ``basis:
+        inferred``, joined by ``;``; see :func:`inferred_values`). Descriptor
         columns are ordered categoricals in vocabulary order with ``unknown`` last; numbers
         are nullable integers (missing = unknown).
     """
@@ -63,7 +64,7 @@ def frame_from_records(records: list[dict], reference_year: int = DEFAULT_REFERE
     for column in ("start_year", "age", "members", "members_year"):
         frame[column] = frame[column].astype("Int64")
     for column in ("name", "commune", "departement", "region", "website", "theme",
-                   "legal_form", "alternatives"):
+                   "legal_form", "alternatives", "inferred"):
         frame[column] = frame[column].astype(object)
     frame.attrs["reference_year"] = reference_year
     frame.attrs["members_year"] = members_year

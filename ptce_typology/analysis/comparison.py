@@ -23,7 +23,7 @@ from ptce_typology.vocabulary import UNKNOWN
 CORRECTIONS = ("holm", "bh", "none")
 NUMERIC_DEFAULT = ("age", "members")
 SKIP = {"role", "name", "commune", "departement", "region", "website", "theme", "legal_form",
-        "start_year", "members_year", "alternatives"}
+        "start_year", "members_year", "alternatives", "inferred"}
 # A group's members have no value of ``by``: unknown, or the call did not apply to them.
 NO_GROUP = (UNKNOWN, "not_applicable")
 
