@@ -32,7 +32,9 @@ def sourced_values(case: Case) -> list[tuple[str, Sourced]]:
     return found
 
 
-def _shown_value(value: Sourced) -> str:
+def shown_value(value: Sourced) -> str:
+    """A sourced value as one line of text: the value, a count with its unit and date, an
+    event with its year and id, or the other fields as ``key=value`` pairs."""
     data = value.model_dump(exclude={"sources", "note", "basis", "alternatives"},
                             exclude_none=True)
     data = {k: v for k, v in data.items() if v != []}
@@ -70,7 +72,7 @@ def describe_case(case: Case) -> pd.DataFrame:
             cites.append(" ".join(x for x in (src.citation, f"<{src.url}>" if src.url else None)
                                   if x))
         silent = getattr(value, "value", None) == UNKNOWN and not value.sources
-        rows.append({"field": path, "value": _shown_value(value),
+        rows.append({"field": path, "value": shown_value(value),
                      "basis": "" if silent else value.basis,
                      "note": value.note or "", "sources": "; ".join(value.sources),
                      "citations": " | ".join(cites)})
