@@ -25,9 +25,20 @@ def split_list(cell: object) -> list[str]:
 
 
 def poles_json(frame: pd.DataFrame) -> list[dict]:
-    """The tidy frame as ``ptce list --format json`` prints it: one object per pole, keys as
-    in the CSV, except ``inferred``, a list of the columns whose value rests on an inferred
-    one (``basis: inferred``)."""
+    """The tidy frame as ``ptce list --format json`` prints it.
+
+    Parameters
+    ----------
+    frame
+        The tidy frame (``load_frame``).
+
+    Returns
+    -------
+    list of dict
+        One object per pole, keys as the CSV's columns (``pole_id`` first), except
+        ``inferred``: a list of the columns whose value rests on an inferred one
+        (``basis: inferred``), empty when none.
+    """
     records = frame.reset_index().to_dict(orient="records")
     for record in records:
         if "inferred" in record:
