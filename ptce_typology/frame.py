@@ -41,8 +41,8 @@ def cases_frame(cases: Iterable[Case], reference_year: int = DEFAULT_REFERENCE_Y
         ``laureate_2015``, ``laureate_ami_2021`` ... ``laureate_ami_2025``: yes, no,
         not_applicable or unknown) and ``laureate_any``, the five ``funding_*`` columns and
         ``alternatives`` (other readings of contested codings, ``descriptor=value`` joined by
-        ``;``) and ``inferred`` (the columns whose value rests on reasoning, not on a quote,
-        joined by ``;``). Descriptor
+        ``;``) and ``inferred`` (the columns whose value rests on an inferred one, ``basis:
+        inferred``, joined by ``;``; see :func:`inferred_values`). Descriptor
         columns are ordered categoricals in vocabulary order with ``unknown`` last; numbers
         are nullable integers (missing = unknown).
     """

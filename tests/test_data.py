@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from ptce_typology.intake.quotes import unquoted_numbers
 from ptce_typology.intake.validation import validate_paths
 from ptce_typology.render.casefile import sourced_values
 from ptce_typology.resources import cases_dir, examples_dir
@@ -13,6 +16,14 @@ TEMOINS = {
     "eoliennes_en_pays_de_vilaine", "de_fil_en_reseaux", "les_articulteurs", "paris_mix",
     "fontaine_o_livres",
 }
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    """Every bundled case: the témoins, the other poles and the example."""
+    from ptce_typology import load_cases
+
+    return load_cases(["all", examples_dir()])
 
 
 def test_bundled_data_is_valid():
@@ -82,3 +93,24 @@ def test_example_is_not_a_temoin():
     report = validate_paths([examples_dir()])
     (_, case), = report.cases
     assert case.pole_id == "le_periscope" and case.role == "case"
+
+
+def test_every_stated_number_is_in_a_quote_it_cites(bundled):
+    # Years of grouping events, member counts and their dates, shared premises' year; digits or
+    # French words (« cinq cents », « une vingtaine »). Inferred values give a note instead.
+    assert len(bundled) == 69
+    missing = [u.one_line() for case in bundled for u in unquoted_numbers(case)]
+    assert missing == []
+
+
+def test_no_quote_is_a_research_note(bundled):
+    notes = [f"{case.pole_id}: {src.id}" for case in bundled for src in case.sources
+             if src.quote and "(research note)" in src.quote.lower()]
+    assert notes == []
+
+
+def test_every_inferred_value_has_a_note(bundled):
+    inferred = [(case.pole_id, path, value) for case in bundled
+                for path, value in sourced_values(case) if value.basis == "inferred"]
+    assert len(inferred) > 20
+    assert [f"{p}.{path}" for p, path, v in inferred if not (v.note or "").strip()] == []

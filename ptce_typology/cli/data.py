@@ -66,6 +66,7 @@ def list_cmd(
     from ptce_typology.cli.app import split
     from ptce_typology.frame import load_frame
     from ptce_typology.render.formats import render_frame
+    from ptce_typology.render.poles import poles_json
     from ptce_typology.vocabulary import label_frame
 
     frame = load_frame(cases, reference_year=reference_year)
@@ -81,7 +82,8 @@ def list_cmd(
         frame = frame[list(chosen)]
     shown = frame if data_format else label_frame(frame, lang)
     title = {"fr": "Pôles", "en": "Poles"}[lang]
-    emit(render_frame(shown, fmt, title=title, label="tab:poles"), output)
+    emit(render_frame(shown, fmt, title=title, label="tab:poles",
+                      json_data=poles_json(frame) if fmt == "json" else None), output)
 
 
 @command("show")

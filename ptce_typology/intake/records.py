@@ -7,6 +7,7 @@ from ptce_typology.intake.schema import (
     DEFAULT_MEMBERS_YEAR,
     DEFAULT_REFERENCE_YEAR,
     Case,
+    Sourced,
     members_class,
 )
 from ptce_typology.vocabulary import UNKNOWN
@@ -30,6 +31,8 @@ FRAME_COLUMNS = (
     "funding_private", "funding_own_revenue", "funding_volunteering", "alternatives",
     "inferred",
 )
+FUNDING_COLUMNS = ("funding_member_fees", "funding_public", "funding_private",
+                   "funding_own_revenue", "funding_volunteering")
 # The categorical descriptors that may carry `alternatives:` readings.
 ALTERNATIVE_DESCRIPTORS = ("origin", "territory", "sector", "shared_premises", "employer_group",
                            "research_partnership")
@@ -45,26 +48,6 @@ def laureate_any(values: list[str]) -> str:
     return UNKNOWN
 
 
-def inferred_text(case: Case, reference_year: int = DEFAULT_REFERENCE_YEAR,
-                  members_year: int = DEFAULT_MEMBERS_YEAR) -> str:
-    """The frame's columns whose value rests on reasoning (``basis: inferred``), joined by
-    ``;`` (empty when every value is stated)."""
-    found = [d for d in ("commune", "departement", "region", *ALTERNATIVE_DESCRIPTORS)
-             if getattr(case, d).basis == "inferred"]
-    start = case.start_event()
-    if start is not None and start.basis == "inferred":
-        found += ["start_year", "age", "age_class"]
-    count = case.member_count(members_year)
-    if count is not None and count.basis == "inferred":
-        found += ["members", "members_class"]
-    found += [column for call, column in zip(CALLS, CALL_COLUMNS, strict=True)
-              if getattr(case.national_calls, call).basis == "inferred"]
-    found += [f"funding_{k}" for k in ("member_fees", "public", "private", "own_revenue",
-                                       "volunteering")
-              if getattr(case.funding, k).basis == "inferred"]
-    return ";".join(found)
-
-
 def alternatives_text(case: Case) -> str:
     """The other readings of a case's contested codings, as ``descriptor=value`` joined by
     ``;`` (empty when none)."""
@@ -73,6 +56,45 @@ def alternatives_text(case: Case) -> str:
         for alternative in getattr(case, descriptor).alternatives:
             readings.append(f"{descriptor}={alternative.value}")
     return ";".join(readings)
+
+
+def _values_behind(case: Case, members_year: int) -> dict[str, Sourced | None]:
+    """The sourced value each column of the tidy frame rests on (None when there is none);
+    derived columns rest on the value they are derived from."""
+    start = case.start_event()
+    count = case.member_count(members_year)
+    behind: dict[str, Sourced | None] = {
+        "commune": case.commune, "departement": case.departement, "region": case.region,
+        "website": case.website, "start_year": start, "age": start, "age_class": start,
+        "origin": case.origin, "territory": case.territory, "sector": case.sector,
+        "shared_premises": case.shared_premises, "employer_group": case.employer_group,
+        "research_partnership": case.research_partnership, "members": count,
+        "members_year": count, "members_class": count, "legal_form": case.latest_legal_form(),
+    }
+    for call, column in zip(CALLS, CALL_COLUMNS, strict=True):
+        behind[column] = getattr(case.national_calls, call)
+    for column in FUNDING_COLUMNS:
+        behind[column] = getattr(case.funding, column.removeprefix("funding_"))
+    return behind
+
+
+def inferred_values(case: Case, members_year: int = DEFAULT_MEMBERS_YEAR) -> dict[str, Sourced]:
+    """The columns of a case's record that rest on an inferred value (``basis: inferred``),
+    each with that value (its ``note`` gives the reasoning), in column order.
+
+    A derived column follows the value it comes from: an inferred start year makes ``age`` and
+    ``age_class`` inferred too, an inferred member count ``members_year`` and
+    ``members_class``.
+    """
+    behind = _values_behind(case, members_year)
+    return {column: behind[column] for column in FRAME_COLUMNS
+            if behind.get(column) is not None and behind[column].basis == "inferred"}
+
+
+def inferred_text(case: Case, members_year: int = DEFAULT_MEMBERS_YEAR) -> str:
+    """The record's columns that rest on an inferred value, joined by ``;`` (empty when
+    none): the tidy frame's ``inferred`` column."""
+    return ";".join(inferred_values(case, members_year))
 
 
 def case_record(case: Case, reference_year: int = DEFAULT_REFERENCE_YEAR,
@@ -113,5 +135,5 @@ def case_record(case: Case, reference_year: int = DEFAULT_REFERENCE_YEAR,
         "funding_own_revenue": funding.own_revenue.value,
         "funding_volunteering": funding.volunteering.value,
         "alternatives": alternatives_text(case),
-        "inferred": inferred_text(case, reference_year, members_year),
+        "inferred": inferred_text(case, members_year),
     }

@@ -19,6 +19,7 @@ from ptce_typology.intake.records import (
     ALTERNATIVE_DESCRIPTORS,
     CALL_COLUMNS,
     CALLS,
+    FUNDING_COLUMNS,
     case_record,
     laureate_any,
 )
@@ -44,8 +45,6 @@ REQUIRED_COLUMNS = ("pole_id", "name", "origin", "territory", "sector")
 TEXT_COLUMNS = ("commune", "departement", "region", "website")
 CATEGORY_COLUMNS = ("origin", "territory", "sector")
 TRISTATE_COLUMNS = ("shared_premises", "employer_group", "research_partnership")
-FUNDING_COLUMNS = ("funding_member_fees", "funding_public", "funding_private",
-                   "funding_own_revenue", "funding_volunteering")
 # Derived columns may be present; they are checked, never used as input. A table's age and age
 # class are checked against the reference year they were written with (start_year + age), so a
 # table written with any --reference-year reads back.
@@ -104,9 +103,9 @@ def table_reference_year(table: Any) -> int:
 
     if "age" not in getattr(table, "columns", ()) or "start_year" not in table.columns:
         return DEFAULT_REFERENCE_YEAR
-    starts = [_as_int(v) for v in table["start_year"].tolist()]
-    ages = [_as_int(v) for v in table["age"].tolist()]
-    years = Counter(int(s) + int(a) for s, a in zip(starts, ages, strict=True)
+    # Not Series.map: a None among integers would turn them into floats (and NaN).
+    years = Counter(s + a for s, a in zip(map(_as_int, table["start_year"]),
+                                          map(_as_int, table["age"]), strict=True)
                     if s is not None and a is not None)
     return min(years, key=lambda y: (-years[y], y)) if years else DEFAULT_REFERENCE_YEAR
 
@@ -211,8 +210,9 @@ def table_records(path: Path, reference_year: int,
         choices = set(allowed(column))
         ok &= col(column).map(lambda v, c=choices: v is None or (isinstance(v, str)
                                                                   and v in c))
-    # Rows with alternative readings or a mixed sector go through the schema.
-    ok &= col("alternatives").isna() & col("inferred").isna()
+    # Rows with alternative readings, inferred values or a mixed sector go through the schema.
+    ok &= col("alternatives").isna()
+    ok &= col("inferred").isna()
     ok &= col("sector").map(lambda v: v != "mixed")
     start = omap(col("start_year"), _as_int)
     ok &= col("start_year").isna() | start.map(
@@ -349,21 +349,6 @@ def row_to_mapping(row: dict[str, Any], where: str) -> dict[str, Any]:
                                "sources": ["row"]}]
     if row.get("legal_form") is not None:
         mapping["legal_form"] = [{"value": row["legal_form"], "sources": ["row"]}]
-    where_inferred = {**{c: mapping.get(c) for c in (*TEXT_COLUMNS, *CATEGORY_COLUMNS,
-                                                      *TRISTATE_COLUMNS)},
-                      **{c: mapping["national_calls"][call]
-                         for call, c in zip(CALLS, CALL_COLUMNS, strict=True)},
-                      **{c: mapping["funding"][c.removeprefix("funding_")]
-                         for c in FUNDING_COLUMNS}}
-    if mapping["grouping_start"]["events"]:
-        where_inferred["start_year"] = mapping["grouping_start"]["events"][0]
-    if mapping.get("members"):
-        where_inferred["members"] = mapping["members"][0]
-    for column in str(row.get("inferred") or "").split(";"):
-        target = where_inferred.get(column.strip())
-        if isinstance(target, dict) and target.get("value") != UNKNOWN:
-            target.update(basis="inferred", note="inferred in the case file the table was "
-                                                 "written from")
     for reading in str(row.get("alternatives") or "").split(";"):
         descriptor, _, value = reading.strip().partition("=")
         if descriptor in ALTERNATIVE_DESCRIPTORS and value:
@@ -372,7 +357,42 @@ def row_to_mapping(row: dict[str, Any], where: str) -> dict[str, Any]:
                 {"value": value, "sources": ["row"], "note": "from the table's alternatives"})
         elif reading.strip():
             mapping.setdefault("alternatives", reading.strip())  # reported as unknown-key
+    _mark_inferred(mapping, row.get("inferred"))
     return mapping
+
+
+def _inferred_targets(mapping: dict[str, Any]) -> dict[str, Any]:
+    """Where each column of the ``inferred`` cell lands in a row's mapping (None: the row has
+    no value there); derived columns mark the value they come from."""
+    def first(key: str) -> Any:
+        if key == "grouping_start":
+            return (mapping[key]["events"] or [None])[0]
+        return (mapping.get(key) or [None])[0]
+
+    targets: dict[str, Any] = {c: mapping[c] for c in TEXT_COLUMNS + CATEGORY_COLUMNS
+                               + TRISTATE_COLUMNS}
+    targets.update({c: first("grouping_start") for c in ("start_year", "age", "age_class")})
+    targets.update({c: first("members") for c in ("members", "members_year",
+                                                   "members_class")})
+    targets["legal_form"] = first("legal_form")
+    targets.update({c: mapping["national_calls"][call]
+                    for call, c in zip(CALLS, CALL_COLUMNS, strict=True)})
+    targets.update({c: mapping["funding"][c.removeprefix("funding_")] for c in FUNDING_COLUMNS})
+    return targets
+
+
+def _mark_inferred(mapping: dict[str, Any], cell: Any) -> None:
+    """``basis: inferred`` on the values the ``inferred`` cell names (column names joined by
+    ``;``); a name that is no column is reported as an unknown key."""
+    targets = _inferred_targets(mapping)
+    for column in (c.strip() for c in str(cell or "").split(";")):
+        if column in targets:
+            if targets[column] is not None:
+                targets[column].update(basis="inferred",
+                                       note=targets[column].get("note")
+                                       or "marked inferred in the table's `inferred` column")
+        elif column:
+            mapping.setdefault("inferred", column)  # reported as unknown-key
 
 
 def _check_derived(case: Case, row: dict, name: str, number: int,

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from ptce_typology.intake.schema import Case, Sourced
+from ptce_typology.vocabulary import UNKNOWN
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -31,14 +32,18 @@ def sourced_values(case: Case) -> list[tuple[str, Sourced]]:
     return found
 
 
-def _shown_value(value: Sourced) -> str:
-    data = value.model_dump(exclude={"sources", "note"}, exclude_none=True)
+def shown_value(value: Sourced) -> str:
+    """A sourced value as one line of text: the value, a count with its unit and date, an
+    event with its year and id, or the other fields as ``key=value`` pairs."""
+    data = value.model_dump(exclude={"sources", "note", "basis", "alternatives"},
+                            exclude_none=True)
+    data = {k: v for k, v in data.items() if v != []}
     if set(data) == {"value"}:
         return str(data["value"])
     if "count" in data:
         qualifier = {"exact": "", "about": "about ", "more_than": "more than ",
                      "at_least": "at least "}[data.get("qualifier", "exact")]
-        return f"{qualifier}{data['count']} ({data['date']})"
+        return f"{qualifier}{data['count']} {data['unit']} ({data['date']})"
     if "event" in data:
         approx = "~" if data.get("approximate") else ""
         return f"{approx}{data['year']}: {data['event']} [{data['id']}]"
@@ -51,8 +56,11 @@ def describe_case(case: Case) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Index ``field`` (dotted path). Columns: ``value``, ``note``, ``sources`` (ids joined by
-        ``; ``), ``citations`` (each source's citation or URL, joined by `` | ``).
+        Index ``field`` (dotted path). Columns: ``value``, ``basis`` (``stated``: a cited
+        quote says it; ``inferred``: derived by reasoning; empty for an ``unknown`` value no
+        source is cited for), ``note`` (for an inferred value,
+        the reasoning), ``sources`` (ids joined by ``; ``), ``citations`` (each source's
+        citation or URL, joined by `` | ``).
     """
     import pandas as pd
 
@@ -63,15 +71,26 @@ def describe_case(case: Case) -> pd.DataFrame:
             src = case.source(sid)
             cites.append(" ".join(x for x in (src.citation, f"<{src.url}>" if src.url else None)
                                   if x))
-        rows.append({"field": path, "value": _shown_value(value), "note": value.note or "",
-                     "sources": "; ".join(value.sources), "citations": " | ".join(cites)})
-    frame = pd.DataFrame(rows, columns=["field", "value", "note", "sources", "citations"])
+        silent = getattr(value, "value", None) == UNKNOWN and not value.sources
+        rows.append({"field": path, "value": shown_value(value),
+                     "basis": "" if silent else value.basis,
+                     "note": value.note or "", "sources": "; ".join(value.sources),
+                     "citations": " | ".join(cites)})
+    frame = pd.DataFrame(rows, columns=["field", "value", "basis", "note", "sources",
+                                        "citations"])
     return frame.set_index("field")
 
 
 def case_json(case: Case) -> dict:
-    """The case as plain data, derived values included."""
+    """The case as plain data, derived values included.
+
+    Every sourced value carries its ``basis`` (``stated`` or ``inferred``, with the reasoning
+    in ``note``); ``derived.inferred`` maps the dotted path of each inferred value to its
+    note.
+    """
     data = case.model_dump(mode="json", exclude_none=True)
     data["derived"] = {"start_year": case.start_year(), "age": case.age(),
-                       "age_class": case.age_class()}
+                       "age_class": case.age_class(),
+                       "inferred": {path: value.note for path, value in sourced_values(case)
+                                    if value.basis == "inferred"}}
     return data

@@ -81,7 +81,7 @@ figcaption{font-size:.85em;color:#555}
 .note{background:#fff8e1;border-left:4px solid #E69F00;padding:.5em .8em;font-size:.9em}
 .pole{margin-bottom:1em}.pole ul{font-size:.8em;margin:.2em 0 0}
 footer{font-size:.8em;color:#444;border-top:1px solid #ccc;margin-top:3em}
-code{font-size:.9em}
+code{font-size:.9em}.inferred{color:#8a5a00;font-size:.85em;cursor:help}
 @media print{body{max-width:none;margin:0}h2{page-break-before:always}
 h2:first-of-type{page-break-before:avoid}table,figure{page-break-inside:avoid}
 a{color:#222;text-decoration:none}}
@@ -144,12 +144,15 @@ def _versions() -> list[tuple[str, str]]:
 
 
 def _data_section(cases, frame: pd.DataFrame, lang: str) -> str:
-    from ptce_typology.vocabulary import label_frame
+    from ptce_typology.render.labels import text
+    from ptce_typology.render.poles import marked_table_html
 
     shown = [c for c in ("name", "region", "start_year", "origin", "territory", "sector",
                          "shared_premises", "employer_group", "members", "laureate_2013")
              if c in frame.columns]
-    parts = [_table(label_frame(frame[shown], lang))]
+    parts = [marked_table_html(frame, shown, cases, lang)]  # inferred values marked
+    if 'class="inferred"' in parts[0]:
+        parts.append(f'<p class="note">{html.escape(text("data.inferred_legend", lang))}</p>')
     parts.append(f"<h3>{T[lang]['sources']}</h3>")
     for case in cases:
         items = []

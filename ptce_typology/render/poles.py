@@ -1,0 +1,91 @@
+"""The tidy table of poles as readers see it: the JSON of ``ptce list`` and the report's data
+table, with the values that rest on an inference marked."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from ptce_typology.intake.records import inferred_values
+from ptce_typology.intake.schema import DEFAULT_MEMBERS_YEAR
+from ptce_typology.render.labels import text
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ptce_typology.intake.schema import Case
+
+
+def split_list(cell: object) -> list[str]:
+    """A ``;``-joined cell of the tidy frame as a list (empty cell: empty list)."""
+    if not isinstance(cell, str):
+        return []
+    return [part for part in cell.split(";") if part]
+
+
+def poles_json(frame: pd.DataFrame) -> list[dict]:
+    """The tidy frame as ``ptce list --format json`` prints it.
+
+    Parameters
+    ----------
+    frame
+        The tidy frame (``load_frame``).
+
+    Returns
+    -------
+    list of dict
+        One object per pole, keys as the CSV's columns (``pole_id`` first), except
+        ``inferred``: a list of the columns whose value rests on an inferred one
+        (``basis: inferred``), empty when none.
+    """
+    records = frame.reset_index().to_dict(orient="records")
+    for record in records:
+        if "inferred" in record:
+            record["inferred"] = split_list(record["inferred"])
+    return records
+
+
+def marked_table_html(frame: pd.DataFrame, columns: list[str], cases: Iterable[Case],
+                      lang: str) -> str:
+    """An HTML table of some columns of the tidy frame, labelled, where each value resting on
+    an inference is followed by an "(inferred)" mark whose title gives the reasoning (the
+    value's note).
+
+    Parameters
+    ----------
+    frame
+        The tidy frame (keys as column names, with the ``inferred`` column).
+    columns
+        The columns to show, in order.
+    cases
+        The cases behind the frame, for the notes; a pole without its case keeps a bare mark.
+    lang
+        Language of the labels and of the mark.
+    """
+    import pandas as pd
+
+    from ptce_typology.vocabulary import label_frame
+
+    members_year = frame.attrs.get("members_year", DEFAULT_MEMBERS_YEAR)
+    notes = {case.pole_id: {column: value.note or "" for column, value
+                            in inferred_values(case, members_year).items()}
+             for case in cases}
+    mark = html.escape(text("data.inferred", lang))
+    inferred = frame["inferred"] if "inferred" in frame.columns else None
+    shown = label_frame(frame[columns], lang).astype(object)
+    for i, pole in enumerate(frame.index):
+        marked = set(split_list(inferred.iat[i])) if inferred is not None else set()
+        for j, key in enumerate(columns):
+            value = shown.iat[i, j]
+            cell = "" if pd.isna(value) else html.escape(str(value))
+            if key in marked:
+                note = html.escape(notes.get(pole, {}).get(key, ""), quote=True)
+                cell += f' <span class="inferred" title="{note}">{mark}</span>'
+            shown.iat[i, j] = cell
+    name = shown.index.name
+    shown.index = [html.escape(str(p)) for p in shown.index]
+    shown.index.name = html.escape(str(name)) if name else None
+    shown.columns = [html.escape(str(c)) for c in shown.columns]
+    return shown.to_html(escape=False, border=0, na_rep="",
+                         classes="tbl").replace(' class="dataframe tbl"', "")
