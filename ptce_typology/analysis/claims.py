@@ -79,6 +79,13 @@ def _names(poles, limit: int = 50, lang: str = "en") -> str:
 
 
 def _reproduce_one(frame: pd.DataFrame, claim: Any, lang: str = "en") -> dict:
+    if claim.kind == "unmeasured":
+        # No field of the case data speaks to it: never a match, never a mismatch.
+        return {"id": claim.id, "kind": claim.kind, "claim": claim.en,
+                "section": claim.section, "quote": claim.quote,
+                "paper_value": str(claim.expected), "computed_value": "-",
+                "status": "not_computable", "poles": (), "undecided": (),
+                "note": (claim.note_fr if lang == "fr" and claim.note_fr else claim.note) or ""}
     m = MESSAGES[lang]
 
     def names(poles) -> str:
@@ -103,21 +110,22 @@ def _reproduce_one(frame: pd.DataFrame, claim: Any, lang: str = "en") -> dict:
         low, high = len(poles), len(poles) + len(undecided)
         scale = n if claim.kind == "share" else 1
         exp = float(claim.expected)
-        status = _status(low / scale, high / scale, exp - claim.tolerance, exp + claim.tolerance)
+        lo_ok, hi_ok = claim.interval or (exp - claim.tolerance, exp + claim.tolerance)
+        status = _status(low / scale, high / scale, lo_ok, hi_ok)
         if claim.kind == "share":
             paper_value = pct(exp, 0)
             computed_value = f"{low}/{n} = {pct(low / n, 1)}"
             if undecided:
                 computed_value += f" ({m['up_to']} {high}/{n} = {pct(high / n, 1)})"
         else:
-            paper_value = str(claim.expected)
+            paper_value = (f"{claim.interval[0]:g} {m['to']} {claim.interval[1]:g}"
+                           if claim.interval else str(claim.expected))
             computed_value = str(low) + (f" ({m['up_to']} {high})" if undecided else "")
         if status == "not_computable":
             import math
 
-            need_lo = max(0, math.ceil((exp - claim.tolerance) * scale - 1e-9) - low)
-            need_hi = min(len(undecided), math.floor((exp + claim.tolerance) * scale + 1e-9)
-                          - low)
+            need_lo = max(0, math.ceil(lo_ok * scale - 1e-9) - low)
+            need_hi = min(len(undecided), math.floor(hi_ok * scale + 1e-9) - low)
             wanted = str(need_lo) if need_lo == need_hi else f"{need_lo} {m['to']} {need_hi}"
             note = m["holds_only_if"].format(wanted=wanted, n=len(undecided),
                                              cat=repr(claim.category), names=names(undecided))

@@ -17,7 +17,7 @@ class Claim(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str
-    kind: Literal["total", "count", "share", "named", "range", "mean"]
+    kind: Literal["total", "count", "share", "named", "range", "mean", "unmeasured"]
     descriptor: str | None = None
     category: str | None = None
     column: str | None = None
