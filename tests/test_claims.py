@@ -130,7 +130,7 @@ def test_reproduce_cli(run):
     assert result.exit_code == 0
     data = json.loads(result.stdout)
     assert {row["id"]: row["status"] for row in data} == EXPECTED_STATUS
-    assert "19 claims: 15 match, 2 mismatch, 2 not computable" in result.stderr
+    assert "33 claims: 21 match, 2 mismatch, 10 not computable" in result.stderr
 
 
 def test_reproduce_strict_exits_1_on_mismatch(run):
