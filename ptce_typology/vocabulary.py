@@ -63,11 +63,17 @@ class Vocabulary:
         return category
 
 
+def load_yaml_data(handle) -> object:
+    """A bundled data file (trusted, ours): safe YAML, with libyaml's C loader when present
+    (ten times faster than the pure-Python one at start-up)."""
+    return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
 @cache
 def vocabulary() -> Vocabulary:
     """The bundled vocabulary, read once."""
     with open(data_file("vocabulary.yaml"), encoding="utf-8") as handle:
-        raw = yaml.safe_load(handle)
+        raw = load_yaml_data(handle)
     named = {"tristate": raw["tristate"], "calls": raw["calls_categories"]}
     descriptors = {}
     for key, spec in raw["descriptors"].items():

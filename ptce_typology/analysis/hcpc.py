@@ -10,6 +10,7 @@ by the coordinate of their centre on dimension 1.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +19,7 @@ import pandas as pd
 from ptce_typology.errors import PtceError
 
 RULES = ("within_ratio", "gain_ratio", "fixed")
+NN_CHAIN_MAX = 500  # up to this many individuals, Ward's tree without importing scipy
 # Ward on every individual needs n²/2 distances: 12,000 individuals take about 0.6 GB.
 EXACT_WARD_MAX = 12_000
 # Above this many individuals, identical ones are aggregated first when that leaves at most
@@ -105,8 +107,6 @@ class HCPC:
         self.iter_max = iter_max
 
     def fit(self, coordinates: pd.DataFrame) -> HCPC:
-        from scipy.cluster.hierarchy import linkage
-
         from ptce_typology.analysis.ward import cut, ward_weighted
 
         if self.rule not in RULES[:2]:
@@ -126,8 +126,7 @@ class HCPC:
         self.notes_: list[str] = []
         distinct = np.unique(Xs, axis=0).shape[0] if n > AGGREGATE_FROM else n
         if n <= EXACT_WARD_MAX and (n <= AGGREGATE_FROM or distinct > WEIGHTED_WARD_MAX):
-            Z = linkage(Xs, method="ward")
-            Z[:, 2] = Z[:, 2] ** 2 / 2  # Ward dissimilarity, as ward_weighted returns it
+            Z = ward_tree(Xs)
             members = np.arange(n)
             m = n
             self.tree_method_ = "Ward on every individual (FactoMineR's tree)"
@@ -218,6 +217,21 @@ class HCPC:
         return k, series, ClusterRule(self.rule, RULE_TEXT[self.rule])
 
 
+def ward_tree(Xs: np.ndarray) -> np.ndarray:
+    """Ward's tree of individuals of equal weight, heights as Ward dissimilarities (half the
+    squared distance of two individuals): scipy's ``linkage(method="ward")``, whose import
+    costs half a second, only above ``NN_CHAIN_MAX`` individuals."""
+    from ptce_typology.analysis.ward import ward_weighted
+
+    if len(Xs) > NN_CHAIN_MAX:
+        from scipy.cluster.hierarchy import linkage
+
+        Z = linkage(Xs, method="ward")
+        Z[:, 2] = Z[:, 2] ** 2 / 2
+        return Z
+    return ward_weighted(Xs, np.ones(len(Xs)))
+
+
 def choose_k(within: np.ndarray, gains: np.ndarray, n: int, n_clusters: int | None,
              rule: str, min_clusters: int = 3, max_clusters: int | None = None
              ) -> tuple[int, list[int], np.ndarray]:
@@ -272,8 +286,6 @@ def partition(X: np.ndarray, n_clusters: int | None = None, rule: str = "within_
     """The HCPC partition (labels 1..k, in the rows' order) of coordinates in plain arrays,
     with Ward on every individual: what :class:`HCPC` gives for up to ``AGGREGATE_FROM``
     individuals, without its tables (the fast path of stability and sensitivity refits)."""
-    from scipy.cluster.hierarchy import linkage
-
     from ptce_typology.analysis.ward import cut
 
     n = len(X)
@@ -281,8 +293,8 @@ def partition(X: np.ndarray, n_clusters: int | None = None, rule: str = "within_
         raise PtceError("clustering needs at least three individuals", value=n)
     order = np.argsort(X[:, 0], kind="stable")
     Xs = X[order]
-    Z = linkage(Xs, method="ward")
-    gains = np.sort(Z[:, 2] ** 2 / 2)[::-1] / n
+    Z = ward_tree(Xs)
+    gains = np.sort(Z[:, 2])[::-1] / n
     within = np.cumsum(gains[::-1])[::-1]
     k, _, _ = choose_k(within, gains, n, n_clusters, rule, min_clusters, max_clusters)
     before = HCPC._number(Xs, cut(Z, n, k))
@@ -293,6 +305,23 @@ def partition(X: np.ndarray, n_clusters: int | None = None, rule: str = "within_
 
 
 # Description of the clusters -------------------------------------------------------------------
+
+
+def hypergeometric_tails(x: int, n: int, nj: int, nk: int) -> tuple[float, float, float]:
+    """P(X < x), P(X = x) and P(X > x) for X the count of a category held by ``nj`` of ``n``
+    individuals among ``nk`` drawn without replacement (scipy's ``hypergeom(n, nj, nk)``),
+    summed exactly over the support in log space; no scipy import at start-up."""
+    low, high = max(0, nk - (n - nj)), min(nj, nk)
+    ks = np.arange(low, high + 1)
+    lg = np.vectorize(math.lgamma)
+
+    def log_comb(a: int, b: np.ndarray) -> np.ndarray:
+        return math.lgamma(a + 1) - lg(b + 1) - lg(a - b + 1)
+
+    logp = log_comb(nj, ks) + log_comb(n - nj, nk - ks) - math.lgamma(n + 1) \
+        + math.lgamma(nk + 1) + math.lgamma(n - nk + 1)
+    p = np.exp(logp)
+    return (float(p[ks < x].sum()), float(p[ks == x].sum()), float(p[ks > x].sum()))
 
 
 def describe_categories(data: pd.DataFrame, labels: pd.Series,
@@ -318,8 +347,9 @@ def describe_categories(data: pd.DataFrame, labels: pd.Series,
         ``min(2 P(X<x) + P(X=x), 2 P(X>x) + P(X=x))``), ``v_test`` (``±qnorm(p/2)``, signed
         by Mod/Cla against Global). Sorted by cluster, then v.test decreasing.
     """
-    from scipy.stats import hypergeom, norm
+    from statistics import NormalDist
 
+    qnorm = NormalDist().inv_cdf
     n = len(labels)
     rows = []
     for cluster in sorted(labels.unique()):
@@ -336,12 +366,10 @@ def describe_categories(data: pd.DataFrame, labels: pd.Series,
                 if nj == 0:
                     continue
                 x = int((has & in_k).sum())
-                dist = hypergeom(n, nj, nk)
-                p_lt, p_eq = dist.cdf(x - 1), dist.pmf(x)
-                p_gt = dist.sf(x)
+                p_lt, p_eq, p_gt = hypergeometric_tails(x, n, nj, nk)
                 p = min(2 * p_lt + p_eq, 2 * p_gt + p_eq)
                 mod_cla, glob = x / nk, nj / n
-                v = norm.ppf(p / 2) if p < 1 else 0.0
+                v = qnorm(p / 2) if 0 < p < 1 else (0.0 if p >= 1 else -40.0)
                 v = -v if mod_cla > glob else v
                 rows.append({"cluster": int(cluster), "category": f"{var}={level}",
                              "variable": var, "cla_mod": x / nj, "mod_cla": mod_cla,

@@ -15,10 +15,8 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-import yaml
-
 from ptce_typology.resources import data_file
-from ptce_typology.vocabulary import LANGS
+from ptce_typology.vocabulary import LANGS, load_yaml_data
 
 
 @cache
@@ -29,7 +27,7 @@ def labels() -> dict[str, dict[str, str]]:
     folder = data_file("labels.yaml").parent
     for path in [folder / "labels.yaml", *sorted(folder.glob("labels_*.yaml"))]:
         with open(path, encoding="utf-8") as handle:
-            _flatten(yaml.safe_load(handle) or {}, flat, path.name)
+            _flatten(load_yaml_data(handle) or {}, flat, path.name)
     return flat
 
 
