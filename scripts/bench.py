@@ -2,6 +2,7 @@
 
     python scripts/bench.py                       # N = 12, 1 000, 10 000, 100 000
     python scripts/bench.py --sizes 12 1000 --json bench.json
+    python scripts/bench.py --targets             # start-up, sensitivity, QCA, FactoMineR
 """
 
 from __future__ import annotations
@@ -22,7 +23,21 @@ def main() -> int:
     parser.add_argument("--stability-max", type=int, default=100_000)
     parser.add_argument("--stages", nargs="+", choices=list(STAGES))
     parser.add_argument("--json", help="also write the raw results to this file")
+    parser.add_argument("--targets", action="store_true",
+                        help="measure the performance targets beside the figures before")
+    parser.add_argument("--quick", action="store_true",
+                        help="with --targets: fewer runs, 2,000 poles against FactoMineR")
     args = parser.parse_args()
+    if args.targets:
+        from targets import markdown as targets_markdown
+        from targets import measure
+
+        rows = measure(args.quick)
+        if args.json:
+            with open(args.json, "w", encoding="utf-8") as handle:
+                json.dump(rows, handle, indent=2)
+        sys.stdout.write(targets_markdown(rows))
+        return 0
     results = run(args.sizes, args.seed, args.yaml_max, args.stages, args.stability_max)
     if args.json:
         with open(args.json, "w", encoding="utf-8") as handle:

@@ -25,9 +25,11 @@ STAGES = {
     "tables": ("from ptce_typology.frame import load_frame\n"
                "from ptce_typology.analysis.paper import typology_table, crosstab_table\n"
                "from ptce_typology.analysis.claims import reproduce_claims\n"
+               "from ptce_typology.intake.claims import load_claims\n"
                "frame = load_frame(CSV)\n"
                "t = time.perf_counter(); typology_table(frame); "
-               "crosstab_table(frame, 'territory', 'sector'); reproduce_claims(frame)"),
+               "crosstab_table(frame, 'territory', 'sector'); "
+               "reproduce_claims(frame, load_claims())"),
     "mca_clustering": ("from ptce_typology.frame import load_frame\n"
                        "from ptce_typology.analysis.typology import Typology\n"
                        "frame = load_frame(CSV)\n"
