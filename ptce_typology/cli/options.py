@@ -8,7 +8,7 @@ from typing import Annotated, Literal, Optional  # noqa: UP035
 import typer
 
 Lang = Annotated[Literal["fr", "en"], typer.Option("--lang", help="Language of the labels.")]
-TableFormat = Literal["table", "md", "latex", "csv", "json", "xlsx"]
+TableFormat = Literal["table", "md", "latex", "csv", "json", "xlsx", "docx"]
 Format = Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")]
 Output = Annotated[Optional[Path], typer.Option(  # noqa: UP045
     "--output", "-o", help="Write to this file instead of stdout.", dir_okay=False)]
@@ -37,3 +37,8 @@ Seed = Annotated[int, typer.Option("--seed", help="Seed of every random step.")]
 Resamples = Annotated[Optional[int], typer.Option(  # noqa: UP045
     "--resamples", help="Bootstrap refits for the stability (default 200 up to 500 poles; "
                         "0: none).")]
+Caption = Annotated[Optional[str], typer.Option(  # noqa: UP045
+    "--caption", help="Caption of the table (LaTeX, Word, Markdown, terminal); default: a "
+                      "caption built from the labels.")]
+Label = Annotated[Optional[str], typer.Option(  # noqa: UP045
+    "--label", help="LaTeX label of the table (tables after the first get :2, :3...).")]

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Literal, Optional  # noqa: UP035
+from typing import Annotated, Optional  # noqa: UP035
 
 import typer
 
 from ptce_typology.cli.app import command, emit, split
 from ptce_typology.cli.options import (
     Active,
+    Caption,
     Cases,
     Consolidation,
     Format,
     K,
+    Label,
     Lang,
     Ncp,
     Output,
@@ -53,6 +55,8 @@ def clusters_cmd(
     fmt: Format = "table",
     lang: Lang = "en",
     output: Output = None,
+    caption: Caption = None,
+    label: Label = None,
 ) -> None:
     """Statistical typology: MCA of the descriptors, Ward clustering on the first ncp
     dimensions (FactoMineR's HCPC), cluster description and stability.
@@ -78,8 +82,8 @@ def clusters_cmd(
     else:
         sections = cluster_sections(model, stab, names, lang,
                                     p_max=None if all_categories else 0.10)
-    emit(render_sections(sections, fmt, label="tab:clusters",
-                         json_data=clusters_json(model, stab)), output)
+    emit(render_sections(sections, fmt, label=label or "tab:clusters", caption=caption,
+                         lang=lang, json_data=clusters_json(model, stab)), output)
     summary = model.summary()
     sys.stderr.write(f"{len(frame)} poles, ncp = {summary['ncp']}, rule = {summary['rule']}: "
                      f"{summary['n_clusters']} clusters\n")
@@ -95,10 +99,11 @@ def classify_cmd(
     k: K = None,
     rule: Rule = "within_ratio",
     consolidation: Consolidation = "hartigan-wong",
-    fmt: Annotated[Literal["table", "md", "csv", "json"], typer.Option(
-        "--format", "-f", help="Output format.")] = "table",
+    fmt: Format = "table",
     lang: Lang = "en",
     output: Output = None,
+    caption: Caption = None,
+    label: Label = None,
 ) -> None:
     """Place new poles against the typology of the témoins: cluster, distances, nearest
     témoins with what they share, typicality, projection quality and flags.
@@ -119,7 +124,9 @@ def classify_cmd(
         emit(render_sections([("classify", classify_csv_frame(results))], "csv"), output)
     else:
         names = {**frame["name"].to_dict(), **new["name"].to_dict()}
-        emit(render_sections(classify_sections(results, names, lang), fmt), output)
+        emit(render_sections(classify_sections(results, names, lang), fmt,
+                             label=label or "tab:classify", caption=caption, lang=lang),
+             output)
     flagged = sum(1 for r in results if r["flags"])
     sys.stderr.write(f"{len(results)} pole(s) classified against {len(frame)} témoins "
                      f"({model.hcpc_.n_clusters_} clusters); {flagged} with flags\n")

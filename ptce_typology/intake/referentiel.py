@@ -33,7 +33,7 @@ class Objective(_Model):
     general_objective: str | None = None
 
     def label(self, lang: str) -> str:
-        return self.fr if lang == "fr" else self.en
+        return getattr(self, lang)
 
 
 class IndicatorCount(_Model):

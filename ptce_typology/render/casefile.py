@@ -7,13 +7,20 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from ptce_typology.intake.schema import Case, Sourced
+from ptce_typology.render.labels import text
 
 if TYPE_CHECKING:
     import pandas as pd
 
 
 def sourced_values(case: Case) -> list[tuple[str, Sourced]]:
-    """Every sourced value of a case with its dotted field path, in file order."""
+    """Every sourced value of a case with its dotted field path, in file order.
+
+    Returns
+    -------
+    list of (str, Sourced)
+        ``("territory", Sourced(...))``, ``("members.0", ...)``...
+    """
     found: list[tuple[str, Sourced]] = []
 
     def walk(node: Any, path: str) -> None:
@@ -31,28 +38,35 @@ def sourced_values(case: Case) -> list[tuple[str, Sourced]]:
     return found
 
 
-def _shown_value(value: Sourced) -> str:
+def _shown_value(value: Sourced, lang: str = "en") -> str:
     data = value.model_dump(exclude={"sources", "note"}, exclude_none=True)
     if set(data) == {"value"}:
         return str(data["value"])
     if "count" in data:
-        qualifier = {"exact": "", "about": "about ", "more_than": "more than ",
-                     "at_least": "at least "}[data.get("qualifier", "exact")]
-        return f"{qualifier}{data['count']} ({data['date']})"
+        count = text(f"casefile.qualifier.{data.get('qualifier', 'exact')}", lang,
+                     count=data["count"])
+        return f"{count} ({data['date']})"
     if "event" in data:
         approx = "~" if data.get("approximate") else ""
         return f"{approx}{data['year']}: {data['event']} [{data['id']}]"
     return "; ".join(f"{k}={v}" for k, v in data.items())
 
 
-def describe_case(case: Case) -> pd.DataFrame:
+def describe_case(case: Case, lang: str = "en") -> pd.DataFrame:
     """Every descriptor of a case with the sources behind it.
+
+    Parameters
+    ----------
+    case : Case
+        A validated case (:func:`ptce_typology.intake.loading.load_cases`).
+    lang : {"en", "fr"}
+        Language of the headers and qualifiers; values stay as the case file gives them.
 
     Returns
     -------
     pandas.DataFrame
-        Index ``field`` (dotted path). Columns: ``value``, ``note``, ``sources`` (ids joined by
-        ``; ``), ``citations`` (each source's citation or URL, joined by `` | ``).
+        Index: the field (dotted path). Columns, headed in ``lang``: value, note, sources (ids
+        joined by ``; ``), citations (each source's citation or URL, joined by `` | ``).
     """
     import pandas as pd
 
@@ -63,14 +77,23 @@ def describe_case(case: Case) -> pd.DataFrame:
             src = case.source(sid)
             cites.append(" ".join(x for x in (src.citation, f"<{src.url}>" if src.url else None)
                                   if x))
-        rows.append({"field": path, "value": _shown_value(value), "note": value.note or "",
-                     "sources": "; ".join(value.sources), "citations": " | ".join(cites)})
-    frame = pd.DataFrame(rows, columns=["field", "value", "note", "sources", "citations"])
-    return frame.set_index("field")
+        rows.append({"field": path, "value": _shown_value(value, lang),
+                     "note": value.note or "", "sources": "; ".join(value.sources),
+                     "citations": " | ".join(cites)})
+    columns = ["field", "value", "note", "sources", "citations"]
+    frame = pd.DataFrame(rows, columns=columns)
+    frame.columns = [text(f"casefile.head.{c}", lang) for c in columns]
+    return frame.set_index(frame.columns[0])
 
 
 def case_json(case: Case) -> dict:
-    """The case as plain data, derived values included."""
+    """The case as plain data, derived values included (``ptce show --format json``).
+
+    Returns
+    -------
+    dict
+        The case file's fields, and ``derived``: ``start_year``, ``age``, ``age_class``.
+    """
     data = case.model_dump(mode="json", exclude_none=True)
     data["derived"] = {"start_year": case.start_year(), "age": case.age(),
                        "age_class": case.age_class()}

@@ -1,0 +1,308 @@
+"""LaTeX tables that fit a page and compile with pdflatex, whatever the text holds.
+
+A table is a booktabs ``table`` (or a ``longtable`` with its header repeated on every page when
+it has more than :data:`LONG_ROWS` rows). A table narrower than the page keeps natural ``l``
+and ``r`` columns; a wider one gets wrapping ``p{}`` columns whose widths add up to exactly
+``\\linewidth``, shared out by how much text each column holds. Rows that share an index value
+(a dimension and its categories) name it once, with a rule between groups. Notes go under the
+table. The preamble it needs (see README)::
+
+    \\usepackage[T1]{fontenc}
+    \\usepackage[utf8]{inputenc}
+    \\usepackage{textcomp}
+    \\usepackage{booktabs}
+    \\usepackage{array}
+    \\usepackage{longtable}
+
+Text is escaped for pdflatex: TeX's special characters, characters with a LaTeX form (no-break
+and thin spaces, the minus sign, Greek letters, ``≥``...), and anything else pdflatex cannot
+typeset under that preamble (emoji, CJK, control characters) written visibly as ``[U+XXXX]``.
+
+>>> latex_escape("50\\u202f% ≥ α_1")
+'50\\\\,\\\\% $\\\\geq$ $\\\\alpha$\\\\_\\\\allowbreak{}1'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+LONG_ROWS = 30
+_BREAKS = re.compile(r"[ \t\n]+|(?<=[_/-])|(?<=,)(?=[^\W\d_])")
+_SAFETY = 1.06
+_WIDTHS = {" ": 3.4, "m": 8.4, "w": 7.3, "i": 2.8, "l": 2.8, "j": 3.1, "f": 3.1, "t": 3.9,
+           "r": 3.9, "M": 9.2, "W": 10.3, "I": 3.7, "J": 5.2, ".": 2.8, ",": 2.8, ";": 2.8,
+           ":": 2.8, "'": 2.8, "!": 2.8, "(": 3.9, ")": 3.9, "[": 2.8, "]": 2.8, "%": 8.4,
+           "-": 3.4, "_": 5.0, "/": 5.0, "\u00a0": 3.4, "\u2009": 1.7, "\u202f": 1.7,
+           "&": 7.8, "=": 7.8, "+": 7.8, "×": 7.8, "«": 5.6, "»": 5.6, "…": 8.4, "—": 10.0,
+           "–": 5.0}
+#: Estimated width of a character in the table's font, in points (\small, Computer Modern);
+#: generous, so that a table estimated to fit does fit.
+CHAR_PT = 5.0
+#: \textwidth of a default article page (10 pt, letter or A4), in points.
+TEXTWIDTH_PT = 345.0
+TABCOLSEP_PT = 6.0
+
+_SPECIAL = {
+    "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
+    "_": r"\_\allowbreak{}", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}", "«": r"\guillemotleft{}", "»": r"\guillemotright{}",
+    "…": r"\ldots{}", "\u00a0": "~", "’": "'", "–": "--", "—": "---",
+    "²": r"\textsuperscript{2}", "€": r"\texteuro{}", "×": r"$\times$", "/": r"/\allowbreak{}",
+    "\t": " ", "\n": " ", "\r": " ",
+    # Spaces of French typography and others
+    "\u202f": r"\,", "\u2009": r"\,", "\u2006": r"\,", "\u2005": r"\,", "\u2008": r"\,",
+    "\u200a": r"\,", "\u2002": r"\enspace{}", "\u2003": r"\quad{}", "\u2007": "~",
+    "\u2004": " ", "\u3000": " ",
+    "\u200b": r"\allowbreak{}", "\u200c": "", "\u200d": "", "\u200e": "", "\u200f": "",
+    "\u2060": "", "\ufeff": "", "\u00ad": r"\-",
+    # Mathematical signs
+    "\u2212": "$-$", "≥": r"$\geq$", "≤": r"$\leq$", "≠": r"$\neq$", "≈": r"$\approx$",
+    "∼": r"$\sim$", "→": r"$\rightarrow$", "←": r"$\leftarrow$", "↔": r"$\leftrightarrow$",
+    "⇒": r"$\Rightarrow$", "∞": r"$\infty$", "√": r"$\surd$", "∑": r"$\sum$",
+    "∈": r"$\in$", "∉": r"$\notin$", "∩": r"$\cap$", "∪": r"$\cup$", "∀": r"$\forall$",
+    "∃": r"$\exists$", "∅": r"$\emptyset$", "∂": r"$\partial$", "∗": r"$\ast$",
+    "·": r"$\cdot$", "•": r"\textbullet{}", "′": r"$'$", "″": r"$''$", "∶": ":",
+}
+_GREEK_TEX = {
+    "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa",
+    "lambda", "mu", "nu", "xi", "pi", "rho", "sigma", "tau", "upsilon", "phi", "chi", "psi",
+    "omega",
+}
+_GREEK_CAPITAL_TEX = {"gamma", "delta", "theta", "lambda", "xi", "pi", "sigma", "upsilon",
+                      "phi", "psi", "omega"}
+_GREEK_LATIN = {"alpha": "A", "beta": "B", "epsilon": "E", "zeta": "Z", "eta": "H",
+                "iota": "I", "kappa": "K", "mu": "M", "nu": "N", "omicron": "O", "rho": "P",
+                "tau": "T", "chi": "X"}
+# Code points pdflatex typesets with the preamble above (T1, utf8 inputenc, textcomp), found
+# by compiling each one: Latin-1, most of Latin Extended-A and a few of Latin Extended-B.
+_SAFE_RANGES = ((0x20, 0x7E), (0xA0, 0x125), (0x128, 0x137), (0x139, 0x13E), (0x141, 0x148),
+                (0x14A, 0x165), (0x168, 0x17E), (0x192, 0x192), (0x218, 0x21B),
+                (0x2010, 0x2016), (0x2018, 0x201A), (0x201C, 0x201E), (0x2020, 0x2022),
+                (0x2030, 0x2031), (0x2039, 0x203A), (0x20AC, 0x20AC), (0x2122, 0x2122))
+
+
+def _safe(code: int) -> bool:
+    return any(low <= code <= high for low, high in _SAFE_RANGES)
+
+
+def _greek(ch: str) -> str | None:
+    name = unicodedata.name(ch, "")
+    for prefix, capital in (("GREEK SMALL LETTER ", False), ("GREEK CAPITAL LETTER ", True)):
+        if name.startswith(prefix):
+            letter = name[len(prefix):].lower()
+            if " " in letter:
+                return None
+            if capital and letter in _GREEK_CAPITAL_TEX:
+                return "$\\" + letter.capitalize() + "$"
+            if capital and letter in _GREEK_LATIN:
+                return _GREEK_LATIN[letter]
+            if not capital and letter in _GREEK_TEX:
+                return "$\\" + letter + "$"
+            if not capital and letter == "omicron":
+                return "o"
+    return None
+
+
+def _escape_char(ch: str) -> str:
+    if ch in _SPECIAL:
+        return _SPECIAL[ch]
+    if _safe(ord(ch)):
+        return ch
+    return _greek(ch) or f"[U+{ord(ch):04X}]" + r"\allowbreak{}"
+
+
+def latex_escape(text: str) -> str:
+    """Text as pdflatex typesets it under the documented preamble; nothing can stop it."""
+    out = []
+    for i, ch in enumerate(text):
+        if ch == "," and i + 1 < len(text) and text[i + 1].isalpha():
+            # keep in step with _BREAKS
+            out.append(r",\allowbreak{}")  # lists of ids without spaces may break
+        else:
+            out.append(_escape_char(ch))
+    return "".join(out)
+
+
+def _cells(frame: pd.DataFrame, index: bool) -> tuple[list[str], list[list[str]]]:
+    from ptce_typology.render.cells import cell_text
+
+    headers = ([frame.index.name or ""] if index else []) + [str(c) for c in frame.columns]
+    rows = [([cell_text(key)] if index else []) + [cell_text(v) for v in row]
+            for key, row in zip(frame.index, frame.itertuples(index=False), strict=True)]
+    return headers, rows
+
+
+def _numeric(frame: pd.DataFrame, index: bool) -> list[bool]:
+    kinds = [False] if index else []
+    return kinds + [str(frame[c].dtype) not in ("object", "category", "str", "string")
+                    for c in frame.columns]
+
+
+def _char_pt(ch: str) -> float:
+    """Width of a character in Computer Modern at 10 pt, in points (an estimate)."""
+    base = unicodedata.normalize("NFD", ch)[0] if ch else ch
+    if base in _WIDTHS:
+        return _WIDTHS[base]
+    if base.isdigit() or base.islower():
+        return 5.0
+    if base.isupper():
+        return 7.5
+    return 6.0
+
+
+def text_width(text: str, points: float = 10.0) -> float:
+    """The estimated width of ``text`` set at ``points`` in Computer Modern, in points."""
+    return sum(_char_pt(ch) for ch in _visible(text)) * points / 10 * _SAFETY
+
+
+def _visible(text: str) -> str:
+    """The text as it will be printed: ``[U+XXXX]`` for what pdflatex cannot set."""
+    return "".join(ch if ch in _SPECIAL or _safe(ord(ch)) or _greek(ch)
+                   else f"[U+{ord(ch):04X}] " for ch in text)
+
+
+def _pieces(text: str) -> list[str]:
+    """What a line may not break inside: words, cut after ``-``, ``_``, ``/`` and ``,``."""
+    return [w for w in _BREAKS.split(_visible(text)) if w]
+
+
+# (font size command, its size in points, \tabcolsep in points): tried in turn until the
+# columns' longest words fit the page. Small sizes of Computer Modern are drawn wider than a
+# scaled 10 pt (optical sizes), hence the widths given for 8, 7 and 5 pt.
+_SIZES = ((r"\small", 9.3, 6.0), (r"\footnotesize", 8.6, 4.0), (r"\scriptsize", 7.9, 3.0),
+          (r"\tiny", 6.8, 2.0))
+
+
+def column_spec(headers: list[str], rows: list[list[str]], numeric: list[bool],
+                width_pt: float = TEXTWIDTH_PT) -> tuple[str, str, float]:
+    """The column specification, the font size and the column separation.
+
+    Natural ``l``/``r`` columns when the widest cells fit the page; otherwise ``p{}``
+    columns that add up to ``\\linewidth``: each gets at least its longest unbreakable piece
+    (a word, a number with its unit, a part of an id), and the rest of the page in proportion
+    to its longest cell. A smaller font is taken when the longest pieces do not fit.
+    """
+    n = len(headers)
+    cells = [[r[i] for r in rows] + [headers[i]] for i in range(n)]
+    for k, (size, points, sep) in enumerate(_SIZES):
+        longest = [max(text_width(c, points) for c in column) for column in cells]
+        natural = sum(longest) + 2 * n * sep
+        if k == 0 and natural <= width_pt:
+            return "".join("r" if num else "l" for num in numeric), size, sep
+        minimum = [max(text_width(w, points) for c in column for w in _pieces(c) or [""]) + 1
+                   for column in cells]
+        avail = width_pt - 2 * n * sep
+        if sum(minimum) <= avail or k == len(_SIZES) - 1:
+            break
+    spare = max(avail - sum(minimum), 0.0)
+    extra = [max(lo - m, 0.0) for lo, m in zip(longest, minimum, strict=True)]
+    total_extra = sum(extra) or 1.0
+    widths = [m + spare * e / total_extra for m, e in zip(minimum, extra, strict=True)]
+    scale = avail / sum(widths)
+    # Round down to 3 decimals, so that the columns never add up to more than the line.
+    fractions = [int(w * scale / avail * 1000) / 1000 for w in widths]
+    spec = []
+    for f, num in zip(fractions, numeric, strict=True):
+        align = r"\raggedleft" if num else r"\raggedright"
+        spec.append(r">{" + align + r"\arraybackslash\hspace{0pt}}p{" + f"{f:.3f}"
+                    + r"\dimexpr\linewidth-" + f"{2 * n}" + r"\tabcolsep\relax}")
+    return "".join(spec), size, sep
+
+
+def _grouped_lines(headers: list[str], rows: list[list[str]], grouped: bool) -> list[str]:
+    """Body lines: a group's name once, on its first row, and a rule between groups."""
+    lines = []
+    previous = None
+    for k, row in enumerate(rows):
+        cells = list(row)
+        if grouped:
+            if cells[0] == previous:
+                cells[0] = ""
+            else:
+                if k:
+                    lines.append(r"\midrule")
+                previous = cells[0]
+        lines.append(" & ".join(latex_escape(c) for c in cells) + r" \\")
+    return lines
+
+
+def to_latex(frame: pd.DataFrame, caption: str | None = None, label: str | None = None,
+             index: bool = True, notes: list[str] | None = None, grouped: bool = False,
+             continued: tuple[str, str] = ("continued", "continued on next page")) -> str:
+    """One table in LaTeX that fits ``\\textwidth`` of a default ``article`` page.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Cells are final values (rounded, labelled).
+    caption, label : str, optional
+        ``\\caption`` and ``\\label``.
+    index : bool
+        Print the index as the first column.
+    notes : list of str, optional
+        Lines printed under the table in a smaller font.
+    grouped : bool
+        Rows sharing an index value form a group: the value is printed once, with a rule
+        between groups.
+    continued : (str, str)
+        The words of a long table's repeated header and of its page-break footer.
+
+    Returns
+    -------
+    str
+        A ``table`` environment, or a ``longtable`` above :data:`LONG_ROWS` rows.
+    """
+    headers, rows = _cells(frame, index)
+    spec, size, sep = column_spec(headers, rows, _numeric(frame, index))
+    setup = size + r"\setlength{\tabcolsep}{" + f"{sep:g}" + "pt}"
+    head = " & ".join(latex_escape(h) for h in headers) + r" \\"
+    body = _grouped_lines(headers, rows, grouped and index)
+    ncol = len(headers)
+    notes = [n for n in (notes or []) if n]
+    if len(rows) > LONG_ROWS:
+        lines = [r"\begingroup" + setup, r"\begin{longtable}{" + spec + "}"]
+        if caption:
+            lines.append(r"\caption{" + latex_escape(caption) + "}"
+                         + (r"\label{" + label + "}" if label else "") + r" \\")
+        lines += [r"\toprule", head, r"\midrule", r"\endfirsthead",
+                  r"\multicolumn{" + f"{ncol}" + r"}{@{}p{\linewidth}@{}}{\footnotesize\itshape "
+                  + latex_escape(f"{caption or ''} ({continued[0]})") + r"} \\",
+                  r"\toprule", head, r"\midrule", r"\endhead",
+                  r"\midrule",
+                  r"\multicolumn{" + f"{ncol}" + r"}{@{}p{\linewidth}@{}}{\raggedleft"
+                  + r"\footnotesize\itshape " + latex_escape(continued[1]) + r"} \\", r"\endfoot",
+                  r"\bottomrule"]
+        for note in notes:
+            lines.append(r"\multicolumn{" + f"{ncol}" + r"}{@{}p{\linewidth}@{}}{\footnotesize "
+                         + latex_escape(note) + r"} \\")
+        lines += [r"\endlastfoot"] + body + [r"\end{longtable}", r"\endgroup"]
+        return "\n".join(lines) + "\n"
+    lines = [r"\begin{table}[htbp]", r"\centering", setup]
+    if caption:
+        lines.append(r"\caption{" + latex_escape(caption) + "}")
+    if label:
+        lines.append(r"\label{" + label + "}")
+    lines += [r"\begin{tabular}{" + spec + "}", r"\toprule", head, r"\midrule"]
+    lines += body
+    lines += [r"\bottomrule", r"\end{tabular}"]
+    for note in notes:
+        lines.append(r"\par\smallskip{\footnotesize " + latex_escape(note) + r"\par}")
+    lines.append(r"\end{table}")
+    return "\n".join(lines) + "\n"
+
+
+def render_latex(frame: pd.DataFrame, caption: str | None, label: str | None,
+                 index: bool, lang: str) -> str:
+    """:func:`to_latex` with the notes and grouping the frame carries in ``frame.attrs``."""
+    from ptce_typology.render.labels import text
+
+    return to_latex(frame, caption=caption, label=label, index=index,
+                    notes=list(frame.attrs.get("notes", [])),
+                    grouped=bool(frame.attrs.get("grouped")),
+                    continued=(text("table.continued", lang),
+                               text("table.continued_next", lang)))
