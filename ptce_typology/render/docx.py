@@ -16,6 +16,14 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
+#: Text width of python-docx's default page (Letter, margins of 1.25 in), in points.
+TEXT_WIDTH_PT = 432.0
+_CELL_MARGIN_PT = 5.4
+# Word sizes tried in turn until the longest words fit (name, points, cell margin).
+_SIZES = (("9", 9.0, _CELL_MARGIN_PT), ("8", 8.0, _CELL_MARGIN_PT),
+          ("7", 7.0, _CELL_MARGIN_PT))
+
+
 def _cell(value: Any, lang: str) -> str:
     from ptce_typology.render.cells import cell_text
     from ptce_typology.render.labels import text
@@ -65,6 +73,7 @@ def _add_table(document: Any, title: str, frame: pd.DataFrame, index: bool, lang
     from docx.shared import Pt
 
     from ptce_typology.render.cells import cell_text
+    from ptce_typology.render.latex import fit_columns
 
     if title:
         document.add_paragraph(title, style="Caption")
@@ -72,8 +81,17 @@ def _add_table(document: Any, title: str, frame: pd.DataFrame, index: bool, lang
     numeric = ([False] if index else []) + [
         str(frame[c].dtype) not in ("object", "category", "str", "string") for c in frame.columns]
     grouped = index and bool(frame.attrs.get("grouped"))
+    shown = [([cell_text(key)] if index else []) + [_cell(v, lang) for v in row]
+             for key, row in zip(frame.index, frame.itertuples(index=False), strict=True)]
+    k, widths = fit_columns(headers, shown, TEXT_WIDTH_PT, _SIZES)
+    points = _SIZES[k][1]
+    if widths is None:
+        from ptce_typology.render.latex import text_width
+
+        widths = [max(text_width(c, points) for c in [h, *(r[i] for r in shown)]) + 2
+                  for i, h in enumerate(headers)]
     table = document.add_table(rows=1, cols=len(headers))
-    table.autofit = True
+    table.autofit = False
     for cell, head in zip(table.rows[0].cells, headers, strict=True):
         cell.text = ""
         run = cell.paragraphs[0].add_run(head)
@@ -82,9 +100,8 @@ def _add_table(document: Any, title: str, frame: pd.DataFrame, index: bool, lang
         _border(cell, "bottom", 6)
     _repeat_header(table.rows[0])
     previous = None
-    for k, (key, row) in enumerate(zip(frame.index, frame.itertuples(index=False),
-                                       strict=True)):
-        values = ([cell_text(key)] if index else []) + [_cell(v, lang) for v in row]
+    for k, values in enumerate(shown):
+        values = list(values)
         new_group = False
         if grouped:
             if values[0] == previous:
@@ -100,12 +117,16 @@ def _add_table(document: Any, title: str, frame: pd.DataFrame, index: bool, lang
                 _border(cell, "top", 4)
     for cell in table.rows[-1].cells:
         _border(cell, "bottom", 12)
+    # LibreOffice reads the grid, Word the cells: set both.
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Pt(width + 2 * _CELL_MARGIN_PT)
     for row in table.rows:
-        for cell in row.cells:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = Pt(width + 2 * _CELL_MARGIN_PT)
             for paragraph in cell.paragraphs:
                 paragraph.paragraph_format.space_after = Pt(0)
                 for run in paragraph.runs:
-                    run.font.size = Pt(9)
+                    run.font.size = Pt(points)
     for note in frame.attrs.get("notes", []):
         if note:
             paragraph = document.add_paragraph()
@@ -141,7 +162,10 @@ def to_docx(sections: list[tuple[str, pd.DataFrame]], index: bool = True,
     document = Document()
     styles = document.styles
     language = text("document.language", lang)
+    # Times New Roman (Liberation Serif where it is missing): narrower than the Computer
+    # Modern the column widths are estimated with, so the estimate is safe.
     for style_name in ("Normal", "Caption"):
+        styles[style_name].font.name = "Times New Roman"
         fonts = styles[style_name].element.get_or_add_rPr()
         lang_el = fonts.find(qn("w:lang"))
         if lang_el is None:

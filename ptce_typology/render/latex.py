@@ -178,34 +178,59 @@ _SIZES = ((r"\small", 9.3, 6.0), (r"\footnotesize", 8.6, 4.0), (r"\scriptsize", 
           (r"\tiny", 6.8, 2.0))
 
 
-def column_spec(headers: list[str], rows: list[list[str]], numeric: list[bool],
-                width_pt: float = TEXTWIDTH_PT) -> tuple[str, str, float]:
-    """The column specification, the font size and the column separation.
+def fit_columns(headers: list[str], rows: list[list[str]], width_pt: float,
+                sizes: tuple[tuple[str, float, float], ...]) -> tuple[int, list[float] | None]:
+    """Share a page width among columns.
 
-    Natural ``l``/``r`` columns when the widest cells fit the page; otherwise ``p{}``
-    columns that add up to ``\\linewidth``: each gets at least its longest unbreakable piece
-    (a word, a number with its unit, a part of an id), and the rest of the page in proportion
-    to its longest cell. A smaller font is taken when the longest pieces do not fit.
+    Parameters
+    ----------
+    headers, rows : the cells as text.
+    width_pt : the width of the page's text, in points.
+    sizes : (name, points, separation) tried in turn: the first one at which the longest
+        unbreakable pieces (a word, a number with its unit, a part of an id) fit is taken.
+
+    Returns
+    -------
+    (int, list of float or None)
+        The index of the size taken, and the width of each column's text in points (their
+        sum is the page width less the separations), or None when the widest cells fit the
+        page as they are at the first size.
     """
     n = len(headers)
     cells = [[r[i] for r in rows] + [headers[i]] for i in range(n)]
-    for k, (size, points, sep) in enumerate(_SIZES):
+    for k, (_, points, sep) in enumerate(sizes):
         longest = [max(text_width(c, points) for c in column) for column in cells]
-        natural = sum(longest) + 2 * n * sep
-        if k == 0 and natural <= width_pt:
-            return "".join("r" if num else "l" for num in numeric), size, sep
+        if k == 0 and sum(longest) + 2 * n * sep <= width_pt:
+            return 0, None
         minimum = [max(text_width(w, points) for c in column for w in _pieces(c) or [""]) + 1
                    for column in cells]
         avail = width_pt - 2 * n * sep
-        if sum(minimum) <= avail or k == len(_SIZES) - 1:
+        if sum(minimum) <= avail or k == len(sizes) - 1:
             break
     spare = max(avail - sum(minimum), 0.0)
     extra = [max(lo - m, 0.0) for lo, m in zip(longest, minimum, strict=True)]
     total_extra = sum(extra) or 1.0
     widths = [m + spare * e / total_extra for m, e in zip(minimum, extra, strict=True)]
     scale = avail / sum(widths)
+    return k, [w * scale for w in widths]
+
+
+def column_spec(headers: list[str], rows: list[list[str]], numeric: list[bool],
+                width_pt: float = TEXTWIDTH_PT) -> tuple[str, str, float]:
+    """The column specification, the font size and the column separation.
+
+    Natural ``l``/``r`` columns when the widest cells fit the page; otherwise ``p{}``
+    columns that add up to ``\\linewidth`` (:func:`fit_columns`), in a smaller font when
+    the longest words need it.
+    """
+    n = len(headers)
+    k, widths = fit_columns(headers, rows, width_pt, _SIZES)
+    size, _, sep = _SIZES[k]
+    if widths is None:
+        return "".join("r" if num else "l" for num in numeric), size, sep
+    avail = sum(widths)
     # Round down to 3 decimals, so that the columns never add up to more than the line.
-    fractions = [int(w * scale / avail * 1000) / 1000 for w in widths]
+    fractions = [int(w / avail * 1000) / 1000 for w in widths]
     spec = []
     for f, num in zip(fractions, numeric, strict=True):
         align = r"\raggedleft" if num else r"\raggedright"
