@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
-
 import ptce_typology
 from ptce_typology.render.labels import labels, text
 
@@ -26,11 +24,16 @@ def test_text_fills_fields():
     assert text("clusters.summary", "fr", n=12, k=5) == "12 pôles, 5 classes"
 
 
-@pytest.mark.xfail(strict=True, reason="being moved to data/labels.yaml (issue 13)")
+# converted in the unknowns work (a colleague rewrites these two files with this mechanism)
+NOT_YET_CONVERTED = {"render/typology.py", "render/plots.py"}
+
+
 def test_no_language_chosen_in_code():
     package = Path(ptce_typology.__file__).parent
-    pattern = re.compile(r'if (fr|lang ?== ?"fr")\b|"fr" if |\bfr = lang')
+    pattern = re.compile(r'if (fr|lang ?== ?"fr")\b|"fr" if |\bfr = lang'
+                         r'|\{"(fr|en)": [^{}]*\}\[lang\]')
     found = [f"{p.relative_to(package)}:{n}" for p in package.rglob("*.py")
+             if p.relative_to(package).as_posix() not in NOT_YET_CONVERTED
              for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
              if pattern.search(line)]
     assert found == []

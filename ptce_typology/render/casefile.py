@@ -8,6 +8,7 @@ from pydantic import BaseModel
 
 from ptce_typology.intake.schema import Case, Sourced
 from ptce_typology.render.labels import text
+from ptce_typology.vocabulary import UNKNOWN, vocabulary
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -38,9 +39,16 @@ def sourced_values(case: Case) -> list[tuple[str, Sourced]]:
     return found
 
 
-def _shown_value(value: Sourced, lang: str = "en") -> str:
+def _shown_value(value: Sourced, path: str, lang: str = "en") -> str:
     data = value.model_dump(exclude={"sources", "note"}, exclude_none=True)
     if set(data) == {"value"}:
+        vocab = vocabulary()
+        # A category gets its label: territory, funding.public -> funding_public...
+        for key in (path, path.replace(".", "_"), path.rpartition(".")[2]):
+            if key in vocab.descriptors:
+                return vocab.category_label(key, str(data["value"]), lang)
+        if data["value"] == UNKNOWN:
+            return vocab.unknown_label[lang]
         return str(data["value"])
     if "count" in data:
         count = text(f"casefile.qualifier.{data.get('qualifier', 'exact')}", lang,
@@ -77,7 +85,7 @@ def describe_case(case: Case, lang: str = "en") -> pd.DataFrame:
             src = case.source(sid)
             cites.append(" ".join(x for x in (src.citation, f"<{src.url}>" if src.url else None)
                                   if x))
-        rows.append({"field": path, "value": _shown_value(value, lang),
+        rows.append({"field": path, "value": _shown_value(value, path, lang),
                      "note": value.note or "", "sources": "; ".join(value.sources),
                      "citations": " | ".join(cites)})
     columns = ["field", "value", "note", "sources", "citations"]

@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from ptce_typology.render.labels import text
-from ptce_typology.vocabulary import GAP_STATUSES, LANGS, UNKNOWN
+from ptce_typology.vocabulary import GAP_STATUSES, LANGS, UNKNOWN, vocabulary
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -97,9 +98,7 @@ def gap_sections(result: dict, ref: Referentiel, names: dict[str, str],
     evidence["status"] = [short[status.at[p, o]] for p, o in
                           zip(evidence["pole_id"], evidence["objective"], strict=True)]
     evidence["objective"] = evidence["objective"].map(labels)
-    # The rules write "(is value)"; the value stays a key, the word follows the language.
-    evidence["evidence"] = evidence["evidence"].str.replace(
-        " (is ", f" ({text('gap.is', lang)} ", regex=False)
+    evidence["evidence"] = [_evidence_text(e, lang) for e in evidence["evidence"]]
     evidence = evidence.set_index("pole_id")[["objective", "status", "evidence"]]
     evidence = evidence.rename(columns={"objective": text("gap.objective", lang),
                                         "status": text("gap.status_head", lang),
@@ -114,6 +113,23 @@ def gap_sections(result: dict, ref: Referentiel, names: dict[str, str],
         (text("gap.shares", lang), shares),
         (text("gap.evidence", lang), evidence),
     ]
+
+
+_EVIDENCE = re.compile(r"(\w+)(=|>=)(\S+) \(is ([^)]*)\)")
+
+
+def _evidence_text(evidence: str, lang: str) -> str:
+    """``origin=citizen_associative (is unknown)`` as a reader of ``lang`` reads it: the
+    rule keeps its keys, the pole's value gets its label."""
+    vocab = vocabulary()
+
+    def shown(match: re.Match) -> str:
+        descriptor, test, wanted, value = match.groups()
+        label = vocab.category_label(descriptor, value, lang) \
+            if descriptor in vocab.descriptors or value == UNKNOWN else value
+        return f"{descriptor}{test}{wanted} ({text('gap.is', lang)} {label})"
+
+    return _EVIDENCE.sub(shown, evidence)
 
 
 def referentiel_json(ref: Referentiel) -> dict:
