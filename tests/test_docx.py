@@ -45,13 +45,13 @@ def test_word_comparison_is_the_display_table(run, tmp_path, frame):
     document, (table,) = _tables(path)
     shown = comparison_table(compare_groups(frame), "fr")
     assert table[0] == [shown.index.name, *shown.columns]
-    assert table[0][2] == "Lauréats (n = 5)"
+    assert table[0][2] == "Lauréats (n\u00a0=\u00a05)"
     # the descriptor is named once, on the first row of its group
     names = [row[0] for row in table[1:]]
     assert names.count("Territoire") == 1
     first = [str(c) for c in shown.reset_index().iloc[0]]
     assert table[1] == first
-    assert "11 [10 ; 18]" in table[1]          # median [Q1 ; Q3], French style
+    assert "11 [10\u00a0; 18]" in table[1]     # median [Q1 ; Q3], French style
     assert any("0,149" in cell for cell in table[1])
     captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
     assert captions == ["Comparaison selon Lauréat de l'appel national 2013-2014"]
@@ -106,7 +106,7 @@ def test_libreoffice_opens_the_word_tables(run, tmp_path):
         texts[path.stem] = subprocess.run([PDFTOTEXT, "-layout", str(pdf), "-"],
                                           capture_output=True, text=True, check=True).stdout
     compare = texts["compare"]
-    for expected in ("Comparaison selon Lauréat", "Lauréats (n", "Désindustrialisé",
+    for expected in ("Comparaison selon Lauréat", "Lauréats", "Désindustrialisé",
                      "0,010", "V de Cramér"):
         assert expected in compare, expected
     assert "Culture et Coopération" in texts["gap"] and "Pole" in texts["gap"]

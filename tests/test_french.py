@@ -91,5 +91,5 @@ def _report_text(path) -> str:
 
 def test_french_report_has_no_english_label(french_report):
     text = _report_text(french_report)
-    assert "Table de vérité" in text and "Lauréats (n = 5)" in text
+    assert "Table de vérité" in text and "Lauréats (n\u00a0=\u00a05)" in text
     assert english_in(text) == []

@@ -23,6 +23,27 @@ def cell_text(value: Any) -> str:
     return "" if text in ("<NA>", "nan") else text
 
 
+def shown_cell(value: Any, lang: str = "en") -> str:
+    """:func:`cell_text` with the language's decimal mark on numbers that are not whole.
+
+    >>> shown_cell(0.125, "fr"), shown_cell(3.0, "fr"), shown_cell("v1.2", "fr")
+    ('0,125', '3', 'v1.2')
+    """
+    from ptce_typology.render.labels import text
+
+    try:
+        import numpy as np
+
+        if isinstance(value, np.floating):
+            value = float(value)
+    except ImportError:  # pragma: no cover
+        pass
+    shown = cell_text(value)
+    if isinstance(value, float) and shown and not value.is_integer():
+        return shown.replace(".", text("number.decimal_mark", lang))
+    return shown
+
+
 def normalise_zip(data: bytes) -> bytes:
     """Rewrite the XLSX zip with fixed timestamps and properties, so reruns are byte-identical."""
     import re

@@ -61,25 +61,31 @@ def _is_missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def effect_text(test: Any, lang: str = "en") -> str:
-    """The effect size with its name: « V de Cramér 0,42 (corrigé 0,30) ; RC 3,20 [...] »."""
+def effect_parts(test: Any, lang: str = "en") -> list[str]:
+    """The effect size with its name, in parts a table puts on successive rows:
+    « V de Cramér 0,42 (corrigé 0,30) », « RC 3,20 [0,21 ; 48,1] »."""
     from ptce_typology.render.formats import format_number
 
     if _is_missing(test["effect_size"]):
-        return ""
+        return []
     key = {"Cramér's V": "cramers_v", "rank-biserial r": "rank_biserial"}.get(
         test["effect_size_name"])
     name = text(f"compare.effect_name.{key}", lang) if key else test["effect_size_name"]
-    out = f"{name} {format_number(test['effect_size'], lang, 2)}"
+    parts = [f"{name} {format_number(test['effect_size'], lang, 2)}"]
     if not _is_missing(test["v_corrected"]):
-        corrected = format_number(test["v_corrected"], lang, 2)
-        out += f" ({text('compare.corrected', lang, value=corrected)})"
+        parts[0] += " (" + text("compare.corrected", lang,
+                                value=format_number(test["v_corrected"], lang, 2)) + ")"
     if not _is_missing(test["statistic"]) and "odds ratio" in test["test"]:
-        out += text("common.list_sep", lang) + text(
-            "compare.odds_ratio", lang, value=format_number(test["statistic"], lang, 2),
-            low=format_number(test["ci_low"], lang, 2),
-            high=format_number(test["ci_high"], lang, 2))
-    return out
+        parts.append(text("compare.odds_ratio", lang,
+                          value=format_number(test["statistic"], lang, 2),
+                          low=format_number(test["ci_low"], lang, 2),
+                          high=format_number(test["ci_high"], lang, 2)))
+    return parts
+
+
+def effect_text(test: Any, lang: str = "en") -> str:
+    """:func:`effect_parts` on one line."""
+    return text("common.list_sep", lang).join(effect_parts(test, lang))
 
 
 def comparison_table(result: dict, lang: str = "en") -> pd.DataFrame:
@@ -145,11 +151,15 @@ def comparison_table(result: dict, lang: str = "en") -> pd.DataFrame:
                           **{heads[g]: str(unknown.get(g, 0)) for g in groups}})
         elif unknown:
             dropped_unknown = True
+        # One part of the effect size per row of the descriptor; the rest on its last row.
+        parts = effect_parts(test, lang)
+        parts = parts[:len(block) - 1] + [text("common.list_sep", lang).join(
+            parts[len(block) - 1:])] if len(parts) > len(block) else parts
         for k, row in enumerate(block):
             first = k == 0
             row[p_head] = format_number(test["p_value"], lang, 3) if first else ""
             row[adjusted_head] = format_number(test["p_adjusted"], lang, 3) if first else ""
-            row[effect_head] = effect_text(test, lang) if first else ""
+            row[effect_head] = parts[k] if k < len(parts) else ""
         rows.extend(block)
     columns = [descriptor, category, *(heads[g] for g in groups), p_head, adjusted_head,
                effect_head]

@@ -9,7 +9,6 @@ language's decimal mark. The file is byte-identical from one run to the next.
 from __future__ import annotations
 
 import io
-import math
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -22,22 +21,6 @@ _CELL_MARGIN_PT = 5.4
 # Word sizes tried in turn until the longest words fit (name, points, cell margin).
 _SIZES = (("9", 9.0, _CELL_MARGIN_PT), ("8", 8.0, _CELL_MARGIN_PT),
           ("7", 7.0, _CELL_MARGIN_PT))
-
-
-def _cell(value: Any, lang: str) -> str:
-    from ptce_typology.render.cells import cell_text
-    from ptce_typology.render.labels import text
-
-    if isinstance(value, float) and not math.isnan(value) and not value.is_integer():
-        return cell_text(value).replace(".", text("number.decimal_mark", lang))
-    try:
-        import numpy as np
-
-        if isinstance(value, np.floating) and not value.is_integer():
-            return cell_text(float(value)).replace(".", text("number.decimal_mark", lang))
-    except ImportError:  # pragma: no cover
-        pass
-    return cell_text(value)
 
 
 def _border(cell: Any, edge: str, size: int) -> None:
@@ -72,7 +55,7 @@ def _add_table(document: Any, title: str, frame: pd.DataFrame, index: bool, lang
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
-    from ptce_typology.render.cells import cell_text
+    from ptce_typology.render.cells import cell_text, shown_cell
     from ptce_typology.render.latex import fit_columns
 
     if title:
@@ -81,7 +64,7 @@ def _add_table(document: Any, title: str, frame: pd.DataFrame, index: bool, lang
     numeric = ([False] if index else []) + [
         str(frame[c].dtype) not in ("object", "category", "str", "string") for c in frame.columns]
     grouped = index and bool(frame.attrs.get("grouped"))
-    shown = [([cell_text(key)] if index else []) + [_cell(v, lang) for v in row]
+    shown = [([cell_text(key)] if index else []) + [shown_cell(v, lang) for v in row]
              for key, row in zip(frame.index, frame.itertuples(index=False), strict=True)]
     k, widths = fit_columns(headers, shown, TEXT_WIDTH_PT, _SIZES)
     points = _SIZES[k][1]

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ptce_typology.errors import PtceError
-from ptce_typology.render.cells import cell_text, normalise_zip
+from ptce_typology.render.cells import cell_text, normalise_zip, shown_cell
 
 __all__ = ["TABLE_FORMATS", "atomic_write", "cell_text", "format_number", "render_frame",
            "render_sections", "to_csv", "to_json", "to_latex", "to_markdown", "to_rich_table",
@@ -91,13 +91,13 @@ def format_number(value: Any, lang: str = "en", digits: int = 1, percent: bool =
     return text + ("\u00a0%" if percent else "")
 
 
-def _display_rows(frame: pd.DataFrame, index: bool) -> list[list[str]]:
+def _display_rows(frame: pd.DataFrame, index: bool, lang: str = "en") -> list[list[str]]:
     """Cells as text; in a grouped frame, a group's name only on its first row."""
     rows = []
     previous = None
     grouped = index and bool(frame.attrs.get("grouped"))
     for key, row in zip(frame.index, frame.itertuples(index=False), strict=True):
-        cells = ([cell_text(key)] if index else []) + [cell_text(v) for v in row]
+        cells = ([cell_text(key)] if index else []) + [shown_cell(v, lang) for v in row]
         if grouped:
             if cells[0] == previous:
                 cells[0] = ""
@@ -107,7 +107,7 @@ def _display_rows(frame: pd.DataFrame, index: bool) -> list[list[str]]:
     return rows
 
 
-def to_markdown(frame: pd.DataFrame, index: bool = True) -> str:
+def to_markdown(frame: pd.DataFrame, index: bool = True, lang: str = "en") -> str:
     """A pipe table; ``|`` in cells is escaped. A grouped frame (``frame.attrs["grouped"]``)
     names each group once; notes (``frame.attrs["notes"]``) follow the table."""
     headers = ([frame.index.name or ""] if index else []) + [str(c) for c in frame.columns]
@@ -116,7 +116,7 @@ def to_markdown(frame: pd.DataFrame, index: bool = True) -> str:
         return "| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |"
 
     out = [line(headers), "|" + "|".join("---" for _ in headers) + "|"]
-    out.extend(line(r) for r in _display_rows(frame, index))
+    out.extend(line(r) for r in _display_rows(frame, index, lang))
     text = "\n".join(out) + "\n"
     notes = [n for n in frame.attrs.get("notes", []) if n]
     if notes:
@@ -172,7 +172,8 @@ def _xlsx_cell(value: Any) -> Any:
     return text
 
 
-def to_rich_table(frame: pd.DataFrame, title: str | None = None, index: bool = True) -> str:
+def to_rich_table(frame: pd.DataFrame, title: str | None = None, index: bool = True,
+                  lang: str = "en") -> str:
     """The frame as a terminal table (rich), rendered to text; groups apart, notes below."""
     from rich.console import Console
     from rich.table import Table
@@ -182,7 +183,7 @@ def to_rich_table(frame: pd.DataFrame, title: str | None = None, index: bool = T
         table.add_column(frame.index.name or "", style="bold")
     for column in frame.columns:
         table.add_column(str(column))
-    for k, cells in enumerate(_display_rows(frame, index)):
+    for k, cells in enumerate(_display_rows(frame, index, lang)):
         if k and index and frame.attrs.get("grouped") and cells[0]:
             table.add_section()
         table.add_row(*cells)
@@ -254,9 +255,10 @@ def render_frame(frame: pd.DataFrame, fmt: str, *, title: str | None = None,
         Text, or bytes for XLSX and Word.
     """
     if fmt == "table":
-        return to_rich_table(frame, title=title, index=index)
+        return to_rich_table(frame, title=title, index=index, lang=lang)
     if fmt == "md":
-        return (f"**{title}**\n\n" if title else "") + to_markdown(frame, index=index)
+        return (f"**{title}**\n\n" if title else "") + to_markdown(frame, index=index,
+                                                                     lang=lang)
     if fmt == "latex":
         return to_latex(frame, caption=title, label=label, index=index, lang=lang)
     if fmt == "csv":

@@ -1,7 +1,7 @@
 """LaTeX tables that fit a page and compile with pdflatex, whatever the text holds.
 
 A table is a booktabs ``table`` (or a ``longtable`` with its header repeated on every page when
-it has more than :data:`LONG_ROWS` rows). A table narrower than the page keeps natural ``l``
+it would be taller than :data:`FLOAT_HEIGHT_PT`). A table narrower than the page keeps natural ``l``
 and ``r`` columns; a wider one gets wrapping ``p{}`` columns whose widths add up to exactly
 ``\\linewidth``, shared out by how much text each column holds. Rows that share an index value
 (a dimension and its categories) name it once, with a rule between groups. Notes go under the
@@ -31,15 +31,20 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pandas as pd
 
-LONG_ROWS = 30
-_BREAKS = re.compile(r"[ \t\n]+|(?<=[_/-])|(?<=,)(?=[^\W\d_])")
+#: A table estimated taller than this (most of a default article page's 550 pt of text,
+#: leaving room for its caption and notes) is a longtable that breaks across pages.
+FLOAT_HEIGHT_PT = 430.0
+_BREAKS = re.compile(r"[ \t\n]+|(?<=[_/])|(?<=-)(?!\d)|(?<=,)(?=[^\W\d_])")
 _SAFETY = 1.06
+HYPHENATE_FROM = 11  # letters
+_SPACES = re.compile(r"[ \t\n]+")
+_NEGATIVE = re.compile(r"(?:(?<=^)|(?<=[ (\[;]))-(?=\d)")
 _WIDTHS = {" ": 3.4, "m": 8.4, "w": 7.3, "i": 2.8, "l": 2.8, "j": 3.1, "f": 3.1, "t": 3.9,
            "r": 3.9, "M": 9.2, "W": 10.3, "I": 3.7, "J": 5.2, ".": 2.8, ",": 2.8, ";": 2.8,
            ":": 2.8, "'": 2.8, "!": 2.8, "(": 3.9, ")": 3.9, "[": 2.8, "]": 2.8, "%": 8.4,
            "-": 3.4, "_": 5.0, "/": 5.0, "\u00a0": 3.4, "\u2009": 1.7, "\u202f": 1.7,
            "&": 7.8, "=": 7.8, "+": 7.8, "×": 7.8, "«": 5.6, "»": 5.6, "…": 8.4, "—": 10.0,
-           "–": 5.0}
+           "–": 5.0, "\u2212": 7.8}
 #: Estimated width of a character in the table's font, in points (\small, Computer Modern);
 #: generous, so that a table estimated to fit does fit.
 CHAR_PT = 5.0
@@ -120,7 +125,10 @@ def latex_escape(text: str) -> str:
     """Text as pdflatex typesets it under the documented preamble; nothing can stop it."""
     out = []
     for i, ch in enumerate(text):
-        if ch == "," and i + 1 < len(text) and text[i + 1].isalpha():
+        if ch == "-" and i + 1 < len(text) and text[i + 1].isdigit() \
+                and (i == 0 or text[i - 1] in " ([;"):
+            out.append("$-$")  # a negative number: a minus sign, never a line break
+        elif ch == "," and i + 1 < len(text) and text[i + 1].isalpha():
             # keep in step with _BREAKS
             out.append(r",\allowbreak{}")  # lists of ids without spaces may break
         else:
@@ -128,11 +136,12 @@ def latex_escape(text: str) -> str:
     return "".join(out)
 
 
-def _cells(frame: pd.DataFrame, index: bool) -> tuple[list[str], list[list[str]]]:
-    from ptce_typology.render.cells import cell_text
+def _cells(frame: pd.DataFrame, index: bool,
+           lang: str = "en") -> tuple[list[str], list[list[str]]]:
+    from ptce_typology.render.cells import cell_text, shown_cell
 
     headers = ([frame.index.name or ""] if index else []) + [str(c) for c in frame.columns]
-    rows = [([cell_text(key)] if index else []) + [cell_text(v) for v in row]
+    rows = [([cell_text(key)] if index else []) + [shown_cell(v, lang) for v in row]
             for key, row in zip(frame.index, frame.itertuples(index=False), strict=True)]
     return headers, rows
 
@@ -162,13 +171,28 @@ def text_width(text: str, points: float = 10.0) -> float:
 
 def _visible(text: str) -> str:
     """The text as it will be printed: ``[U+XXXX]`` for what pdflatex cannot set."""
+    text = _NEGATIVE.sub("\u2212", text)  # set as a math minus, as wide as "+"
     return "".join(ch if ch in _SPECIAL or _safe(ord(ch)) or _greek(ch)
                    else f"[U+{ord(ch):04X}] " for ch in text)
 
 
+def _piece_width(piece: str, points: float) -> float:
+    """The narrowest a piece may be set: a long word between spaces may be hyphenated (TeX
+    finds a point within its first eight letters), anything else is as wide as it is (TeX
+    hyphenates no word that follows an id's ``_`` or a ``-``)."""
+    if len(piece) > HYPHENATE_FROM and piece.isalpha() and not piece.startswith("\x00"):
+        return text_width(piece[:8] + "-", points)
+    return text_width(piece.lstrip("\x00"), points)
+
+
 def _pieces(text: str) -> list[str]:
-    """What a line may not break inside: words, cut after ``-``, ``_``, ``/`` and ``,``."""
-    return [w for w in _BREAKS.split(_visible(text)) if w]
+    """What a line may not break inside: words, cut after ``-``, ``_``, ``/`` and ``,``.
+    A piece that does not follow a space is marked with a leading NUL (not hyphenated)."""
+    pieces = []
+    for word in _SPACES.split(_visible(text)):
+        parts = [w for w in _BREAKS.split(word) if w]
+        pieces += parts[:1] + ["\x00" + w for w in parts[1:]]
+    return pieces
 
 
 # (font size command, its size in points, \tabcolsep in points): tried in turn until the
@@ -199,11 +223,14 @@ def fit_columns(headers: list[str], rows: list[list[str]], width_pt: float,
     n = len(headers)
     cells = [[r[i] for r in rows] + [headers[i]] for i in range(n)]
     for k, (_, points, sep) in enumerate(sizes):
-        longest = [max(text_width(c, points) for c in column) for column in cells]
+        # A header wraps rather than widen its column: its words count, not its length.
+        longest = [max([text_width(c, points) for c in column[:-1]]
+                       + [text_width(w.lstrip("\x00"), points) for w in _pieces(column[-1])]
+                       + [0.0]) for column in cells]
         if k == 0 and sum(longest) + 2 * n * sep <= width_pt:
             return 0, None
-        minimum = [max(text_width(w, points) for c in column for w in _pieces(c) or [""]) + 1
-                   for column in cells]
+        minimum = [max([_piece_width(w, points) for c in column for w in _pieces(c)] + [0])
+                   + 1 for column in cells]
         avail = width_pt - 2 * n * sep
         if sum(minimum) <= avail or k == len(sizes) - 1:
             break
@@ -213,6 +240,27 @@ def fit_columns(headers: list[str], rows: list[list[str]], width_pt: float,
     widths = [m + spare * e / total_extra for m, e in zip(minimum, extra, strict=True)]
     scale = avail / sum(widths)
     return k, [w * scale for w in widths]
+
+
+def table_height(headers: list[str], rows: list[list[str]],
+                 width_pt: float = TEXTWIDTH_PT) -> float:
+    """The estimated height of the table in points: each row as many lines as its most
+    wrapped cell needs, in the font and column widths :func:`fit_columns` gives."""
+    import math
+
+    k, widths = fit_columns(headers, rows, width_pt, _SIZES)
+    points = _SIZES[k][1]
+    line = points * 1.25
+    total = 0.0
+    for row in [headers, *rows]:
+        if widths is None:
+            total += line
+            continue
+        # Words do not fill a wrapped line: count a fifth more.
+        lines = max(math.ceil(text_width(c, points) * 1.2 / w) if c else 1
+                    for c, w in zip(row, widths, strict=True))
+        total += lines * line
+    return total
 
 
 def column_spec(headers: list[str], rows: list[list[str]], numeric: list[bool],
@@ -239,26 +287,39 @@ def column_spec(headers: list[str], rows: list[list[str]], numeric: list[bool],
     return "".join(spec), size, sep
 
 
-def _grouped_lines(headers: list[str], rows: list[list[str]], grouped: bool) -> list[str]:
-    """Body lines: a group's name once, on its first row, and a rule between groups."""
+#: A group longer than this may break across pages; a shorter one stays on one page.
+KEEP_GROUP_ROWS = 12
+
+
+def _grouped_lines(rows: list[list[str]], grouped: bool, long: bool) -> list[str]:
+    """Body lines: a group's name once, on its first row, and a rule between groups.
+
+    In a longtable, a group of up to :data:`KEEP_GROUP_ROWS` rows is kept on one page
+    (``\\*`` inside it) and a page may break just after the rule that closes a group, so that
+    a page neither starts with a nameless part of a group nor doubles a rule.
+    """
+    starts = [k for k, row in enumerate(rows)
+              if grouped and (k == 0 or row[0] != rows[k - 1][0])] or [0]
+    ends = starts[1:] + [len(rows)]
     lines = []
-    previous = None
-    for k, row in enumerate(rows):
-        cells = list(row)
-        if grouped:
-            if cells[0] == previous:
+    for start, end in zip(starts, ends, strict=True):
+        keep = long and grouped and end - start <= KEEP_GROUP_ROWS
+        for k in range(start, end):
+            cells = list(rows[k])
+            if grouped and k > start:
                 cells[0] = ""
-            else:
-                if k:
-                    lines.append(r"\midrule")
-                previous = cells[0]
-        lines.append(" & ".join(latex_escape(c) for c in cells) + r" \\")
+            last = k == end - 1
+            lines.append(" & ".join(latex_escape(c) for c in cells)
+                         + (r" \\*" if keep and not last else r" \\"))
+        if grouped and end < len(rows):
+            lines.append(r"\midrule" + (r"\noalign{\penalty-50}" if long else ""))
     return lines
 
 
 def to_latex(frame: pd.DataFrame, caption: str | None = None, label: str | None = None,
              index: bool = True, notes: list[str] | None = None, grouped: bool = False,
-             continued: tuple[str, str] = ("continued", "continued on next page")) -> str:
+             continued: tuple[str, str] = ("continued", "continued on next page"),
+             lang: str = "en") -> str:
     """One table in LaTeX that fits ``\\textwidth`` of a default ``article`` page.
 
     Parameters
@@ -276,20 +337,24 @@ def to_latex(frame: pd.DataFrame, caption: str | None = None, label: str | None 
         between groups.
     continued : (str, str)
         The words of a long table's repeated header and of its page-break footer.
+    lang : {"en", "fr"}
+        The decimal mark of numbers left as numbers.
 
     Returns
     -------
     str
-        A ``table`` environment, or a ``longtable`` above :data:`LONG_ROWS` rows.
+        A ``table`` environment, or a ``longtable`` when it would be taller than
+        :data:`FLOAT_HEIGHT_PT`.
     """
-    headers, rows = _cells(frame, index)
+    headers, rows = _cells(frame, index, lang)
     spec, size, sep = column_spec(headers, rows, _numeric(frame, index))
+    long = table_height(headers, rows) > FLOAT_HEIGHT_PT
     setup = size + r"\setlength{\tabcolsep}{" + f"{sep:g}" + "pt}"
     head = " & ".join(latex_escape(h) for h in headers) + r" \\"
-    body = _grouped_lines(headers, rows, grouped and index)
+    body = _grouped_lines(rows, grouped and index, long)
     ncol = len(headers)
     notes = [n for n in (notes or []) if n]
-    if len(rows) > LONG_ROWS:
+    if long:
         lines = [r"\begingroup" + setup, r"\begin{longtable}{" + spec + "}"]
         if caption:
             lines.append(r"\caption{" + latex_escape(caption) + "}"
@@ -297,9 +362,10 @@ def to_latex(frame: pd.DataFrame, caption: str | None = None, label: str | None 
         lines += [r"\toprule", head, r"\midrule", r"\endfirsthead",
                   r"\multicolumn{" + f"{ncol}" + r"}{@{}p{\linewidth}@{}}{\footnotesize\itshape "
                   + latex_escape(f"{caption or ''} ({continued[0]})") + r"} \\",
-                  r"\toprule", head, r"\midrule", r"\endhead",
-                  r"\midrule",
-                  r"\multicolumn{" + f"{ncol}" + r"}{@{}p{\linewidth}@{}}{\raggedleft"
+                  r"\toprule", head, r"\midrule", r"\endhead"]
+        if not (grouped and index):  # grouped pages end on the rule closing a group
+            lines.append(r"\midrule")
+        lines += [r"\multicolumn{" + f"{ncol}" + r"}{@{}p{\linewidth}@{}}{\raggedleft"
                   + r"\footnotesize\itshape " + latex_escape(continued[1]) + r"} \\", r"\endfoot",
                   r"\bottomrule"]
         for note in notes:
@@ -316,7 +382,8 @@ def to_latex(frame: pd.DataFrame, caption: str | None = None, label: str | None 
     lines += body
     lines += [r"\bottomrule", r"\end{tabular}"]
     for note in notes:
-        lines.append(r"\par\smallskip{\footnotesize " + latex_escape(note) + r"\par}")
+        lines.append(r"\par\smallskip{\footnotesize\raggedright " + latex_escape(note)
+                     + r"\par}")
     lines.append(r"\end{table}")
     return "\n".join(lines) + "\n"
 
@@ -330,4 +397,4 @@ def render_latex(frame: pd.DataFrame, caption: str | None, label: str | None,
                     notes=list(frame.attrs.get("notes", [])),
                     grouped=bool(frame.attrs.get("grouped")),
                     continued=(text("table.continued", lang),
-                               text("table.continued_next", lang)))
+                               text("table.continued_next", lang)), lang=lang)

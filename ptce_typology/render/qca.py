@@ -72,6 +72,8 @@ def qca_sections(result: QCAResult, lang: str = "en") -> list[tuple[str, pd.Data
     truth = result.truth_table.copy()
     truth["incl"] = truth["incl"].round(3)
     truth["PRI"] = truth["PRI"].round(3)
+    if "cases" in truth.columns:  # a space after each comma lets a long list wrap
+        truth["cases"] = truth["cases"].astype(str).str.replace(",", ", ", regex=False)
     sections = [(text("qca.truth_table", lang), truth),
                 (text("qca.binarisation", lang), rules)]
     for kind in ("complex", "parsimonious"):

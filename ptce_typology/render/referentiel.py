@@ -103,7 +103,9 @@ def gap_sections(result: dict, ref: Referentiel, names: dict[str, str],
     evidence = evidence.rename(columns={"objective": text("gap.objective", lang),
                                         "status": text("gap.status_head", lang),
                                         "evidence": text("gap.evidence_head", lang)})
+    evidence.index = [names.get(p, p) for p in evidence.index]
     evidence.index.name = text("common.pole", lang)
+    evidence.attrs = {"grouped": True}
     # The bundled note is translated; a user's own note is shown as written.
     note = ref.evidence_rules.operationalisation
     if note == text("gap.operationalisation", "en"):
