@@ -86,34 +86,41 @@ class Sourced(_Strict):
 
 
 class Text(Sourced):
+    """A sourced free text."""
     value: NonEmpty
     date: DateText | None = Field(None, description="when the value held, for facts that change")
 
 
 class Origin(Sourced):
+    """A sourced origin: one of the vocabulary's origins or ``unknown``."""
     value: _category("origin")
 
 
 class Territory(Sourced):
+    """A sourced territory: one of the vocabulary's territories or ``unknown``."""
     value: _category("territory")
 
 
 class Sector(Sourced):
+    """A sourced sector, with a free ``theme``."""
     value: _category("sector")
     theme: NonEmpty | None = Field(None, description="free theme: agrifood, books, ...")
 
 
 class YesNo(Sourced):
+    """A sourced ``yes`` / ``no`` / ``unknown``."""
     value: TriState
     date: DateText | None = None
 
 
 class SharedPremises(YesNo):
+    """Shared premises: yes / no / unknown, with the premises' name and year."""
     name: NonEmpty | None = None
     year: Year | None = None
 
 
 class Event(Sourced):
+    """A dated event of the grouping's history (``approximate`` when the year is)."""
     id: Identifier
     year: Year
     event: NonEmpty
@@ -121,6 +128,7 @@ class Event(Sourced):
 
 
 class GroupingStart(_Strict):
+    """The grouping's dated events and the id of the one that counts as its start."""
     events: list[Event] = Field(default_factory=list)
     start: Identifier = Field(UNKNOWN,
                               description="id of the event that counts as the start, or unknown")
@@ -128,6 +136,7 @@ class GroupingStart(_Strict):
 
 
 class MemberCount(Sourced):
+    """A dated count of member structures, with its qualifier (exact, about...)."""
     count: Annotated[int, Field(ge=0, le=1_000_000)]
     date: DateText
     qualifier: Literal["exact", "about", "more_than", "at_least"] = "exact"
@@ -149,6 +158,7 @@ class Assessment(Sourced):
 
 
 class Funding(_Strict):
+    """The kinds of funding: member fees, public, private, own revenue, volunteering."""
     member_fees: YesNo = Field(default_factory=_unknown_yes_no)
     public: YesNo = Field(default_factory=_unknown_yes_no)
     private: YesNo = Field(default_factory=_unknown_yes_no)
@@ -157,6 +167,7 @@ class Funding(_Strict):
 
 
 class NationalCalls(_Strict):
+    """Whether the pole won the 2013-14 and the 2015 national calls."""
     laureate_2013: YesNo
     laureate_2015: YesNo = Field(default_factory=_unknown_yes_no)
 
@@ -202,14 +213,18 @@ class Case(_Strict):
         return None
 
     def start_year(self) -> int | None:
+        """The year of the start event, or None when it is ``unknown``."""
         event = self.start_event()
         return event.year if event else None
 
     def age(self, reference_year: int = DEFAULT_REFERENCE_YEAR) -> int | None:
+        """The grouping's age at ``reference_year`` (None when the start is unknown)."""
         start = self.start_year()
         return None if start is None else reference_year - start
 
     def age_class(self, reference_year: int = DEFAULT_REFERENCE_YEAR) -> str:
+        """The paper's age class at ``reference_year``: ``over_10_years``,
+        ``up_to_10_years`` or ``unknown``."""
         return age_class_of(self.age(reference_year))
 
     def member_count(self, year: int = DEFAULT_MEMBERS_YEAR) -> MemberCount | None:
@@ -219,11 +234,13 @@ class Case(_Strict):
         return min(self.members, key=lambda m: (abs(int(m.date[:4]) - year), int(m.date[:4])))
 
     def latest_legal_form(self) -> Text | None:
+        """The legal form with the latest date, or None."""
         if not self.legal_form:
             return None
         return max(self.legal_form, key=lambda f: f.date or "")
 
     def source(self, source_id: str) -> Source:
+        """The source with this id (a :class:`KeyError` if there is none)."""
         for src in self.sources:
             if src.id == source_id:
                 return src

@@ -28,6 +28,7 @@ TABLE_FORMATS = ("table", "md", "latex", "csv", "json", "xlsx", "docx")
 BINARY_FORMATS = ("xlsx", "docx")
 
 def check_format(fmt: str, allowed: tuple[str, ...]) -> str:
+    """``fmt`` if it is one of ``allowed``; a :class:`PtceError` otherwise."""
     if fmt not in allowed:
         raise PtceError("unknown output format", field="--format", value=fmt, allowed=allowed)
     return fmt
@@ -133,6 +134,7 @@ def to_latex(frame: pd.DataFrame, caption: str | None = None, label: str | None 
 
 
 def to_csv(frame: pd.DataFrame, index: bool = True) -> str:
+    """The frame as CSV text (UTF-8, ``\\n`` line ends); cells as they are."""
     return frame.to_csv(index=index, lineterminator="\n")
 
 

@@ -32,6 +32,8 @@ def typology_json(table: pd.DataFrame, frame: pd.DataFrame, lang: str = "en") ->
 
 
 def crosstab_json(table: pd.DataFrame, lang: str = "en") -> dict:
+    """The JSON of ``ptce typology --by``: the row and column descriptors and one
+    object per cell (keys, labels in ``lang``, count, share of the row, poles)."""
     vocab = vocabulary()
     row, column = table.attrs["row"], table.attrs["column"]
     return {
