@@ -60,7 +60,7 @@ def list_cmd(
     frame = load_frame(cases, reference_year=reference_year)
     shown = frame if fmt in ("csv", "json", "xlsx") else label_frame(frame, lang)
     title = text("list.title", lang)
-    emit(render_frame(shown, fmt, title=title, label="tab:poles", lang=lang), output)
+    emit(render_frame(shown, fmt, title=title, label="tab:poles", lang=lang), output, lang)
 
 
 @command("show")
@@ -88,10 +88,10 @@ def show_cmd(
                         allowed=sorted(found))
     case = found[pole_id]
     if fmt == "json":
-        emit(to_json(case_json(case)), output)
+        emit(to_json(case_json(case)), output, lang)
     else:
         emit(render_frame(describe_case(case, lang), fmt, title=f"{case.name} ({case.pole_id})",
-                          lang=lang), output)
+                          lang=lang), output, lang)
 
 
 @command("new")

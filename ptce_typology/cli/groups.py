@@ -56,7 +56,7 @@ def compare_cmd(
         shown = shown_comparison.comparison_table(result, lang)
     emit(render_frame(shown, fmt, title=caption or shown_comparison.caption(result, lang),
                       label=label or "tab:compare", index=fmt != "csv", lang=lang,
-                      json_data=shown_comparison.comparison_json(result)), output)
+                      json_data=shown_comparison.comparison_json(result)), output, lang)
     note = shown_comparison.min_p_sentence(result, lang)
     if note and (fmt not in ("table", "md") or output is not None):
         sys.stderr.write(note + "\n")
@@ -97,7 +97,7 @@ def qca_cmd(
     result = qca(frame, outcome, [c for c in conditions.split(",") if c.strip()],
                  incl_cut=incl_cut, incl_cut0=incl_cut0, n_cut=n_cut)
     emit(render_sections(qca_sections(result, lang), fmt, label=label or "tab:qca",
-                         caption=caption, lang=lang, json_data=qca_json(result)), output)
+                         caption=caption, lang=lang, json_data=qca_json(result)), output, lang)
     for line in solution_lines(result, lang):
         sys.stderr.write(line + "\n")
     if result.left_out:

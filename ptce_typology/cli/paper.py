@@ -10,6 +10,7 @@ import typer
 
 from ptce_typology.cli.app import command, emit
 from ptce_typology.cli.options import Caption, Cases, Format, Label, Lang, Output, ReferenceYear
+from ptce_typology.render.labels import text
 
 
 @command("typology")
@@ -36,7 +37,6 @@ def typology_cmd(
     from ptce_typology.frame import load_frame
     from ptce_typology.render import paper as shown_paper
     from ptce_typology.render.formats import csv_ready, render_frame
-    from ptce_typology.render.labels import text
     from ptce_typology.vocabulary import vocabulary
 
     frame = load_frame(cases, reference_year=reference_year)
@@ -56,7 +56,7 @@ def typology_cmd(
             table, names, lang)
         title = text("paper.typology_title", lang, n=len(frame))
     emit(render_frame(shown, fmt, title=caption or title, label=label or "tab:typology",
-                      json_data=json_data, lang=lang), output)
+                      json_data=json_data, lang=lang), output, lang)
 
 
 @command("reproduce")
@@ -82,7 +82,6 @@ def reproduce_cmd(
     from ptce_typology.frame import load_frame
     from ptce_typology.intake.claims import load_claims
     from ptce_typology.render.formats import csv_ready, render_frame
-    from ptce_typology.render.labels import text
     from ptce_typology.render.paper import claims_frame, claims_json, display_claims
 
     frame = load_frame(cases)
@@ -92,10 +91,10 @@ def reproduce_cmd(
         table, frame["name"].to_dict(), lang, verbose=verbose or fmt != "table")
     title = text("claims.title", lang)
     emit(render_frame(shown, fmt, title=caption or title, label=label or "tab:reproduce",
-                      json_data=json_data, lang=lang), output)
+                      json_data=json_data, lang=lang), output, lang)
     counts = table["status"].value_counts()
-    sys.stderr.write(f"{len(table)} claims: {counts.get('match', 0)} match, "
-                     f"{counts.get('mismatch', 0)} mismatch, "
-                     f"{counts.get('not_computable', 0)} not computable\n")
+    sys.stderr.write(text("cli.reproduce_summary", lang, n=len(table),
+                          match=counts.get("match", 0), mismatch=counts.get("mismatch", 0),
+                          not_computable=counts.get("not_computable", 0)) + "\n")
     if strict and counts.get("mismatch", 0):
         raise typer.Exit(1)

@@ -34,9 +34,9 @@ def referentiel_cmd(
 
     ref = load_referentiel(referentiel)
     if fmt == "json":
-        emit(to_json(referentiel_json(ref)), output)
+        emit(to_json(referentiel_json(ref)), output, lang)
     else:
-        emit(render_sections(referentiel_sections(ref, lang), fmt, lang=lang), output)
+        emit(render_sections(referentiel_sections(ref, lang), fmt, lang=lang), output, lang)
 
 
 @command("gap")
@@ -69,12 +69,14 @@ def gap_cmd(
     result = gap_matrix(frame, ref, assessments(loaded))
     names = frame["name"].to_dict()
     if plot is not None:
+        from ptce_typology.render.labels import text
         from ptce_typology.render.plots import gap_heatmap, save_figure
 
-        sys.stderr.write(f"wrote {save_figure(gap_heatmap(result, ref, names, lang), plot)}\n")
+        path = save_figure(gap_heatmap(result, ref, names, lang), plot)
+        sys.stderr.write(text("cli.wrote", lang, path=path) + "\n")
     if fmt == "csv":
         sections = [("gap", result["status"])]
     else:
         sections = gap_sections(result, ref, names, lang)
     emit(render_sections(sections, fmt, label=label or "tab:gap", caption=caption, lang=lang,
-                         json_data=gap_json(result, ref)), output)
+                         json_data=gap_json(result, ref)), output, lang)

@@ -63,4 +63,4 @@ def report_cmd(
                           active=split(active), on_step=on_step)
         on_step("writing")
         text = render_html(study, lang)
-    emit(text, output)
+    emit(text, output, lang)

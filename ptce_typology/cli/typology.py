@@ -25,6 +25,7 @@ from ptce_typology.cli.options import (
     Seed,
     Supplementary,
 )
+from ptce_typology.render.labels import text
 
 
 def _model(active, supplementary, ncp, k, rule, consolidation, seed):
@@ -76,17 +77,17 @@ def clusters_cmd(
         from ptce_typology.render.plots import cluster_figures
 
         for path in cluster_figures(model, names, plot, lang):
-            sys.stderr.write(f"wrote {path}\n")
+            sys.stderr.write(text("cli.wrote", lang, path=path) + "\n")
     if fmt == "csv":
         sections = [("clusters", cluster_csv_frame(model, stab))]
     else:
         sections = cluster_sections(model, stab, names, lang,
                                     p_max=None if all_categories else 0.10)
     emit(render_sections(sections, fmt, label=label or "tab:clusters", caption=caption,
-                         lang=lang, json_data=clusters_json(model, stab)), output)
+                         lang=lang, json_data=clusters_json(model, stab)), output, lang)
     summary = model.summary()
-    sys.stderr.write(f"{len(frame)} poles, ncp = {summary['ncp']}, rule = {summary['rule']}: "
-                     f"{summary['n_clusters']} clusters\n")
+    sys.stderr.write(text("cli.clusters_summary", lang, n=len(frame), ncp=summary["ncp"],
+                          rule=summary["rule"], k=summary["n_clusters"]) + "\n")
 
 
 @command("classify")
@@ -119,14 +120,14 @@ def classify_cmd(
     model = _model(active, None, ncp, k, rule, consolidation, 0).fit(frame)
     results = model.classify(new)
     if fmt == "json":
-        emit(to_json(results), output)
+        emit(to_json(results), output, lang)
     elif fmt == "csv":
-        emit(render_sections([("classify", classify_csv_frame(results))], "csv"), output)
+        emit(render_sections([("classify", classify_csv_frame(results))], "csv"), output, lang)
     else:
         names = {**frame["name"].to_dict(), **new["name"].to_dict()}
         emit(render_sections(classify_sections(results, names, lang), fmt,
                              label=label or "tab:classify", caption=caption, lang=lang),
-             output)
+             output, lang)
     flagged = sum(1 for r in results if r["flags"])
-    sys.stderr.write(f"{len(results)} pole(s) classified against {len(frame)} témoins "
-                     f"({model.hcpc_.n_clusters_} clusters); {flagged} with flags\n")
+    sys.stderr.write(text("cli.classify_summary", lang, n=len(results), temoins=len(frame),
+                          k=model.hcpc_.n_clusters_, flagged=flagged) + "\n")
