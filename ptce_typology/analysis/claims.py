@@ -144,7 +144,8 @@ def _reproduce_one(frame: pd.DataFrame, claim: Any) -> dict:
     return {"id": claim.id, "kind": claim.kind, "claim": claim.en, "section": claim.section,
             "quote": claim.quote, "values": values, "status": status, "poles": poles,
             "undecided": undecided, "note_key": note_key, "note_values": note_values,
-            "claim_note": claim.note or "", "claim_note_fr": claim.note_fr or ""}
+            "claim_note": claim.note or "", "claim_note_fr": claim.note_fr or "",
+            "claim_fr": claim.quote}
 
 
 def reproduce_claims(frame: pd.DataFrame, claims: Sequence[Any],
@@ -165,7 +166,8 @@ def reproduce_claims(frame: pd.DataFrame, claims: Sequence[Any],
         ``undecided`` (tuple of pole_id whose ``unknown`` values the answer depends on),
         ``note_key`` (a code of ``claims.note`` in ``data/labels.yaml``, or ``""``),
         ``note_values`` (dict, the code's parameters), ``claim_note`` and ``claim_note_fr``
-        (the claim's own notes from the claims file).
+        (the claim's own notes from the claims file), ``claim_fr`` (the claim in French: the
+        paper's own words, its quote).
     """
     import pandas as pd
 

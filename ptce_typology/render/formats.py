@@ -16,8 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 from ptce_typology.errors import PtceError
 from ptce_typology.render.cells import cell_text, normalise_zip, shown_cell
+from ptce_typology.render.latex import latex_escape
 
-__all__ = ["TABLE_FORMATS", "atomic_write", "cell_text", "format_number", "render_frame",
+__all__ = ["TABLE_FORMATS", "atomic_write", "cell_text", "format_number", "latex_escape",
+           "render_frame",
            "render_sections", "to_csv", "to_json", "to_latex", "to_markdown", "to_rich_table",
            "to_xlsx"]
 

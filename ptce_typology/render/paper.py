@@ -236,7 +236,6 @@ def display_claims(table: pd.DataFrame, names: dict[str, str], lang: str = "en",
     written = claims_frame(table, lang)
     heads = {k: text(f"claims.head.{k}", lang)
              for k in ("claim", "paper", "computed", "status", "note")}
-    claim_column = {"fr": "quote", "en": "claim"}  # the paper's own words in French
     rows = []
     for cid, r in written.iterrows():
         paper, computed, note = r["paper_value"], r["computed_value"], r["note"]
@@ -245,7 +244,9 @@ def display_claims(table: pd.DataFrame, names: dict[str, str], lang: str = "en",
             paper = paper.replace(pid, names[pid])
             computed = computed.replace(pid, names[pid])
             note = note.replace(pid, names[pid])
-        rows.append({"id": cid, heads["claim"]: r[claim_column[lang]], heads["paper"]: paper,
+        own_words = table.at[cid, f"claim_{lang}"] if f"claim_{lang}" in table.columns \
+            else r["claim"]
+        rows.append({"id": cid, heads["claim"]: own_words, heads["paper"]: paper,
                      heads["computed"]: computed,
                      heads["status"]: text(f"claims.status.{r['status']}", lang),
                      heads["note"]: note if verbose or r["status"] != "match" else ""})
