@@ -104,6 +104,9 @@ def label_frame(frame, lang: str = "en"):
         if column in vocab.descriptors:
             out[column] = [vocab.category_label(column, str(v), lang) if v == v else ""
                            for v in out[column].astype(object)]
+        elif out[column].dtype == object:
+            # `unknown` in a free column (commune, website...) is still the unknown label
+            out[column] = out[column].replace(UNKNOWN, vocab.unknown_label[lang])
     out.columns = [vocab.label(c, lang) for c in out.columns]
     if out.index.name:
         out.index.name = vocab.label(out.index.name, lang)

@@ -73,3 +73,30 @@ def paper_text():
     if not PAPER.exists():
         pytest.skip(f"the paper is not at {PAPER} (../shared is beside the checkout in CI)")
     return normalise(PAPER.read_text(encoding="utf-8"))
+
+
+REPORT_EPOCH = "1400000000"  # 2014-05-13: the report's date, so that reruns are identical
+
+
+def build_report(path: Path, *args: str) -> Path:
+    """``ptce report`` with 5 resamples and a fixed date; the HTML file's path."""
+    from ptce_typology.resources import examples_dir
+
+    result = CliRunner().invoke(
+        app, ["report", "--classify", str(examples_dir() / "le_periscope.yaml"),
+              "--resamples", "5", "-o", str(path), *args],
+        env={"SOURCE_DATE_EPOCH": REPORT_EPOCH})
+    assert result.exit_code == 0, result.stderr
+    return path
+
+
+@pytest.fixture(scope="session")
+def report_file(tmp_path_factory):
+    """The English report, built once per test session."""
+    return build_report(tmp_path_factory.mktemp("report") / "report.html")
+
+
+@pytest.fixture(scope="session")
+def french_report(tmp_path_factory):
+    """The French report (``--lang fr``), built once per test session."""
+    return build_report(tmp_path_factory.mktemp("report") / "rapport.html", "--lang", "fr")

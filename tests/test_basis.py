@@ -15,12 +15,14 @@ def _by_id(cases):
 
 def test_describe_case_shows_basis_and_note(temoins):
     table = describe_case(_by_id(temoins)["paris_mix"])
-    assert list(table.columns[:3]) == ["value", "basis", "note"]
-    assert table.loc["origin", "basis"] == "inferred"
-    assert "by elimination" in table.loc["origin", "note"]
-    assert table.loc["territory", "basis"] == "stated"
-    assert table.loc["website", "basis"] == ""  # unknown, no source: no basis to show
-    assert "basis=" not in " ".join(table["value"])
+    assert list(table.columns[:3]) == ["Value", "Basis", "Note"]
+    assert table.loc["origin", "Basis"] == "inferred"
+    assert "by elimination" in table.loc["origin", "Note"]
+    assert table.loc["territory", "Basis"] == "stated"
+    assert table.loc["website", "Basis"] == ""  # unknown, no source: no basis to show
+    assert "basis=" not in " ".join(table["Value"])
+    french = describe_case(_by_id(temoins)["paris_mix"], "fr")
+    assert french.loc["origin", "Fondement"] == "déduit"
 
 
 def test_case_json_carries_every_basis(temoins):

@@ -9,6 +9,7 @@ from conftest import normalise
 
 from ptce_typology.analysis.claims import reproduce_claims
 from ptce_typology.intake.claims import load_claims
+from ptce_typology.render.paper import claims_frame
 
 EXPECTED_STATUS = {
     "n_poles": "match",
@@ -71,13 +72,13 @@ def test_case_file_quotes_of_the_paper_are_in_the_paper(paper_text, temoins):
 
 
 def test_computed_values(frame):
-    table = reproduce_claims(frame, load_claims())
+    table = claims_frame(reproduce_claims(frame, load_claims()))
     # Pôle Sud Aquitain starts with the Comité local pour l'emploi of 1982 (29 in 2011).
     assert table.loc["age_range", "computed_value"] == "4 to 29"
     assert table.loc["age_over_10", "computed_value"] == "5"
     # Dated counts of structures only: Fontaine O Livres counts adhérents, not structures.
     assert table.loc["members_mean", "computed_value"] == "16.0 (mean of 10 known)"
-    assert table.loc["shared_premises_share", "computed_value"].startswith("7/12 = 58.3%")
+    assert table.loc["shared_premises_share", "computed_value"].startswith("7/12 = 58.3\u00a0%")
     assert table.loc["members_mean", "undecided"] == ("eoliennes_en_pays_de_vilaine",
                                                       "fontaine_o_livres")
 
@@ -88,8 +89,11 @@ def test_a_changed_value_becomes_a_mismatch(frame):
     table = reproduce_claims(changed, load_claims())
     assert table.loc["territory_periurban", "status"] == "mismatch"
     assert table.loc["territory_rural", "status"] == "mismatch"
-    assert "Domb" in table.loc["territory_rural", "note"] or "domb_innov" in \
-        table.loc["territory_rural", "note"]
+    # analysis gives the note as a code and its values; render writes it in a language
+    assert table.loc["territory_rural", "note_key"] == "not_named"
+    assert table.loc["territory_rural", "note_values"]["others"] == ["domb_innov"]
+    assert claims_frame(table, "fr").loc["territory_rural", "note"].startswith(
+        "dans les données mais non nommés : domb_innov")
 
 
 def test_an_unknown_value_makes_a_claim_not_computable(frame):

@@ -109,3 +109,108 @@ def test_schema_is_json_schema(run):
     assert schema["title"] == "ptce-typology case file"
     territory = schema["$defs"]["Territory"]["properties"]["value"]
     assert "urban_popular_neighbourhood" in territory["enum"]
+
+
+# --format json equals the library's result, written as JSON (not only "the keys exist").
+
+QCA_CONDITIONS = ["SEG:origin=social_enterprise_group", "DEIND:territory=deindustrialised"]
+
+
+def as_json(data):
+    """The library's result as the commands write it: through to_json, read back."""
+    from ptce_typology.render.formats import to_json
+
+    return json.loads(to_json(data))
+
+
+@pytest.fixture(scope="module")
+def loaded():
+    from ptce_typology.frame import load_frame
+
+    return load_frame(None)
+
+
+def _json(run, *args):
+    result = run(*args, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_validate_json_equals_the_library(run):
+    from ptce_typology.intake.validation import validate_paths
+    from ptce_typology.resources import examples_dir, resolve_paths
+
+    expected = validate_paths([*resolve_paths("all"), examples_dir()]).to_dict()
+    assert _json(run, "validate") == as_json(expected)
+
+
+def test_list_and_show_json_equal_the_library(run, loaded):
+    from ptce_typology.intake.loading import load_cases
+    from ptce_typology.render.casefile import case_json
+    from ptce_typology.render.poles import poles_json
+    from ptce_typology.resources import cases_dir, examples_dir
+
+    assert _json(run, "list") == as_json(poles_json(loaded))
+    case = next(c for c in load_cases([cases_dir(), examples_dir()])
+                if c.pole_id == "paris_mix")
+    assert _json(run, "show", "paris_mix") == as_json(case_json(case))
+
+
+def test_typology_json_equals_the_library(run, loaded):
+    from ptce_typology.analysis.paper import crosstab_table, typology_table
+    from ptce_typology.render.paper import crosstab_json, typology_json
+
+    assert _json(run, "typology") == as_json(typology_json(typology_table(loaded), loaded))
+    assert _json(run, "typology", "--by", "sector", "--lang", "fr") == as_json(
+        crosstab_json(crosstab_table(loaded, "territory", "sector"), "fr"))
+
+
+def test_reproduce_json_equals_the_library(run, loaded):
+    from ptce_typology.analysis.claims import reproduce_claims
+    from ptce_typology.intake.claims import load_claims
+    from ptce_typology.render.paper import claims_json
+
+    table = reproduce_claims(loaded, load_claims())
+    assert _json(run, "reproduce") == as_json(claims_json(table))
+    assert _json(run, "reproduce", "--lang", "fr") == as_json(claims_json(table, "fr"))
+
+
+def test_compare_and_qca_json_equal_the_library(run, loaded):
+    from ptce_typology.analysis.comparison import compare_groups
+    from ptce_typology.analysis.qca import qca
+    from ptce_typology.render.comparison import comparison_json
+    from ptce_typology.render.qca import qca_json
+
+    assert _json(run, "compare") == as_json(comparison_json(compare_groups(loaded)))
+    assert _json(run, "compare", "--by", "territory", "--correction", "bh") == as_json(
+        comparison_json(compare_groups(loaded, by="territory", correction="bh")))
+    got = _json(run, "qca", "--outcome", "laureate_2013", "--conditions",
+                ",".join(QCA_CONDITIONS))
+    assert got == as_json(qca_json(qca(loaded, "laureate_2013", QCA_CONDITIONS)))
+
+
+def test_referentiel_and_gap_json_equal_the_library(run):
+    from ptce_typology.analysis.referentiel import gap_matrix
+    from ptce_typology.frame import cases_frame
+    from ptce_typology.intake.loading import assessments, load_cases
+    from ptce_typology.intake.referentiel import load_referentiel
+    from ptce_typology.render.referentiel import gap_json, referentiel_json
+
+    ref = load_referentiel()
+    assert _json(run, "referentiel") == as_json(referentiel_json(ref))
+    cases = load_cases(None)
+    result = gap_matrix(cases_frame(cases), ref, assessments(cases))
+    assert _json(run, "gap") == as_json(gap_json(result, ref))
+
+
+def test_clusters_and_classify_json_equal_the_library(run, loaded):
+    from ptce_typology.analysis.typology import Typology
+    from ptce_typology.frame import load_frame
+    from ptce_typology.render.typology import cluster_names, clusters_json
+
+    model = Typology(seed=0).fit(loaded)
+    assert _json(run, "clusters", "--resamples", "0") == as_json(clusters_json(model, None))
+    path = examples_dir() / "le_periscope.yaml"
+    expected = {"cluster_names": {str(c): n for c, n in cluster_names(model).items()},
+                "poles": model.classify(load_frame([path]))}
+    assert _json(run, "classify", path) == as_json(expected)

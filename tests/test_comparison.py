@@ -107,8 +107,18 @@ def test_compare_cli_data_table_and_formats(run, tmp_path, golden):
     assert colour["n"] == 4 and colour["p_value"] == pytest.approx(
         fisher_exact([[2, 0], [0, 2]]).pvalue)
     for fmt in ("md", "latex", "csv"):
-        out = run("compare", "--format", fmt, "--lang", "fr").stdout
-        golden(f"compare.fr.{fmt}", out)
+        out = run("compare", "--data", path, "--by", "group", "--format", fmt).stdout
+        golden(f"compare.data.{fmt}", out)
+    shown = run("compare", "--data", path, "--by", "group", "--format", "md").stdout
+    assert "|  | red | 2\u00a0(100.0\u00a0%) | 0\u00a0(0.0\u00a0%) |" in shown
+    assert "| unknown (left out of the tests) | 0 | 1 |" in shown  # e's colour
+    # a column of few distinct numbers is compared as categories (numeric: >10 values)
+    assert "| size | 1 | 1\u00a0(50.0\u00a0%) |" in shown
+
+
+@pytest.mark.parametrize("fmt", ["md", "latex", "csv"])
+def test_compare_golden_in_french(run, golden, fmt):
+    golden(f"compare.fr.{fmt}", run("compare", "--format", fmt, "--lang", "fr").stdout)
 
 
 def test_compare_by_a_descriptor_with_many_groups(run):

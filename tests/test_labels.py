@@ -26,7 +26,8 @@ def test_text_fills_fields():
 
 def test_no_language_chosen_in_code():
     package = Path(ptce_typology.__file__).parent
-    pattern = re.compile(r'if (fr|lang ?== ?"fr")\b|"fr" if |\bfr = lang')
+    pattern = re.compile(r'if (fr|lang ?== ?"fr")\b|"fr" if |\bfr = lang'
+                         r'|\{"(fr|en)": [^{}]*\}\[lang\]')
     found = [f"{p.relative_to(package)}:{n}" for p in package.rglob("*.py")
              for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
              if pattern.search(line)]

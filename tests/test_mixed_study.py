@@ -76,7 +76,7 @@ def test_a_typed_not_applicable_is_refused(tmp_path):
 def test_compare_by_a_later_call_leaves_out_who_had_not_started(run):
     result = run("compare", "--by", "laureate_2013", *MIXED)
     assert result.exit_code == 0, result.stderr
-    assert "left out (laureate_2013 not_applicable)" in result.stderr
+    assert "Left out (laureate_2013: not_applicable)" in result.stderr
     assert "la_californie_toucy" in result.stderr
 
 

@@ -9,6 +9,7 @@ import subprocess
 import pytest
 
 from ptce_typology.analysis.paper import crosstab_table, typology_table
+from ptce_typology.resources import examples_dir
 
 
 def test_typology_counts(frame):
@@ -98,25 +99,116 @@ def test_xlsx_is_byte_identical_on_rerun(run, tmp_path):
 PREAMBLE = r"""\documentclass{article}
 \usepackage[T1]{fontenc}
 \usepackage[utf8]{inputenc}
-\usepackage{booktabs}
 \usepackage{textcomp}
+\usepackage{booktabs}
+\usepackage{array}
+\usepackage{longtable}
 \begin{document}
 """
 
+QCA = ("qca", "--outcome", "laureate_2013", "--conditions",
+       "SEG:origin=social_enterprise_group,DEIND:territory=deindustrialised")
+LATEX_COMMANDS = [("typology",), ("typology", "--by", "sector"), ("reproduce",),
+                  ("clusters", "--resamples", "5"), ("clusters", "--resamples", "5",
+                                                     "--all-categories"),
+                  ("classify", str(examples_dir() / "le_periscope.yaml")), ("compare",),
+                  ("compare", "--by", "territory"), QCA, ("gap",)]
 
-@pytest.mark.parametrize("command", [("typology",), ("typology", "--lang", "fr"),
-                                     ("typology", "--by", "sector"), ("reproduce",),
-                                     ("reproduce", "--lang", "fr"), ("compare", "--lang", "fr"),
-                                     ("clusters", "--resamples", "5"),
-                                     ("qca", "--outcome", "laureate_2013", "--conditions",
-                                      "SEG:origin=social_enterprise_group,DEIND:territory=deindustrialised")])
-def test_latex_compiles_with_pdflatex(run, tmp_path, command):
-    if shutil.which("pdflatex") is None:
-        pytest.skip("pdflatex is not installed (.ci/run installs texlive-latex-recommended)")
-    body = run(*command, "--format", "latex").stdout
-    (tmp_path / "t.tex").write_text(PREAMBLE + body + "\\end{document}\n", encoding="utf-8")
-    result = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "t.tex"],
-                            cwd=tmp_path, capture_output=True, text=True, errors="replace",
-                            timeout=120, check=False)
-    assert result.returncode == 0, result.stdout[-2000:]
-    assert (tmp_path / "t.pdf").stat().st_size > 1000
+
+def compile_latex(body: str, folder) -> str:
+    """pdflatex on the body under the README's preamble; the log of the last run.
+
+    Two runs, as for any document with a longtable: the first one writes the column widths
+    to the .aux file and the second one sets the table with them.
+    """
+    (folder / "t.tex").write_text(PREAMBLE + body + "\\end{document}\n", encoding="utf-8")
+    for _ in range(2):
+        result = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error",
+                                 "t.tex"], cwd=folder, capture_output=True, text=True,
+                                errors="replace", timeout=120, check=False)
+        assert result.returncode == 0, result.stdout[-2000:]
+    log = (folder / "t.log").read_text(encoding="latin-1")
+    assert (folder / "t.pdf").stat().st_size > 1000
+    return log
+
+
+def overfull(log: str) -> list[str]:
+    return [line for line in log.splitlines() if line.startswith("Overfull \\hbox")]
+
+
+needs_pdflatex = pytest.mark.skipif(
+    shutil.which("pdflatex") is None,
+    reason="pdflatex is not installed (.ci/run installs texlive-latex-recommended)")
+
+
+@needs_pdflatex
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("command", LATEX_COMMANDS, ids=lambda c: "-".join(c[:3]))
+def test_latex_compiles_and_fits_the_page(run, tmp_path, command, lang):
+    result = run(*command, "--format", "latex", "--lang", lang)
+    assert result.exit_code == 0, result.stderr
+    log = compile_latex(result.stdout, tmp_path)
+    assert overfull(log) == [], overfull(log)
+
+
+def test_latex_caption_and_label_options(run):
+    body = run("compare", "--format", "latex", "--caption", "Table 1", "--label",
+               "tab:one").stdout
+    assert r"\caption{Table 1}" in body and r"\label{tab:one}" in body
+    body = run("compare", "--format", "latex", "--lang", "fr").stdout
+    assert "Comparaison selon Lauréat de l'appel national 2013-2014" in body
+    assert "laureate" not in body.split(r"\caption{")[1].split("}")[0]
+    body = run(*QCA, "--format", "latex", "--caption", "QCA", "--label", "tab:q").stdout
+    assert r"\label{tab:q:1}" in body and r"\caption{QCA: " in body
+
+
+def test_long_tables_repeat_their_header(run):
+    body = run("clusters", "--resamples", "0", "--all-categories", "--format", "latex").stdout
+    assert r"\begin{longtable}" in body and r"\endhead" in body and r"\endfirsthead" in body
+
+
+def test_dimension_named_once_with_a_rule_between_groups(run):
+    body = run("typology", "--format", "latex").stdout
+    assert body.count("Territory &") == 1
+    assert body.count(r"\midrule") >= 6  # the header rule and one between each group
+    # only the three descriptors with unknown values keep an unknown row (origin has none)
+    unknown_rows = [line for line in body.splitlines() if line.startswith(" & Unknown &")]
+    # members: Éoliennes en Pays de Vilaine and Fontaine O Livres (adhérents, not structures)
+    assert [line.split(" & ")[2] for line in unknown_rows] == ["2", "5", "7"]
+    assert "Rows of unknown values with a zero count are left out." in body
+
+
+HOSTILE = ("50\u202f% et 3\u2009000\u00a0poles; \u22121,5; α ≥ β ≤ γ; ✓ 😀 漢字; zero\u200bwidth; "
+           "ctrl\x07bell\x1b; tab\there; back\\slash & {braces} $ # _ ^ ~ « » … – — ’ € ² ×")
+
+
+def test_latex_escape_maps_or_replaces_every_character():
+    from ptce_typology.render.latex import latex_escape
+
+    out = latex_escape(HOSTILE)
+    assert r"50\,\%" in out and r"3\,000~poles" in out and "$-$1,5" in out
+    assert r"$\alpha$ $\geq$ $\beta$ $\leq$ $\gamma$" in out
+    assert "[U+2713]" in out and "[U+1F600]" in out and "[U+6F22]" in out
+    assert "[U+0007]" in out and "[U+001B]" in out and "\t" not in out
+    assert all(ord(ch) < 0x180 for ch in out)
+
+
+@needs_pdflatex
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_hostile_text_compiles(run, tmp_path, lang):
+    import csv
+
+    path = tmp_path / "hostile.csv"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "group", HOSTILE[:40], "size"])
+        parts = HOSTILE.split("; ")
+        for i in range(8):
+            writer.writerow([f"p{i}", "x" if i % 2 else "y", parts[i % len(parts)], i])
+    result = run("compare", "--data", path, "--by", "group", "--format", "latex", "--lang",
+                 lang, "--caption", HOSTILE)
+    assert result.exit_code == 0, result.stderr
+    folder = tmp_path / "tex"
+    folder.mkdir()
+    log = compile_latex(result.stdout, folder)
+    assert overfull(log) == [], overfull(log)

@@ -38,71 +38,22 @@ def _column(frame: pd.DataFrame, name: str | None, claim: Any) -> pd.Series:
     return frame[name]
 
 
-MESSAGES = {
-    "en": {
-        "up_to": "up to", "to": "to", "about": "about", "unknown": "unknown",
-        "mean_of": "mean of {n} known",
-        "holds_only_if": "the paper's figure holds only if {wanted} of the {n} poles with "
-                         "`unknown` are {cat}: {names}",
-        "data_gives": "the data gives {value} (paper: {paper}); {cat}: {names}",
-        "not_in_data": "not in the data: {names}",
-        "named_not": "named by the paper but not {cat} in the data: {names}",
-        "not_named": "in the data but not named: {names}",
-        "unknown_in": "unknown in the data: {names}",
-        "outside": "outside the paper's range: {names}",
-        "left_out": "left out (unknown): {names}",
-        "more": "and {n} more",
-    },
-    "fr": {
-        "up_to": "jusqu'à", "to": "à", "about": "environ", "unknown": "inconnu",
-        "mean_of": "moyenne des {n} connus",
-        "holds_only_if": "le chiffre de l'article ne tient que si {wanted} des {n} pôles "
-                         "« inconnu » sont {cat} : {names}",
-        "data_gives": "les données donnent {value} (article : {paper}) ; {cat} : {names}",
-        "not_in_data": "absents des données : {names}",
-        "named_not": "nommés par l'article mais pas {cat} dans les données : {names}",
-        "not_named": "dans les données mais non nommés : {names}",
-        "unknown_in": "inconnus dans les données : {names}",
-        "outside": "hors de l'intervalle de l'article : {names}",
-        "left_out": "écartés (inconnus) : {names}",
-        "more": "et {n} de plus",
-    },
-}
-
-
-def _names(poles, limit: int = 50, lang: str = "en") -> str:
-    """Pole ids for a note, the first ``limit`` of them."""
-    poles = list(poles)
-    shown = ", ".join(str(p) for p in poles[:limit])
-    more = " " + MESSAGES[lang]["more"].format(n=len(poles) - limit)
-    return shown + (more if len(poles) > limit else "")
-
-
-def _reproduce_one(frame: pd.DataFrame, claim: Any, lang: str = "en") -> dict:
-    if claim.kind == "unmeasured":
-        # No field of the case data speaks to it: never a match, never a mismatch.
-        return {"id": claim.id, "kind": claim.kind, "claim": claim.en,
-                "section": claim.section, "quote": claim.quote,
-                "paper_value": str(claim.expected), "computed_value": "-",
-                "status": "not_computable", "poles": (), "undecided": (),
-                "note": (claim.note_fr if lang == "fr" and claim.note_fr else claim.note) or ""}
-    m = MESSAGES[lang]
-
-    def names(poles) -> str:
-        return _names(poles, lang=lang)
-
-    def pct(x: float, digits: int) -> str:
-        text = f"{x:.{digits}%}"
-        return text.replace(".", ",").replace("%", "\u00a0%") if lang == "fr" else text
-
+def _reproduce_one(frame: pd.DataFrame, claim: Any) -> dict:
+    """One claim computed: its status, the numbers behind both values, and a note as a code
+    with its parameters (the text is built by :mod:`ptce_typology.render.paper`)."""
     n = len(frame)
     poles: tuple = ()
     undecided: tuple = ()
-    note = ""
-    if claim.kind == "total":
+    note_key, note_values = "", {}
+    if claim.kind == "unmeasured":
+        # No field of the case data speaks to it: never a match, never a mismatch; the
+        # claim's own note says which field is missing.
+        status = "not_computable"
+        values = {"expected": claim.expected}
+    elif claim.kind == "total":
         status = _status(n, n, claim.expected - claim.tolerance, claim.expected + claim.tolerance)
         poles = tuple(frame.index)
-        paper_value, computed_value = str(claim.expected), str(n)
+        values = {"expected": claim.expected, "n": n}
     elif claim.kind in ("count", "share"):
         column = _column(frame, claim.descriptor, claim).astype(object)
         poles = tuple(frame.index[column == claim.category])
@@ -110,29 +61,26 @@ def _reproduce_one(frame: pd.DataFrame, claim: Any, lang: str = "en") -> dict:
         low, high = len(poles), len(poles) + len(undecided)
         scale = n if claim.kind == "share" else 1
         exp = float(claim.expected)
+        # A vague figure (« une majorité ») is an interval; a precise one ± its rounding.
         lo_ok, hi_ok = claim.interval or (exp - claim.tolerance, exp + claim.tolerance)
         status = _status(low / scale, high / scale, lo_ok, hi_ok)
-        if claim.kind == "share":
-            paper_value = pct(exp, 0)
-            computed_value = f"{low}/{n} = {pct(low / n, 1)}"
-            if undecided:
-                computed_value += f" ({m['up_to']} {high}/{n} = {pct(high / n, 1)})"
-        else:
-            paper_value = (f"{claim.interval[0]:g} {m['to']} {claim.interval[1]:g}"
-                           if claim.interval else str(claim.expected))
-            computed_value = str(low) + (f" ({m['up_to']} {high})" if undecided else "")
+        values = {"expected": claim.expected, "low": low, "high": high, "n": n}
+        if claim.interval:
+            values.update(accepted_low=lo_ok, accepted_high=hi_ok)
         if status == "not_computable":
             import math
 
             need_lo = max(0, math.ceil(lo_ok * scale - 1e-9) - low)
             need_hi = min(len(undecided), math.floor(hi_ok * scale + 1e-9) - low)
-            wanted = str(need_lo) if need_lo == need_hi else f"{need_lo} {m['to']} {need_hi}"
-            note = m["holds_only_if"].format(wanted=wanted, n=len(undecided),
-                                             cat=repr(claim.category), names=names(undecided))
+            note_key = "holds_only_if" if need_lo == need_hi else "holds_only_if_between"
+            note_values = {"low": need_lo, "high": need_hi, "n": len(undecided),
+                           "descriptor": claim.descriptor, "category": claim.category,
+                           "poles": list(undecided)}
         elif status == "mismatch":
-            value = f"{low}" + (f" {m['to']} {high}" if high != low else "")
-            note = m["data_gives"].format(value=value, paper=claim.expected,
-                                          cat=repr(claim.category), names=names(poles))
+            note_key = "data_gives" if high == low else "data_gives_between"
+            note_values = {"low": low, "high": high, "paper": claim.expected,
+                           "descriptor": claim.descriptor, "category": claim.category,
+                           "poles": list(poles)}
     elif claim.kind == "named":
         column = _column(frame, claim.descriptor, claim).astype(object)
         expected = list(claim.expected)
@@ -147,25 +95,22 @@ def _reproduce_one(frame: pd.DataFrame, claim: Any, lang: str = "en") -> dict:
         wrong_out = list(frame.index[~named & has]) if exact else []
         unknown_out = list(frame.index[~named & unknown]) if exact else []
         undecided = tuple(unknown_in + unknown_out)
+        values = {"expected": expected, "poles": list(poles)}
         if missing:
-            status, note = "not_computable", m["not_in_data"].format(names=names(missing))
+            status = "not_computable"
+            note_key, note_values = "not_in_data", {"poles": missing}
         elif wrong_in or wrong_out:
             status = "mismatch"
-            parts = []
-            if wrong_in:
-                parts.append(m["named_not"].format(
-                    cat=repr(claim.category),
-                    names=names(f"{p} ({column[p]})" for p in wrong_in)))
-            if wrong_out:
-                parts.append(m["not_named"].format(names=names(wrong_out)))
-            note = "; ".join(parts)
+            note_key = "named_not" if not wrong_out else (
+                "not_named" if not wrong_in else "named_not_and_not_named")
+            note_values = {"descriptor": claim.descriptor, "category": claim.category,
+                           "poles": [f"{p} ({column[p]})" for p in wrong_in],
+                           "others": wrong_out}
         elif undecided:
             status = "not_computable"
-            note = m["unknown_in"].format(names=names(undecided))
+            note_key, note_values = "unknown_in", {"poles": list(undecided)}
         else:
             status = "match"
-        paper_value = f"{len(expected)}: " + ", ".join(expected)
-        computed_value = f"{len(poles)}: " + names(poles)
     elif claim.kind == "range":
         column = _column(frame, claim.column, claim)
         known = column.dropna()
@@ -183,12 +128,12 @@ def _reproduce_one(frame: pd.DataFrame, claim: Any, lang: str = "en") -> dict:
                 status = "not_computable"
             else:
                 status = "match" if all(fits) else "mismatch"
-        paper_value = f"{exp_lo} {m['to']} {exp_hi}"
-        computed_value = m["unknown"] if low is None else f"{low} {m['to']} {high}"
+        values = {"expected_low": exp_lo, "expected_high": exp_hi, "low": low, "high": high}
         outside = [p for p in known.index if known[p] < exp_lo - tol or known[p] > exp_hi + tol]
         poles = tuple(known.sort_values().index)
         if outside:
-            note = m["outside"].format(names=names(f"{p} ({int(known[p])})" for p in outside))
+            note_key = "outside"
+            note_values = {"poles": [f"{p} ({int(known[p])})" for p in outside]}
     elif claim.kind == "mean":
         column = _column(frame, claim.column, claim)
         known = column.dropna()
@@ -197,19 +142,18 @@ def _reproduce_one(frame: pd.DataFrame, claim: Any, lang: str = "en") -> dict:
                                           claim.expected + claim.tolerance)
         mean = float(known.astype(float).mean()) if len(known) else float("nan")
         status = _status(mean, mean, lo_ok, hi_ok) if len(known) else "not_computable"
-        paper_value = f"{m['about']} {claim.expected} ({lo_ok:g} {m['to']} {hi_ok:g})"
-        mean_text = f"{mean:.1f}".replace(".", ",") if lang == "fr" else f"{mean:.1f}"
-        computed_value = f"{mean_text} ({m['mean_of'].format(n=len(known))})"
+        values = {"expected": claim.expected, "accepted_low": lo_ok, "accepted_high": hi_ok,
+                  "mean": mean, "n_known": len(known)}
         poles = tuple(known.index)
         if undecided:
-            note = m["left_out"].format(names=names(undecided))
+            note_key, note_values = "left_out", {"poles": list(undecided)}
     else:  # pragma: no cover - the schema allows no other kind
         raise AssertionError(claim.kind)
     return {"id": claim.id, "kind": claim.kind, "claim": claim.en, "section": claim.section,
-            "quote": claim.quote, "paper_value": paper_value, "computed_value": computed_value,
-            "status": status, "poles": poles, "undecided": undecided,
-            "note": "; ".join(x for x in (note, (claim.note_fr if lang == "fr" else None)
-                                          or claim.note or "") if x)}
+            "quote": claim.quote, "values": values, "status": status, "poles": poles,
+            "undecided": undecided, "note_key": note_key, "note_values": note_values,
+            "claim_note": claim.note or "", "claim_note_fr": claim.note_fr or "",
+            "claim_fr": claim.quote}
 
 
 def reproduce_claims(frame: pd.DataFrame, claims: Sequence[Any],
@@ -223,14 +167,19 @@ def reproduce_claims(frame: pd.DataFrame, claims: Sequence[Any],
     -------
     pandas.DataFrame
         Index ``id`` (the claim's id, in file order). Columns: ``kind``, ``claim`` (English
-        summary), ``section``, ``quote`` (French), ``paper_value``, ``computed_value``,
-        ``status`` (``match``, ``mismatch`` or ``not_computable``), ``poles`` (tuple of pole_id
-        behind the computed value), ``undecided`` (tuple of pole_id whose ``unknown`` values
-        the answer depends on), ``note``.
+        summary), ``section``, ``quote`` (French), ``values`` (dict: the paper's value and the
+        computed one as numbers, keys by kind: ``expected``, ``low``, ``high``, ``n``,
+        ``mean``, ``n_known``...), ``status`` (``match``, ``mismatch`` or
+        ``not_computable``), ``poles`` (tuple of pole_id behind the computed value),
+        ``undecided`` (tuple of pole_id whose ``unknown`` values the answer depends on),
+        ``note_key`` (a code of ``claims.note`` in ``data/labels.yaml``, or ``""``),
+        ``note_values`` (dict, the code's parameters), ``claim_note`` and ``claim_note_fr``
+        (the claim's own notes from the claims file), ``claim_fr`` (the claim in French: the
+        paper's own words, its quote).
     """
     import pandas as pd
 
-    rows = [_reproduce_one(frame, claim, lang) for claim in claims]
+    rows = [_reproduce_one(frame, claim) for claim in claims]
     table = pd.DataFrame(rows).set_index("id")
     table["inferred"] = [_inferred_behind(frame, claim, poles)
                          for claim, poles in zip(claims, table["poles"], strict=True)]

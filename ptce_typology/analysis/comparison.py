@@ -123,8 +123,10 @@ def compare_groups(frame: pd.DataFrame, by: str = "laureate_2013",
         ``effect_size``, ``effect_size_name``, ``v_corrected`` (Bergsma's bias-corrected
         Cramér's V), ``ci_low``, ``ci_high``, ``n``);
         ``tables`` ({variable: DataFrame of counts, categories × groups}); ``medians``
-        ({variable: {group: median}}); ``min_p_value`` (the smallest p-value a 2 × 2
-        exact test can reach with these group sizes) and ``correction``.
+        ({variable: {group: median}}); ``quartiles`` ({variable: {group: [q1, q3]}}, R's
+        type 7); ``unknown`` ({variable: {group: count of unknown values}});
+        ``min_p_value`` (the smallest p-value a 2 × 2 exact test can reach with these group
+        sizes) and ``correction``.
     """
     from scipy.stats.contingency import odds_ratio
 
@@ -149,7 +151,7 @@ def compare_groups(frame: pd.DataFrame, by: str = "laureate_2013",
         # The calls are outcomes, not descriptors: compared only when asked for.
         variables = [c for c in frame.columns if c != by and c not in SKIP
                      and not c.startswith("laureate_")]
-    rows, tables, medians = [], {}, {}
+    rows, tables, medians, quartiles, unknown = [], {}, {}, {}, {}
     for var in variables:
         if var not in frame.columns:
             raise PtceError("no such column", field="variable", value=var,
@@ -165,6 +167,11 @@ def compare_groups(frame: pd.DataFrame, by: str = "laureate_2013",
             samples = [values[ok & (groups_values == g)].to_numpy(dtype=float) for g in order]
             medians[var] = {str(g): (float(np.median(s)) if len(s) else None)
                             for g, s in zip(order, samples, strict=True)}
+            # Quartiles as R's quantile() type 7 (numpy's default linear interpolation).
+            quartiles[var] = {str(g): ([float(q) for q in np.percentile(s, [25, 75])]
+                                       if len(s) else None)
+                              for g, s in zip(order, samples, strict=True)}
+            unknown[var] = {str(g): int((~ok & (groups_values == g)).sum()) for g in order}
             n = int(ok.sum())
             if len(order) == 2 and all(len(s) for s in samples):
                 u, p, name = mann_whitney_exact(samples[0], samples[1])
@@ -181,6 +188,7 @@ def compare_groups(frame: pd.DataFrame, by: str = "laureate_2013",
             continue
         values = col.astype(object)
         ok = values.notna() & (values != UNKNOWN)
+        unknown[var] = {str(g): int((~ok & (groups_values == g)).sum()) for g in order}
         if isinstance(col.dtype, pd.CategoricalDtype):
             cats = [c for c in col.cat.categories if c != UNKNOWN and (values[ok] == c).any()]
         else:
@@ -221,7 +229,8 @@ def compare_groups(frame: pd.DataFrame, by: str = "laureate_2013",
             "left_out": [str(p) for p in left_out],
             "left_out_reasons": {str(p): str(group_col[p]) for p in left_out},
             "tests": tests, "tables": tables,
-            "medians": medians, "min_p_value": min_p_value(sizes) if len(sizes) == 2 else None,
+            "medians": medians, "quartiles": quartiles, "unknown": unknown,
+            "min_p_value": min_p_value(sizes) if len(sizes) == 2 else None,
             "correction": correction}
 
 

@@ -1,3 +1,5 @@
+"""``python -m ptce_typology.cli``: the same as the ``ptce`` command."""
+
 from ptce_typology.cli import main
 
 main()

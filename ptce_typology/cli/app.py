@@ -59,13 +59,24 @@ def command(*args: Any, **kwargs: Any) -> Callable:
     return decorator
 
 
-def emit(data: str | bytes, output: Optional[Path]) -> None:  # noqa: UP045
-    """Write rendered output to ``output`` (atomically) or to stdout."""
+def emit(data: str | bytes, output: Optional[Path], lang: str = "en") -> None:  # noqa: UP045
+    """Write rendered output to ``output`` (atomically) or to stdout.
+
+    Parameters
+    ----------
+    data : str or bytes
+        The rendered output; bytes (XLSX, Word) need an output file.
+    output : Path, optional
+        The file to write; stdout when None.
+    lang : {"en", "fr"}
+        Language of the line that says the file was written.
+    """
     from ptce_typology.render.formats import atomic_write
+    from ptce_typology.render.labels import text
 
     if output is not None:
         atomic_write(output, data)
-        sys.stderr.write(f"wrote {output}\n")
+        sys.stderr.write(text("cli.wrote", lang, path=output) + "\n")
     elif isinstance(data, bytes):
         raise PtceError("this format is binary; give an output file", field="--output",
                         value=None)

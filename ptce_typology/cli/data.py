@@ -66,6 +66,7 @@ def list_cmd(
     from ptce_typology.cli.app import split
     from ptce_typology.frame import load_frame
     from ptce_typology.render.formats import render_frame
+    from ptce_typology.render.labels import text
     from ptce_typology.render.poles import poles_json
     from ptce_typology.vocabulary import label_frame
 
@@ -81,9 +82,9 @@ def list_cmd(
                             allowed=list(frame.columns))
         frame = frame[list(chosen)]
     shown = frame if data_format else label_frame(frame, lang)
-    title = {"fr": "Pôles", "en": "Poles"}[lang]
-    emit(render_frame(shown, fmt, title=title, label="tab:poles",
-                      json_data=poles_json(frame) if fmt == "json" else None), output)
+    title = text("list.title", lang)
+    emit(render_frame(shown, fmt, title=title, label="tab:poles", lang=lang,
+                      json_data=poles_json(frame) if fmt == "json" else None), output, lang)
 
 
 @command("show")
@@ -91,8 +92,10 @@ def show_cmd(
     pole_id: Annotated[str, typer.Argument(help="The pole_id of the case.")],
     cases: Annotated[Optional[list[Path]], typer.Option(  # noqa: UP045
         "--cases", "-c", help="Where to look; default: the bundled cases and examples.")] = None,
-    fmt: Annotated[Literal["table", "json", "md", "csv"], typer.Option(
+    fmt: Annotated[Literal["table", "json", "md", "csv", "docx"], typer.Option(
         "--format", "-f", help="Output format.")] = "table",
+    lang: Lang = "en",
+    output: Output = None,
 ) -> None:
     """Every descriptor of one pole with the sources behind it.
 
@@ -109,10 +112,10 @@ def show_cmd(
                         allowed=sorted(found))
     case = found[pole_id]
     if fmt == "json":
-        emit(to_json(case_json(case)), None)
+        emit(to_json(case_json(case)), output, lang)
     else:
-        emit(render_frame(describe_case(case), fmt, title=f"{case.name} ({case.pole_id})"),
-             None)
+        emit(render_frame(describe_case(case, lang), fmt, title=f"{case.name} ({case.pole_id})",
+                          lang=lang), output, lang)
 
 
 @command("new")

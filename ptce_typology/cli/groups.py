@@ -9,8 +9,18 @@ from typing import Annotated, Literal, Optional  # noqa: UP035
 import typer
 
 from ptce_typology.cli.app import command, emit
-from ptce_typology.cli.options import Cases, Data, Format, Lang, Output, ReferenceYear
+from ptce_typology.cli.options import (
+    Caption,
+    Cases,
+    Data,
+    Format,
+    Label,
+    Lang,
+    Output,
+    ReferenceYear,
+)
 from ptce_typology.errors import PtceError
+from ptce_typology.render.labels import text
 
 
 def _cases_or_data(cases: Optional[list[Path]], data: Optional[Path],  # noqa: UP045
@@ -38,6 +48,8 @@ def compare_cmd(
     fmt: Format = "table",
     lang: Lang = "en",
     output: Output = None,
+    caption: Caption = None,
+    label: Label = None,
 ) -> None:
     """Compare two groups of poles (by default the 2013-14 laureates and the others) on every
     other descriptor, with exact tests and effect sizes.
@@ -45,24 +57,25 @@ def compare_cmd(
     Example: ptce compare --format latex -o laureates.tex
     """
     from ptce_typology.analysis.comparison import compare_groups
-    from ptce_typology.render.comparison import comparison_json, comparison_table, min_p_sentence
+    from ptce_typology.render import comparison as shown_comparison
     from ptce_typology.render.formats import render_frame
 
     frame = _cases_or_data(cases, data, reference_year)
     result = compare_groups(frame, by=by, correction=correction)
-    shown = result["tests"] if fmt == "csv" else comparison_table(result, lang)
-    title = {"en": f"Comparison by {by}", "fr": f"Comparaison selon {by}"}[lang]
-    rendered = render_frame(shown, fmt, title=title, label="tab:compare",
-                            json_data=comparison_json(result))
-    note = min_p_sentence(result, lang)
-    if fmt in ("table", "md") and note:
-        rendered += f"\n{note}\n"
-    emit(rendered, output)
+    if fmt == "csv":
+        shown = shown_comparison.comparison_tidy(result)
+    else:
+        shown = shown_comparison.comparison_table(result, lang)
+    emit(render_frame(shown, fmt, title=caption or shown_comparison.caption(result, lang),
+                      label=label or "tab:compare", index=fmt != "csv", lang=lang,
+                      json_data=shown_comparison.comparison_json(result)), output, lang)
+    note = shown_comparison.min_p_sentence(result, lang)
     if note and (fmt not in ("table", "md") or output is not None):
         sys.stderr.write(note + "\n")
     for reason in sorted(set(result["left_out_reasons"].values())):
         poles = [p for p, r in result["left_out_reasons"].items() if r == reason]
-        sys.stderr.write(f"left out ({by} {reason}): {', '.join(poles)}\n")
+        sys.stderr.write(text("compare.left_out", lang, by=by, reason=reason,
+                              poles=", ".join(poles)) + "\n")  # keys on stderr, as --by
 
 
 @command("qca")
@@ -84,6 +97,8 @@ def qca_cmd(
     fmt: Format = "table",
     lang: Lang = "en",
     output: Output = None,
+    caption: Caption = None,
+    label: Label = None,
 ) -> None:
     """Crisp-set QCA as R's QCA package does it: truth table, complex and parsimonious
     solutions with every equally minimal model, fit and necessity.
@@ -92,14 +107,16 @@ def qca_cmd(
     """
     from ptce_typology.analysis.qca import qca
     from ptce_typology.render.formats import render_sections
-    from ptce_typology.render.qca import qca_json, qca_sections
+    from ptce_typology.render.labels import text
+    from ptce_typology.render.qca import qca_json, qca_sections, solution_lines
 
     frame = _cases_or_data(cases, data, reference_year)
     result = qca(frame, outcome, [c for c in conditions.split(",") if c.strip()],
                  incl_cut=incl_cut, incl_cut0=incl_cut0, n_cut=n_cut)
-    emit(render_sections(qca_sections(result, lang), fmt, label="tab:qca",
-                         json_data=qca_json(result)), output)
-    for kind, models in result.solutions.items():
-        sys.stderr.write(f"{kind}: " + (" | ".join(models) or "no solution") + "\n")
+    emit(render_sections(qca_sections(result, lang), fmt, label=label or "tab:qca",
+                         caption=caption, lang=lang, json_data=qca_json(result)), output, lang)
+    for line in solution_lines(result, lang):
+        sys.stderr.write(line + "\n")
     if result.left_out:
-        sys.stderr.write(f"left out (unknown values): {', '.join(map(str, result.left_out))}\n")
+        sys.stderr.write(text("qca.left_out", lang, poles=", ".join(map(str, result.left_out)))
+                         + "\n")

@@ -8,7 +8,7 @@ from typing import Annotated, Literal, Optional  # noqa: UP035
 import typer
 
 Lang = Annotated[Literal["fr", "en"], typer.Option("--lang", help="Language of the labels.")]
-TableFormat = Literal["table", "md", "latex", "csv", "json", "xlsx"]
+TableFormat = Literal["table", "md", "latex", "csv", "json", "xlsx", "docx"]
 Format = Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")]
 Output = Annotated[Optional[Path], typer.Option(  # noqa: UP045
     "--output", "-o", help="Write to this file instead of stdout.", dir_okay=False)]
@@ -43,3 +43,8 @@ Passive = Annotated[Optional[str], typer.Option(  # noqa: UP045
                       "descriptor=category pairs or bare categories (every descriptor); "
                       "default: unknown,not_started (what no source says shapes no axis); "
                       "'none': the plain MCA.")]
+Caption = Annotated[Optional[str], typer.Option(  # noqa: UP045
+    "--caption", help="Caption of the table (LaTeX, Word, Markdown, terminal); default: a "
+                      "caption built from the labels.")]
+Label = Annotated[Optional[str], typer.Option(  # noqa: UP045
+    "--label", help="LaTeX label of the table (tables after the first get :2, :3...).")]

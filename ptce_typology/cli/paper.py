@@ -9,8 +9,9 @@ from typing import Annotated, Optional  # noqa: UP035
 import typer
 
 from ptce_typology.cli.app import command, emit
-from ptce_typology.cli.options import Cases, Format, Lang, Output, ReferenceYear
+from ptce_typology.cli.options import Caption, Cases, Format, Label, Lang, Output, ReferenceYear
 from ptce_typology.errors import PtceError
+from ptce_typology.render.labels import text
 
 
 @command("typology")
@@ -25,6 +26,8 @@ def typology_cmd(
     lang: Lang = "en",
     reference_year: ReferenceYear = 2011,
     output: Output = None,
+    caption: Caption = None,
+    label: Label = None,
 ) -> None:
     """The paper's typology: for each descriptor, the count and share of poles in each category
     and the poles in it; `unknown` is a row of its own.
@@ -35,6 +38,7 @@ def typology_cmd(
     from ptce_typology.frame import load_frame
     from ptce_typology.render import paper as shown_paper
     from ptce_typology.render.formats import csv_ready, render_frame
+    from ptce_typology.vocabulary import vocabulary
 
     frame = load_frame(cases, reference_year=reference_year)
     names = frame["name"].to_dict()
@@ -43,17 +47,17 @@ def typology_cmd(
         table = paper.crosstab_table(frame, row, by)
         json_data = shown_paper.crosstab_json(table, lang)
         shown = csv_ready(table) if fmt == "csv" else shown_paper.display_crosstab(table, lang)
-        title = {"en": "Cross-table", "fr": "Tableau croisé"}[lang]
+        title = text("paper.crosstab_title", lang, row=vocabulary().label(row, lang),
+                     column=vocabulary().label(by, lang))
     else:
         chosen = tuple(descriptor) if descriptor else paper.TYPOLOGY_DESCRIPTORS
         table = paper.typology_table(frame, chosen)
         json_data = shown_paper.typology_json(table, frame, lang)
         shown = csv_ready(table) if fmt == "csv" else shown_paper.display_typology(
             table, names, lang)
-        title = {"en": f"Typology of the {len(frame)} poles",
-                 "fr": f"Typologie des {len(frame)} pôles"}[lang]
-    emit(render_frame(shown, fmt, title=title, label="tab:typology", json_data=json_data),
-         output)
+        title = text("paper.typology_title", lang, n=len(frame))
+    emit(render_frame(shown, fmt, title=caption or title, label=label or "tab:typology",
+                      json_data=json_data, lang=lang), output, lang)
 
 
 @command("reproduce")
@@ -68,6 +72,8 @@ def reproduce_cmd(
     lang: Lang = "en",
     reference_year: ReferenceYear = 2011,
     output: Output = None,
+    caption: Caption = None,
+    label: Label = None,
 ) -> None:
     """Every figure the paper publishes about the twelve, computed from the case data:
     match, mismatch, or not computable because of unknowns. Only the témoins (role: temoin)
@@ -79,8 +85,7 @@ def reproduce_cmd(
     from ptce_typology.frame import load_frame
     from ptce_typology.intake.claims import load_claims
     from ptce_typology.render.formats import csv_ready, render_frame
-    from ptce_typology.render.labels import text
-    from ptce_typology.render.paper import display_claims
+    from ptce_typology.render.paper import claims_frame, claims_json, display_claims
 
     frame, others = temoins_only(load_frame(cases, reference_year=reference_year))
     if frame.empty:
@@ -88,17 +93,16 @@ def reproduce_cmd(
     if others:
         sys.stderr.write(text("reproduce.temoins_only", lang, n=len(frame), m=len(others),
                               poles=", ".join(others)) + "\n")
-    table = reproduce_claims(frame, load_claims(claims), lang=lang)
-    json_data = table.reset_index().to_dict(orient="records")
-    shown = csv_ready(table) if fmt == "csv" else display_claims(
+    table = reproduce_claims(frame, load_claims(claims))
+    json_data = claims_json(table, lang)
+    shown = csv_ready(claims_frame(table, lang)) if fmt == "csv" else display_claims(
         table, frame["name"].to_dict(), lang, verbose=verbose or fmt != "table")
-    title = {"en": "The paper's figures, computed from the data",
-             "fr": "Les chiffres de l'article, recalculés à partir des données"}[lang]
-    emit(render_frame(shown, fmt, title=title, label="tab:reproduce", json_data=json_data),
-         output)
+    title = text("claims.title", lang)
+    emit(render_frame(shown, fmt, title=caption or title, label=label or "tab:reproduce",
+                      json_data=json_data, lang=lang), output, lang)
     counts = table["status"].value_counts()
-    sys.stderr.write(f"{len(table)} claims: {counts.get('match', 0)} match, "
-                     f"{counts.get('mismatch', 0)} mismatch, "
-                     f"{counts.get('not_computable', 0)} not computable\n")
+    sys.stderr.write(text("cli.reproduce_summary", lang, n=len(table),
+                          match=counts.get("match", 0), mismatch=counts.get("mismatch", 0),
+                          not_computable=counts.get("not_computable", 0)) + "\n")
     if strict and counts.get("mismatch", 0):
         raise typer.Exit(1)

@@ -9,7 +9,7 @@ from typing import Annotated, Literal, Optional  # noqa: UP035
 import typer
 
 from ptce_typology.cli.app import command, emit
-from ptce_typology.cli.options import Cases, Format, Lang, Output
+from ptce_typology.cli.options import Caption, Cases, Format, Label, Lang, Output
 
 Referentiel = Annotated[Optional[Path], typer.Option(  # noqa: UP045
     "--referentiel", help="A copy of data/referentiel.yaml with your own rules.")]
@@ -18,9 +18,10 @@ Referentiel = Annotated[Optional[Path], typer.Option(  # noqa: UP045
 @command("referentiel")
 def referentiel_cmd(
     referentiel: Referentiel = None,
-    fmt: Annotated[Literal["table", "md", "json"], typer.Option(
+    fmt: Annotated[Literal["table", "md", "json", "docx"], typer.Option(
         "--format", "-f", help="Output format.")] = "table",
     lang: Lang = "en",
+    output: Output = None,
 ) -> None:
     """The référentiel of a PTCE: 3 general objectives, 9 main objectives, the indicator
     counts, and the legal and Labo definitions, each with its source.
@@ -33,9 +34,9 @@ def referentiel_cmd(
 
     ref = load_referentiel(referentiel)
     if fmt == "json":
-        emit(to_json(referentiel_json(ref)), None)
+        emit(to_json(referentiel_json(ref)), output, lang)
     else:
-        emit(render_sections(referentiel_sections(ref, lang), fmt), None)
+        emit(render_sections(referentiel_sections(ref, lang), fmt, lang=lang), output, lang)
 
 
 @command("gap")
@@ -47,6 +48,8 @@ def gap_cmd(
     fmt: Format = "table",
     lang: Lang = "en",
     output: Output = None,
+    caption: Caption = None,
+    label: Label = None,
 ) -> None:
     """The gap between the PTCE concept and practice: for each pole and main objective,
     evidenced, not evidenced or unknown, with the descriptors behind each cell.
@@ -66,12 +69,14 @@ def gap_cmd(
     result = gap_matrix(frame, ref, assessments(loaded))
     names = frame["name"].to_dict()
     if plot is not None:
+        from ptce_typology.render.labels import text
         from ptce_typology.render.plots import gap_heatmap, save_figure
 
-        sys.stderr.write(f"wrote {save_figure(gap_heatmap(result, ref, names, lang), plot)}\n")
+        path = save_figure(gap_heatmap(result, ref, names, lang), plot)
+        sys.stderr.write(text("cli.wrote", lang, path=path) + "\n")
     if fmt == "csv":
         sections = [("gap", result["status"])]
     else:
         sections = gap_sections(result, ref, names, lang)
-    emit(render_sections(sections, fmt, label="tab:gap", json_data=gap_json(result, ref)),
-         output)
+    emit(render_sections(sections, fmt, label=label or "tab:gap", caption=caption, lang=lang,
+                         json_data=gap_json(result, ref)), output, lang)

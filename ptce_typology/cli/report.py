@@ -69,4 +69,4 @@ def report_cmd(
                           reference_year=reference_year)
         on_step("writing")
         text = render_html(study, lang)
-    emit(text, output)
+    emit(text, output, lang)

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Literal, Optional  # noqa: UP035
+from typing import Annotated, Optional  # noqa: UP035
 
 import typer
 
 from ptce_typology.cli.app import command, emit, split
 from ptce_typology.cli.options import (
     Active,
+    Caption,
     Cases,
     Consolidation,
     Format,
     K,
+    Label,
     Lang,
     Ncp,
     Output,
@@ -25,6 +27,7 @@ from ptce_typology.cli.options import (
     Seed,
     Supplementary,
 )
+from ptce_typology.render.labels import text
 
 
 def _model(active, supplementary, ncp, k, rule, consolidation, seed, passive=None):
@@ -68,6 +71,8 @@ def clusters_cmd(
     fmt: Format = "table",
     lang: Lang = "en",
     output: Output = None,
+    caption: Caption = None,
+    label: Label = None,
 ) -> None:
     """Statistical typology: MCA of the descriptors, Ward clustering on the first ncp
     dimensions (FactoMineR's HCPC), cluster description and stability.
@@ -97,18 +102,19 @@ def clusters_cmd(
 
         for path in cluster_figures(model, names, plot, lang, roles=frame["role"].to_dict(),
                                     cluster_labels=cluster_names(model, lang)):
-            sys.stderr.write(f"wrote {path}\n")
+            sys.stderr.write(text("cli.wrote", lang, path=path) + "\n")
     if fmt == "csv":
         sections = [("clusters", cluster_csv_frame(model, stab))]
     else:
         sections = cluster_sections(model, stab, names, lang,
                                     p_max=None if all_categories else 0.10, sensitivity=sens)
-    emit(render_sections(sections, fmt, label="tab:clusters",
-                         json_data=clusters_json(model, stab, sens, lang)), output)
+    emit(render_sections(sections, fmt, label=label or "tab:clusters", caption=caption,
+                         lang=lang, json_data=clusters_json(model, stab, sens, lang)),
+         output, lang)
     summary = model.summary()
-    sys.stderr.write(f"{len(frame)} poles, ncp = {summary['ncp']}, rule = {summary['rule']}: "
-                     f"{summary['n_clusters']} clusters; passive: "
-                     f"{', '.join(summary['passive_categories']) or 'none'}\n")
+    sys.stderr.write(text("cli.clusters_summary", lang, n=len(frame), ncp=summary["ncp"],
+                          rule=summary["rule"], k=summary["n_clusters"],
+                          passive=", ".join(summary["passive_categories"]) or "-") + "\n")
 
 
 @command("classify")
@@ -126,10 +132,11 @@ def classify_cmd(
     plot: Annotated[Optional[Path], typer.Option(  # noqa: UP045
         "--plot", help="Write the factor map with the new poles as supplementary points to "
                        "FILE.png|svg|pdf.")] = None,
-    fmt: Annotated[Literal["table", "md", "latex", "csv", "json"], typer.Option(
-        "--format", "-f", help="Output format.")] = "table",
+    fmt: Format = "table",
     lang: Lang = "en",
     output: Output = None,
+    caption: Caption = None,
+    label: Label = None,
 ) -> None:
     """Place new poles against the typology of the témoins: cluster (named), whether the
     unknowns could change it (every completion of them is tried), distances, nearest témoins
@@ -159,14 +166,15 @@ def classify_cmd(
         sys.stderr.write(f"wrote {save_figure(figure, plot)}\n")
     if fmt == "json":
         emit(to_json({"cluster_names": {str(c): n for c, n in named.items()},
-                      "poles": results}), output)
+                      "poles": results}), output, lang)
     elif fmt == "csv":
-        emit(render_sections([("classify", classify_csv_frame(results))], "csv"), output)
+        emit(render_sections([("classify", classify_csv_frame(results))], "csv"), output, lang)
     else:
         emit(render_sections(classify_sections(results, names, lang, named), fmt,
-                             label="tab:classify"), output)
+                             label=label or "tab:classify", caption=caption, lang=lang),
+             output, lang)
     flagged = sum(1 for r in results if r["flags"])
     undetermined = sum(1 for r in results if not r["determined"])
-    sys.stderr.write(f"{len(results)} pole(s) classified against {len(frame)} reference poles "
-                     f"({model.hcpc_.n_clusters_} clusters); {undetermined} undetermined, "
-                     f"{flagged} with flags\n")
+    sys.stderr.write(text("cli.classify_summary", lang, n=len(results), temoins=len(frame),
+                          k=model.hcpc_.n_clusters_, flagged=flagged,
+                          undetermined=undetermined) + "\n")

@@ -146,6 +146,20 @@ def _short(value: Any) -> str | None:
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """A "did you mean" hint: the closest of ``choices`` to ``word``, or ``""``.
+
+    Parameters
+    ----------
+    word : str
+        What the file says.
+    choices : iterable of str
+        What it may say.
+
+    Returns
+    -------
+    str
+        ``" (did you mean 'territory'?)"`` or ``""`` when nothing is close.
+    """
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""
 

@@ -14,6 +14,9 @@ from ptce_typology.resources import data_file
 
 
 class Claim(BaseModel):
+    """One figure the paper publishes: its kind (total, count, share, named, range, mean),
+    the descriptor or column it counts, the expected value with its tolerance, the French
+    quote and section it comes from, an English summary (``en``) and notes."""
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str
@@ -33,6 +36,7 @@ class Claim(BaseModel):
 
 
 class ClaimFile(BaseModel):
+    """The claims file: a list of :class:`Claim` with unique ids."""
     model_config = ConfigDict(extra="forbid")
     claims: list[Claim] = Field(min_length=1)
 

@@ -122,6 +122,7 @@ class UnquotedNumber:
     number: int
 
     def one_line(self) -> str:
+        """The problem in one line, for a test's message."""
         return f"{self.pole_id}: {self.field} = {self.number} is in no quote it cites"
 
 

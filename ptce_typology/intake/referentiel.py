@@ -18,6 +18,7 @@ class _Model(BaseModel):
 
 
 class RefSource(_Model):
+    """A source of the référentiel file: id, citation, URL, quote, date."""
     id: str
     citation: str
     url: str | None = None
@@ -26,6 +27,8 @@ class RefSource(_Model):
 
 
 class Objective(_Model):
+    """A general or main objective of the référentiel, in French and English, with its
+    sources and (for a main one) the general objective a source puts it under, if any."""
     id: str
     fr: str
     en: str
@@ -33,21 +36,25 @@ class Objective(_Model):
     general_objective: str | None = None
 
     def label(self, lang: str) -> str:
-        return self.fr if lang == "fr" else self.en
+        """The objective's name in ``lang`` (``fr`` or ``en``)."""
+        return getattr(self, lang)
 
 
 class IndicatorCount(_Model):
+    """How many indicators the référentiel had: at first and later, with sources."""
     first_version: int
     updated: int
     sources: list[str]
 
 
 class Indicators(_Model):
+    """The référentiel's indicators: their count, and the list when a source gives it."""
     count: IndicatorCount
     items: list[dict] = Field(default_factory=list)
 
 
 class ReferenceText(_Model):
+    """A reference definition (the law's, the Labo's) in French and English."""
     id: str
     fr: str
     en: str
@@ -55,6 +62,7 @@ class ReferenceText(_Model):
 
 
 class Condition(_Model):
+    """One test of an evidence rule: a descriptor equal to a value, or at least a number."""
     descriptor: str
     equals: str | None = None
     at_least: float | None = None
@@ -66,11 +74,15 @@ class Condition(_Model):
         return self
 
     def text(self, value: object) -> str:
+        """The test and the pole's value, as evidence: ``origin=citizen_associative (is
+        unknown)``."""
         test = f"={self.equals}" if self.equals is not None else f">={self.at_least:g}"
         return f"{self.descriptor}{test} (is {value})"
 
 
 class Rule(_Model):
+    """An evidence rule: a main objective is evidenced when any (or all) of its conditions
+        hold; ``why`` says why."""
     objective: str
     any: list[Condition] = Field(default_factory=list)
     all: list[Condition] = Field(default_factory=list)
@@ -84,11 +96,13 @@ class Rule(_Model):
 
 
 class EvidenceRules(_Model):
+    """This project's operationalisation (marked as such) and its rules."""
     operationalisation: str
     rules: list[Rule] = Field(default_factory=list)
 
 
 class UserIndicator(_Model):
+    """An indicator a user adds: its objective, names, and the score that evidences it."""
     id: str
     objective: str
     fr: str
@@ -97,6 +111,8 @@ class UserIndicator(_Model):
 
 
 class Referentiel(_Model):
+    """The whole référentiel file: sources, objectives, indicators, reference texts,
+    evidence rules and user indicators, checked for consistency."""
     sources: list[RefSource]
     general_objectives: list[Objective] = Field(min_length=1)
     main_objectives: list[Objective] = Field(min_length=1)

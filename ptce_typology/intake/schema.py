@@ -98,6 +98,7 @@ class Sourced(_Strict):
 
 
 class Text(Sourced):
+    """A sourced free text."""
     value: NonEmpty
     date: DateText | None = Field(None, description="when the value held, for facts that change")
 
@@ -114,16 +115,19 @@ def _alternatives(descriptor: str, annotation: Any = None) -> Any:
 
 
 class Origin(Sourced):
+    """A sourced origin: one of the vocabulary's origins or ``unknown``."""
     value: _category("origin")
     alternatives: _alternatives("origin") = Field(default_factory=list)
 
 
 class Territory(Sourced):
+    """A sourced territory: one of the vocabulary's territories or ``unknown``."""
     value: _category("territory")
     alternatives: _alternatives("territory") = Field(default_factory=list)
 
 
 class Sector(Sourced):
+    """A sourced sector, with a free ``theme``."""
     value: _category("sector")
     spans: list[Literal[allowed("sector")[:3]]] = Field(  # type: ignore[valid-type]
         default_factory=list, description="with `mixed`: the paper's sectors it spans")
@@ -138,17 +142,20 @@ class Sector(Sourced):
 
 
 class YesNo(Sourced):
+    """A sourced ``yes`` / ``no`` / ``unknown``."""
     value: TriState
     date: DateText | None = None
     alternatives: _alternatives("shared_premises", TriState) = Field(default_factory=list)
 
 
 class SharedPremises(YesNo):
+    """Shared premises: yes / no / unknown, with the premises' name and year."""
     name: NonEmpty | None = None
     year: Year | None = None
 
 
 class Event(Sourced):
+    """A dated event of the grouping's history (``approximate`` when the year is)."""
     id: Identifier
     year: Year
     event: NonEmpty
@@ -156,6 +163,7 @@ class Event(Sourced):
 
 
 class GroupingStart(_Strict):
+    """The grouping's dated events and the id of the one that counts as its start."""
     events: list[Event] = Field(default_factory=list)
     start: Identifier = Field(UNKNOWN,
                               description="id of the event that counts as the start, or unknown")
@@ -181,6 +189,7 @@ class MemberCount(Sourced):
     qualifier: Literal["exact", "about", "more_than", "at_least"] = "exact"
 
     def year(self) -> int | None:
+        """The year of the count, or None when its date is unknown."""
         return None if self.date == UNKNOWN else int(self.date[:4])
 
 
@@ -200,6 +209,7 @@ class Assessment(Sourced):
 
 
 class Funding(_Strict):
+    """The kinds of funding: member fees, public, private, own revenue, volunteering."""
     member_fees: YesNo = Field(default_factory=_unknown_yes_no)
     public: YesNo = Field(default_factory=_unknown_yes_no)
     private: YesNo = Field(default_factory=_unknown_yes_no)
@@ -273,6 +283,7 @@ class Case(_Strict):
         return None
 
     def start_year(self) -> int | None:
+        """The year of the start event, or None when it is ``unknown``."""
         event = self.start_event()
         return event.year if event else None
 
@@ -297,11 +308,13 @@ class Case(_Strict):
         return call_value_at(getattr(self.national_calls, call).value, call, self.start_year())
 
     def latest_legal_form(self) -> Text | None:
+        """The legal form with the latest date, or None."""
         if not self.legal_form:
             return None
         return max(self.legal_form, key=lambda f: f.date or "")
 
     def source(self, source_id: str) -> Source:
+        """The source with this id (a :class:`KeyError` if there is none)."""
         for src in self.sources:
             if src.id == source_id:
                 return src

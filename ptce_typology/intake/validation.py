@@ -30,9 +30,11 @@ class Report:
 
     @property
     def ok(self) -> bool:
+        """True when no issue was found."""
         return not self.issues
 
     def to_dict(self) -> dict:
+        """The report as plain data: ``valid``, ``files``, ``cases`` and ``issues``."""
         return {
             "valid": self.ok,
             "files": self.files,

@@ -7,14 +7,21 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from ptce_typology.intake.schema import Case, Sourced
-from ptce_typology.vocabulary import UNKNOWN
+from ptce_typology.render.labels import text
+from ptce_typology.vocabulary import UNKNOWN, vocabulary
 
 if TYPE_CHECKING:
     import pandas as pd
 
 
 def sourced_values(case: Case) -> list[tuple[str, Sourced]]:
-    """Every sourced value of a case with its dotted field path, in file order."""
+    """Every sourced value of a case with its dotted field path, in file order.
+
+    Returns
+    -------
+    list of (str, Sourced)
+        ``("territory", Sourced(...))``, ``("members.0", ...)``...
+    """
     found: list[tuple[str, Sourced]] = []
 
     def walk(node: Any, path: str) -> None:
@@ -33,8 +40,8 @@ def sourced_values(case: Case) -> list[tuple[str, Sourced]]:
 
 
 def shown_value(value: Sourced) -> str:
-    """A sourced value as one line of text: the value, a count with its unit and date, an
-    event with its year and id, or the other fields as ``key=value`` pairs."""
+    """A sourced value as one line of data (vocabulary keys, no labels): the value, a count
+    with its unit and date, an event with its year and id, or ``key=value`` pairs."""
     data = value.model_dump(exclude={"sources", "note", "basis", "alternatives"},
                             exclude_none=True)
     data = {k: v for k, v in data.items() if v != []}
@@ -50,17 +57,49 @@ def shown_value(value: Sourced) -> str:
     return "; ".join(f"{k}={v}" for k, v in data.items())
 
 
-def describe_case(case: Case) -> pd.DataFrame:
+def _shown_value(value: Sourced, path: str, lang: str = "en") -> str:
+    """A sourced value as one line of text: the category's label, a count with its unit and
+    date, an event with its year and id, or the other fields as ``key=value`` pairs."""
+    data = value.model_dump(exclude={"sources", "note", "basis", "alternatives"},
+                            exclude_none=True)
+    data = {k: v for k, v in data.items() if v != []}
+    if set(data) == {"value"}:
+        vocab = vocabulary()
+        # A category gets its label: territory, funding.public -> funding_public...
+        for key in (path, path.replace(".", "_"), path.rpartition(".")[2]):
+            if key in vocab.descriptors:
+                return vocab.category_label(key, str(data["value"]), lang)
+        if data["value"] == UNKNOWN:
+            return vocab.unknown_label[lang]
+        return str(data["value"])
+    if "count" in data:
+        count = text(f"casefile.qualifier.{data.get('qualifier', 'exact')}", lang,
+                     count=data["count"])
+        unit = text(f"casefile.unit.{data.get('unit', 'structures')}", lang)
+        return f"{count} {unit} ({data['date']})"
+    if "event" in data:
+        approx = "~" if data.get("approximate") else ""
+        return f"{approx}{data['year']}: {data['event']} [{data['id']}]"
+    return "; ".join(f"{k}={v}" for k, v in data.items())
+
+
+def describe_case(case: Case, lang: str = "en") -> pd.DataFrame:
     """Every descriptor of a case with the sources behind it.
+
+    Parameters
+    ----------
+    case : Case
+        A validated case (:func:`ptce_typology.intake.loading.load_cases`).
+    lang : {"en", "fr"}
+        Language of the headers and qualifiers; values stay as the case file gives them.
 
     Returns
     -------
     pandas.DataFrame
-        Index ``field`` (dotted path). Columns: ``value``, ``basis`` (``stated``: a cited
-        quote says it; ``inferred``: derived by reasoning; empty for an ``unknown`` value no
-        source is cited for), ``note`` (for an inferred value,
-        the reasoning), ``sources`` (ids joined by ``; ``), ``citations`` (each source's
-        citation or URL, joined by `` | ``).
+        Index: the field (dotted path). Columns, headed in ``lang``: value, basis (stated: a
+        cited quote says it; inferred: derived by reasoning; empty for an ``unknown`` value no
+        source is cited for), note (for an inferred value, the reasoning), sources (ids
+        joined by ``; ``), citations (each source's citation or URL, joined by `` | ``).
     """
     import pandas as pd
 
@@ -72,21 +111,27 @@ def describe_case(case: Case) -> pd.DataFrame:
             cites.append(" ".join(x for x in (src.citation, f"<{src.url}>" if src.url else None)
                                   if x))
         silent = getattr(value, "value", None) == UNKNOWN and not value.sources
-        rows.append({"field": path, "value": shown_value(value),
-                     "basis": "" if silent else value.basis,
+        rows.append({"field": path, "value": _shown_value(value, path, lang),
+                     "basis": "" if silent else text(f"casefile.basis.{value.basis}", lang),
                      "note": value.note or "", "sources": "; ".join(value.sources),
                      "citations": " | ".join(cites)})
-    frame = pd.DataFrame(rows, columns=["field", "value", "basis", "note", "sources",
-                                        "citations"])
-    return frame.set_index("field")
+    columns = ["field", "value", "basis", "note", "sources", "citations"]
+    frame = pd.DataFrame(rows, columns=columns)
+    frame.columns = [text(f"casefile.head.{c}", lang) for c in columns]
+    return frame.set_index(frame.columns[0])
 
 
 def case_json(case: Case) -> dict:
-    """The case as plain data, derived values included.
+    """The case as plain data, derived values included (``ptce show --format json``).
 
     Every sourced value carries its ``basis`` (``stated`` or ``inferred``, with the reasoning
-    in ``note``); ``derived.inferred`` maps the dotted path of each inferred value to its
-    note.
+    in ``note``).
+
+    Returns
+    -------
+    dict
+        The case file's fields, and ``derived``: ``start_year``, ``age``, ``age_class`` and
+        ``inferred`` (the dotted path of each inferred value -> its note).
     """
     data = case.model_dump(mode="json", exclude_none=True)
     data["derived"] = {"start_year": case.start_year(), "age": case.age(),

@@ -1,27 +1,239 @@
-"""The comparison of two groups of poles as a display table and JSON (``ptce compare``)."""
+"""The comparison of groups of poles laid out as papers do (``ptce compare``).
+
+The layout is the "Table 1" of the ``tableone`` package: one row per category under its
+descriptor, the groups as columns with « n (%) » and the group size in the header, the median
+with its quartiles for a numeric descriptor, then p, the adjusted p and the effect size with
+its name. Every number comes from :func:`ptce_typology.analysis.comparison.compare_groups`;
+this module only lays them out.
+"""
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
+import math
+from typing import TYPE_CHECKING, Any
+
+from ptce_typology.render.labels import labels, text
+from ptce_typology.vocabulary import UNKNOWN, vocabulary
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: Columns of the tidy table (``--format csv`` and the ``rows`` of ``--format json``).
+TIDY_COLUMNS = ("variable", "category", "group", "group_n", "count", "share", "median", "q1",
+                "q3", "test", "p_value", "p_adjusted", "effect_size", "effect_size_name",
+                "v_corrected", "odds_ratio", "ci_low", "ci_high", "n")
 
 
 def min_p_sentence(result: dict, lang: str = "en") -> str:
     """The plain line that keeps readers from reading too much into a dozen poles."""
+    from ptce_typology.render.formats import format_number
+
     if result["min_p_value"] is None:
         return ""
     a, b = (g["n"] for g in result["groups"])
-    p = result["min_p_value"]
-    if lang == "fr":
-        return (f"Avec des groupes de {a} et {b} pôles, la plus petite valeur p qu'un test "
-                f"exact sur un tableau 2 × 2 puisse atteindre est {p:.4f}".replace(".", ",")
-                + " : ces comparaisons sont descriptives et exploratoires.")
-    return (f"With groups of {a} and {b} poles, the smallest p-value an exact test on a 2 × 2 "
-            f"table can reach is {p:.4f}: read these comparisons as descriptive and "
-            "exploratory.")
+    return text("compare.min_p", lang, a=a, b=b,
+                p=format_number(result["min_p_value"], lang, 4))
+
+
+def caption(result: dict, lang: str = "en") -> str:
+    """The default caption: « Comparaison selon Lauréat de l'appel national 2013-2014 »."""
+    return text("compare.title", lang, by=vocabulary().label(result["by"], lang))
+
+
+def group_label(by: str, group: str, lang: str = "en") -> str:
+    """A group's name: « Lauréats » for the laureates, else the category's label."""
+    key = f"compare.group.{by}.{group}"
+    if key in labels():
+        return text(key, lang)
+    return vocabulary().category_label(by, group, lang)
+
+
+def _number(value: float, lang: str) -> str:
+    """A median or quartile: an integer as is, otherwise one decimal (French comma)."""
+    from ptce_typology.render.formats import format_number
+
+    if float(value).is_integer():
+        return str(int(value))
+    return format_number(value, lang, 1)
+
+
+def _is_missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def effect_parts(test: Any, lang: str = "en") -> list[str]:
+    """The effect size with its name, in parts a table puts on successive rows:
+    « V de Cramér 0,42 (corrigé 0,30) », « RC 3,20 [0,21 ; 48,1] »."""
+    from ptce_typology.render.formats import format_number
+
+    if _is_missing(test["effect_size"]):
+        return []
+    key = {"Cramér's V": "cramers_v", "rank-biserial r": "rank_biserial"}.get(
+        test["effect_size_name"])
+    name = text(f"compare.effect_name.{key}", lang) if key else test["effect_size_name"]
+    parts = [f"{name} {format_number(test['effect_size'], lang, 2)}"]
+    if not _is_missing(test["v_corrected"]):
+        parts[0] += " (" + text("compare.corrected", lang,
+                                value=format_number(test["v_corrected"], lang, 2)) + ")"
+    if not _is_missing(test["statistic"]) and "odds ratio" in test["test"]:
+        parts.append(text("compare.odds_ratio", lang,
+                          value=format_number(test["statistic"], lang, 2),
+                          low=format_number(test["ci_low"], lang, 2),
+                          high=format_number(test["ci_high"], lang, 2)))
+    return parts
+
+
+def effect_text(test: Any, lang: str = "en") -> str:
+    """:func:`effect_parts` on one line."""
+    return text("common.list_sep", lang).join(effect_parts(test, lang))
+
+
+def comparison_table(result: dict, lang: str = "en") -> pd.DataFrame:
+    """The comparison as a paper's "Table 1".
+
+    Parameters
+    ----------
+    result : dict
+        :func:`ptce_typology.analysis.comparison.compare_groups`.
+    lang : {"en", "fr"}
+        Language of the labels and numbers.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index: the descriptor's label, repeated on each of its rows (``attrs["grouped"]``).
+        Columns: the category (or « median [Q1; Q3] »), one column per group headed
+        « Lauréats (n = 5) » holding « n (%) » or « median [Q1; Q3] », then p, the adjusted
+        p and the effect size with its name, on the first row of each descriptor.
+        ``attrs["notes"]``: how to read it, the smallest reachable p, the poles left out.
+    """
+    import pandas as pd
+
+    from ptce_typology.render.formats import format_number
+
+    vocab = vocabulary()
+    by = result["by"]
+    groups = [g["group"] for g in result["groups"]]
+    heads = {g["group"]: text("compare.group_head", lang, group=group_label(by, g["group"], lang),
+                              n=g["n"]) for g in result["groups"]}
+    descriptor, category = text("compare.descriptor", lang), text("compare.category", lang)
+    p_head = text("compare.p", lang)
+    adjusted_head = text(f"compare.p_adjusted_{result['correction']}", lang)
+    effect_head = text("compare.effect", lang)
+    unknown_label = text("compare.unknown_row", lang)
+    rows, dropped_unknown = [], False
+    for var, test in result["tests"].iterrows():
+        label = vocab.label(var, lang)
+        block = []
+        if var in result["tables"]:
+            table = result["tables"][var]
+            known = {g: int(table[g].sum()) for g in groups}
+            for cat in table.index:
+                row = {descriptor: label, category: vocab.category_label(var, cat, lang)}
+                for g in groups:
+                    count = int(table.at[cat, g])
+                    share = format_number(count / known[g], lang, 1, percent=True) \
+                        if known[g] else "-"
+                    row[heads[g]] = text("number.count_share", lang, count=count, share=share)
+                block.append(row)
+        else:
+            row = {descriptor: label, category: text("compare.numeric_row", lang)}
+            for g in groups:
+                med = result["medians"].get(var, {}).get(g)
+                quart = result.get("quartiles", {}).get(var, {}).get(g)
+                row[heads[g]] = "-" if med is None or quart is None else text(
+                    "number.median_iqr", lang, median=_number(med, lang),
+                    q1=_number(quart[0], lang), q3=_number(quart[1], lang))
+            block.append(row)
+        unknown = result.get("unknown", {}).get(var, {})
+        if any(unknown.get(g, 0) for g in groups):
+            block.append({descriptor: label, category: unknown_label,
+                          **{heads[g]: str(unknown.get(g, 0)) for g in groups}})
+        elif unknown:
+            dropped_unknown = True
+        # One part of the effect size per row of the descriptor; the rest on its last row.
+        parts = effect_parts(test, lang)
+        parts = parts[:len(block) - 1] + [text("common.list_sep", lang).join(
+            parts[len(block) - 1:])] if len(parts) > len(block) else parts
+        for k, row in enumerate(block):
+            first = k == 0
+            row[p_head] = format_number(test["p_value"], lang, 3) if first else ""
+            row[adjusted_head] = format_number(test["p_adjusted"], lang, 3) if first else ""
+            row[effect_head] = parts[k] if k < len(parts) else ""
+        rows.extend(block)
+    columns = [descriptor, category, *(heads[g] for g in groups), p_head, adjusted_head,
+               effect_head]
+    frame = pd.DataFrame(rows, columns=columns).set_index(descriptor)
+    notes = [text("compare.note_layout", lang)]
+    if dropped_unknown:
+        notes.append(text("table.unknown_zero_left_out", lang))
+    sentence = min_p_sentence(result, lang)
+    if sentence:
+        notes.append(sentence)
+    reasons = result.get("left_out_reasons") or {p: "unknown" for p in result["left_out"]}
+    for reason in sorted(set(reasons.values())):
+        notes.append(text("compare.left_out", lang, by=vocab.label(by, lang),
+                          reason=vocab.category_label(by, reason, lang),
+                          poles=", ".join(p for p, r in reasons.items() if r == reason)))
+    frame.attrs = {"grouped": True, "notes": notes}
+    return frame
+
+
+def comparison_tidy(result: dict) -> pd.DataFrame:
+    """The numbers of the layout as a tidy table (raw numbers, no text formatting).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per descriptor × category × group (a numeric descriptor has the category
+        ``""``; ``unknown`` rows count the values left out of the tests), columns
+        :data:`TIDY_COLUMNS`: ``count`` and ``share`` (of the group's known values, in
+        [0, 1]), ``median``, ``q1``, ``q3`` and the descriptor's test.
+    """
+    import numpy as np
+    import pandas as pd
+
+    sizes = {g["group"]: g["n"] for g in result["groups"]}
+    rows = []
+    for var, test in result["tests"].iterrows():
+        shared = {"test": test["test"], "p_value": test["p_value"],
+                  "p_adjusted": test["p_adjusted"], "effect_size": test["effect_size"],
+                  "effect_size_name": test["effect_size_name"],
+                  "v_corrected": test["v_corrected"], "odds_ratio": test["statistic"]
+                  if "odds ratio" in str(test["test"]) else np.nan,
+                  "ci_low": test["ci_low"], "ci_high": test["ci_high"], "n": test["n"]}
+        unknown = result.get("unknown", {}).get(var, {})
+        for g, size in sizes.items():
+            base = {"variable": var, "group": g, "group_n": size}
+            if var in result["tables"]:
+                table = result["tables"][var]
+                known = int(table[g].sum())
+                for cat in table.index:
+                    count = int(table.at[cat, g])
+                    rows.append({**base, "category": cat, "count": count,
+                                 "share": count / known if known else np.nan, **shared})
+            else:
+                quart = result.get("quartiles", {}).get(var, {}).get(g) or [np.nan, np.nan]
+                med = result["medians"].get(var, {}).get(g)
+                rows.append({**base, "category": "", "count": size - unknown.get(g, 0),
+                             "median": np.nan if med is None else med, "q1": quart[0],
+                             "q3": quart[1], **shared})
+            if unknown.get(g, 0):
+                rows.append({**base, "category": UNKNOWN, "count": unknown[g], **shared})
+    return pd.DataFrame(rows, columns=list(TIDY_COLUMNS))
 
 
 def comparison_json(result: dict) -> dict:
+    """The JSON of ``ptce compare``: the library's result as plain data, and the tidy rows.
+
+    Returns
+    -------
+    dict
+        ``by``, ``groups``, ``left_out``, ``correction``, ``min_p_value``, ``tests`` (one
+        record per descriptor), ``tables`` ({variable: {categories, counts}}), ``medians``,
+        ``quartiles``, ``unknown``, ``note`` (the smallest-p sentence) and ``rows``
+        (:func:`comparison_tidy`).
+    """
     tests = result["tests"].reset_index()
     return {
         "by": result["by"], "groups": result["groups"], "left_out": result["left_out"],
@@ -29,52 +241,8 @@ def comparison_json(result: dict) -> dict:
         "tests": tests.to_dict(orient="records"),
         "tables": {v: {"categories": list(t.index), "counts": t.to_dict(orient="index")}
                    for v, t in result["tables"].items()},
-        "medians": result["medians"],
+        "medians": result["medians"], "quartiles": result.get("quartiles", {}),
+        "unknown": result.get("unknown", {}),
         "note": min_p_sentence(result),
+        "rows": comparison_tidy(result).to_dict(orient="records"),
     }
-
-
-def comparison_table(result: dict, lang: str = "en") -> pd.DataFrame:
-    """The paper's table: one row per descriptor, the groups as columns, p and effect size."""
-    from ptce_typology.render.formats import format_number
-    from ptce_typology.vocabulary import vocabulary
-
-    vocab = vocabulary()
-    by = result["by"]
-    groups = [g["group"] for g in result["groups"]]
-    heads = {g: f"{vocab.category_label(by, g, lang)} (n = {n})"
-             for g, n in ((g["group"], g["n"]) for g in result["groups"])}
-    rows = []
-    for var, test in result["tests"].iterrows():
-        row = {("Descripteur" if lang == "fr" else "Descriptor"): vocab.label(var, lang)}
-        if var in result["tables"]:
-            table = result["tables"][var]
-            for g in groups:
-                total = int(table[g].sum())
-                parts = [f"{vocab.category_label(var, c, lang)} {int(table.at[c, g])}"
-                         for c in table.index if table.at[c, g]]
-                row[heads[g]] = "; ".join(parts) + (f" (n = {total})" if total else "-")
-        else:
-            for g in groups:
-                med = result["medians"].get(var, {}).get(g)
-                row[heads[g]] = ("médiane " if lang == "fr" else "median ") + \
-                    (format_number(med, lang, 1) if med is not None else "-")
-        row["p"] = format_number(test["p_value"], lang, 3)
-        row[("p ajusté" if lang == "fr" else "p adjusted")] = format_number(test["p_adjusted"],
-                                                                          lang, 3)
-        effect = format_number(test["effect_size"], lang, 2)
-        if test["effect_size_name"]:
-            effect = f"{test['effect_size_name']} {effect}"
-        if not np.isnan(test["v_corrected"]):
-            effect += (" (corrigé " if lang == "fr" else " (bias-corrected ") + \
-                format_number(test["v_corrected"], lang, 2) + ")"
-        if not np.isnan(test["statistic"]) and "odds ratio" in test["test"]:
-            sep = " ; " if lang == "fr" else ", "  # French decimals use the comma
-            effect += (f"; OR {format_number(test['statistic'], lang, 2)} "
-                       f"[{format_number(test['ci_low'], lang, 2)}{sep}"
-                       f"{format_number(test['ci_high'], lang, 2)}]")
-        row[("Effet" if lang == "fr" else "Effect size")] = effect
-        row["n"] = int(test["n"])
-        rows.append(row)
-    frame = pd.DataFrame(rows)
-    return frame.set_index(frame.columns[0])

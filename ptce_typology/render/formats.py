@@ -15,23 +15,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ptce_typology.errors import PtceError
+from ptce_typology.render.cells import cell_text, normalise_zip, shown_cell
+from ptce_typology.render.latex import latex_escape
+
+__all__ = ["TABLE_FORMATS", "atomic_write", "cell_text", "format_number", "latex_escape",
+           "render_frame",
+           "render_sections", "to_csv", "to_json", "to_latex", "to_markdown", "to_rich_table",
+           "to_xlsx"]
 
 if TYPE_CHECKING:
     import pandas as pd
 
-TABLE_FORMATS = ("table", "md", "latex", "csv", "json", "xlsx")
-BINARY_FORMATS = ("xlsx",)
-
-_LATEX_SPECIAL = {
-    "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
-    "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
-    "«": r"\guillemotleft{}", "»": r"\guillemotright{}", "…": r"\ldots{}",
-    "\u00a0": "~", "’": "'", "–": "--", "—": "---", "²": r"\textsuperscript{2}",
-    "€": r"\texteuro{}", "×": r"$\times$",
-}
-
+TABLE_FORMATS = ("table", "md", "latex", "csv", "json", "xlsx", "docx")
+BINARY_FORMATS = ("xlsx", "docx")
 
 def check_format(fmt: str, allowed: tuple[str, ...]) -> str:
+    """``fmt`` if it is one of ``allowed``; a :class:`PtceError` otherwise."""
     if fmt not in allowed:
         raise PtceError("unknown output format", field="--format", value=fmt, allowed=allowed)
     return fmt
@@ -88,77 +87,56 @@ def format_number(value: Any, lang: str = "en", digits: int = 1, percent: bool =
     if isinstance(value, int) and not percent:
         return str(value)
     number = float(value) * (100 if percent else 1)
-    text = f"{number:.{digits}f}"
-    if lang == "fr":
-        text = text.replace(".", ",")
+    from ptce_typology.render.labels import text as label
+
+    text = f"{number:.{digits}f}".replace(".", label("number.decimal_mark", lang))
     # A no-break space keeps "12.5 %" on one line in tables.
     return text + ("\u00a0%" if percent else "")
 
 
-def cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        if math.isnan(value):
-            return ""
-        return repr(value) if not value.is_integer() else str(int(value))
-    text = str(value)
-    return "" if text in ("<NA>", "nan") else text
-
-
-def latex_escape(text: str) -> str:
-    return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in text)
-
-
-def to_markdown(frame: pd.DataFrame, index: bool = True) -> str:
-    """A pipe table; ``|`` in cells is escaped."""
-    headers = ([frame.index.name or ""] if index else []) + [str(c) for c in frame.columns]
+def _display_rows(frame: pd.DataFrame, index: bool, lang: str = "en") -> list[list[str]]:
+    """Cells as text; in a grouped frame, a group's name only on its first row."""
     rows = []
-    for key, row in frame.iterrows():
-        cells = ([cell_text(key)] if index else []) + [cell_text(v) for v in row]
+    previous = None
+    grouped = index and bool(frame.attrs.get("grouped"))
+    for key, row in zip(frame.index, frame.itertuples(index=False), strict=True):
+        cells = ([cell_text(key)] if index else []) + [shown_cell(v, lang) for v in row]
+        if grouped:
+            if cells[0] == previous:
+                cells[0] = ""
+            else:
+                previous = cells[0]
         rows.append(cells)
+    return rows
+
+
+def to_markdown(frame: pd.DataFrame, index: bool = True, lang: str = "en") -> str:
+    """A pipe table; ``|`` in cells is escaped. A grouped frame (``frame.attrs["grouped"]``)
+    names each group once; notes (``frame.attrs["notes"]``) follow the table."""
+    headers = ([frame.index.name or ""] if index else []) + [str(c) for c in frame.columns]
 
     def line(cells: list[str]) -> str:
         return "| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |"
 
     out = [line(headers), "|" + "|".join("---" for _ in headers) + "|"]
-    out.extend(line(r) for r in rows)
-    return "\n".join(out) + "\n"
+    out.extend(line(r) for r in _display_rows(frame, index, lang))
+    text = "\n".join(out) + "\n"
+    notes = [n for n in frame.attrs.get("notes", []) if n]
+    if notes:
+        text += "\n" + "\n\n".join(notes) + "\n"
+    return text
 
 
 def to_latex(frame: pd.DataFrame, caption: str | None = None, label: str | None = None,
-             index: bool = True) -> str:
-    """A booktabs ``table`` with caption and label; every cell escaped for pdflatex."""
-    headers = ([frame.index.name or ""] if index else []) + [str(c) for c in frame.columns]
-    align = ("l" if index else "") + "".join(_latex_align(frame, c) for c in frame.columns)
-    lines = [r"\begin{table}[htbp]", r"\centering", r"\small"]
-    if caption:
-        lines.append(r"\caption{" + latex_escape(caption) + "}")
-    if label:
-        lines.append(r"\label{" + label + "}")
-    lines += [r"\begin{tabular}{" + align + "}", r"\toprule",
-              " & ".join(latex_escape(h) for h in headers) + r" \\", r"\midrule"]
-    for key, row in frame.iterrows():
-        cells = ([cell_text(key)] if index else []) + [cell_text(v) for v in row]
-        lines.append(" & ".join(latex_escape(c) for c in cells) + r" \\")
-    lines += [r"\bottomrule", r"\end{tabular}", r"\end{table}"]
-    return "\n".join(lines) + "\n"
+             index: bool = True, lang: str = "en") -> str:
+    """A booktabs table that fits the page (see :mod:`ptce_typology.render.latex`)."""
+    from ptce_typology.render.latex import render_latex
 
-
-def _latex_align(frame: pd.DataFrame, column: Any) -> str:
-    """``r`` for numbers, ``l`` for short text, a wrapping ``p{}`` column for long text."""
-    if str(frame[column].dtype) not in ("object", "category", "str", "string"):
-        return "r"
-    longest = max((len(cell_text(v)) for v in frame[column]), default=0)
-    if longest <= 30:
-        return "l"
-    long_columns = sum(1 for c in frame.columns
-                       if max((len(cell_text(v)) for v in frame[c]), default=0) > 30)
-    width = max(0.12, round(0.7 / long_columns, 2))
-    return r"p{" + f"{width}" + r"\linewidth}"
+    return render_latex(frame, caption, label, index, lang)
 
 
 def to_csv(frame: pd.DataFrame, index: bool = True) -> str:
+    """The frame as CSV text (UTF-8, ``\\n`` line ends); cells as they are."""
     return frame.to_csv(index=index, lineterminator="\n")
 
 
@@ -177,26 +155,7 @@ def to_xlsx(sheets: dict[str, pd.DataFrame], index: bool = True) -> bytes:
             sheet.append([_xlsx_cell(v) for v in cells])
     buffer = io.BytesIO()
     book.save(buffer)
-    return _normalise_zip(buffer.getvalue())
-
-
-def _normalise_zip(data: bytes) -> bytes:
-    """Rewrite the XLSX zip with fixed timestamps and properties, so reruns are byte-identical."""
-    import re
-    import zipfile
-
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for item in src.infolist():
-            content = src.read(item.filename)
-            if item.filename == "docProps/core.xml":
-                content = re.sub(rb"<dcterms:(created|modified)[^>]*>[^<]*</dcterms:\1>",
-                                 b"", content)
-            info = zipfile.ZipInfo(item.filename, date_time=(2014, 5, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(info, content)
-    return out.getvalue()
+    return normalise_zip(buffer.getvalue())
 
 
 def _xlsx_cell(value: Any) -> Any:
@@ -217,8 +176,9 @@ def _xlsx_cell(value: Any) -> Any:
     return text
 
 
-def to_rich_table(frame: pd.DataFrame, title: str | None = None, index: bool = True) -> str:
-    """The frame as a terminal table (rich), rendered to text."""
+def to_rich_table(frame: pd.DataFrame, title: str | None = None, index: bool = True,
+                  lang: str = "en") -> str:
+    """The frame as a terminal table (rich), rendered to text; groups apart, notes below."""
     from rich.console import Console
     from rich.table import Table
 
@@ -227,12 +187,16 @@ def to_rich_table(frame: pd.DataFrame, title: str | None = None, index: bool = T
         table.add_column(frame.index.name or "", style="bold")
     for column in frame.columns:
         table.add_column(str(column))
-    for key, row in frame.iterrows():
-        cells = ([cell_text(key)] if index else []) + [cell_text(v) for v in row]
+    for k, cells in enumerate(_display_rows(frame, index, lang)):
+        if k and index and frame.attrs.get("grouped") and cells[0]:
+            table.add_section()
         table.add_row(*cells)
     width = int(os.environ.get("COLUMNS", "0") or 0) or 160
     console = Console(file=io.StringIO(), width=width, color_system=None, legacy_windows=False)
     console.print(table)
+    for note in frame.attrs.get("notes", []):
+        if note:
+            console.print(note, highlight=False, markup=False)
     return console.file.getvalue()
 
 
@@ -269,14 +233,38 @@ def _jsonable(value: Any) -> Any:
 
 def render_frame(frame: pd.DataFrame, fmt: str, *, title: str | None = None,
                  label: str | None = None, json_data: Any = None,
-                 index: bool = True) -> str | bytes:
-    """Render one table in ``fmt``; ``json_data`` is what ``--format json`` prints."""
+                 index: bool = True, lang: str = "en") -> str | bytes:
+    """Render one table in ``fmt``.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Final cells. ``frame.attrs`` may hold ``notes`` (lines printed under the table) and
+        ``grouped`` (rows sharing an index value are one group, named once).
+    fmt : str
+        One of :data:`TABLE_FORMATS`.
+    title : str, optional
+        The caption (title in the terminal, bold line in Markdown, sheet name in XLSX).
+    label : str, optional
+        The LaTeX label.
+    json_data : optional
+        What ``--format json`` prints; default: the frame's records.
+    lang : {"en", "fr"}
+        Language of the words the layout adds (a long table's "continued") and of the
+        numbers in Word.
+
+    Returns
+    -------
+    str or bytes
+        Text, or bytes for XLSX and Word.
+    """
     if fmt == "table":
-        return to_rich_table(frame, title=title, index=index)
+        return to_rich_table(frame, title=title, index=index, lang=lang)
     if fmt == "md":
-        return (f"**{title}**\n\n" if title else "") + to_markdown(frame, index=index)
+        return (f"**{title}**\n\n" if title else "") + to_markdown(frame, index=index,
+                                                                     lang=lang)
     if fmt == "latex":
-        return to_latex(frame, caption=title, label=label, index=index)
+        return to_latex(frame, caption=title, label=label, index=index, lang=lang)
     if fmt == "csv":
         return to_csv(frame, index=index)
     if fmt == "json":
@@ -286,24 +274,41 @@ def render_frame(frame: pd.DataFrame, fmt: str, *, title: str | None = None,
         return to_json(json_data)
     if fmt == "xlsx":
         return to_xlsx({title or "table": frame}, index=index)
+    if fmt == "docx":
+        from ptce_typology.render.docx import to_docx
+
+        return to_docx([(title or "", frame)], index=index, lang=lang)
     raise PtceError("unknown output format", field="--format", value=fmt,
                     allowed=TABLE_FORMATS)
 
 
 def render_sections(sections: list[tuple[str, pd.DataFrame]], fmt: str, *,
                     label: str = "tab", json_data: Any = None,
-                    index: bool = True) -> str | bytes:
+                    index: bool = True, lang: str = "en",
+                    caption: str | None = None) -> str | bytes:
     """Several titled tables in one output; CSV holds the first one only (one table per file),
-    XLSX one sheet per table."""
+    XLSX one sheet per table, Word one document.
+
+    ``caption`` (``--caption``) goes before each table's own title; table ``i`` gets the
+    label ``label:i``.
+    """
+    if caption:
+        sections = [(f"{caption}: {title}" if title else caption, frame)
+                    for title, frame in sections]
     if fmt == "json":
         return to_json(json_data)
     if fmt == "csv":
         return to_csv(sections[0][1], index=index)
     if fmt == "xlsx":
         return to_xlsx({title: frame for title, frame in sections}, index=index)
+    if fmt == "docx":
+        from ptce_typology.render.docx import to_docx
+
+        return to_docx(sections, index=index, lang=lang)
     parts = []
     for i, (title, frame) in enumerate(sections, start=1):
-        parts.append(render_frame(frame, fmt, title=title, label=f"{label}:{i}", index=index))
+        parts.append(render_frame(frame, fmt, title=title, label=f"{label}:{i}", index=index,
+                                  lang=lang))
     return "\n".join(str(p) for p in parts)
 
 

@@ -19,8 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ptce_typology import __version__
-from ptce_typology.render.labels import text as label
-from ptce_typology.vocabulary import vocabulary
+from ptce_typology.render.labels import text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -29,43 +28,6 @@ if TYPE_CHECKING:
 
 SECTIONS = ("data", "typology", "reproduction", "clusters", "sensitivity", "classification",
             "comparison", "qca", "gap", "reproducibility")
-
-T = {
-    "en": {
-        "title": "PTCE typology: the twelve témoin poles of Podlewski (2014)",
-        "intro": "A report made by ptce-typology from sourced case files. Every value rests on "
-                 "a source a reader can follow; a value no source gives is <em>unknown</em>, "
-                 "never a guess.",
-        "data": "The data set", "typology": "The paper's typology",
-        "reproduction": "The paper's figures, computed from the data",
-        "clusters": "Statistical typology (MCA and hierarchical clustering)",
-        "sensitivity": "How the typology depends on its unknowns",
-        "classification": "Classification of new poles", "comparison":
-        "Laureates of the 2013-14 call against the others", "qca": "Crisp-set QCA",
-        "gap": "The référentiel: concept and practice", "reproducibility": "Reproducibility",
-        "sources": "Sources", "none": "No extra file was given (ptce report --classify FILE).",
-        "pole": "Pole", "map": "Factor map", "tree": "Ward tree", "gains": "Inertia gains",
-        "heat": "Heat map", "contents": "Contents",
-    },
-    "fr": {
-        "title": "Typologie des PTCE : les douze pôles témoins de Podlewski (2014)",
-        "intro": "Un rapport produit par ptce-typology à partir de fiches sourcées. Chaque "
-                 "valeur repose sur une source que le lecteur peut suivre ; une valeur "
-                 "qu'aucune source ne donne est <em>inconnue</em>, jamais devinée.",
-        "data": "Les données", "typology": "La typologie de l'article",
-        "reproduction": "Les chiffres de l'article, recalculés",
-        "clusters": "Typologie statistique (ACM et classification hiérarchique)",
-        "sensitivity": "Ce que la typologie doit à ses inconnues",
-        "classification": "Classement de nouveaux pôles",
-        "comparison": "Lauréats de l'appel 2013-2014 et autres pôles",
-        "qca": "AQQC ensembliste (crisp-set QCA)",
-        "gap": "Le référentiel : concept et pratique", "reproducibility": "Reproductibilité",
-        "sources": "Sources", "none": "Aucun fichier supplémentaire (ptce report --classify "
-                                      "FICHIER).",
-        "pole": "Pôle", "map": "Plan factoriel", "tree": "Arbre de Ward",
-        "gains": "Gains d'inertie", "heat": "Carte de chaleur", "contents": "Sommaire",
-    },
-}
 
 CSS = """
 body{font-family:Georgia,'DejaVu Serif',serif;max-width:1100px;margin:2em auto;padding:0 1em;
@@ -102,25 +64,21 @@ def _svg(fig) -> str:
     with plt.rc_context({"svg.fonttype": "none"}):
         fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     plt.close(fig)
-    text = buffer.getvalue()
-    return text[text.index("<svg"):]
+    svg = buffer.getvalue()
+    return svg[svg.index("<svg"):]
 
 
 def _figure(fig, caption: str) -> str:
     return f"<figure>{_svg(fig)}<figcaption>{html.escape(caption)}</figcaption></figure>"
 
 
-def _note(text: str) -> str:
-    return f'<p class="note">{html.escape(text)}</p>'
-
-
 def _section(key: str, title: str, body: str) -> str:
     return f'<section id="{key}"><h2>{html.escape(title)}</h2>\n{body}\n</section>\n'
 
 
-def _not_computable(err: str | None) -> str:
+def _not_computable(err: str | None, lang: str) -> str:
     """A section the data cannot support says why, instead of failing the whole report."""
-    return f'<p class="note">Not computable on these data: {html.escape(str(err))}</p>'
+    return f'<p class="note">{html.escape(text("report.not_computable", lang, reason=err))}</p>'
 
 
 def _report_date() -> str:
@@ -139,37 +97,54 @@ def _versions() -> list[tuple[str, str]]:
         try:
             rows.append((name, version(name)))
         except PackageNotFoundError:
-            rows.append((name, "not installed"))
+            rows.append((name, ""))
     return rows
 
 
+def _note(message: str) -> str:
+    return f'<p class="note">{html.escape(message)}</p>'
+
+
 def _data_section(cases, frame: pd.DataFrame, lang: str) -> str:
-    from ptce_typology.render.labels import text
     from ptce_typology.render.poles import marked_table_html
 
     shown = [c for c in ("name", "region", "start_year", "origin", "territory", "sector",
-                         "shared_premises", "employer_group", "members", "laureate_2013")
+                         "shared_premises", "employer_group", "members", "laureate_any")
              if c in frame.columns]
     parts = [marked_table_html(frame, shown, cases, lang)]  # inferred values marked
     if 'class="inferred"' in parts[0]:
-        parts.append(f'<p class="note">{html.escape(text("data.inferred_legend", lang))}</p>')
-    parts.append(f"<h3>{T[lang]['sources']}</h3>")
+        parts.append(_note(text("data.inferred_legend", lang)))
+    parts.append(f"<h3>{html.escape(text('report.sources', lang))}</h3>")
     for case in cases:
         items = []
         for src in case.sources:
-            text = html.escape(src.citation or src.url or src.id)
+            cite = html.escape(src.citation or src.url or src.id)
             if src.url:
-                text = f'<a href="{html.escape(src.url, quote=True)}">{text}</a>'
+                cite = f'<a href="{html.escape(src.url, quote=True)}">{cite}</a>'
             quote = f" — « {html.escape(src.quote)} »" if src.quote else ""
-            items.append(f"<li><code>{html.escape(src.id)}</code>: {text}{quote}</li>")
+            items.append(f"<li><code>{html.escape(src.id)}</code>: {cite}{quote}</li>")
         parts.append(f'<div class="pole"><strong>{html.escape(case.name)}</strong> '
                      f'(<code>{case.pole_id}</code>)<ul>{"".join(items)}</ul></div>')
     return "\n".join(parts)
 
 
 def render_html(study: Study, lang: str = "en") -> str:
-    """The whole study as one HTML document (a string)."""
-    from ptce_typology.render.comparison import comparison_table, min_p_sentence
+    """The whole study as one HTML document.
+
+    Parameters
+    ----------
+    study : Study
+        :func:`ptce_typology.study.run_study`.
+    lang : {"en", "fr"}
+        Language of every label, note and number.
+
+    Returns
+    -------
+    str
+        A self-contained HTML page: inline SVG figures and styles, no script, no external
+        resource, a reproducibility footer.
+    """
+    from ptce_typology.render.comparison import comparison_table
     from ptce_typology.render.paper import display_claims, display_crosstab, display_typology
     from ptce_typology.render.plots import (
         co_clustering_figure,
@@ -178,137 +153,135 @@ def render_html(study: Study, lang: str = "en") -> str:
         gains_figure,
         gap_heatmap,
     )
-    from ptce_typology.render.qca import qca_sections
+    from ptce_typology.render.qca import qca_sections, solution_lines
     from ptce_typology.render.referentiel import gap_sections
     from ptce_typology.render.typology import (
         classify_sections,
         cluster_names,
         cluster_sections,
+        consolidation_text,
         sensitivity_sections,
     )
 
-    t = dict(T[lang])
+    def t(key: str) -> str:
+        return text(f"report.{key}", lang)
+
+    def heading(key: str) -> str:
+        return text(f"report.section.{key}", lang)
+
+    import pandas as pd
+
     frame, model = study.frame, study.model
     names = frame["name"].to_dict()
     n, m = study.n_temoins, len(frame) - study.n_temoins
-    t["title"] = (label("report.title_twelve", lang) if (n, m) == (12, 0) else
-                  label("report.title_mixed", lang, n=n, m=m) if n else
-                  label("report.title_others", lang, m=m))
+    title = (t("title") if (n, m) == (12, 0) else
+             text("report.title_mixed", lang, n=n, m=m) if n else
+             text("report.title_others", lang, m=m))
+    # The paper's tables and claims speak of its témoins only: say who is left out.
     paper_note = ""
     if study.paper_left_out:
-        paper_note = _note(label("report.left_out_paper", lang, m=len(study.paper_left_out),
-                                 poles=", ".join(names.get(p, p)
-                                                 for p in study.paper_left_out)))
+        paper_note = _note(text("report.left_out_paper", lang, m=len(study.paper_left_out),
+                                poles=", ".join(names.get(p, p)
+                                                for p in study.paper_left_out)))
     if study.typology is None:
-        paper_note += _note(label("report.no_temoin", lang))
-    body = [_section("data", t["data"], _data_section(study.cases, frame, lang))]
-    body.append(_section("typology", t["typology"], paper_note + (
+        paper_note += _note(text("report.no_temoin", lang))
+    body = [_section("data", heading("data"), _data_section(study.cases, frame, lang))]
+    body.append(_section("typology", heading("typology"), paper_note + (
         _table(display_typology(study.typology, names, lang))
         + _table(display_crosstab(study.crosstab, lang)) if study.typology is not None
         else "")))
 
-    import pandas as pd
-
     claims = study.claims if study.claims is not None else pd.DataFrame({"status": []})
     counts = claims["status"].value_counts()
-    summary_text = {
-        "en": "{n} claims: {a} match, {b} mismatch, {c} not computable. A mismatch is a "
-              "finding; the data is never tuned towards the paper.",
-        "fr": "{n} affirmations : {a} conformes, {b} écarts, {c} non calculables. Un écart est "
-              "un résultat ; les données ne sont jamais ajustées à l'article.",
-    }[lang].format(n=len(claims), a=counts.get("match", 0), b=counts.get("mismatch", 0),
-                   c=counts.get("not_computable", 0))
+    summary_text = text("claims.summary", lang, n=len(claims), match=counts.get("match", 0),
+                        mismatch=counts.get("mismatch", 0),
+                        not_computable=counts.get("not_computable", 0))
     summary = f'<p class="note">{html.escape(summary_text)}</p>'
-    body.append(_section("reproduction", t["reproduction"], paper_note + summary + (_table(
-        display_claims(claims, names, lang, verbose=True)) if len(claims) else "")))
+    body.append(_section("reproduction", heading("reproduction"), paper_note + summary + (
+        _table(display_claims(claims, names, lang, verbose=True)) if len(claims) else "")))
 
     named = cluster_names(model, lang)
     extra = model.transform(study.new_frame) if study.new_frame is not None else None
     figures = (_figure(factor_map(model, study.names, lang, roles=frame["role"].to_dict(),
-                                  extra=extra, cluster_labels=named), t["map"])
-               + _figure(dendrogram_figure(model, names, lang), t["tree"])
-               + _figure(gains_figure(model, lang), t["gains"]))
+                                  extra=extra, cluster_labels=named), t("map"))
+               + _figure(dendrogram_figure(model, names, lang), t("tree"))
+               + _figure(gains_figure(model, lang), t("gains")))
     parts = [figures]
     for title, table in cluster_sections(model, study.stability, names, lang, p_max=None):
         parts.append(f"<h3>{html.escape(title)}</h3>{_table(table)}")
-    body.append(_section("clusters", t["clusters"], "\n".join(parts)))
+    body.append(_section("clusters", heading("clusters"), "\n".join(parts)))
 
     parts = []
     sensitivity_tables = sensitivity_sections(study.sensitivity, names, lang)
-    for title, table in sensitivity_tables[:3]:
+    for title_, table in sensitivity_tables[:3]:
         shown = _table(table, index=table.index.name is not None)
-        parts.append(f"<h3>{html.escape(title)}</h3>{shown}")
+        parts.append(f"<h3>{html.escape(title_)}</h3>{shown}")
     if study.sensitivity["n_completions"]:
         parts.append(_figure(co_clustering_figure(study.sensitivity, names, lang),
                              sensitivity_tables[3][0]))
-    body.append(_section("sensitivity", t["sensitivity"], "\n".join(parts)))
+    body.append(_section("sensitivity", heading("sensitivity"), "\n".join(parts)))
 
     if study.classification:
         parts = [f"<h3>{html.escape(title)}</h3>{_table(table)}"
                  for title, table in classify_sections(study.classification, study.names,
                                                        lang, named)]
-        body.append(_section("classification", t["classification"], "\n".join(parts)))
+        body.append(_section("classification", heading("classification"), "\n".join(parts)))
     else:
-        body.append(_section("classification", t["classification"],
-                             f"<p>{html.escape(t['none'])}</p>"))
+        body.append(_section("classification", heading("classification"),
+                             f"<p>{html.escape(t('no_classify'))}</p>"))
 
     if study.comparison is not None:
-        reasons = study.comparison["left_out_reasons"]
-        left = "".join(_note(label("report.left_out", lang, poles=label(
-            "report.left_out_reason", lang, reason=vocabulary().category_label(
-                "laureate_2013", reason, lang),
-            poles=", ".join(names.get(p, p) for p, r in reasons.items() if r == reason))))
-            for reason in sorted(set(reasons.values())))
-        text = (f"<p class=\"note\">{html.escape(min_p_sentence(study.comparison, lang))}</p>"
-                f"{left}{_table(comparison_table(study.comparison, lang))}")
+        table = comparison_table(study.comparison, lang)
+        text_ = _table(table) + "".join(f'<p class="note">{html.escape(n)}</p>'
+                                        for n in table.attrs["notes"])
     else:
-        text = _not_computable(study.comparison_error)
-    body.append(_section("comparison", t["comparison"], text))
+        text_ = _not_computable(study.comparison_error, lang)
+    body.append(_section("comparison", heading("comparison"), text_))
 
     if study.qca is not None:
         result = study.qca
-        solutions = result.solutions
-        parts = [f"<p>{html.escape('complex: ' + ' | '.join(solutions['complex']))}<br>"
-                 f"{html.escape('parsimonious: ' + ' | '.join(solutions['parsimonious']))}</p>"]
+        parts = ["<p>" + "<br>".join(html.escape(line) for line in solution_lines(result, lang))
+                 + "</p>"]
         if result.left_out:
-            parts.append(f"<p class=\"note\">left out (unknown values): "
-                         f"{html.escape(', '.join(map(str, result.left_out)))}</p>")
-        for title, table in qca_sections(result):
+            left = text("qca.left_out", lang, poles=", ".join(map(str, result.left_out)))
+            parts.append(f'<p class="note">{html.escape(left)}</p>')
+        for title, table in qca_sections(result, lang):
             parts.append(f"<h3>{html.escape(title)}</h3>{_table(table)}")
-        text = "\n".join(parts)
+        text_ = "\n".join(parts)
     else:
-        text = _not_computable(study.qca_error)
-    body.append(_section("qca", t["qca"], text))
+        text_ = _not_computable(study.qca_error, lang)
+    body.append(_section("qca", heading("qca"), text_))
 
     ref, gap = study.referentiel, study.gap
-    parts = [_figure(gap_heatmap(gap, ref, names, lang), t["heat"])]
+    parts = [_figure(gap_heatmap(gap, ref, names, lang), t("heat"))]
     for title, table in gap_sections(gap, ref, names, lang)[:2]:
         parts.append(f"<h3>{html.escape(title)}</h3>{_table(table)}")
-    body.append(_section("gap", t["gap"], "\n".join(parts)))
+    body.append(_section("gap", heading("gap"), "\n".join(parts)))
 
     sums = study.checksums
     overall = hashlib.sha256("".join(h for _, h in sums).encode()).hexdigest()
     params = model.summary()
+    versions = ", ".join(f"{n} {v or t('not_installed')}" for n, v in _versions())
     footer = [
-        f"<p>ptce-typology {__version__}, report of {_report_date()}; seed "
-        f"{study.parameters['seed']}; "
-        f"reference year {frame.attrs.get('reference_year')}; ncp {params['ncp']}; "
-        f"k rule {html.escape(params['rule_description'])}; consolidation "
-        f"{html.escape(params['consolidation'])}; bootstrap resamples "
-        f"{study.stability['bootstrap']['n_resamples']}; QCA conditions "
-        f"{html.escape(', '.join(study.parameters['qca_conditions']))}.</p>",
-        "<p>Versions: " + ", ".join(f"{html.escape(n)} {html.escape(v)}"
-                                    for n, v in _versions()) + "</p>",
-        f"<p>Inputs (SHA-256 of their concatenated digests: <code>{overall}</code>):</p><ul>"
+        "<p>" + html.escape(text(
+            "report.footer", lang, version=__version__, date=_report_date(),
+            seed=study.parameters["seed"], reference_year=frame.attrs.get("reference_year"),
+            ncp=params["ncp"], rule=text(f"clusters.rule.{params['rule']}", lang),
+            consolidation=consolidation_text(params, lang),
+            resamples=study.stability["bootstrap"]["n_resamples"],
+            conditions=", ".join(study.parameters["qca_conditions"]))) + "</p>",
+        "<p>" + html.escape(text("report.versions", lang, versions=versions)) + "</p>",
+        "<p>" + html.escape(text("report.inputs", lang, digest="@@")).replace(
+            "@@", f"<code>{overall}</code>") + "</p><ul>"
         + "".join(f"<li><code>{h[:16]}…</code> {html.escape(Path(n).name)}</li>"
                   for n, h in sums) + "</ul>"]
-    body.append(f'<footer id="reproducibility"><h2>{t["reproducibility"]}</h2>'
-                f'{"".join(footer)}</footer>')
-    contents = "".join(f'<li><a href="#{key}">{html.escape(t[key])}</a></li>'
+    body.append(f'<footer id="reproducibility"><h2>{html.escape(heading("reproducibility"))}'
+                f'</h2>{"".join(footer)}</footer>')
+    contents = "".join(f'<li><a href="#{key}">{html.escape(heading(key))}</a></li>'
                        for key in SECTIONS)
     return (f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{html.escape(t['title'])}</title>\n<style>{CSS}</style>\n</head>\n"
-            f"<body>\n<h1>{html.escape(t['title'])}</h1>\n<p>{t['intro']}</p>\n"
-            f"<nav><h3>{t['contents']}</h3><ol>{contents}</ol></nav>\n"
+            f"<title>{html.escape(title)}</title>\n<style>{CSS}</style>\n</head>\n"
+            f"<body>\n<h1>{html.escape(title)}</h1>\n<p>{t('intro')}</p>\n"
+            f"<nav><h3>{html.escape(t('contents'))}</h3><ol>{contents}</ol></nav>\n"
             + "\n".join(body) + "\n</body>\n</html>\n")

@@ -52,7 +52,26 @@ def _num(value: float | None, lang: str, digits: int = 3) -> str:
     return format_number(value, lang, digits)
 
 
-def _consolidation(summary: dict, lang: str) -> str:
+def test_name(method: str, lang: str) -> str:
+    """The name of an exact test's method in ``lang`` (the analysis gives it in English)."""
+    for key in ("Fisher exact (RxC, enumeration)", "Fisher exact (2x2)",
+                "none (a single category)", "none (one category or one cluster left)"):
+        if method == key:
+            return text(f"clusters.test.{_TEST_KEYS[key]}", lang)
+    if method.startswith("Pearson chi-square"):
+        return text("clusters.test.chi_square", lang)
+    if method.startswith("Fisher, Monte Carlo"):
+        return text("clusters.test.monte_carlo", lang)
+    return method
+
+
+_TEST_KEYS = {"Fisher exact (RxC, enumeration)": "fisher_rxc", "Fisher exact (2x2)": "fisher_2x2",
+              "none (a single category)": "none", "none (one category or one cluster left)":
+              "none"}
+
+
+def consolidation_text(summary: dict, lang: str) -> str:
+    """How the partition was consolidated, in words (from :meth:`Typology.summary`)."""
     used = summary["consolidation_used"]
     if used == "none":
         return text("clusters.consolidation.none", lang)
@@ -92,7 +111,7 @@ def cluster_sections(model: Typology, stab: dict | None, names: dict[str, str],
         t("clusters.parameter.n_clusters"): str(summary["n_clusters"]),
         t("clusters.parameter.tree"): t(f"clusters.tree.{summary['tree_code']}",
                                         points=summary["tree_points"]),
-        t("clusters.parameter.consolidation"): _consolidation(summary, lang),
+        t("clusters.parameter.consolidation"): consolidation_text(summary, lang),
         t("clusters.parameter.moved"):
             ", ".join(names.get(p, p) for p in summary["moved_by_consolidation"]) or "-",
         t("clusters.parameter.signs"): t("clusters.value.signs"),
@@ -151,10 +170,10 @@ def cluster_sections(model: Typology, stab: dict | None, names: dict[str, str],
     description.index = pd.RangeIndex(1, len(description) + 1, name="#")
     tests = model.variable_tests_
     tests_shown = pd.DataFrame({
-        t("clusters.column.test"): tests["test"],
+        t("clusters.column.test"): [test_name(m, lang) for m in tests["test"]],
         "p": [_num(v, lang, 4) for v in tests["p_value"]],
-        t("clusters.column.tested"): tests["n"],
-        t("clusters.column.left_out"): tests["left_out"],
+        t("clusters.column.tested"): tests["n"].to_list(),
+        t("clusters.column.left_out"): tests["left_out"].to_list(),
     }, index=pd.Index([vocab.label(v, lang) for v in tests.index], name=""))
     hc = model.hcpc_
     gains = pd.DataFrame({

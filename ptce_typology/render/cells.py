@@ -1,0 +1,63 @@
+"""Cells as text, and zip files (XLSX, Word) made byte-identical from run to run."""
+
+from __future__ import annotations
+
+import io
+import math
+from typing import Any
+
+
+def cell_text(value: Any) -> str:
+    """A cell as text: blank for missing values, integers without ``.0``, floats in full.
+
+    >>> cell_text(3.0), cell_text(0.125), cell_text(float("nan")), cell_text(None)
+    ('3', '0.125', '', '')
+    """
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        return repr(value) if not value.is_integer() else str(int(value))
+    text = str(value)
+    return "" if text in ("<NA>", "nan") else text
+
+
+def shown_cell(value: Any, lang: str = "en") -> str:
+    """:func:`cell_text` with the language's decimal mark on numbers that are not whole.
+
+    >>> shown_cell(0.125, "fr"), shown_cell(3.0, "fr"), shown_cell("v1.2", "fr")
+    ('0,125', '3', 'v1.2')
+    """
+    from ptce_typology.render.labels import text
+
+    try:
+        import numpy as np
+
+        if isinstance(value, np.floating):
+            value = float(value)
+    except ImportError:  # pragma: no cover
+        pass
+    shown = cell_text(value)
+    if isinstance(value, float) and shown and not value.is_integer():
+        return shown.replace(".", text("number.decimal_mark", lang))
+    return shown
+
+
+def normalise_zip(data: bytes) -> bytes:
+    """Rewrite the XLSX zip with fixed timestamps and properties, so reruns are byte-identical."""
+    import re
+    import zipfile
+
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            content = src.read(item.filename)
+            if item.filename == "docProps/core.xml":
+                content = re.sub(rb"<dcterms:(created|modified)[^>]*>[^<]*</dcterms:\1>",
+                                 b"", content)
+            info = zipfile.ZipInfo(item.filename, date_time=(2014, 5, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(info, content)
+    return out.getvalue()

@@ -1,0 +1,112 @@
+"""Word output (``--format docx``): real tables, read back with python-docx and through
+LibreOffice."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+
+from ptce_typology.resources import examples_dir
+
+docx = pytest.importorskip("docx")
+
+QCA = ("qca", "--outcome", "laureate_2013", "--conditions",
+       "SEG:origin=social_enterprise_group,DEIND:territory=deindustrialised")
+COMMANDS = [("list",), ("show", "paris_mix"), ("typology",), ("typology", "--by", "sector"),
+            ("reproduce",), ("clusters", "--resamples", "0"),
+            ("classify", str(examples_dir() / "le_periscope.yaml")), ("compare",), QCA,
+            ("referentiel",), ("gap",)]
+
+
+def _tables(path):
+    document = docx.Document(str(path))
+    return document, [[[c.text for c in row.cells] for row in t.rows] for t in document.tables]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: "-".join(c[:2]))
+def test_every_table_command_writes_word(run, tmp_path, command):
+    path = tmp_path / "out.docx"
+    result = run(*command, "--format", "docx", "-o", path)
+    assert result.exit_code == 0, result.stderr
+    document, tables = _tables(path)
+    assert tables and all(len(t) >= 2 for t in tables)
+    captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
+    assert len(captions) == len(tables)
+
+
+def test_word_comparison_is_the_display_table(run, tmp_path, frame):
+    from ptce_typology.analysis.comparison import compare_groups
+    from ptce_typology.render.comparison import comparison_table
+
+    path = tmp_path / "compare.docx"
+    assert run("compare", "--format", "docx", "--lang", "fr", "-o", path).exit_code == 0
+    document, (table,) = _tables(path)
+    shown = comparison_table(compare_groups(frame), "fr")
+    assert table[0] == [shown.index.name, *shown.columns]
+    assert table[0][2] == "Lauréats (n\u00a0=\u00a05)"
+    # the descriptor is named once, on the first row of its group
+    names = [row[0] for row in table[1:]]
+    assert names.count("Territoire") == 1
+    first = [str(c) for c in shown.reset_index().iloc[0]]
+    assert table[1] == first
+    assert "11 [10\u00a0; 24]" in table[1]     # median [Q1 ; Q3], French style
+    assert any("0,106" in cell for cell in table[1])
+    captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
+    assert captions == ["Comparaison selon Lauréat de l'appel national 2013-2014"]
+    notes = [p.text for p in document.paragraphs if p.style.name != "Caption" and p.text]
+    assert notes == shown.attrs["notes"]
+    # the header row repeats on every page
+    assert table and document.tables[0].rows[0]._tr.xpath("./w:trPr/w:tblHeader")
+
+
+def test_word_numbers_follow_the_language(run, tmp_path):
+    en, fr = tmp_path / "en.docx", tmp_path / "fr.docx"
+    run(*QCA, "--format", "docx", "-o", en)
+    run(*QCA, "--format", "docx", "--lang", "fr", "-o", fr)
+    _, tables_en = _tables(en)
+    _, tables_fr = _tables(fr)
+    assert "0.125" in tables_en[0][3] and "0,125" in tables_fr[0][3]
+    assert tables_fr[0][0][0] == "ligne" and tables_en[0][0][0] == "row"
+
+
+def test_word_is_byte_identical_on_rerun(run, tmp_path):
+    a, b = tmp_path / "a.docx", tmp_path / "b.docx"
+    run("compare", "--format", "docx", "-o", a)
+    run("compare", "--format", "docx", "-o", b)
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_word_needs_an_output_file(run):
+    result = run("typology", "--format", "docx")
+    assert result.exit_code == 1 and "binary" in result.stderr
+
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+PDFTOTEXT = shutil.which("pdftotext")
+
+
+@pytest.mark.skipif(not (SOFFICE and PDFTOTEXT),
+                    reason="LibreOffice and poppler-utils are not installed (.ci/run installs "
+                           "libreoffice-writer-nogui and poppler-utils)")
+def test_libreoffice_opens_the_word_tables(run, tmp_path):
+    paths = []
+    for name, command in (("compare", ("compare", "--lang", "fr")), ("gap", ("gap",))):
+        path = tmp_path / f"{name}.docx"
+        assert run(*command, "--format", "docx", "-o", path).exit_code == 0
+        paths.append(path)
+    subprocess.run([SOFFICE, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), *map(str, paths)],
+                   capture_output=True, timeout=300, check=True)
+    texts = {}
+    for path in paths:
+        pdf = path.with_suffix(".pdf")
+        assert pdf.exists(), f"LibreOffice wrote no {pdf.name}"
+        texts[path.stem] = subprocess.run([PDFTOTEXT, "-layout", str(pdf), "-"],
+                                          capture_output=True, text=True, check=True).stdout
+    compare = texts["compare"]
+    for expected in ("Comparaison selon Lauréat", "Lauréats", "Désindustrialisé",
+                     "0,010", "V de Cramér"):
+        assert expected in compare, expected
+    assert "Culture et Coopération" in texts["gap"] and "Pole" in texts["gap"]
