@@ -8,11 +8,65 @@ from pathlib import Path
 from typing import Any, Callable, Optional  # noqa: UP035
 
 import typer
+from typer.core import TyperGroup
 
 from ptce_typology import __version__
 from ptce_typology.errors import PtceError
 
+# click's base exception, found through a public class (typer may vendor click).
+_ClickException = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+
+
+class _OneLineErrors(TyperGroup):
+    """The group of commands; a usage error (unknown option, bad option value) is one line on
+    stderr with exit code 1, as every other user error, instead of click's usage block."""
+
+    def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except _ClickException as err:
+            if type(err).__name__ == "NoArgsIsHelpError":  # bare `ptce`: the help
+                err.show()
+                sys.exit(err.exit_code)
+            given = list(sys.argv[1:] if args is None else args)
+            sys.stderr.write(f"error: {usage_error_line(err, given)}\n")
+            sys.exit(1)
+        except typer.Abort:
+            sys.stderr.write("error: aborted\n")
+            sys.exit(1)
+        except BrokenPipeError:  # `ptce list | head`: the reader went away
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def usage_error_line(err: Exception, args: list[str]) -> str:
+    """click's usage error as one line: the command, its message (which names the option and
+    the allowed values), the value given and where to read more."""
+    ctx = getattr(err, "ctx", None)
+    where = f"{ctx.command_path}: " if ctx is not None else ""
+    text = where + err.format_message()
+    param = getattr(err, "param", None)
+    for opt in getattr(param, "opts", None) or ():
+        for i, arg in enumerate(args):
+            if arg == opt and i + 1 < len(args):
+                text += f" (got {args[i + 1]!r})"
+                break
+            if arg.startswith(opt + "="):
+                text += f" (got {arg[len(opt) + 1:]!r})"
+                break
+        else:
+            continue
+        break
+    if ctx is not None:
+        text += f"; see {ctx.command_path} --help"
+    return " ".join(text.split())
+
+
 app = typer.Typer(
+    cls=_OneLineErrors,
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -73,8 +127,12 @@ def emit(data: str | bytes, output: Optional[Path]) -> None:  # noqa: UP045
         sys.stdout.write(data)
 
 
-def split(value: Optional[str]) -> Optional[tuple[str, ...]]:  # noqa: UP045
-    """A comma-separated option as a tuple (None stays None)."""
+def split(value: Optional[str], option: str = "--active") -> Optional[tuple[str, ...]]:  # noqa: UP045
+    """A comma-separated option as a tuple (None stays None); a name given twice is an error."""
     if value is None:
         return None
-    return tuple(v.strip() for v in value.split(",") if v.strip())
+    names = tuple(v.strip() for v in value.split(",") if v.strip())
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise PtceError("a descriptor is named twice", field=option, value=", ".join(twice))
+    return names

@@ -30,7 +30,7 @@ def _model(active, supplementary, ncp, k, rule, consolidation, seed):
 
     return Typology(active=split(active) or DEFAULT_ACTIVE,
                     supplementary=DEFAULT_SUPPLEMENTARY if supplementary is None
-                    else split(supplementary),
+                    else split(supplementary, "--supplementary"),
                     ncp=ncp, n_clusters=k, rule=rule, consolidation=consolidation, seed=seed)
 
 

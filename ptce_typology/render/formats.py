@@ -230,10 +230,18 @@ def to_rich_table(frame: pd.DataFrame, title: str | None = None, index: bool = T
     for key, row in frame.iterrows():
         cells = ([cell_text(key)] if index else []) + [cell_text(v) for v in row]
         table.add_row(*cells)
-    width = int(os.environ.get("COLUMNS", "0") or 0) or 160
+    width = terminal_width()
     console = Console(file=io.StringIO(), width=width, color_system=None, legacy_windows=False)
     console.print(table)
     return console.file.getvalue()
+
+
+def terminal_width(default: int = 160) -> int:
+    """The width asked by ``COLUMNS`` when it is a sensible number, else ``default``."""
+    text = os.environ.get("COLUMNS", "").strip()
+    if text.isascii() and text.isdigit() and len(text) <= 4 and 20 <= int(text) <= 1000:
+        return int(text)
+    return default
 
 
 def to_json(data: Any) -> str:
