@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from pathlib import Path
 from typing import Any, Callable, Optional  # noqa: UP035
@@ -101,6 +102,7 @@ def command(*args: Any, **kwargs: Any) -> Callable:
         @functools.wraps(func)
         def wrapper(*a: Any, **kw: Any) -> Any:
             try:
+                refuse_outputs_over_inputs(kw)
                 return func(*a, **kw)
             except PtceError as err:
                 if _state["debug"]:
@@ -111,6 +113,47 @@ def command(*args: Any, **kwargs: Any) -> Callable:
         return app.command(*args, **kwargs)(wrapper)
 
     return decorator
+
+
+# Parameters that name files a command writes; every other path parameter is read.
+_OUTPUTS = {"output": "--output", "plot": "--plot"}
+
+
+def refuse_outputs_over_inputs(params: dict[str, Any]) -> None:
+    """A file a command would write must not be one it reads (``-o poles.csv --cases
+    poles.csv`` would replace the case table): refuse before anything is read or written."""
+    inputs: list[Path] = []
+    outputs: list[tuple[str, Path]] = []
+    for key, value in params.items():
+        for item in value if isinstance(value, (list, tuple)) else [value]:
+            if not isinstance(item, Path):
+                continue
+            if key in _OUTPUTS:
+                outputs.append((_OUTPUTS[key], item))
+                if key == "plot":  # the figures written beside the map
+                    stem = item.with_suffix("")
+                    outputs += [("--plot", Path(f"{stem}_{part}{item.suffix}"))
+                                for part in ("dendrogram", "gains")]
+            else:
+                inputs.append(item)
+    for option, out in outputs:
+        if any(_same_input(out, source) for source in inputs):
+            raise PtceError("the output would overwrite an input file; choose another name",
+                            file=str(out), field=option)
+
+
+def _same_input(out: Path, source: Path) -> bool:
+    """Whether writing ``out`` would replace ``source`` or one of the case files of the
+    folder ``source``."""
+    try:
+        if not out.exists():
+            return False
+        if source.is_dir():
+            return out.suffix.lower() in (".yaml", ".yml") and out.parent.exists() \
+                and os.path.samefile(out.parent, source)
+        return source.exists() and os.path.samefile(out, source)
+    except OSError:
+        return False
 
 
 def emit(data: str | bytes, output: Optional[Path]) -> None:  # noqa: UP045

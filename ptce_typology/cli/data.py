@@ -105,8 +105,9 @@ def new_cmd(
     from ptce_typology.intake.template import new_case_template
     from ptce_typology.render.formats import write_new
 
+    text = new_case_template(pole_id)  # checks POLE_ID first
     target = output_dir / f"{pole_id}.yaml"
-    write_new(target, new_case_template(pole_id))
+    write_new(target, text)
     sys.stderr.write(f"wrote {target}; fill it in, then run: ptce validate {target}\n")
 
 

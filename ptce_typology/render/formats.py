@@ -6,6 +6,7 @@ percent signs happen in :func:`format_number`, for the language asked.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import math
@@ -40,35 +41,93 @@ def check_format(fmt: str, allowed: tuple[str, ...]) -> str:
 def atomic_write(path: Path | str, data: str | bytes) -> None:
     """Write ``data`` to ``path`` atomically: a temporary file in the same folder, then a rename.
 
-    An existing file is left intact when anything fails before the rename.
+    An existing file is left intact when anything fails before the rename. A symbolic link
+    stays a link (the file it points to is replaced). A device, FIFO or anything under
+    /dev or /proc (``-o /dev/null``, ``-o /dev/stdout``) is written to as a stream, never
+    replaced. A folder, a missing folder or an OS error (read-only folder, full disk, a name
+    too long) is a :class:`PtceError`.
     """
     target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        _write(target, payload)
+    except OSError as err:
+        raise PtceError(f"cannot write the file: {err.strerror or err}",
+                        file=str(target)) from None
+
+
+def _write(target: Path, payload: bytes) -> None:
+    import stat
+
+    try:
+        info = os.stat(target)  # follows a symbolic link
+    except FileNotFoundError:
+        info = None
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        raise PtceError("the output is a folder; name a file", file=str(target))
+    real = Path(os.path.realpath(target))
+    special = str(real).startswith(("/dev/", "/proc/"))
+    if special or (info is not None and not stat.S_ISREG(info.st_mode)):
+        with open(target, "wb") as handle:  # a stream: never rename over a device node
+            handle.write(payload)
+        return
+    folder = real.parent
     if not folder.is_dir():
         raise PtceError("the output folder does not exist; create it first",
-                        file=str(target), value=str(folder))
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+                        file=str(target), value=str(target.parent))
+    if info is not None:
+        mode = info.st_mode & 0o777
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    # A short name, so that a target name near the 255-byte limit still has room.
+    fd, tmp = tempfile.mkstemp(prefix=".ptce-", suffix=".tmp", dir=folder)
     try:
-        # mkstemp makes the file private; give it the usual mode (or the old file's).
-        if target.exists():
-            mode = target.stat().st_mode & 0o777
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.chmod(tmp, mode)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
+        with _terminations_raise():
+            os.chmod(tmp, mode)  # mkstemp makes the file private; give the usual (or old) mode
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(payload)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, real)
     except BaseException:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
         raise
+
+
+class _Terminated(BaseException):
+    pass
+
+
+@contextlib.contextmanager
+def _terminations_raise():
+    """While writing, SIGTERM and SIGHUP raise (so that the temporary file is removed) instead
+    of killing the process outright; Ctrl-C already raises. Only SIGKILL can leave a
+    ``.ptce-*.tmp`` behind."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        raise _Terminated(signum)
+
+    wanted = [s for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None))
+              if s is not None]
+    previous = {s: signal.signal(s, stop) for s in wanted}
+    try:
+        yield
+    except _Terminated as err:
+        raise SystemExit(128 + err.args[0]) from None
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def format_number(value: Any, lang: str = "en", digits: int = 1, percent: bool = False) -> str:
