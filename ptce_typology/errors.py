@@ -16,6 +16,7 @@ ISSUE_CODES: dict[str, str] = {
     "file-empty": "the file is empty",
     "file-too-large": "the file is larger than the size limit",
     "file-encoding": "the file is not valid UTF-8",
+    "file-unreadable": "not a regular file (a folder, FIFO or device), or no permission to read",
     "file-not-mapping": "the document is not a mapping of descriptors (a list or a scalar)",
     "file-format": "the file extension is not one the loader reads",
     "yaml-syntax": "the YAML cannot be parsed",
