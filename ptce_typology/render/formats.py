@@ -11,11 +11,13 @@ import io
 import json
 import math
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ptce_typology.errors import PtceError
+from ptce_typology.intake.tables import CSV_FORMULA_PREFIXES
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -178,11 +180,28 @@ def to_markdown(frame: pd.DataFrame, index: bool = True) -> str:
         rows.append(cells)
 
     def line(cells: list[str]) -> str:
-        return "| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |"
+        return "| " + " | ".join(markdown_text(c).replace("|", "\\|").replace("\n", " ")
+                                 for c in cells) + " |"
 
     out = [line(headers), "|" + "|".join("---" for _ in headers) + "|"]
     out.extend(line(r) for r in rows)
     return "\n".join(out) + "\n"
+
+
+def markdown_text(text: str) -> str:
+    """Text safe in Markdown: raw HTML (``<script>``) becomes entities that every renderer
+    shows as text, and control characters are shown, not sent to the terminal."""
+    # & stays: an entity written in the data shows as its character, which is harmless.
+    return visible(text.replace("<", "&lt;").replace(">", "&gt;"))
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """Control characters (ESC, BEL, NUL, ...) written as ``\\x1b``, so that a terminal
+    shows them instead of acting on them; line feeds and tabs stay."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def to_latex(frame: pd.DataFrame, caption: str | None = None, label: str | None = None,
@@ -218,7 +237,36 @@ def _latex_align(frame: pd.DataFrame, column: Any) -> str:
 
 
 def to_csv(frame: pd.DataFrame, index: bool = True) -> str:
-    return frame.to_csv(index=index, lineterminator="\n")
+    """CSV with every text cell, header and index value passed through :func:`csv_safe`."""
+    import pandas as pd
+
+    def safe_cell(value: Any) -> Any:
+        return csv_safe(value) if isinstance(value, str) else value
+
+    safe = frame.copy()
+    if not isinstance(safe.columns, pd.MultiIndex):
+        safe.columns = [safe_cell(c) for c in safe.columns]
+    if not isinstance(safe.index, pd.MultiIndex):
+        safe.index = pd.Index([safe_cell(v) for v in safe.index], name=safe_cell(
+            frame.index.name), dtype=object)
+    for i in range(safe.shape[1]):
+        values = safe.iloc[:, i]
+        if not (pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values)):
+            safe.isetitem(i, values.astype(object).map(safe_cell))
+    return safe.to_csv(index=index, lineterminator="\n")
+
+
+def csv_safe(text: str) -> str:
+    """A CSV cell that no spreadsheet runs as a formula (OWASP's advice on CSV injection).
+
+    A cell that starts with ``= + - @``, a tab or a carriage return is written with a leading
+    ``'``, which spreadsheets show as text; a cell that starts with ``'`` before one of these
+    (or before ``'``) gets one more. ``intake.tables.unescape_csv_cell`` takes one ``'`` off,
+    so ``--cases`` reads back the exact value."""
+    if text.startswith(CSV_FORMULA_PREFIXES) or (
+            text.startswith("'") and len(text) > 1 and text[1] in (*CSV_FORMULA_PREFIXES, "'")):
+        return "'" + text
+    return text
 
 
 def to_xlsx(sheets: dict[str, pd.DataFrame], index: bool = True) -> bytes:
@@ -227,13 +275,14 @@ def to_xlsx(sheets: dict[str, pd.DataFrame], index: bool = True) -> bytes:
 
     book = Workbook()
     book.remove(book.active)
+    used: set[str] = set()
     for title, frame in sheets.items():
-        sheet = book.create_sheet(title=title[:31])
+        sheet = book.create_sheet(title=sheet_title(title, used))
         headers = ([frame.index.name or ""] if index else []) + [str(c) for c in frame.columns]
-        sheet.append(headers)
-        for key, row in frame.iterrows():
+        _xlsx_row(sheet, 1, [_xlsx_cell(h) for h in headers])
+        for number, (key, row) in enumerate(frame.iterrows(), start=2):
             cells = ([key] if index else []) + list(row)
-            sheet.append([_xlsx_cell(v) for v in cells])
+            _xlsx_row(sheet, number, [_xlsx_cell(v) for v in cells])
     buffer = io.BytesIO()
     book.save(buffer)
     return _normalise_zip(buffer.getvalue())
@@ -258,7 +307,43 @@ def _normalise_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
+def sheet_title(title: str, used: set[str]) -> str:
+    """A legal, unique worksheet title: none of ``[]:*?/\\``, at most 31 characters, not
+    empty, not quoted, not Excel's reserved "History"."""
+    import re
+
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    text = ILLEGAL_CHARACTERS_RE.sub("", re.sub(r"[\[\]:*?/\\]", "-", title)).strip().strip("'")
+    text = text[:31].strip() or "table"
+    if text.lower() == "history":
+        text = "History table"
+    candidate, n = text, 1
+    while candidate.lower() in used:
+        n += 1
+        suffix = f" ({n})"
+        candidate = text[: 31 - len(suffix)] + suffix
+    used.add(candidate.lower())
+    return candidate
+
+
+def _xlsx_row(sheet: Any, number: int, values: list[Any]) -> None:
+    """One row of cells, every cell data: text that starts with = stays text, never a formula
+    (openpyxl would otherwise write it as one)."""
+    for column, value in enumerate(values, start=1):
+        if value is None:
+            continue
+        cell = sheet.cell(row=number, column=column)
+        cell.value = value
+        if isinstance(value, str):
+            cell.data_type = "s"
+
+
 def _xlsx_cell(value: Any) -> Any:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if isinstance(value, str):  # control characters are not allowed in XLSX: shown instead
+        value = ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
     text = cell_text(value)
     if text == "":
         return None
@@ -280,15 +365,17 @@ def to_rich_table(frame: pd.DataFrame, title: str | None = None, index: bool = T
     """The frame as a terminal table (rich), rendered to text."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table(title=title, show_lines=False)
+    # Text objects, not strings: rich would read "[red]" or "[/b]" in a name as markup.
+    table = Table(title=Text(visible(title)) if title else None, show_lines=False)
     if index:
-        table.add_column(frame.index.name or "", style="bold")
+        table.add_column(Text(visible(frame.index.name or "")), style="bold")
     for column in frame.columns:
-        table.add_column(str(column))
+        table.add_column(Text(visible(str(column))))
     for key, row in frame.iterrows():
         cells = ([cell_text(key)] if index else []) + [cell_text(v) for v in row]
-        table.add_row(*cells)
+        table.add_row(*(Text(visible(c)) for c in cells))
     width = terminal_width()
     console = Console(file=io.StringIO(), width=width, color_system=None, legacy_windows=False)
     console.print(table)
@@ -341,7 +428,8 @@ def render_frame(frame: pd.DataFrame, fmt: str, *, title: str | None = None,
     if fmt == "table":
         return to_rich_table(frame, title=title, index=index)
     if fmt == "md":
-        return (f"**{title}**\n\n" if title else "") + to_markdown(frame, index=index)
+        return (f"**{markdown_text(title)}**\n\n" if title else "") + to_markdown(frame,
+                                                                                 index=index)
     if fmt == "latex":
         return to_latex(frame, caption=title, label=label, index=index)
     if fmt == "csv":
@@ -409,7 +497,8 @@ def issues_text(report: Any, fmt: str) -> str:
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(["code", "file", "line", "field", "value", "message", "allowed"])
         for i in report.issues:
-            writer.writerow([i.code, i.file, i.line or "", i.field or "", i.value or "",
-                             i.message, "|".join(i.allowed)])
+            writer.writerow([csv_safe(str(c)) for c in (
+                i.code, i.file, i.line or "", i.field or "", i.value or "", i.message,
+                "|".join(i.allowed))])
         return buffer.getvalue()
     return "".join(issue.one_line() + "\n" for issue in report.issues)

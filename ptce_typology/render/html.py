@@ -135,6 +135,16 @@ def _versions() -> list[tuple[str, str]]:
     return rows
 
 
+def safe_href(url: str | None) -> str | None:
+    """``url`` when it may be a link (http, https or mailto, no space or control character),
+    else None: the report shows any other url (javascript:, data:, vbscript:, ...) as text."""
+    import re
+
+    if url and re.fullmatch(r"(?i)(https?://|mailto:)[^\s\x00-\x1f\x7f-\x9f]+", url):
+        return url
+    return None
+
+
 def _data_section(cases, frame: pd.DataFrame, lang: str) -> str:
     from ptce_typology.vocabulary import label_frame
 
@@ -147,8 +157,9 @@ def _data_section(cases, frame: pd.DataFrame, lang: str) -> str:
         items = []
         for src in case.sources:
             text = html.escape(src.citation or src.url or src.id)
-            if src.url:
-                text = f'<a href="{html.escape(src.url, quote=True)}">{text}</a>'
+            href = safe_href(src.url)
+            if href:
+                text = f'<a href="{html.escape(href, quote=True)}">{text}</a>'
             quote = f" — « {html.escape(src.quote)} »" if src.quote else ""
             items.append(f"<li><code>{html.escape(src.id)}</code>: {text}{quote}</li>")
         parts.append(f'<div class="pole"><strong>{html.escape(case.name)}</strong> '

@@ -46,6 +46,10 @@ def _pyplot():
 
     plt.rcParams["svg.hashsalt"] = "ptce-typology"
     plt.rcParams["font.size"] = 8
+    # Every text is drawn as written: a pole named "Money $5 and $10" or "Math $\foo{x}$"
+    # is a name, not mathtext (which draws it wrong or fails). The one place for every figure
+    # made through _pyplot(); a text that wants mathtext passes parse_math=True.
+    plt.rcParams["text.parse_math"] = False
     return plt
 
 
