@@ -220,6 +220,8 @@ def reproduce_claims(frame: pd.DataFrame, claims: Sequence[Any],
         behind the computed value), ``undecided`` (tuple of pole_id whose ``unknown`` values
         the answer depends on), ``note``.
     """
+    if len(frame) == 0:
+        raise PtceError("no pole to compute the paper's figures on")
     import pandas as pd
 
     rows = [_reproduce_one(frame, claim, lang) for claim in claims]

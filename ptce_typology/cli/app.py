@@ -26,6 +26,7 @@ class _OneLineErrors(TyperGroup):
              standalone_mode: bool = True, **extra: Any) -> Any:
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        _encodable_streams()
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except _ClickException as err:
@@ -43,12 +44,25 @@ class _OneLineErrors(TyperGroup):
         sys.exit(code if isinstance(code, int) else 0)
 
 
+def _encodable_streams() -> None:
+    """With an output encoding that lacks accented letters (``PYTHONIOENCODING=ascii``, an old
+    locale), write ``Pôle`` as ``P\\xf4le`` instead of failing with UnicodeEncodeError. Files
+    written with ``-o`` are always UTF-8."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding not in ("utf8", "utf16", "utf32") and hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):  # pragma: no cover - a closed or odd stream
+                pass
+
+
 def usage_error_line(err: Exception, args: list[str]) -> str:
     """click's usage error as one line: the command, its message (which names the option and
     the allowed values), the value given and where to read more."""
     ctx = getattr(err, "ctx", None)
     where = f"{ctx.command_path}: " if ctx is not None else ""
-    text = where + err.format_message()
+    text = where + err.format_message().strip().rstrip(".")
     param = getattr(err, "param", None)
     for opt in getattr(param, "opts", None) or ():
         for i, arg in enumerate(args):

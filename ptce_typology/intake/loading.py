@@ -51,6 +51,8 @@ def load_cases(paths: Path | str | Iterable[Path | str] | None = None) -> list[C
     report = validate_paths(paths)
     if report.issues:
         raise ValidationFailed(report.issues)
+    if not report.cases:
+        raise _no_case(paths)
     return [case for _, case in report.cases]
 
 
@@ -84,7 +86,16 @@ def load_records(paths: Path | str | Iterable[Path | str] | None = None,
     issues.extend(duplicate_ids([(name, rec["pole_id"]) for name, rec in named]))
     if issues:
         raise ValidationFailed(issues)
+    if not named:
+        raise _no_case(paths)
     return [rec for _, rec in named]
+
+
+def _no_case(paths: Iterable[Path | str]) -> PtceError:
+    """A table with a header and no row (or nothing else to read) has no pole to analyse."""
+    names = ", ".join(str(p) for p in paths)
+    return PtceError("no case to analyse: the input holds no pole (a table with a header "
+                     "and no row?)", file=names)
 
 
 def read_data_table(path: Path | str) -> pd.DataFrame:
