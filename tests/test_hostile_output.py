@@ -213,3 +213,12 @@ def test_new_created_in_between_is_not_lost(tmp_path, monkeypatch):
 def test_new_refuses_a_bad_pole_id(run, tmp_path, pole_id):
     assert_one_line_error(run("new", pole_id, "-o", tmp_path), "POLE_ID")
     assert _listing(tmp_path) == []
+
+
+def test_dev_stdout_is_streamed_not_replaced(run):
+    before = os.lstat("/dev/stdout")
+    result = run("list", "-f", "csv", "-o", "/dev/stdout")
+    assert result.exit_code == 0, result.output[-300:]
+    after = os.lstat("/dev/stdout")
+    assert stat.S_ISLNK(after.st_mode) == stat.S_ISLNK(before.st_mode)
+    assert after.st_ino == before.st_ino
