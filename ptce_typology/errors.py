@@ -6,6 +6,7 @@ raises :class:`PtceError`, which the CLI renders as one line on stderr with exit
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from dataclasses import field as dc_field
 
@@ -73,7 +74,7 @@ class Issue:
             details.append(f"allowed: {shown}")
         if details:
             text += f" ({'; '.join(details)})"
-        return text.replace("\n", " ").replace("\r", " ")
+        return one_line(text)
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -110,7 +111,17 @@ class PtceError(Exception):
             text += f" (got {self.value!r})"
         if self.allowed:
             text += f"; allowed: {', '.join(self.allowed)}"
-        return text.replace("\n", " ")
+        return one_line(text)
+
+
+def one_line(text: str) -> str:
+    """Text for one line of a terminal: line breaks become spaces, and any other control
+    character (ESC, BEL, NUL, ... in a file name or a value) is shown as ``\\x1b``."""
+    text = text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 class ValidationFailed(PtceError):

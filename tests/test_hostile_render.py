@@ -8,6 +8,8 @@ import zipfile
 
 import pytest
 from hostile import table_rows, with_cell, write_table
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ptce_typology.render.formats import csv_safe, markdown_text, sheet_title, visible
 from ptce_typology.render.html import safe_href
@@ -185,3 +187,29 @@ def test_dollar_signs_in_names_are_drawn_as_written(run, tmp_path):
     result = run("report", "--cases", table, "--resamples", "2", "-o", out)
     assert result.exit_code == 0, result.output[-500:]
     assert "Money $5 and $10" in out.read_text(encoding="utf-8")
+
+
+def test_markdown_keeps_http_autolinks_only():
+    text = "see <https://x.org/a?b=1>, <javascript:x> and <http://a\"onmouseover=x>"
+    assert markdown_text(text) == ("see <https://x.org/a?b=1>, &lt;javascript:x&gt; and "
+                                   "&lt;http://a\"onmouseover=x&gt;")
+
+
+def test_file_names_with_control_characters_are_shown_not_sent(run, tmp_path):
+    hostile = tmp_path / "a\x1b[2Jb.yaml"
+    hostile.write_text("name: [unclosed\n", encoding="utf-8")
+    result = run("validate", hostile)
+    assert result.exit_code == 1 and "\x1b" not in result.stdout + result.stderr
+    assert "a\\x1b[2Jb.yaml" in result.stdout
+    result = run("list", "--cases", hostile)
+    assert "\x1b" not in result.stderr and "\\x1b" in result.stderr
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_csv_escape_round_trips_any_text(text):
+    from ptce_typology.intake.tables import unescape_csv_cell
+
+    escaped = csv_safe(text)
+    assert unescape_csv_cell(escaped) == text
+    assert not escaped.startswith(("=", "+", "-", "@", "\t", "\r"))

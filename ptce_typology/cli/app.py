@@ -12,7 +12,7 @@ import typer
 from typer.core import TyperGroup
 
 from ptce_typology import __version__
-from ptce_typology.errors import PtceError
+from ptce_typology.errors import PtceError, one_line
 
 # click's base exception, found through a public class (typer may vendor click).
 _ClickException = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
@@ -176,7 +176,7 @@ def emit(data: str | bytes, output: Optional[Path]) -> None:  # noqa: UP045
 
     if output is not None:
         atomic_write(output, data)
-        sys.stderr.write(f"wrote {output}\n")
+        sys.stderr.write(f"wrote {one_line(str(output))}\n")
     elif isinstance(data, bytes):
         raise PtceError("this format is binary; give an output file", field="--output",
                         value=None)

@@ -192,7 +192,13 @@ def markdown_text(text: str) -> str:
     """Text safe in Markdown: raw HTML (``<script>``) becomes entities that every renderer
     shows as text, and control characters are shown, not sent to the terminal."""
     # & stays: an entity written in the data shows as its character, which is harmless.
-    return visible(text.replace("<", "&lt;").replace(">", "&gt;"))
+    # An autolink to an http(s) address (<https://...>, as `ptce show` cites) stays a link.
+    parts = _AUTOLINK.split(text)
+    return visible("".join(p if i % 2 else p.replace("<", "&lt;").replace(">", "&gt;")
+                           for i, p in enumerate(parts)))
+
+
+_AUTOLINK = re.compile(r"(<https?://[^<>\s\x00-\x1f\x7f-\x9f\"']+>)", re.IGNORECASE)
 
 
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
