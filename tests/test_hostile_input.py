@@ -205,7 +205,7 @@ def test_xlsx_bounds(run, tmp_path, monkeypatch):
     monkeypatch.setattr(tables, "MAX_XLSX_UNCOMPRESSED", 1000)  # a zip bomb, in small
     assert [i.code for i in _issues(path)] == ["file-too-large"]
     monkeypatch.setattr(tables, "MAX_XLSX_UNCOMPRESSED", 2_000_000_000)
-    monkeypatch.setattr(tables, "MAX_XLSX_CELLS", 100)
+    monkeypatch.setattr(tables, "MAX_TABLE_CELLS", 100)
     assert [i.code for i in _issues(path)] == ["file-too-large"]
     (tmp_path / "z.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
     assert [i.code for i in _issues(tmp_path / "z.xlsx")] == ["file-format"]
@@ -346,3 +346,15 @@ def test_data_tables_name_each_column_once_and_hold_no_control_character(run, tm
     assert_one_line_error(run("compare", "--data", data, "--by", "grp"), "no name")
     data.write_text("id,grp,x\na,1,\x1b]0;title\x07\nb,2,y\n", encoding="utf-8")
     assert_one_line_error(run("compare", "--data", data, "--by", "grp"), "control")
+
+
+def test_csv_cell_count_is_bounded_before_parsing(run, tmp_path, monkeypatch):
+    from ptce_typology.intake import tables
+
+    monkeypatch.setattr(tables, "MAX_TABLE_CELLS", 1000)
+    header, rows = table_rows(run)
+    path = write_table(tmp_path / "t.csv", header, rows * 3)
+    assert [i.code for i in _issues(path)] == ["file-too-large"]
+    data = tmp_path / "d.csv"
+    data.write_text("id,grp\n" + ",,\n" * 2000, encoding="utf-8")
+    assert_one_line_error(run("compare", "--data", data, "--by", "grp"), "d.csv", "cells")

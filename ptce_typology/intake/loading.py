@@ -135,12 +135,16 @@ def _data_rows(text: str, name: str) -> pd.DataFrame:
 
     import pandas as pd
 
-    from ptce_typology.intake.tables import csv_delimiter, unescape_csv_cell
+    from ptce_typology.intake.tables import check_csv_cells, csv_delimiter, unescape_csv_cell
     from ptce_typology.intake.yamlread import CONTROL_RE
 
+    delimiter = csv_delimiter(text)
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""),
-                                  delimiter=csv_delimiter(text)))
+        check_csv_cells(text, delimiter, name)
+    except IssueError as err:
+        raise PtceError(err.issue.message, file=name) from None
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as err:
         raise PtceError(f"CSV cannot be parsed: {err}", file=name) from None
     records = [r for r in records if any(c.strip() for c in r)]

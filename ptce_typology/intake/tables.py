@@ -347,6 +347,7 @@ def _read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]], list
     if path.suffix.lower() == ".csv":
         text = read_text(path, max_bytes=MAX_TABLE_BYTES)
         delimiter = csv_delimiter(text)
+        check_csv_cells(text, delimiter, name)
         try:
             records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
         except csv.Error as err:
@@ -404,6 +405,16 @@ def unescape_csv_cell(text: str) -> str:
     return text
 
 
+def check_csv_cells(text: str, delimiter: str, name: str) -> None:
+    """Refuse a CSV of more than MAX_TABLE_CELLS cells before parsing it: 500 MB of commas
+    would otherwise become 500 million cells in memory. (The count is an upper bound: quoted
+    delimiters count too.)"""
+    cells = text.count(delimiter) + text.count("\n") + 1
+    if cells > MAX_TABLE_CELLS:
+        raise IssueError(Issue("file-too-large", name, f"the table holds more than "
+                               f"{MAX_TABLE_CELLS:,} cells"))
+
+
 def csv_delimiter(text: str) -> str:
     """``;`` for a table saved by a French-locale spreadsheet (its header has semicolons and
     no comma), else ``,``."""
@@ -420,7 +431,7 @@ def _short_text(value: Any) -> str:
 # sheet of 16,384 x 1,048,576 cells, or hold a zip bomb).
 MAX_XLSX_UNCOMPRESSED = 2_000_000_000
 MAX_XLSX_ROWS = 1_048_576  # Excel's own limit
-MAX_XLSX_CELLS = 20_000_000
+MAX_TABLE_CELLS = 20_000_000
 
 
 def _xlsx_rows(path: Path) -> list[tuple[int, list[Any]]]:
@@ -490,10 +501,10 @@ def _sheet_rows(raw: bytes, name: str, *, data_only: bool, load: Any) \
         try:
             for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
                 cells += len(row)
-                if number > MAX_XLSX_ROWS or cells > MAX_XLSX_CELLS:
+                if number > MAX_XLSX_ROWS or cells > MAX_TABLE_CELLS:
                     raise IssueError(Issue(
                         "file-too-large", name, f"the sheet holds more than "
-                        f"{MAX_XLSX_ROWS:,} rows or {MAX_XLSX_CELLS:,} cells"))
+                        f"{MAX_XLSX_ROWS:,} rows or {MAX_TABLE_CELLS:,} cells"))
                 values = list(row)
                 while values and values[-1] is None:
                     values.pop()
