@@ -83,22 +83,22 @@ def _write(target: Path, payload: bytes) -> None:
         umask = os.umask(0)
         os.umask(umask)
         mode = 0o666 & ~umask
-    # A short name, so that a target name near the 255-byte limit still has room.
-    fd, tmp = tempfile.mkstemp(prefix=".ptce-", suffix=".tmp", dir=folder)
-    try:
-        with _terminations_raise():
+    with _terminations_raise():
+        # A short name, so that a target name near the 255-byte limit still has room.
+        fd, tmp = tempfile.mkstemp(prefix=".ptce-", suffix=".tmp", dir=folder)
+        try:
             os.chmod(tmp, mode)  # mkstemp makes the file private; give the usual (or old) mode
             with os.fdopen(fd, "wb") as handle:
                 handle.write(payload)
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(tmp, real)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
+            raise
 
 
 class _Terminated(BaseException):
