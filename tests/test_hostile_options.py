@@ -26,9 +26,12 @@ from hostile import assert_one_line_error
       "--incl-cut", "1.5"), ("--incl-cut", "1.5")),
     (("frobnicate",), ("frobnicate",)),
     (("clusters", "--seed=abc"), ("--seed", "abc")),
+    (("list", "--x\x1b[2J"), ("--x\\x1b[2J",)),
+    (("list", "--format", "md\x07"), ("--format", "\\x07")),
 ])
 def test_bad_options_are_one_line(run, args, needles):
-    assert_one_line_error(run(*args), *needles)
+    line = assert_one_line_error(run(*args), *needles)
+    assert "\x1b" not in line and "\x07" not in line
 
 
 def test_help_and_version_still_exit_zero(run):

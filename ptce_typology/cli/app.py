@@ -40,6 +40,10 @@ class _OneLineErrors(TyperGroup):
             sys.stderr.write("error: aborted\n")
             sys.exit(1)
         except BrokenPipeError:  # `ptce list | head`: the reader went away
+            try:  # no second BrokenPipeError when Python flushes stdout at exit
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            except (OSError, ValueError):  # pragma: no cover - stdout without a descriptor
+                pass
             sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)
 
@@ -77,7 +81,7 @@ def usage_error_line(err: Exception, args: list[str]) -> str:
         break
     if ctx is not None:
         text += f"; see {ctx.command_path} --help"
-    return " ".join(text.split())
+    return one_line(" ".join(text.split()))
 
 
 app = typer.Typer(
