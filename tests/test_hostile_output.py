@@ -141,8 +141,6 @@ def test_long_names_and_folders(run, tmp_path):
                           "name too long")
     (tmp_path / "map.png").mkdir()
     assert_one_line_error(run("gap", "--plot", tmp_path / "map.png"), "map.png", "folder")
-    assert_one_line_error(run("clusters", "--resamples", "0", "--plot",
-                              tmp_path / "map.png"), "map.png", "folder")
     assert_one_line_error(run("list", "-o", tmp_path / "missing" / "p.csv"), "does not exist")
 
 

@@ -46,13 +46,6 @@ def test_followable_links(url):
     assert safe_href(url) == url
 
 
-def test_report_links_are_http(run, tmp_path):
-    out = tmp_path / "r.html"
-    assert run("report", "--resamples", "2", "-o", out).exit_code == 0
-    hrefs = re.findall(r'<a href="([^"#][^"]*)"', out.read_text(encoding="utf-8"))
-    assert hrefs and all(h.startswith(("http://", "https://")) for h in hrefs)
-
-
 # Spreadsheet formulas ---------------------------------------------------------------------
 
 FORMULAS = {"name": '=HYPERLINK("http://evil.example","click")', "theme_1": "+1+2",
@@ -176,7 +169,12 @@ def test_sheet_titles_are_unique_and_legal():
 
 
 def test_dollar_signs_in_names_are_drawn_as_written(run, tmp_path):
-    table = _hostile_table(run, tmp_path, name="Math $\\foo{x}$", name_1="Money $5 and $10")
+    header, rows = table_rows(run)
+    rows[0] = with_cell(header, rows[0], "name", "Math $\\foo{x}$")
+    rows[1] = with_cell(header, rows[1], "name", "Money $5 and $10")
+    sources = ["https://example.org/a", "javascript:alert(4)", " JaVaScRiPt:alert(5)"]
+    table = write_table(tmp_path / "h.csv", [*header, "source"],
+                        [[*r, sources[i % 3]] for i, r in enumerate(rows)])
     result = run("clusters", "--cases", table, "--resamples", "0", "--plot", tmp_path / "m.svg")
     assert result.exit_code == 0, result.output[-500:]
     svg = (tmp_path / "m.svg").read_text(encoding="utf-8")
@@ -186,7 +184,12 @@ def test_dollar_signs_in_names_are_drawn_as_written(run, tmp_path):
     out = tmp_path / "r.html"
     result = run("report", "--cases", table, "--resamples", "2", "-o", out)
     assert result.exit_code == 0, result.output[-500:]
-    assert "Money $5 and $10" in out.read_text(encoding="utf-8")
+    report = out.read_text(encoding="utf-8")
+    assert "Money $5 and $10" in report
+    # and the report links http(s) sources only; the others are shown as text
+    hrefs = re.findall(r'<a href="([^"#][^"]*)"', report)
+    assert hrefs and set(hrefs) == {"https://example.org/a"}
+    assert "javascript:alert(4)" in report and 'href="javascript' not in report.lower()
 
 
 def test_markdown_keeps_http_autolinks_only():
