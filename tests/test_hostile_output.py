@@ -220,3 +220,10 @@ def test_dev_stdout_is_streamed_not_replaced(run):
     after = os.lstat("/dev/stdout")
     assert stat.S_ISLNK(after.st_mode) == stat.S_ISLNK(before.st_mode)
     assert after.st_ino == before.st_ino
+
+
+def test_nothing_is_written_when_an_output_folder_is_missing(run, tmp_path):
+    result = run("clusters", "--resamples", "0", "--plot", tmp_path / "map.png",
+                 "-o", tmp_path / "missing" / "clusters.csv")
+    assert_one_line_error(result, "missing", "--output")
+    assert _listing(tmp_path) == []  # the figures were not written first

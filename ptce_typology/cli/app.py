@@ -120,7 +120,7 @@ def command(*args: Any, **kwargs: Any) -> Callable:
         @functools.wraps(func)
         def wrapper(*a: Any, **kw: Any) -> Any:
             try:
-                refuse_outputs_over_inputs(kw)
+                check_outputs(kw)
                 return func(*a, **kw)
             except PtceError as err:
                 if _state["debug"]:
@@ -137,9 +137,10 @@ def command(*args: Any, **kwargs: Any) -> Callable:
 _OUTPUTS = {"output": "--output", "plot": "--plot"}
 
 
-def refuse_outputs_over_inputs(params: dict[str, Any]) -> None:
-    """A file a command would write must not be one it reads (``-o poles.csv --cases
-    poles.csv`` would replace the case table): refuse before anything is read or written."""
+def check_outputs(params: dict[str, Any]) -> None:
+    """Before anything is read or written: a file a command would write must not be one it
+    reads (``-o poles.csv --cases poles.csv`` would replace the case table), nor a folder,
+    and its folder must exist (so that a figure is not written when the table then fails)."""
     inputs: list[Path] = []
     outputs: list[tuple[str, Path]] = []
     for key, value in params.items():
@@ -155,6 +156,17 @@ def refuse_outputs_over_inputs(params: dict[str, Any]) -> None:
             else:
                 inputs.append(item)
     for option, out in outputs:
+        folder = out.parent if str(out.parent) else Path(".")
+        try:
+            is_folder = out.is_dir()
+        except OSError as err:  # a name too long, a loop of links
+            raise PtceError(f"cannot write the file: {err.strerror or err}", file=str(out),
+                            field=option) from None
+        if is_folder:
+            raise PtceError("the output is a folder; name a file", file=str(out), field=option)
+        if not folder.is_dir():
+            raise PtceError("the output folder does not exist; create it first",
+                            file=str(out), field=option, value=str(folder))
         if any(_same_input(out, source) for source in inputs):
             raise PtceError("the output would overwrite an input file; choose another name",
                             file=str(out), field=option)
