@@ -6,6 +6,7 @@ raises :class:`PtceError`, which the CLI renders as one line on stderr with exit
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from dataclasses import field as dc_field
 
@@ -16,6 +17,7 @@ ISSUE_CODES: dict[str, str] = {
     "file-empty": "the file is empty",
     "file-too-large": "the file is larger than the size limit",
     "file-encoding": "the file is not valid UTF-8",
+    "file-unreadable": "not a regular file (a folder, FIFO or device), or no permission to read",
     "file-not-mapping": "the document is not a mapping of descriptors (a list or a scalar)",
     "file-format": "the file extension is not one the loader reads",
     "yaml-syntax": "the YAML cannot be parsed",
@@ -72,7 +74,7 @@ class Issue:
             details.append(f"allowed: {shown}")
         if details:
             text += f" ({'; '.join(details)})"
-        return text.replace("\n", " ").replace("\r", " ")
+        return one_line(text)
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -109,7 +111,17 @@ class PtceError(Exception):
             text += f" (got {self.value!r})"
         if self.allowed:
             text += f"; allowed: {', '.join(self.allowed)}"
-        return text.replace("\n", " ")
+        return one_line(text)
+
+
+def one_line(text: str) -> str:
+    """Text for one line of a terminal: line breaks become spaces, and any other control
+    character (ESC, BEL, NUL, ... in a file name or a value) is shown as ``\\x1b``."""
+    text = text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 class ValidationFailed(PtceError):

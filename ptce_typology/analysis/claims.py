@@ -177,6 +177,8 @@ def reproduce_claims(frame: pd.DataFrame, claims: Sequence[Any],
         (the claim's own notes from the claims file), ``claim_fr`` (the claim in French: the
         paper's own words, its quote).
     """
+    if len(frame) == 0:
+        raise PtceError("no pole to compute the paper's figures on")
     import pandas as pd
 
     rows = [_reproduce_one(frame, claim) for claim in claims]

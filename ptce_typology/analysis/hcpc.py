@@ -168,6 +168,10 @@ class HCPC:
                                        name="inertia_gain")
         within = np.cumsum(gains[::-1])[::-1]
         self.within_ = pd.Series(within, index=pd.RangeIndex(1, n, name="k"), name="within")
+        if not np.any(gains > 1e-12 * max(1.0, float(np.abs(Xs).max(initial=0.0)))):
+            raise PtceError("the poles do not differ on the active descriptors (identical, or "
+                            "all unknown), so there is nothing to cluster; choose other "
+                            "--active descriptors or add poles", value=f"{n} poles")
         self.n_clusters_, self.ratios_, self.rule_ = self._choose_k(n)
         k = self.n_clusters_
         if k > m:

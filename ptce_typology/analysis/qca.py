@@ -92,12 +92,42 @@ def parse_condition(spec: str, data: pd.DataFrame, fuzzy: bool = False) -> Condi
                         "(column=value or column>=number)", field=column,
                         value=", ".join(sorted(map(str, values)))[:80])
     if op == "=":
+        _check_level(data[column], column, value)
         return Condition(name, column, "== value", value)
     try:
         threshold = float(value)
     except ValueError:
         raise PtceError("a threshold must be a number", field=column, value=value) from None
+    if not np.isfinite(threshold):
+        raise PtceError("a threshold must be a finite number", field=column, value=value)
+    if not pd.api.types.is_numeric_dtype(data[column]):
+        raise PtceError("a threshold needs a numeric column; use column=value",
+                        field=column, value=f"{op}{value}")
     return Condition(name, column, f"{op} threshold", threshold)
+
+
+def _check_level(values: pd.Series, column: str, value: str) -> None:
+    """``column=value`` must name a category of the column (its vocabulary), a value it holds,
+    or, for a numeric column, a number: anything else would be a condition that is 0 for
+    every case."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        levels = [str(c) for c in values.cat.categories]
+        if value not in levels:
+            raise PtceError("not a category of the column", field=column, value=value,
+                            allowed=levels)
+        return
+    if pd.api.types.is_numeric_dtype(values):
+        try:
+            number = float(value)
+        except ValueError:
+            number = float("nan")
+        if not np.isfinite(number):
+            raise PtceError("the column is numeric; give a number", field=column, value=value)
+        return
+    held = sorted({str(v) for v in values.dropna()} | {UNKNOWN})
+    if value not in held:
+        raise PtceError("no case has this value", field=column, value=value,
+                        allowed=held[:12] + (["..."] if len(held) > 12 else []))
 
 
 def binarise(data: pd.DataFrame, conditions: list[Condition]) -> tuple[pd.DataFrame, list]:

@@ -3,16 +3,89 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from pathlib import Path
 from typing import Any, Callable, Optional  # noqa: UP035
 
 import typer
+from typer.core import TyperGroup
 
 from ptce_typology import __version__
-from ptce_typology.errors import PtceError
+from ptce_typology.errors import PtceError, one_line
+
+# click's base exception, found through a public class (typer may vendor click).
+_ClickException = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+
+
+class _OneLineErrors(TyperGroup):
+    """The group of commands; a usage error (unknown option, bad option value) is one line on
+    stderr with exit code 1, as every other user error, instead of click's usage block."""
+
+    def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        _encodable_streams()
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except _ClickException as err:
+            if type(err).__name__ == "NoArgsIsHelpError":  # bare `ptce`: the help
+                err.show()
+                sys.exit(err.exit_code)
+            given = list(sys.argv[1:] if args is None else args)
+            sys.stderr.write(f"error: {usage_error_line(err, given)}\n")
+            sys.exit(1)
+        except typer.Abort:
+            sys.stderr.write("error: aborted\n")
+            sys.exit(1)
+        except BrokenPipeError:  # `ptce list | head`: the reader went away
+            try:  # no second BrokenPipeError when Python flushes stdout at exit
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            except (OSError, ValueError):  # pragma: no cover - stdout without a descriptor
+                pass
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def _encodable_streams() -> None:
+    """With an output encoding that lacks accented letters (``PYTHONIOENCODING=ascii``, an old
+    locale), write ``Pôle`` as ``P\\xf4le`` instead of failing with UnicodeEncodeError. Files
+    written with ``-o`` are always UTF-8."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding not in ("utf8", "utf16", "utf32") and hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):  # pragma: no cover - a closed or odd stream
+                pass
+
+
+def usage_error_line(err: Exception, args: list[str]) -> str:
+    """click's usage error as one line: the command, its message (which names the option and
+    the allowed values), the value given and where to read more."""
+    ctx = getattr(err, "ctx", None)
+    where = f"{ctx.command_path}: " if ctx is not None else ""
+    text = where + err.format_message().strip().rstrip(".")
+    param = getattr(err, "param", None)
+    for opt in getattr(param, "opts", None) or ():
+        for i, arg in enumerate(args):
+            if arg == opt and i + 1 < len(args):
+                text += f" (got {args[i + 1]!r})"
+                break
+            if arg.startswith(opt + "="):
+                text += f" (got {arg[len(opt) + 1:]!r})"
+                break
+        else:
+            continue
+        break
+    if ctx is not None:
+        text += f"; see {ctx.command_path} --help"
+    return one_line(" ".join(text.split()))
+
 
 app = typer.Typer(
+    cls=_OneLineErrors,
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -47,6 +120,7 @@ def command(*args: Any, **kwargs: Any) -> Callable:
         @functools.wraps(func)
         def wrapper(*a: Any, **kw: Any) -> Any:
             try:
+                check_outputs(kw)
                 return func(*a, **kw)
             except PtceError as err:
                 if _state["debug"]:
@@ -57,6 +131,59 @@ def command(*args: Any, **kwargs: Any) -> Callable:
         return app.command(*args, **kwargs)(wrapper)
 
     return decorator
+
+
+# Parameters that name files a command writes; every other path parameter is read.
+_OUTPUTS = {"output": "--output", "plot": "--plot"}
+
+
+def check_outputs(params: dict[str, Any]) -> None:
+    """Before anything is read or written: a file a command would write must not be one it
+    reads (``-o poles.csv --cases poles.csv`` would replace the case table), nor a folder,
+    and its folder must exist (so that a figure is not written when the table then fails)."""
+    inputs: list[Path] = []
+    outputs: list[tuple[str, Path]] = []
+    for key, value in params.items():
+        for item in value if isinstance(value, (list, tuple)) else [value]:
+            if not isinstance(item, Path):
+                continue
+            if key in _OUTPUTS:
+                outputs.append((_OUTPUTS[key], item))
+                if key == "plot":  # the figures written beside the map
+                    stem = item.with_suffix("")
+                    outputs += [("--plot", Path(f"{stem}_{part}{item.suffix}"))
+                                for part in ("dendrogram", "gains")]
+            else:
+                inputs.append(item)
+    for option, out in outputs:
+        folder = out.parent if str(out.parent) else Path(".")
+        try:
+            is_folder = out.is_dir()
+        except OSError as err:  # a name too long, a loop of links
+            raise PtceError(f"cannot write the file: {err.strerror or err}", file=str(out),
+                            field=option) from None
+        if is_folder:
+            raise PtceError("the output is a folder; name a file", file=str(out), field=option)
+        if not folder.is_dir():
+            raise PtceError("the output folder does not exist; create it first",
+                            file=str(out), field=option, value=str(folder))
+        if any(_same_input(out, source) for source in inputs):
+            raise PtceError("the output would overwrite an input file; choose another name",
+                            file=str(out), field=option)
+
+
+def _same_input(out: Path, source: Path) -> bool:
+    """Whether writing ``out`` would replace ``source`` or one of the case files of the
+    folder ``source``."""
+    try:
+        if not out.exists():
+            return False
+        if source.is_dir():
+            return out.suffix.lower() in (".yaml", ".yml") and out.parent.exists() \
+                and os.path.samefile(out.parent, source)
+        return source.exists() and os.path.samefile(out, source)
+    except OSError:
+        return False
 
 
 def emit(data: str | bytes, output: Optional[Path], lang: str = "en") -> None:  # noqa: UP045
@@ -76,7 +203,7 @@ def emit(data: str | bytes, output: Optional[Path], lang: str = "en") -> None:  
 
     if output is not None:
         atomic_write(output, data)
-        sys.stderr.write(text("cli.wrote", lang, path=output) + "\n")
+        sys.stderr.write(text("cli.wrote", lang, path=one_line(str(output))) + "\n")
     elif isinstance(data, bytes):
         raise PtceError("this format is binary; give an output file", field="--output",
                         value=None)
@@ -84,8 +211,12 @@ def emit(data: str | bytes, output: Optional[Path], lang: str = "en") -> None:  
         sys.stdout.write(data)
 
 
-def split(value: Optional[str]) -> Optional[tuple[str, ...]]:  # noqa: UP045
-    """A comma-separated option as a tuple (None stays None)."""
+def split(value: Optional[str], option: str = "--active") -> Optional[tuple[str, ...]]:  # noqa: UP045
+    """A comma-separated option as a tuple (None stays None); a name given twice is an error."""
     if value is None:
         return None
-    return tuple(v.strip() for v in value.split(",") if v.strip())
+    names = tuple(v.strip() for v in value.split(",") if v.strip())
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise PtceError("a descriptor is named twice", field=option, value=", ".join(twice))
+    return names

@@ -72,7 +72,7 @@ def list_cmd(
 
     frame = load_frame(cases, reference_year=reference_year)
     data_format = fmt in ("csv", "json", "xlsx")
-    chosen = split(columns) if columns and columns != "all" else None
+    chosen = split(columns, "--columns") if columns and columns != "all" else None
     if chosen is None and not data_format and columns != "all":
         chosen = READABLE_COLUMNS
     if chosen is not None:
@@ -132,8 +132,9 @@ def new_cmd(
     from ptce_typology.intake.template import new_case_template
     from ptce_typology.render.formats import write_new
 
+    text = new_case_template(pole_id)  # checks POLE_ID first
     target = output_dir / f"{pole_id}.yaml"
-    write_new(target, new_case_template(pole_id))
+    write_new(target, text)
     sys.stderr.write(f"wrote {target}; fill it in, then run: ptce validate {target}\n")
 
 

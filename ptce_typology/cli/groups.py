@@ -89,10 +89,12 @@ def qca_cmd(
     cases: Cases = None,
     data: Data = None,
     incl_cut: Annotated[float, typer.Option(
-        "--incl-cut", help="Inclusion cut for OUT = 1 (R's 1).")] = 1.0,
+        "--incl-cut", min=0.0, max=1.0, help="Inclusion cut for OUT = 1 (R's 1).")] = 1.0,
     incl_cut0: Annotated[Optional[float], typer.Option(  # noqa: UP045
-        "--incl-cut0", help="Inclusion below which OUT = 0 (default: --incl-cut).")] = None,
-    n_cut: Annotated[int, typer.Option("--n-cut", help="Fewer cases make a remainder.")] = 1,
+        "--incl-cut0", min=0.0, max=1.0,
+        help="Inclusion below which OUT = 0 (default: --incl-cut).")] = None,
+    n_cut: Annotated[int, typer.Option("--n-cut", min=1, max=1_000_000,
+                                       help="Fewer cases make a remainder.")] = 1,
     reference_year: ReferenceYear = 2011,
     fmt: Format = "table",
     lang: Lang = "en",

@@ -19,7 +19,7 @@ Cases = Annotated[Optional[list[Path]], typer.Option(  # noqa: UP045
 Data = Annotated[Optional[Path], typer.Option(  # noqa: UP045
     "--data", help="Any CSV with one row per case (first column: the id).")]
 ReferenceYear = Annotated[int, typer.Option(
-    "--reference-year", help="Year at which the age is computed.")]
+    "--reference-year", min=1800, max=2100, help="Year at which the age is computed.")]
 Active = Annotated[Optional[str], typer.Option(  # noqa: UP045
     "--active", help="Active descriptors, comma-separated (columns of `ptce list --format "
                      "csv`); default: age_class,origin,territory,sector,shared_premises,"
@@ -27,17 +27,19 @@ Active = Annotated[Optional[str], typer.Option(  # noqa: UP045
 Supplementary = Annotated[Optional[str], typer.Option(  # noqa: UP045
     "--supplementary", help="Supplementary descriptors, comma-separated; default: "
                             "laureate_2013; '' for none.")]
-Ncp = Annotated[int, typer.Option("--ncp", help="MCA dimensions kept for the clustering.")]
+Ncp = Annotated[int, typer.Option("--ncp", min=1, max=1000,
+                                  help="MCA dimensions kept for the clustering.")]
 K = Annotated[Optional[int], typer.Option(  # noqa: UP045
-    "--k", help="A fixed number of clusters (default: the --rule).")]
+    "--k", min=2, max=1000, help="A fixed number of clusters (default: the --rule).")]
 Rule = Annotated[Literal["within_ratio", "gain_ratio"], typer.Option(
     "--rule", help="Automatic k: FactoMineR 2.7's within_ratio or 2.14's gain_ratio.")]
 Consolidation = Annotated[Literal["hartigan-wong", "lloyd", "none"], typer.Option(
     "--consolidation", help="k-means consolidation of the Ward partition (R's default first).")]
-Seed = Annotated[int, typer.Option("--seed", help="Seed of every random step.")]
+Seed = Annotated[int, typer.Option("--seed", min=0, max=2**32 - 1,
+                                   help="Seed of every random step (0 to 2**32 - 1).")]
 Resamples = Annotated[Optional[int], typer.Option(  # noqa: UP045
-    "--resamples", help="Bootstrap refits for the stability (default 200 up to 500 poles; "
-                        "0: none).")]
+    "--resamples", min=0, max=100_000,
+    help="Bootstrap refits for the stability (default 200 up to 500 poles; 0: none).")]
 Passive = Annotated[Optional[str], typer.Option(  # noqa: UP045
     "--passive", help="Passive categories of the specific MCA, comma-separated: "
                       "descriptor=category pairs or bare categories (every descriptor); "

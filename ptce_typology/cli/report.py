@@ -65,7 +65,7 @@ def report_cmd(
         study = run_study(cases, classify or (), seed=seed, resamples=resamples, ncp=ncp,
                           n_clusters=k, rule=rule, consolidation=consolidation,
                           active=split(active), on_step=on_step,
-                          passive=None if passive is None else split(passive) or (),
+                          passive=None if passive is None else split(passive, "--passive") or (),
                           reference_year=reference_year)
         on_step("writing")
         text = render_html(study, lang)

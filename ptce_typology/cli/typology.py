@@ -40,9 +40,10 @@ def _model(active, supplementary, ncp, k, rule, consolidation, seed, passive=Non
 
     return Typology(active=split(active) or DEFAULT_ACTIVE,
                     supplementary=DEFAULT_SUPPLEMENTARY if supplementary is None
-                    else split(supplementary),
+                    else split(supplementary, "--supplementary"),
                     ncp=ncp, n_clusters=k, rule=rule, consolidation=consolidation, seed=seed,
-                    passive=DEFAULT_PASSIVE if passive is None else split(passive) or ())
+                    passive=DEFAULT_PASSIVE if passive is None
+                    else split(passive, "--passive") or ())
 
 
 @command("clusters")

@@ -48,6 +48,8 @@ def load_cases(paths: Path | str | Iterable[Path | str] | None = None) -> list[C
     report = validate_paths(resolve_paths(paths))
     if report.issues:
         raise ValidationFailed(report.issues)
+    if not report.cases:
+        raise _no_case(paths)
     return [case for _, case in report.cases]
 
 
@@ -77,7 +79,16 @@ def load_records(paths: Path | str | Iterable[Path | str] | None = None,
     issues.extend(duplicate_ids([(name, rec["pole_id"]) for name, rec in named]))
     if issues:
         raise ValidationFailed(issues)
+    if not named:
+        raise _no_case(paths)
     return [rec for _, rec in named]
+
+
+def _no_case(paths: Iterable[Path | str]) -> PtceError:
+    """A table with a header and no row (or nothing else to read) has no pole to analyse."""
+    names = ", ".join(str(p) for p in paths)
+    return PtceError("no case to analyse: the input holds no pole (a table with a header "
+                     "and no row?)", file=names)
 
 
 def read_data_table(path: Path | str) -> pd.DataFrame:
@@ -90,17 +101,8 @@ def read_data_table(path: Path | str) -> pd.DataFrame:
     try:
         text = read_text(target, max_bytes=500_000_000)
     except IssueError as err:
-        raise PtceError(err.issue.message, file=str(target)) from None
-    import io
-
-    try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
-        raise PtceError(f"CSV cannot be parsed: {err}", file=str(target)) from None
-    if frame.shape[1] < 2:
-        raise PtceError("the table needs an id column and at least one variable",
-                        file=str(target))
-    frame = frame.set_index(frame.columns[0])
+        raise PtceError(err.issue.message, file=str(target), line=err.issue.line) from None
+    frame = _data_rows(text, str(target))
     if frame.index.duplicated().any():
         raise PtceError("duplicate case id", file=str(target),
                         value=str(frame.index[frame.index.duplicated()][0]))
@@ -116,6 +118,54 @@ def read_data_table(path: Path | str) -> pd.DataFrame:
     result = pd.DataFrame(out, index=frame.index)
     result.index.name = frame.index.name
     return result
+
+
+def _data_rows(text: str, name: str) -> pd.DataFrame:
+    """The cells of a ``--data`` CSV as text, indexed by the first column; every column named
+    once, every row as wide as the header, no control character."""
+    import csv
+    import io
+
+    import pandas as pd
+
+    from ptce_typology.intake.tables import check_csv_cells, csv_delimiter, unescape_csv_cell
+    from ptce_typology.intake.yamlread import CONTROL_RE
+
+    delimiter = csv_delimiter(text)
+    try:
+        check_csv_cells(text, delimiter, name)
+    except IssueError as err:
+        raise PtceError(err.issue.message, file=name) from None
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as err:
+        raise PtceError(f"CSV cannot be parsed: {err}", file=name) from None
+    records = [r for r in records if any(c.strip() for c in r)]
+    if not records:
+        raise PtceError("the table is empty", file=name)
+    header = [c.strip() for c in records[0]]
+    if len(header) < 2:
+        raise PtceError("the table needs an id column and at least one variable (a CSV "
+                        "separated by commas or semicolons)", file=name, line=1)
+    for i, column in enumerate(header):
+        if header.index(column) != i:
+            raise PtceError("the column appears twice", file=name, line=1, field=column)
+        if not column:
+            raise PtceError(f"column {i + 1} has no name", file=name, line=1)
+    rows = []
+    for number, record in enumerate(records[1:], start=2):
+        cells = [unescape_csv_cell(c) for c in record]
+        if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
+            raise PtceError(f"the row has {len(cells)} cells, more than the {len(header)} "
+                            "columns the header names", file=name, line=number)
+        for column, cell in zip(header, cells, strict=False):
+            if CONTROL_RE.search(cell):
+                raise PtceError("a control character (such as ESC, BEL or NUL) is not "
+                                "allowed in a table cell", file=name, line=number,
+                                field=column, value=cell[:60])
+        rows.append((cells + [""] * len(header))[: len(header)])
+    frame = pd.DataFrame(rows, columns=header, dtype=object)
+    return frame.set_index(header[0])
 
 
 def assessments(cases: Iterable[Case]) -> dict[str, dict[str, float]]:

@@ -7,10 +7,18 @@ from the dated grouping events, never typed in.
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
 
 from ptce_typology.vocabulary import UNKNOWN, allowed
 
@@ -21,8 +29,15 @@ DEFAULT_MEMBERS_YEAR = 2014  # the year of the paper's case studies
 # One place for each rule: the table reader (intake/tables.py) uses these too.
 DATE_PATTERN = r"\d{4}(-\d{2}(-\d{2})?)?"
 POLE_ID_PATTERN = r"^[a-z][a-z0-9_]*$"
-YEAR_MIN, YEAR_MAX = 1800, 2100
+YEAR_MIN, YEAR_MAX = 1800, _dt.date.today().year  # no year or date in the future
 _DATE_RE = re.compile(rf"^{DATE_PATTERN}$")
+# A source's url is followed by readers (a link in the report): http or https only. A website
+# may also be a bare domain (www.example.org); javascript:, data:, file: ... are refused.
+URL_PATTERN = r"(?i)^https?://[^\s\x00-\x1f\x7f]+$"
+WEBSITE_PATTERN = (r"(?i)^(https?://[^\s\x00-\x1f\x7f]+"
+                   r"|[a-z0-9][a-z0-9-]*(\.[a-z0-9-]+)+(:[0-9]+)?(/[^\s\x00-\x1f\x7f]*)?)$")
+_URL_RE = re.compile(URL_PATTERN)
+_WEBSITE_RE = re.compile(WEBSITE_PATTERN)
 
 
 def _to_date_text(value: Any) -> Any:
@@ -32,7 +47,36 @@ def _to_date_text(value: Any) -> Any:
         value = str(value)
     if isinstance(value, str) and not _DATE_RE.match(value.strip()):
         raise ValueError("a date is written YYYY, YYYY-MM or YYYY-MM-DD")
+    if isinstance(value, str):
+        check_calendar_date(value.strip())
     return value.strip() if isinstance(value, str) else value
+
+
+def check_calendar_date(text: str) -> None:
+    """Raise ValueError unless ``YYYY[-MM[-DD]]`` is a real date between YEAR_MIN and today's
+    year (``2014-02-30``, ``2009-02-29`` and ``2014-13-45`` are not)."""
+    parts = [int(p) for p in text.split("-")]
+    if not YEAR_MIN <= parts[0] <= YEAR_MAX:
+        raise ValueError(f"the year must be between {YEAR_MIN} and {YEAR_MAX} (not in the "
+                         "future)")
+    try:
+        _dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    except ValueError:
+        raise ValueError("no such date: the month is 01 to 12 and the day one the month "
+                         "has") from None
+
+
+def _http_url(value: str) -> str:
+    if not _URL_RE.match(value):
+        raise ValueError("a url starts with http:// or https:// (no other scheme, no space)")
+    return value
+
+
+def _website(value: str) -> str:
+    if value != "unknown" and not _WEBSITE_RE.match(value):
+        raise ValueError("a website is an http:// or https:// address or a domain name "
+                         "(www.example.org); no other scheme")
+    return value
 
 
 def _yes_no(value: Any) -> Any:
@@ -67,7 +111,7 @@ class Source(_Strict):
 
     id: Identifier
     citation: NonEmpty | None = None
-    url: NonEmpty | None = None
+    url: Annotated[NonEmpty, AfterValidator(_http_url)] | None = None
     quote: NonEmpty | None = None
     date: DateText | None = Field(None, description="publication or consultation date")
 
@@ -112,6 +156,12 @@ def _alternatives(descriptor: str, annotation: Any = None) -> Any:
     alternative = create_model(f"{descriptor.title().replace('_', '')}Alternative",
                                __base__=Sourced, value=(annotation or _category(descriptor), ...))
     return list[alternative]
+
+
+class Website(Text):
+    """A pole's website: an http(s) address (any other scheme is refused)."""
+
+    value: Annotated[NonEmpty, AfterValidator(_website)]
 
 
 class Origin(Sourced):
@@ -252,7 +302,7 @@ class Case(_Strict):
     commune: Text = Field(default_factory=_unknown_text)
     departement: Text = Field(default_factory=_unknown_text)
     region: Text = Field(default_factory=_unknown_text, description="pre-2016 region name")
-    website: Text = Field(default_factory=_unknown_text)
+    website: Website = Field(default_factory=lambda: Website(value=UNKNOWN))
     grouping_start: GroupingStart
     origin: Origin
     territory: Territory

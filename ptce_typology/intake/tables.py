@@ -28,15 +28,17 @@ from ptce_typology.intake.schema import (
     DEFAULT_REFERENCE_YEAR,
     NOT_APPLICABLE,
     POLE_ID_PATTERN,
+    WEBSITE_PATTERN,
     YEAR_MAX,
     YEAR_MIN,
     Case,
     age_at,
     age_class_at,
     call_value_at,
+    check_calendar_date,
     members_class,
 )
-from ptce_typology.intake.yamlread import IssueError, read_text
+from ptce_typology.intake.yamlread import CONTROL_RE, IssueError, read_text
 from ptce_typology.vocabulary import UNKNOWN, allowed
 
 MAX_TABLE_BYTES = 500_000_000
@@ -132,11 +134,11 @@ def _validate_row(row: dict, number: int, path: Path,
 def _read_checked(path: Path) -> tuple[list[str], list, list[Issue]]:
     """The header and rows of a table, or the issues that stop reading it."""
     try:
-        header, rows = _read_rows(path)
+        header, rows, row_issues = _read_rows(path)
     except IssueError as err:
         return [], [], [err.issue]
     issues = _header_issues(header, str(path))
-    return header, ([] if issues else rows), issues
+    return header, ([] if issues else rows), issues + row_issues
 
 
 def read_table_cases(path: Path) -> tuple[list[tuple[str, Case]], list[Issue]]:
@@ -145,7 +147,7 @@ def read_table_cases(path: Path) -> tuple[list[tuple[str, Case]], list[Issue]]:
 
     name = str(path)
     header, rows, issues = _read_checked(path)
-    if issues:
+    if not rows:  # a bad header, or no row that can be read
         return [], issues
     cells = [{c: _cell(v) for c, v in zip(header, values, strict=False)} for _, values in rows]
     written_year = table_reference_year(pd.DataFrame(cells, columns=header, dtype=object))
@@ -173,7 +175,7 @@ def table_records(path: Path, reference_year: int,
 
     name = str(path)
     header, rows, issues = _read_checked(path)
-    if issues:
+    if not rows:  # a bad header, or no row that can be read
         return [], issues
     numbers = [n for n, _ in rows]
     table = pd.DataFrame([[_cell(v) for v in values[: len(header)]]
@@ -204,6 +206,9 @@ def table_records(path: Path, reference_year: int,
     for column in (*TEXT_COLUMNS, "start_event", "theme", "legal_form", "source",
                    "source_quote"):
         ok &= is_text(col(column))
+    ok &= col("website").map(lambda v: v is None or v == UNKNOWN
+                             or bool(_WEBSITE_RE.match(v)))
+    ok &= col("pole_id").map(lambda v: isinstance(v, str) and bool(_POLE_RE.fullmatch(v)))
     ok &= col("aliases").map(lambda v: v is None or (isinstance(v, str) and all(
         len(a.strip()) <= 5000 for a in v.split(";"))))
     for column in CATEGORY_COLUMNS + TRISTATE_COLUMNS + CALL_COLUMNS + FUNDING_COLUMNS:
@@ -276,6 +281,7 @@ def table_records(path: Path, reference_year: int,
 
 
 _POLE_RE = re.compile(POLE_ID_PATTERN)
+_WEBSITE_RE = re.compile(WEBSITE_PATTERN)
 _DATE_RE = re.compile(DATE_PATTERN)
 
 
@@ -287,7 +293,7 @@ def _as_int(value: object) -> int | None:
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str) and value.isascii() and value.isdigit():
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 18:
         return int(value)
     return None
 
@@ -297,6 +303,10 @@ def _as_date(value: object) -> str | None:
         return None
     text = str(value) if isinstance(value, int) else value
     if isinstance(text, str) and _DATE_RE.fullmatch(text):
+        try:
+            check_calendar_date(text)
+        except ValueError:
+            return None  # the schema says why
         return text
     return None
 
@@ -431,47 +441,179 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
+def _read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]], list[Issue]]:
+    """The header, the rows that can be read, and the issues of the others."""
     name = str(path)
     if path.suffix.lower() == ".csv":
         text = read_text(path, max_bytes=MAX_TABLE_BYTES)
+        delimiter = csv_delimiter(text)
+        check_csv_cells(text, delimiter, name)
         try:
-            records = list(csv.reader(io.StringIO(text, newline="")))
+            records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
         except csv.Error as err:
             raise IssueError(Issue("yaml-syntax", name, f"CSV cannot be parsed: {err}")) \
                 from None
-        numbered = list(enumerate(records, start=1))
+        numbered = [(i, [unescape_csv_cell(c) for c in r])
+                    for i, r in enumerate(records, start=1)]
     else:
         numbered = _xlsx_rows(path)
     if not numbered or not any(str(c).strip() for c in numbered[0][1] if c is not None):
         raise IssueError(Issue("file-empty", name, "the table has no header row"))
     header = [str(c).strip() if c is not None else "" for c in numbered[0][1]]
-    return header, numbered[1:]
+    width = len(header)
+    while width and not header[width - 1]:
+        width -= 1
+    issues: list[Issue] = []
+    kept = []
+    for number, values in numbered:
+        found = _cell_issues(name, header[:width], number, values, width)
+        issues.extend(found)
+        if not found and number != numbered[0][0]:
+            kept.append((number, values))
+    if issues and any(i.line == numbered[0][0] for i in issues):
+        raise IssueError(issues[0])  # a bad header stops the reading
+    return header[:width], kept, issues
+
+
+def _cell_issues(name: str, header: list[str], number: int, values: list[Any],
+                 width: int) -> list[Issue]:
+    """A cell beyond the last named column (it would be dropped silently), or a control
+    character in a cell."""
+    issues = []
+    extra = [v for v in values[width:] if v is not None and str(v).strip()]
+    if extra:
+        issues.append(Issue("invalid-value", name, f"the row has {len(values)} cells, more "
+                            f"than the {width} columns the header names", line=number,
+                            value=_short_text(extra[0])))
+    for column, value in zip(header, values, strict=False):
+        if isinstance(value, str) and CONTROL_RE.search(value):
+            issues.append(Issue("invalid-value", name, "a control character (such as ESC, "
+                                "BEL or NUL) is not allowed in a table cell", line=number,
+                                field=column or None, value=_short_text(value)))
+    return issues
+
+
+# OWASP's advice against formula injection: a cell written by ptce that starts with one of
+# these is prefixed with ' (render.formats.csv_safe); the reader takes one ' off again.
+CSV_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def unescape_csv_cell(text: str) -> str:
+    """Undo ``render.formats.csv_safe``: ``'=x`` is read as ``=x`` and ``''x`` as ``'x``."""
+    if text.startswith("'") and len(text) > 1 and text[1] in (*CSV_FORMULA_PREFIXES, "'"):
+        return text[1:]
+    return text
+
+
+def check_csv_cells(text: str, delimiter: str, name: str) -> None:
+    """Refuse a CSV of more than MAX_TABLE_CELLS cells before parsing it: 500 MB of commas
+    would otherwise become 500 million cells in memory. (The count is an upper bound: quoted
+    delimiters count too.)"""
+    cells = text.count(delimiter) + text.count("\n") + 1
+    if cells > MAX_TABLE_CELLS:
+        raise IssueError(Issue("file-too-large", name, f"the table holds more than "
+                               f"{MAX_TABLE_CELLS:,} cells"))
+
+
+def csv_delimiter(text: str) -> str:
+    """``;`` for a table saved by a French-locale spreadsheet (its header has semicolons and
+    no comma), else ``,``."""
+    first = text.lstrip("\ufeff").split("\n", 1)[0]
+    return ";" if ";" in first and "," not in first else ","
+
+
+def _short_text(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+# Bounds of an XLSX table: what it declares is never trusted (a 7 KB file may declare a
+# sheet of 16,384 x 1,048,576 cells, or hold a zip bomb).
+MAX_XLSX_UNCOMPRESSED = 2_000_000_000
+MAX_XLSX_ROWS = 1_048_576  # Excel's own limit
+MAX_TABLE_CELLS = 20_000_000
 
 
 def _xlsx_rows(path: Path) -> list[tuple[int, list[Any]]]:
     import zipfile
 
     from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
+
+    from ptce_typology.intake.yamlread import read_bytes
 
     name = str(path)
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise IssueError(Issue("file-not-found", name, "no such file")) from None
-    if size == 0:
+    raw = read_bytes(path, max_bytes=MAX_TABLE_BYTES)
+    if not raw:
         raise IssueError(Issue("file-empty", name, "the file is empty"))
-    if size > MAX_TABLE_BYTES:
-        raise IssueError(Issue("file-too-large", name, f"file is {size:,} bytes; "
-                               f"the limit is {MAX_TABLE_BYTES:,}"))
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as err:
+        archive = zipfile.ZipFile(io.BytesIO(raw))
+        infos = archive.infolist()
+        formulas = any(b"<f" in _read_member(archive, i) for i in infos
+                       if i.filename.startswith("xl/worksheets/") and i.file_size < 50_000_000)
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, EOFError) as err:
+        raise IssueError(Issue("file-format", name,
+                               f"not a readable XLSX workbook ({err})")) from None
+    total = sum(i.file_size for i in infos)
+    if total > MAX_XLSX_UNCOMPRESSED:
+        raise IssueError(Issue("file-too-large", name, f"the workbook unpacks to {total:,} "
+                               f"bytes; the limit is {MAX_XLSX_UNCOMPRESSED:,}"))
+    values = _sheet_rows(raw, name, data_only=True, load=load_workbook)
+    if formulas:  # a formula without a saved result reads as empty: say so instead
+        texts = _sheet_rows(raw, name, data_only=False, load=load_workbook)
+        for (number, row), (_, formula_row) in zip(values, texts, strict=False):
+            for value, formula in zip(row, formula_row, strict=False):
+                if value is None and isinstance(formula, str) and formula.startswith("="):
+                    raise IssueError(Issue(
+                        "invalid-value", name, "a formula has no saved result; open the file "
+                        "in a spreadsheet program and save it, or paste the values",
+                        line=number, value=_short_text(formula)))
+    return values
+
+
+def _read_member(archive: Any, info: Any) -> bytes:
+    with archive.open(info) as handle:
+        return handle.read(info.file_size + 1)
+
+
+def _sheet_rows(raw: bytes, name: str, *, data_only: bool, load: Any) \
+        -> list[tuple[int, list[Any]]]:
+    """The rows of the first worksheet, every one of them (a declared ``<dimension>`` is
+    ignored), with trailing empty cells cut, within the bounds above."""
+    import zipfile
+    from xml.etree.ElementTree import ParseError
+
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = load(io.BytesIO(raw), read_only=True, data_only=data_only)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError,
+            TypeError, AttributeError, IndexError, ParseError) as err:
         raise IssueError(Issue("file-format", name, f"not a readable XLSX workbook ({err})")) \
             from None
     try:
+        if not book.worksheets:
+            raise IssueError(Issue("file-format", name, "the workbook has no worksheet "
+                                   "(only chart sheets)"))
         sheet = book.worksheets[0]
-        return [(i, list(r)) for i, r in enumerate(sheet.iter_rows(values_only=True), start=1)]
+        sheet.reset_dimensions()  # read every row, not only those the sheet declares
+        rows: list[tuple[int, list[Any]]] = []
+        cells = 0
+        try:
+            for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+                cells += len(row)
+                if number > MAX_XLSX_ROWS or cells > MAX_TABLE_CELLS:
+                    raise IssueError(Issue(
+                        "file-too-large", name, f"the sheet holds more than "
+                        f"{MAX_XLSX_ROWS:,} rows or {MAX_TABLE_CELLS:,} cells"))
+                values = list(row)
+                while values and values[-1] is None:
+                    values.pop()
+                if values or number == 1:
+                    rows.append((number, values))
+        except (KeyError, ValueError, TypeError, AttributeError, IndexError, ParseError,
+                zipfile.BadZipFile, OSError) as err:
+            raise IssueError(Issue("file-format", name,
+                                   f"the worksheet cannot be read ({err})")) from None
+        return rows
     finally:
         book.close()

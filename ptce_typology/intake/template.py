@@ -16,7 +16,8 @@ def new_case_template(pole_id: str) -> str:
     """The commented YAML template of a new case, which validates as it is (all unknown)."""
     import re
 
-    if not re.match(r"^[a-z][a-z0-9_]*$", pole_id) or len(pole_id) > 60:
+    # fullmatch: with re.match, "$" also matches before a final newline ("abc\n").
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", pole_id) or len(pole_id) > 60:
         raise PtceError("a pole_id is lower-case snake_case (letters, digits, _), "
                         "starting with a letter", field="POLE_ID", value=pole_id)
     text = data_file("case_template.yaml").read_text(encoding="utf-8")

@@ -50,8 +50,14 @@ def expand_paths(paths: Iterable[Path | str]) -> tuple[list[Path], list[Issue]]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(p for p in path.iterdir()
-                           if p.suffix.lower() in YAML_SUFFIXES and p.is_file())
+            try:
+                # Not only regular files: a FIFO or a link to a device is reported, not skipped.
+                found = sorted(p for p in path.iterdir()
+                               if p.suffix.lower() in YAML_SUFFIXES and not p.is_dir())
+            except OSError as err:
+                issues.append(Issue("file-unreadable", str(path),
+                                    f"cannot list the folder: {err.strerror or err}"))
+                continue
             if not found:
                 issues.append(Issue("file-not-found", str(path),
                                     "the folder holds no .yaml case file"))

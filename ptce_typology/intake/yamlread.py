@@ -8,6 +8,7 @@ that validation can say where a problem is.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,9 @@ import yaml
 from ptce_typology.errors import Issue
 
 MAX_FILE_BYTES = 1_000_000
+# C0 and C1 control characters other than tab, line feed and carriage return: a terminal acts
+# on them (ESC sequences), so no value may hold one (YAML refuses them raw, tables too).
+CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 MAX_DEPTH = 32
 MAX_NODES = 100_000
 
@@ -36,17 +40,58 @@ class IssueError(Exception):
         self.issue = issue
 
 
+def read_bytes(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file, read with a bound: a FIFO, a device (a link to /dev/zero),
+    a folder or a file without read permission is an issue, never a hang or a huge read."""
+    import errno
+    import os
+    import stat
+
+    name = str(path)
+    try:
+        # O_NONBLOCK: opening a FIFO must not wait for a writer.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except FileNotFoundError:
+        raise IssueError(Issue("file-not-found", name, "no such file")) from None
+    except OSError as err:
+        if err.errno == errno.ENOENT:
+            raise IssueError(Issue("file-not-found", name, "no such file")) from None
+        raise IssueError(Issue("file-unreadable", name,
+                               f"cannot open the file: {err.strerror or err}")) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            kind = ("a folder" if stat.S_ISDIR(info.st_mode) else "a FIFO"
+                    if stat.S_ISFIFO(info.st_mode) else "a device" if stat.S_ISCHR(info.st_mode)
+                    or stat.S_ISBLK(info.st_mode) else "not a regular file")
+            raise IssueError(Issue("file-unreadable", name,
+                                   f"this is {kind}, not a regular file"))
+        if info.st_size > max_bytes:
+            raise IssueError(Issue("file-too-large", name, f"file is {info.st_size:,} bytes; "
+                                   f"the limit is {max_bytes:,}"))
+        chunks = []
+        total = 0
+        while True:  # bounded whatever st_size says (a file growing while read)
+            chunk = os.read(fd, min(1 << 20, max_bytes + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > max_bytes:
+                raise IssueError(Issue("file-too-large", name,
+                                       f"file is over the limit of {max_bytes:,} bytes"))
+        return b"".join(chunks)
+    except OSError as err:
+        raise IssueError(Issue("file-unreadable", name,
+                               f"cannot read the file: {err.strerror or err}")) from None
+    finally:
+        os.close(fd)
+
+
 def read_text(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> str:
     """The file's text: UTF-8 (a BOM is allowed), not empty, not over ``max_bytes``."""
     name = str(path)
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise IssueError(Issue("file-not-found", name, "no such file")) from None
-    if size > max_bytes:
-        raise IssueError(Issue("file-too-large", name,
-                               f"file is {size:,} bytes; the limit is {max_bytes:,}"))
-    raw = path.read_bytes()
+    raw = read_bytes(path, max_bytes=max_bytes)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -158,7 +203,21 @@ class _Converter:
             return result
         if isinstance(node, yaml.SequenceNode):
             return [self.convert(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
-        value = self.constructor.construct_object(node)
+        try:
+            value = self.constructor.construct_object(node)
+        except (ValueError, OverflowError, TypeError):
+            # Looks like a date or a number but is none (2014-02-30, 0x_, 5,000 digits).
+            if node.tag.endswith(":timestamp"):
+                return node.value  # the schema says why the date is impossible
+            raise IssueError(Issue(
+                "wrong-type", self.name, f"{node.value[:40]!r} looks like a number but "
+                "cannot be read as one (or has over 4,300 digits); quote it if it is text",
+                line=node.start_mark.line + 1,
+                field=".".join(str(p) for p in path) or None)) from None
         if isinstance(value, (dt.date, dt.datetime)):
             return value.isoformat()
+        if isinstance(value, str) and CONTROL_RE.search(value):
+            # YAML refuses them raw; an escape ("\e", "\x07") would still let one through.
+            raise self.fail("invalid-value", "a control character (such as ESC, BEL or NUL) "
+                            "is not allowed", node, path)
         return value

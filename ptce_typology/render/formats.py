@@ -6,15 +6,18 @@ percent signs happen in :func:`format_number`, for the language asked.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import math
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ptce_typology.errors import PtceError
+from ptce_typology.intake.tables import CSV_FORMULA_PREFIXES
 from ptce_typology.render.cells import cell_text, normalise_zip, shown_cell
 from ptce_typology.render.latex import latex_escape
 
@@ -39,35 +42,93 @@ def check_format(fmt: str, allowed: tuple[str, ...]) -> str:
 def atomic_write(path: Path | str, data: str | bytes) -> None:
     """Write ``data`` to ``path`` atomically: a temporary file in the same folder, then a rename.
 
-    An existing file is left intact when anything fails before the rename.
+    An existing file is left intact when anything fails before the rename. A symbolic link
+    stays a link (the file it points to is replaced). A device, FIFO or anything under
+    /dev or /proc (``-o /dev/null``, ``-o /dev/stdout``) is written to as a stream, never
+    replaced. A folder, a missing folder or an OS error (read-only folder, full disk, a name
+    too long) is a :class:`PtceError`.
     """
     target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        _write(target, payload)
+    except OSError as err:
+        raise PtceError(f"cannot write the file: {err.strerror or err}",
+                        file=str(target)) from None
+
+
+def _write(target: Path, payload: bytes) -> None:
+    import stat
+
+    try:
+        info = os.stat(target)  # follows a symbolic link
+    except FileNotFoundError:
+        info = None
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        raise PtceError("the output is a folder; name a file", file=str(target))
+    real = Path(os.path.realpath(target))
+    special = str(real).startswith(("/dev/", "/proc/"))
+    if special or (info is not None and not stat.S_ISREG(info.st_mode)):
+        with open(target, "wb") as handle:  # a stream: never rename over a device node
+            handle.write(payload)
+        return
+    folder = real.parent
     if not folder.is_dir():
         raise PtceError("the output folder does not exist; create it first",
-                        file=str(target), value=str(folder))
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    try:
-        # mkstemp makes the file private; give it the usual mode (or the old file's).
-        if target.exists():
-            mode = target.stat().st_mode & 0o777
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.chmod(tmp, mode)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
+                        file=str(target), value=str(target.parent))
+    if info is not None:
+        mode = info.st_mode & 0o777
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    with _terminations_raise():
+        # A short name, so that a target name near the 255-byte limit still has room.
+        fd, tmp = tempfile.mkstemp(prefix=".ptce-", suffix=".tmp", dir=folder)
         try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+            os.chmod(tmp, mode)  # mkstemp makes the file private; give the usual (or old) mode
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(payload)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, real)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
+            raise
+
+
+class _Terminated(BaseException):
+    pass
+
+
+@contextlib.contextmanager
+def _terminations_raise():
+    """While writing, SIGTERM and SIGHUP raise (so that the temporary file is removed) instead
+    of killing the process outright; Ctrl-C already raises. Only SIGKILL can leave a
+    ``.ptce-*.tmp`` behind."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        raise _Terminated(signum)
+
+    wanted = [s for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None))
+              if s is not None]
+    previous = {s: signal.signal(s, stop) for s in wanted}
+    try:
+        yield
+    except _Terminated as err:
+        raise SystemExit(128 + err.args[0]) from None
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def format_number(value: Any, lang: str = "en", digits: int = 1, percent: bool = False) -> str:
@@ -116,7 +177,8 @@ def to_markdown(frame: pd.DataFrame, index: bool = True, lang: str = "en") -> st
     headers = ([frame.index.name or ""] if index else []) + [str(c) for c in frame.columns]
 
     def line(cells: list[str]) -> str:
-        return "| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |"
+        return "| " + " | ".join(markdown_text(c).replace("|", "\\|").replace("\n", " ")
+                                 for c in cells) + " |"
 
     out = [line(headers), "|" + "|".join("---" for _ in headers) + "|"]
     out.extend(line(r) for r in _display_rows(frame, index, lang))
@@ -125,6 +187,28 @@ def to_markdown(frame: pd.DataFrame, index: bool = True, lang: str = "en") -> st
     if notes:
         text += "\n" + "\n\n".join(notes) + "\n"
     return text
+
+
+def markdown_text(text: str) -> str:
+    """Text safe in Markdown: raw HTML (``<script>``) becomes entities that every renderer
+    shows as text, and control characters are shown, not sent to the terminal."""
+    # & stays: an entity written in the data shows as its character, which is harmless.
+    # An autolink to an http(s) address (<https://...>, as `ptce show` cites) stays a link.
+    parts = _AUTOLINK.split(text)
+    return visible("".join(p if i % 2 else p.replace("<", "&lt;").replace(">", "&gt;")
+                           for i, p in enumerate(parts)))
+
+
+_AUTOLINK = re.compile(r"(<https?://[^<>\s\x00-\x1f\x7f-\x9f\"']+>)", re.IGNORECASE)
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """Control characters (ESC, BEL, NUL, ...) written as ``\\x1b``, so that a terminal
+    shows them instead of acting on them; line feeds and tabs stay."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def to_latex(frame: pd.DataFrame, caption: str | None = None, label: str | None = None,
@@ -136,8 +220,39 @@ def to_latex(frame: pd.DataFrame, caption: str | None = None, label: str | None 
 
 
 def to_csv(frame: pd.DataFrame, index: bool = True) -> str:
-    """The frame as CSV text (UTF-8, ``\\n`` line ends); cells as they are."""
-    return frame.to_csv(index=index, lineterminator="\n")
+    """CSV with every text cell, header and index value passed through :func:`csv_safe`."""
+    import pandas as pd
+
+    def safe_cell(value: Any) -> Any:
+        return csv_safe(value) if isinstance(value, str) else value
+
+    safe = frame.copy()
+    if not isinstance(safe.columns, pd.MultiIndex):
+        safe.columns = [safe_cell(c) for c in safe.columns]
+    if not isinstance(safe.index, pd.MultiIndex):
+        safe.index = pd.Index([safe_cell(v) for v in safe.index], name=safe_cell(
+            frame.index.name), dtype=object)
+    for i in range(safe.shape[1]):
+        values = safe.iloc[:, i]
+        if not (pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values)):
+            safe.isetitem(i, values.astype(object).map(safe_cell))
+    return safe.to_csv(index=index, lineterminator="\n")
+
+
+def csv_safe(text: str) -> str:
+    """A CSV cell that no spreadsheet runs as a formula (OWASP's advice on CSV injection).
+
+    A cell that starts with ``= + - @``, a tab or a carriage return is written with a leading
+    ``'``, which spreadsheets show as text; a cell that starts with ``'`` before one of these
+    (or before ``'``) gets one more. ``intake.tables.unescape_csv_cell`` takes one ``'`` off,
+    so ``--cases`` reads back the exact value. A lone ``-`` or ``+`` (no formula) is left as
+    it is."""
+    if text in ("-", "+"):
+        return text
+    if text.startswith(CSV_FORMULA_PREFIXES) or (
+            text.startswith("'") and len(text) > 1 and text[1] in (*CSV_FORMULA_PREFIXES, "'")):
+        return "'" + text
+    return text
 
 
 def to_xlsx(sheets: dict[str, pd.DataFrame], index: bool = True) -> bytes:
@@ -146,19 +261,56 @@ def to_xlsx(sheets: dict[str, pd.DataFrame], index: bool = True) -> bytes:
 
     book = Workbook()
     book.remove(book.active)
+    used: set[str] = set()
     for title, frame in sheets.items():
-        sheet = book.create_sheet(title=title[:31])
+        sheet = book.create_sheet(title=sheet_title(title, used))
         headers = ([frame.index.name or ""] if index else []) + [str(c) for c in frame.columns]
-        sheet.append(headers)
-        for key, row in frame.iterrows():
+        _xlsx_row(sheet, 1, [_xlsx_cell(h) for h in headers])
+        for number, (key, row) in enumerate(frame.iterrows(), start=2):
             cells = ([key] if index else []) + list(row)
-            sheet.append([_xlsx_cell(v) for v in cells])
+            _xlsx_row(sheet, number, [_xlsx_cell(v) for v in cells])
     buffer = io.BytesIO()
     book.save(buffer)
     return normalise_zip(buffer.getvalue())
 
 
+def sheet_title(title: str, used: set[str]) -> str:
+    """A legal, unique worksheet title: none of ``[]:*?/\\``, at most 31 characters, not
+    empty, not quoted, not Excel's reserved "History"."""
+    import re
+
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    text = ILLEGAL_CHARACTERS_RE.sub("", re.sub(r"[\[\]:*?/\\]", "-", title)).strip().strip("'")
+    text = text[:31].strip() or "table"
+    if text.lower() == "history":
+        text = "History table"
+    candidate, n = text, 1
+    while candidate.lower() in used:
+        n += 1
+        suffix = f" ({n})"
+        candidate = text[: 31 - len(suffix)] + suffix
+    used.add(candidate.lower())
+    return candidate
+
+
+def _xlsx_row(sheet: Any, number: int, values: list[Any]) -> None:
+    """One row of cells, every cell data: text that starts with = stays text, never a formula
+    (openpyxl would otherwise write it as one)."""
+    for column, value in enumerate(values, start=1):
+        if value is None:
+            continue
+        cell = sheet.cell(row=number, column=column)
+        cell.value = value
+        if isinstance(value, str):
+            cell.data_type = "s"
+
+
 def _xlsx_cell(value: Any) -> Any:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if isinstance(value, str):  # control characters are not allowed in XLSX: shown instead
+        value = ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
     text = cell_text(value)
     if text == "":
         return None
@@ -181,23 +333,33 @@ def to_rich_table(frame: pd.DataFrame, title: str | None = None, index: bool = T
     """The frame as a terminal table (rich), rendered to text; groups apart, notes below."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table(title=title, show_lines=False)
+    # Text objects, not strings: rich would read "[red]" or "[/b]" in a name as markup.
+    table = Table(title=Text(visible(title)) if title else None, show_lines=False)
     if index:
-        table.add_column(frame.index.name or "", style="bold")
+        table.add_column(Text(visible(frame.index.name or "")), style="bold")
     for column in frame.columns:
-        table.add_column(str(column))
+        table.add_column(Text(visible(str(column))))
     for k, cells in enumerate(_display_rows(frame, index, lang)):
         if k and index and frame.attrs.get("grouped") and cells[0]:
             table.add_section()
-        table.add_row(*cells)
-    width = int(os.environ.get("COLUMNS", "0") or 0) or 160
+        table.add_row(*(Text(visible(c)) for c in cells))
+    width = terminal_width()
     console = Console(file=io.StringIO(), width=width, color_system=None, legacy_windows=False)
     console.print(table)
     for note in frame.attrs.get("notes", []):
         if note:
             console.print(note, highlight=False, markup=False)
     return console.file.getvalue()
+
+
+def terminal_width(default: int = 160) -> int:
+    """The width asked by ``COLUMNS`` when it is a sensible number, else ``default``."""
+    text = os.environ.get("COLUMNS", "").strip()
+    if text.isascii() and text.isdigit() and len(text) <= 4 and 20 <= int(text) <= 1000:
+        return int(text)
+    return default
 
 
 def to_json(data: Any) -> str:
@@ -261,8 +423,8 @@ def render_frame(frame: pd.DataFrame, fmt: str, *, title: str | None = None,
     if fmt == "table":
         return to_rich_table(frame, title=title, index=index, lang=lang)
     if fmt == "md":
-        return (f"**{title}**\n\n" if title else "") + to_markdown(frame, index=index,
-                                                                     lang=lang)
+        return (f"**{markdown_text(title)}**\n\n" if title else "") + to_markdown(
+            frame, index=index, lang=lang)
     if fmt == "latex":
         return to_latex(frame, caption=title, label=label, index=index, lang=lang)
     if fmt == "csv":
@@ -347,7 +509,8 @@ def issues_text(report: Any, fmt: str) -> str:
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(["code", "file", "line", "field", "value", "message", "allowed"])
         for i in report.issues:
-            writer.writerow([i.code, i.file, i.line or "", i.field or "", i.value or "",
-                             i.message, "|".join(i.allowed)])
+            writer.writerow([csv_safe(str(c)) for c in (
+                i.code, i.file, i.line or "", i.field or "", i.value or "", i.message,
+                "|".join(i.allowed))])
         return buffer.getvalue()
     return "".join(issue.one_line() + "\n" for issue in report.issues)

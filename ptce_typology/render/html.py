@@ -105,6 +105,16 @@ def _note(message: str) -> str:
     return f'<p class="note">{html.escape(message)}</p>'
 
 
+def safe_href(url: str | None) -> str | None:
+    """``url`` when it may be a link (http, https or mailto, no space or control character),
+    else None: the report shows any other url (javascript:, data:, vbscript:, ...) as text."""
+    import re
+
+    if url and re.fullmatch(r"(?i)(https?://|mailto:)[^\s\x00-\x1f\x7f-\x9f]+", url):
+        return url
+    return None
+
+
 def _data_section(cases, frame: pd.DataFrame, lang: str) -> str:
     from ptce_typology.render.poles import marked_table_html
 
@@ -119,8 +129,9 @@ def _data_section(cases, frame: pd.DataFrame, lang: str) -> str:
         items = []
         for src in case.sources:
             cite = html.escape(src.citation or src.url or src.id)
-            if src.url:
-                cite = f'<a href="{html.escape(src.url, quote=True)}">{cite}</a>'
+            href = safe_href(src.url)
+            if href:
+                cite = f'<a href="{html.escape(href, quote=True)}">{cite}</a>'
             quote = f" — « {html.escape(src.quote)} »" if src.quote else ""
             items.append(f"<li><code>{html.escape(src.id)}</code>: {cite}{quote}</li>")
         parts.append(f'<div class="pole"><strong>{html.escape(case.name)}</strong> '

@@ -35,6 +35,10 @@ def _pyplot():
 
     plt.rcParams["svg.hashsalt"] = "ptce-typology"
     plt.rcParams["font.size"] = 8
+    # Every text is drawn as written: a pole named "Money $5 and $10" or "Math $\foo{x}$"
+    # is a name, not mathtext (which draws it wrong or fails). The one place for every figure
+    # made through _pyplot(); a text that wants mathtext passes parse_math=True.
+    plt.rcParams["text.parse_math"] = False
     return plt
 
 
@@ -52,12 +56,6 @@ def save_figure(fig: Figure, path: Path | str) -> Path:
     atomic_write(target, buffer.getvalue())
     _pyplot().close(fig)
     return target
-
-
-def mathtext_safe(value: str) -> str:
-    """Text drawn as it is: matplotlib reads ``$...$`` as mathtext, so a ``$`` in a name is
-    escaped."""
-    return str(value).replace("$", r"\$")
 
 
 def factor_map(model: Typology, names: dict[str, str], lang: str = "en",
@@ -89,7 +87,7 @@ def factor_map(model: Typology, names: dict[str, str], lang: str = "en",
         temoins = [p for p in members if roles.get(p, "temoin") == "temoin"]
         others = [p for p in members if roles.get(p, "temoin") != "temoin"]
         ax.scatter(coords.loc[temoins, a], coords.loc[temoins, b], s=36, color=colour,
-                   label=mathtext_safe(label("figure.cluster", lang, cluster=cluster,
+                   label=str(label("figure.cluster", lang, cluster=cluster,
                                              name=cluster_labels.get(int(cluster), ""))),
                    zorder=3)
         if others:
@@ -98,7 +96,7 @@ def factor_map(model: Typology, names: dict[str, str], lang: str = "en",
                        facecolor="white", edgecolor=colour, linewidths=1.2, zorder=3)
         for pole in members:
             labels.append(ax.text(coords.at[pole, a], coords.at[pole, b],
-                                  mathtext_safe(names.get(pole, pole)), color=colour,
+                                  str(names.get(pole, pole)), color=colour,
                                   fontsize=8, weight="bold"))
     if others_drawn:
         ax.scatter([], [], s=40, marker="D", facecolor="white", edgecolor="#555555",
@@ -109,7 +107,7 @@ def factor_map(model: Typology, names: dict[str, str], lang: str = "en",
     ax.scatter(shown[a], shown[b], marker="^", s=22, color="#777777", zorder=2)
     for name in shown.index:
         labels.append(ax.text(shown.at[name, a], shown.at[name, b],
-                              mathtext_safe(category_label(name, lang)), color="#555555",
+                              str(category_label(name, lang)), color="#555555",
                               fontsize=6.5))
     if passive:
         ax.scatter(cats.loc[passive, a], cats.loc[passive, b], marker="^", s=22,
@@ -117,7 +115,7 @@ def factor_map(model: Typology, names: dict[str, str], lang: str = "en",
                    label=label("figure.passive_legend", lang))
         for name in passive:
             labels.append(ax.text(cats.at[name, a], cats.at[name, b],
-                                  mathtext_safe(f"{category_label(name, lang)} "
+                                  str(f"{category_label(name, lang)} "
                                                 f"({label('figure.passive', lang)})"),
                                   color="#999999", fontsize=6, style="italic"))
     sup = model.mca_.supplementary_coordinates_
@@ -126,7 +124,7 @@ def factor_map(model: Typology, names: dict[str, str], lang: str = "en",
         ax.scatter(sup[a], sup[b], marker="s", s=22, color="#C0392B", zorder=2, label=word)
         for name in sup.index:
             labels.append(ax.text(sup.at[name, a], sup.at[name, b],
-                                  mathtext_safe(f"{category_label(name, lang)} ({word})"),
+                                  str(f"{category_label(name, lang)} ({word})"),
                                   color="#C0392B", fontsize=6.5, style="italic"))
     if extra is not None and len(extra):
         placed = extra.dropna()
@@ -134,7 +132,7 @@ def factor_map(model: Typology, names: dict[str, str], lang: str = "en",
                    label=label("figure.classified", lang))
         for pole in placed.index:
             labels.append(ax.text(placed.at[pole, a], placed.at[pole, b],
-                                  mathtext_safe(names.get(pole, pole)), color="#111111",
+                                  str(names.get(pole, pole)), color="#111111",
                                   fontsize=8, style="italic"))
     dim = label("figure.dim", lang)
     ax.set_xlabel(f"{dim} {dims[0]} ({eig.at[a, 'percentage']:.1f} %)")
@@ -158,7 +156,7 @@ def co_clustering_figure(result: dict, names: dict[str, str], lang: str = "en") 
     plt = _pyplot()
     poles = list(result["co_clustering"])
     matrix = np.array([[result["co_clustering"][p][q] for q in poles] for p in poles])
-    shown = [mathtext_safe(names.get(p, p)) for p in poles]
+    shown = [str(names.get(p, p)) for p in poles]
     fig, ax = plt.subplots(figsize=(0.45 * len(poles) + 3, 0.4 * len(poles) + 2))
     image = ax.imshow(matrix, cmap="Blues", vmin=0, vmax=1)
     ax.set_xticks(range(len(poles)), shown, rotation=90, fontsize=7)
@@ -204,7 +202,7 @@ def dendrogram_figure(model: Typology, names: dict[str, str], lang: str = "en") 
     fig, ax = plt.subplots(figsize=(8, 4.5))
     if m == n and n <= 60:
         leaves = list(hcpc.order_)
-        tree = dendrogram(Z, labels=[mathtext_safe(names.get(p, p)) for p in leaves],
+        tree = dendrogram(Z, labels=[str(names.get(p, p)) for p in leaves],
                           leaf_rotation=90,
                           leaf_font_size=8, link_color_func=colour, ax=ax)
         for tick, index in zip(ax.get_xticklabels(), tree["leaves"], strict=True):
@@ -275,7 +273,7 @@ def gap_heatmap(result: dict, ref: Referentiel, names: dict[str, str], lang: str
     ax.set_xticks(np.arange(status.shape[1]), [labels[c] for c in status.columns],
                   rotation=35, ha="right")
     ax.set_yticks(np.arange(status.shape[0]),
-                  [mathtext_safe(names.get(p, p)) for p in status.index])
+                  [str(names.get(p, p)) for p in status.index])
     ax.set_xticks(np.arange(-0.5, status.shape[1]), minor=True)
     ax.set_yticks(np.arange(-0.5, status.shape[0]), minor=True)
     ax.grid(which="minor", color="#999999", lw=0.5)

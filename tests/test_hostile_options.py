@@ -1,0 +1,48 @@
+"""Hostile options: every bad option is one line on stderr and exit code 1, never click's
+usage block (exit 2) or a traceback."""
+
+from __future__ import annotations
+
+import pytest
+from hostile import assert_one_line_error
+
+
+@pytest.mark.parametrize(("args", "needles"), [
+    # the issue's examples
+    (("clusters", "--seed", "-5"), ("--seed", "'-5'")),
+    (("clusters", "--resamples", "-1"), ("--resamples", "'-1'")),
+    (("list", "--reference-year", "1" * 22), ("--reference-year",)),
+    (("list", "--reference-year", "0"), ("--reference-year", "'0'")),
+    (("clusters", "--active", "territory,territory"), ("--active", "territory")),
+    (("list", "--format", "pdf"), ("--format", "pdf", "csv")),
+    (("list", "--no-such-option"), ("--no-such-option",)),
+    # variants of our own
+    (("clusters", "--seed", str(2**40)), ("--seed",)),
+    (("clusters", "--ncp", "0"), ("--ncp", "'0'")),
+    (("clusters", "--k", "1"), ("--k", "'1'")),
+    (("report", "-o", "r.html", "--active", "origin,sector,origin"), ("--active", "origin")),
+    (("clusters", "--supplementary", "laureate_2013,laureate_2013"), ("--supplementary",)),
+    (("qca", "--outcome", "laureate_2013", "--conditions", "territory=rural",
+      "--incl-cut", "1.5"), ("--incl-cut", "1.5")),
+    (("frobnicate",), ("frobnicate",)),
+    (("clusters", "--seed=abc"), ("--seed", "abc")),
+    (("list", "--x\x1b[2J"), ("--x\\x1b[2J",)),
+    (("list", "--format", "md\x07"), ("--format", "\\x07")),
+])
+def test_bad_options_are_one_line(run, args, needles):
+    line = assert_one_line_error(run(*args), *needles)
+    assert "\x1b" not in line and "\x07" not in line
+
+
+def test_help_and_version_still_exit_zero(run):
+    assert run("--version").exit_code == 0
+    result = run("list", "--help")
+    assert result.exit_code == 0 and "Usage" in result.stdout
+
+
+@pytest.mark.parametrize("columns", ["abc", "-3", "99999999999999999999", ""])
+def test_odd_terminal_width_is_ignored(run, monkeypatch, columns):
+    monkeypatch.setenv("COLUMNS", columns)
+    result = run("list")
+    assert result.exit_code == 0, result.output[-300:]
+    assert "Poles" in result.stdout

@@ -1,0 +1,229 @@
+"""Hostile output paths: no input is ever overwritten, device nodes and links stay what they
+are, a write that fails or is killed leaves the earlier file and no temporary file, and every
+failure is one line."""
+
+from __future__ import annotations
+
+import errno
+import os
+import signal
+import stat
+import subprocess
+import sys
+import threading
+
+import pytest
+from hostile import assert_one_line_error
+
+from ptce_typology.resources import cases_dir
+
+PARIS = cases_dir() / "paris_mix.yaml"
+
+
+def _listing(folder):
+    return sorted(p.name for p in folder.iterdir())
+
+
+# -o naming an input -----------------------------------------------------------------------
+
+
+def test_output_naming_the_case_table_is_refused(run, tmp_path):
+    table = tmp_path / "poles.csv"
+    run("list", "-f", "csv", "-o", table)
+    before = table.read_bytes()
+    result = run("typology", "--cases", table, "-f", "csv", "-o", table)
+    assert_one_line_error(result, "poles.csv", "--output", "input")
+    assert table.read_bytes() == before
+
+
+def test_output_naming_a_case_file_of_an_input_folder_is_refused(run, tmp_path):
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    (folder / "paris_mix.yaml").write_bytes(PARIS.read_bytes())
+    result = run("list", "--cases", folder, "-f", "csv", "-o", folder / "paris_mix.yaml")
+    assert_one_line_error(result, "paris_mix.yaml", "--output")
+    assert (folder / "paris_mix.yaml").read_bytes() == PARIS.read_bytes()
+
+
+def test_output_through_a_link_to_an_input_and_plot_over_an_input_are_refused(run, tmp_path):
+    table = tmp_path / "poles.csv"
+    run("list", "-f", "csv", "-o", table)
+    before = table.read_bytes()
+    (tmp_path / "alias.csv").symlink_to(table)
+    assert_one_line_error(run("typology", "--cases", tmp_path / "alias.csv", "-o", table),
+                          "--output")
+    # --plot writes map.png, map_dendrogram.png and map_gains.png: none may be an input
+    (tmp_path / "map_gains.png").write_bytes(b"not an image")
+    result = run("clusters", "--cases", table, "--cases", tmp_path / "map_gains.png",
+                 "--plot", tmp_path / "map.png", "--resamples", "0")
+    assert_one_line_error(result, "map_gains.png", "--plot")
+    assert table.read_bytes() == before
+
+
+# Device nodes, FIFOs and links ------------------------------------------------------------
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="creating a device node needs root")
+def test_a_device_node_is_written_to_not_replaced(run, tmp_path):
+    null = tmp_path / "null"
+    os.mknod(null, stat.S_IFCHR | 0o666, os.makedev(1, 3))  # a private /dev/null
+    result = run("list", "-f", "csv", "-o", null)
+    assert result.exit_code == 0, result.output
+    assert stat.S_ISCHR(os.stat(null).st_mode)
+    full = tmp_path / "full"
+    os.mknod(full, stat.S_IFCHR | 0o666, os.makedev(1, 7))  # a private /dev/full
+    assert_one_line_error(run("list", "-f", "csv", "-o", full), "full", "No space left")
+    assert stat.S_ISCHR(os.stat(full).st_mode)
+    assert _listing(tmp_path) == ["full", "null"]
+
+
+def test_a_fifo_is_streamed_to(run, tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    result = run("list", "-f", "csv", "-o", fifo)
+    reader.join(10)
+    assert result.exit_code == 0, result.output
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert received and received[0].startswith(b"pole_id,")
+
+
+def test_a_symbolic_link_stays_a_link(run, tmp_path):
+    real = tmp_path / "real.csv"
+    real.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "link.csv"
+    link.symlink_to(real)
+    result = run("list", "-f", "csv", "-o", link)
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink()
+    assert real.read_text(encoding="utf-8").startswith("pole_id,")
+    assert _listing(tmp_path) == ["link.csv", "real.csv"]
+
+
+# OS errors --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("failing", "code"), [("fsync", errno.ENOSPC), ("replace", errno.EACCES),
+                                               ("replace", errno.EROFS)])
+def test_os_errors_are_one_line_and_leave_the_earlier_file(run, tmp_path, monkeypatch,
+                                                            failing, code):
+    target = tmp_path / "poles.csv"
+    target.write_text("earlier\n", encoding="utf-8")
+
+    def fail(*args, **kwargs):
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(os, failing, fail)
+    assert_one_line_error(run("list", "-f", "csv", "-o", target), "poles.csv",
+                          os.strerror(code))
+    assert target.read_text(encoding="utf-8") == "earlier\n"
+    assert _listing(tmp_path) == ["poles.csv"]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_read_only_folder(run, tmp_path):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        assert_one_line_error(run("list", "-f", "csv", "-o", folder / "p.csv"), "p.csv")
+    finally:
+        folder.chmod(0o700)
+
+
+def test_long_names_and_folders(run, tmp_path):
+    long = tmp_path / ("p" * 250 + ".csv")  # legal; the temporary name must fit too
+    assert run("list", "-f", "csv", "-o", long).exit_code == 0
+    assert long.read_text(encoding="utf-8").startswith("pole_id,")
+    assert_one_line_error(run("list", "-f", "csv", "-o", tmp_path / ("p" * 300 + ".csv")),
+                          "name too long")
+    (tmp_path / "map.png").mkdir()
+    assert_one_line_error(run("gap", "--plot", tmp_path / "map.png"), "map.png", "folder")
+    assert_one_line_error(run("list", "-o", tmp_path / "missing" / "p.csv"), "does not exist")
+
+
+KILLED = """
+import os, sys, time
+from ptce_typology.render import formats
+real_fsync = os.fsync
+def slow(fd):
+    print("writing", flush=True)
+    time.sleep(30)
+os.fsync = slow
+formats.atomic_write(sys.argv[1], "new content\\n" * 1000)
+"""
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
+def test_a_killed_write_leaves_no_temporary_file(tmp_path, sig):
+    target = tmp_path / "poles.csv"
+    target.write_text("earlier\n", encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-c", KILLED, str(target)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "writing"
+    assert len(_listing(tmp_path)) == 2  # the temporary file exists while writing
+    proc.send_signal(sig)
+    proc.wait(20)
+    assert proc.returncode != 0
+    assert _listing(tmp_path) == ["poles.csv"]
+    assert target.read_text(encoding="utf-8") == "earlier\n"
+
+
+# ptce new ---------------------------------------------------------------------------------
+
+
+def test_new_never_replaces_a_file(run, tmp_path):
+    existing = tmp_path / "mon_pole.yaml"
+    existing.write_text("mine\n", encoding="utf-8")
+    assert_one_line_error(run("new", "mon_pole", "-o", tmp_path), "already exists")
+    assert existing.read_text(encoding="utf-8") == "mine\n"
+
+
+def test_new_does_not_follow_a_dangling_link(run, tmp_path):
+    # the exclusive create refuses a link even when its target does not exist yet
+    (tmp_path / "mon_pole.yaml").symlink_to(tmp_path / "elsewhere.yaml")
+    assert_one_line_error(run("new", "mon_pole", "-o", tmp_path), "already exists")
+    assert not (tmp_path / "elsewhere.yaml").exists()
+
+
+def test_new_created_in_between_is_not_lost(tmp_path, monkeypatch):
+    # the race of the issue: a file appears after any check and before the write
+    from ptce_typology.errors import PtceError
+    from ptce_typology.render import formats
+
+    target = tmp_path / "mon_pole.yaml"
+    real_open = open
+
+    def racing_open(path, mode="r", *args, **kwargs):
+        if str(path) == str(target) and "x" in mode:
+            target.write_text("written in between\n", encoding="utf-8")
+        return real_open(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", racing_open)
+    with pytest.raises(PtceError, match="already exists"):
+        formats.write_new(target, "template\n")
+    assert target.read_text(encoding="utf-8") == "written in between\n"
+
+
+@pytest.mark.parametrize("pole_id", ["abc\n", "abc\r", "../abc", "a/b", "Abc", "abc def", ""])
+def test_new_refuses_a_bad_pole_id(run, tmp_path, pole_id):
+    assert_one_line_error(run("new", pole_id, "-o", tmp_path), "POLE_ID")
+    assert _listing(tmp_path) == []
+
+
+def test_dev_stdout_is_streamed_not_replaced(run):
+    before = os.lstat("/dev/stdout")
+    result = run("list", "-f", "csv", "-o", "/dev/stdout")
+    assert result.exit_code == 0, result.output[-300:]
+    after = os.lstat("/dev/stdout")
+    assert stat.S_ISLNK(after.st_mode) == stat.S_ISLNK(before.st_mode)
+    assert after.st_ino == before.st_ino
+
+
+def test_nothing_is_written_when_an_output_folder_is_missing(run, tmp_path):
+    result = run("clusters", "--resamples", "0", "--plot", tmp_path / "map.png",
+                 "-o", tmp_path / "missing" / "clusters.csv")
+    assert_one_line_error(result, "missing", "--output")
+    assert _listing(tmp_path) == []  # the figures were not written first
