@@ -484,10 +484,11 @@ def csv_ready(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_new(path: Path | str, text: str) -> Path:
-    """Create ``path`` with ``text``; never replaces a file that exists (created exclusively,
-    so a file made in between is not lost either)."""
+    """Create ``path`` with ``text``, and its folder if need be; never replaces a file that
+    exists (created exclusively, so a file made in between is not lost either)."""
     target = Path(path)
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         with open(target, "x", encoding="utf-8") as handle:
             handle.write(text)
     except FileExistsError:

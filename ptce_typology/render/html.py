@@ -225,7 +225,7 @@ def render_html(study: Study, lang: str = "en") -> str:
     parts = []
     sensitivity_tables = sensitivity_sections(study.sensitivity, names, lang)
     for title_, table in sensitivity_tables[:3]:
-        shown = _table(table, index=table.index.name is not None)
+        shown = _table(table)
         parts.append(f"<h3>{html.escape(title_)}</h3>{shown}")
     if study.sensitivity["n_completions"]:
         parts.append(_figure(co_clustering_figure(study.sensitivity, names, lang),

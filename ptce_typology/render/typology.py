@@ -214,19 +214,26 @@ def sensitivity_sections(result: dict, names: dict[str, str],
     def t(key: str, **values: Any) -> str:
         return text(key, lang, **values)
 
+    def one_column(rows: dict[str, str]) -> pd.DataFrame:
+        return pd.DataFrame({t("clusters.column.value"): list(rows.values())},
+                            index=pd.Index(list(rows), name=t("clusters.column.parameter")))
+
     if result["n_completions"] == 0:
         return [(t("clusters.title.sensitivity"),
-                 pd.DataFrame({"": [t("clusters.sensitivity.none")]}))]
+                 one_column({t("clusters.sensitivity.completions"):
+                             t("clusters.sensitivity.none")}))]
     how = t("clusters.sensitivity.exhaustive") if result["exhaustive"] else \
         t("clusters.sensitivity.sampled", seed=result["seed"])
     ari = result["ari"]
-    lines = [t("clusters.sensitivity.summary", n=result["n_completions"],
-               cells=result["n_unknown_values"], how=how,
-               unknown=result["n_unknown_values"] - result["n_alternatives"],
-               alternatives=result["n_alternatives"]),
-             t("clusters.sensitivity.ari", mean=_num(ari["mean"], lang, 2),
-               min=_num(ari["min"], lang, 2), q05=_num(ari["q05"], lang, 2))]
-    summary = pd.DataFrame({"": lines})
+    summary = one_column({
+        t("clusters.sensitivity.completions"): t(
+            "clusters.sensitivity.summary", n=result["n_completions"],
+            cells=result["n_unknown_values"], how=how,
+            unknown=result["n_unknown_values"] - result["n_alternatives"],
+            alternatives=result["n_alternatives"]),
+        t("clusters.sensitivity.agreement"): t(
+            "clusters.sensitivity.ari", mean=_num(ari["mean"], lang, 2),
+            min=_num(ari["min"], lang, 2), q05=_num(ari["q05"], lang, 2))})
     ks = pd.DataFrame({t("clusters.column.share"): [_pct(v, lang) for v in
                                                     result["k_distribution"].values()]},
                       index=pd.Index([int(k) for k in result["k_distribution"]],
@@ -235,7 +242,8 @@ def sensitivity_sections(result: dict, names: dict[str, str],
     robust = pd.DataFrame({t("clusters.column.members"): [
         ", ".join(names.get(p, p) for p in g) for g in groups]},
         index=pd.RangeIndex(1, len(groups) + 1, name=t("clusters.column.group"))) \
-        if groups else pd.DataFrame({"": [t("clusters.sensitivity.robust_none")]})
+        if groups else one_column({t("clusters.title.robust_groups"):
+                                   t("clusters.sensitivity.robust_none")})
     co = pd.DataFrame(result["co_clustering"])
     co_shown = co.map(lambda v: _num(v, lang, 2))
     co_shown.index = [names.get(p, p) for p in co.index]
