@@ -31,26 +31,26 @@ def default_resamples(n: int) -> int:
     return 10
 
 
-def _refit(model, codes: np.ndarray, levels: list[list[str]], index: pd.Index
-           ) -> pd.Series | None:
+def _refit(model, codes: np.ndarray, levels: list[list[str]]) -> np.ndarray | None:
     """The partition of some rows, k fixed to the model's (the fast path: no tables)."""
     clone = type(model)(**{**model.get_params(), "n_clusters": model.hcpc_.n_clusters_})
     try:
-        return pd.Series(clone.partition_codes(codes, levels), index=index)
+        return clone.partition_codes(codes, levels)
     except (PtceError, ValueError, np.linalg.LinAlgError):
         return None
 
 
-def _stay(original: pd.Series, new: pd.Series) -> pd.Series:
-    """For each pole of ``new``, the share of its original mates (present in ``new``) that
-    are in its new cluster; poles without mates are left out."""
-    old = original[new.index].to_numpy()
-    now = new.to_numpy()
-    pair = pd.Series(1, index=pd.MultiIndex.from_arrays([old, now])).groupby(level=[0, 1]).size()
-    together = pair.reindex(pd.MultiIndex.from_arrays([old, now])).to_numpy() - 1
-    mates = pd.Series(old).map(pd.Series(old).value_counts()).to_numpy() - 1
-    keep = mates > 0
-    return pd.Series(together[keep] / mates[keep], index=new.index[keep])
+def _stay(old: np.ndarray, new: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each individual, the share of its original mates (among those given) that are in
+    its new cluster; returns the positions of individuals with mates, and their shares."""
+    _, old_codes = np.unique(old, return_inverse=True)
+    _, new_codes = np.unique(new, return_inverse=True)
+    pair = old_codes * (new_codes.max() + 1) + new_codes
+    _, pair_inverse, pair_counts = np.unique(pair, return_inverse=True, return_counts=True)
+    together = pair_counts[pair_inverse] - 1
+    mates = np.bincount(old_codes)[old_codes] - 1
+    keep = np.flatnonzero(mates > 0)
+    return keep, together[keep] / mates[keep]
 
 
 def stability(model, n_resamples: int | None = None, seed: int = 0) -> dict:
@@ -68,47 +68,49 @@ def stability(model, n_resamples: int | None = None, seed: int = 0) -> dict:
 
     frame = model.frame_
     codes, levels = model.encode(frame)
-    original = model.clusters_
+    original = model.clusters_.to_numpy()
     n = len(frame)
     n_resamples = default_resamples(n) if n_resamples is None else n_resamples
     rng = np.random.default_rng(seed)
     boot_ari, boot_failed = [], 0
-    stay_sum = pd.Series(0.0, index=frame.index)
-    stay_count = pd.Series(0, index=frame.index)
+    stay_sum = np.zeros(n)
+    stay_count = np.zeros(n, dtype=int)
+    k = model.hcpc_.n_clusters_
     for _ in range(n_resamples):
         rows = rng.integers(0, n, size=n)
-        sample_index = frame.index[rows]
-        if len(sample_index.unique()) <= model.hcpc_.n_clusters_:
+        unique_rows, first = np.unique(rows, return_index=True)
+        if len(unique_rows) <= k:
             boot_failed += 1
             continue
-        labels = _refit(model, codes[rows], levels, sample_index)
+        labels = _refit(model, codes[rows], levels)
         if labels is None:
             boot_failed += 1
             continue
-        labels = labels[~labels.index.duplicated()]
-        boot_ari.append(adjusted_rand_score(original[labels.index], labels))
-        rates = _stay(original, labels)
-        stay_sum[rates.index] += rates
-        stay_count[rates.index] += 1
+        labels = labels[first]  # one label per pole drawn (its first copy)
+        boot_ari.append(adjusted_rand_score(original[unique_rows], labels))
+        keep, rates = _stay(original[unique_rows], labels)
+        np.add.at(stay_sum, unique_rows[keep], rates)
+        np.add.at(stay_count, unique_rows[keep], 1)
     loo_ari, loo_failed = [], 0
-    loo_sum = pd.Series(0.0, index=frame.index)
-    loo_count = pd.Series(0, index=frame.index)
+    loo_sum = np.zeros(n)
+    loo_count = np.zeros(n, dtype=int)
     run_loo = n <= LOO_MAX
     for i in range(n) if run_loo else ():
-        labels = _refit(model, np.delete(codes, i, axis=0), levels, frame.index.delete(i))
+        rest = np.delete(np.arange(n), i)
+        labels = _refit(model, codes[rest], levels)
         if labels is None:
             loo_failed += 1
             continue
-        loo_ari.append(adjusted_rand_score(original[labels.index], labels))
-        rates = _stay(original, labels)
-        loo_sum[rates.index] += rates
-        loo_count[rates.index] += 1
+        loo_ari.append(adjusted_rand_score(original[rest], labels))
+        keep, rates = _stay(original[rest], labels)
+        loo_sum[rest[keep]] += rates
+        loo_count[rest[keep]] += 1
     with np.errstate(invalid="ignore", divide="ignore"):
         poles = pd.DataFrame({
-            "cluster": original,
-            "bootstrap_stay": (stay_sum / stay_count.replace(0, np.nan)),
-            "loo_stay": (loo_sum / loo_count.replace(0, np.nan)),
-        })
+            "cluster": model.clusters_.to_numpy(),
+            "bootstrap_stay": stay_sum / np.where(stay_count, stay_count, np.nan),
+            "loo_stay": loo_sum / np.where(loo_count, loo_count, np.nan),
+        }, index=frame.index)
     poles.index.name = "pole_id"
     arr = np.array(boot_ari)
     return {

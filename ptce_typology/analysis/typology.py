@@ -192,14 +192,25 @@ class Typology:
         description["passive"] = [c in passive_all for c in
                                   description.index.get_level_values("category")]
         self.description_ = description
-        self.variable_tests_ = test_variables(described, self.clusters_, seed=self.seed,
-                                              passive=passive_all)
+        self._passive_all = passive_all
+        self.__dict__.pop("_variable_tests", None)
         self.paragons_ = paragons(self.coordinates_, self.clusters_, self.centres_)
         own = self._distances(self.coordinates_)
         self.own_distance_ = pd.Series(
             [own.at[p, c] for p, c in self.clusters_.items()], index=self.clusters_.index)
         self.profiles_ = self._profiles()
         return self
+
+    @property
+    def variable_tests_(self) -> pd.DataFrame:
+        """Fisher's exact test of each descriptor against the clusters, on the poles whose
+        value is not passive (computed on first use: ``classify`` does not need it)."""
+        self._check_fitted()
+        if "_variable_tests" not in self.__dict__:
+            described = self.frame_[list(self.active) + list(self.supplementary)]
+            self._variable_tests = test_variables(described, self.clusters_, seed=self.seed,
+                                                  passive=self._passive_all)
+        return self._variable_tests
 
     def _passive_spec(self) -> tuple[str, ...]:
         if isinstance(self.passive, str):
