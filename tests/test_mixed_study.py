@@ -104,3 +104,30 @@ def test_the_new_template_holds_every_field_of_the_schema(tmp_path, run):
     assert "2026" not in text and "YYYY" in text  # placeholders, not this year
     assert run("validate", str(tmp_path / "my_pole.yaml")).exit_code == 0
     assert data_file("case_template.yaml").is_file()
+
+
+def test_the_report_title_and_sections_follow_the_data(tmp_path):
+    from ptce_typology.render.html import render_html
+    from ptce_typology.study import run_study
+
+    study = run_study([cases_dir(), POLES], resamples=5)
+    page = render_html(study, "en")
+    assert "<h1>PTCE typology: 12 témoin poles of Podlewski (2014) and 8 other poles</h1>" in page
+    # The paper's sections name the poles they leave out, and why.
+    assert page.count("The paper&#x27;s tables and claims are about its témoins: 8 other "
+                      "poles are left out") == 2
+    assert "Stras Eco Renov" in page.split('id="reproduction"')[1].split("</section>")[0]
+    # The comparison names who had not started at the call's results, apart from unknowns.
+    comparison = page.split('id="comparison"')[1].split("</section>")[0]
+    assert "Not applicable" in comparison and "la_californie_toucy" in comparison
+    assert study.claims is not None and len(study.claims) == 33  # the témoins' claims only
+    french = render_html(study, "fr")
+    assert "<h1>Typologie des PTCE : 12 pôles témoins de Podlewski (2014) et 8 autres pôles" \
+        in french
+
+
+def test_the_twelve_report_keeps_its_title(french_report, report_file):
+    assert "<h1>PTCE typology: the twelve témoin poles of Podlewski (2014)</h1>" in \
+        report_file.read_text(encoding="utf-8")
+    assert "<h1>Typologie des PTCE : les douze pôles témoins de Podlewski (2014)</h1>" in \
+        french_report.read_text(encoding="utf-8")

@@ -75,7 +75,7 @@ def clusters_cmd(
     caption: Caption = None,
     label: Label = None,
 ) -> None:
-    """Statistical typology: MCA of the descriptors, Ward clustering on the first ncp
+    """Statistical typology: specific MCA of the descriptors, Ward clustering on the first ncp
     dimensions (FactoMineR's HCPC), cluster description and stability.
 
     Unknown values are passive categories (a specific MCA): they shape no axis.

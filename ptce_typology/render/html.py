@@ -185,9 +185,9 @@ def render_html(study: Study, lang: str = "en") -> str:
     frame, model = study.frame, study.model
     names = frame["name"].to_dict()
     n, m = study.n_temoins, len(frame) - study.n_temoins
-    title = (t("title") if (n, m) == (12, 0) else
-             text("report.title_mixed", lang, n=n, m=m) if n else
-             text("report.title_others", lang, m=m))
+    report_title = (t("title") if (n, m) == (12, 0) else
+                    text("report.title_mixed", lang, n=n, m=m) if n else
+                    text("report.title_others", lang, m=m))
     # The paper's tables and claims speak of its témoins only: say who is left out.
     paper_note = ""
     if study.paper_left_out:
@@ -292,7 +292,7 @@ def render_html(study: Study, lang: str = "en") -> str:
                        for key in SECTIONS)
     return (f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{html.escape(title)}</title>\n<style>{CSS}</style>\n</head>\n"
-            f"<body>\n<h1>{html.escape(title)}</h1>\n<p>{t('intro')}</p>\n"
+            f"<title>{html.escape(report_title)}</title>\n<style>{CSS}</style>\n</head>\n"
+            f"<body>\n<h1>{html.escape(report_title)}</h1>\n<p>{t('intro')}</p>\n"
             f"<nav><h3>{html.escape(t('contents'))}</h3><ol>{contents}</ol></nav>\n"
             + "\n".join(body) + "\n</body>\n</html>\n")
