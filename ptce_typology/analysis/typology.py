@@ -10,7 +10,7 @@ unknown descriptors is placed with them passive, and also under every value its 
 >>> from ptce_typology.analysis.typology import Typology
 >>> model = Typology(seed=1).fit(load_frame())
 >>> int(model.hcpc_.n_clusters_)
-4
+5
 >>> model.passive_[:2]
 ('shared_premises=unknown', 'employer_group=unknown')
 """

@@ -18,7 +18,8 @@ def category_label(name: str, lang: str = "en") -> str:
     """``territory=rural`` -> ``Territory: Rural`` in the language asked."""
     var, _, cat = name.partition(SEP)
     vocab = vocabulary()
-    return f"{vocab.label(var, lang)}: {vocab.category_label(var, cat, lang)}"
+    return text("classify.pair_category", lang, descriptor=vocab.label(var, lang),
+                category=vocab.category_label(var, cat, lang))
 
 
 def short_category_label(name: str, lang: str = "en") -> str:
