@@ -96,6 +96,15 @@ def qca_cmd(
     n_cut: Annotated[int, typer.Option("--n-cut", min=1, max=1_000_000,
                                        help="Fewer cases make a remainder.")] = 1,
     reference_year: ReferenceYear = 2011,
+    dir_exp: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--dir-exp", help="Directional expectations, one per condition in order, "
+                          "comma-separated: 1, 0 or - (adds the intermediate solution, as R's "
+                          "dir.exp).")] = None,
+    fuzzy: Annotated[bool, typer.Option(
+        "--fuzzy", help="Read plain numeric columns of --data as fuzzy memberships in "
+                        "[0, 1] (fuzzy-set QCA).")] = False,
+    pri_cut: Annotated[float, typer.Option(
+        "--pri-cut", min=0.0, max=1.0, help="PRI below which OUT = 0 (R's pri.cut).")] = 0.0,
     fmt: Format = "table",
     lang: Lang = "en",
     output: Output = None,
@@ -114,7 +123,9 @@ def qca_cmd(
 
     frame = _cases_or_data(cases, data, reference_year)
     result = qca(frame, outcome, [c for c in conditions.split(",") if c.strip()],
-                 incl_cut=incl_cut, incl_cut0=incl_cut0, n_cut=n_cut)
+                 incl_cut=incl_cut, incl_cut0=incl_cut0, n_cut=n_cut, pri_cut=pri_cut,
+                 dir_exp=None if dir_exp is None else [v.strip() for v in dir_exp.split(",")],
+                 fuzzy=fuzzy)
     emit(render_sections(qca_sections(result, lang), fmt, label=label or "tab:qca",
                          caption=caption, lang=lang, json_data=qca_json(result)), output, lang)
     for line in solution_lines(result, lang):

@@ -34,6 +34,8 @@ def condition_rule(condition: Any, lang: str = "en") -> str:
     social_enterprise_group, else 0``."""
     if condition.rule == "0/1":
         return text("qca.rule_binary", lang, name=condition.name, column=condition.column)
+    if condition.rule == "membership":
+        return text("qca.rule_fuzzy", lang, name=condition.name, column=condition.column)
     return text("qca.rule_test", lang, name=condition.name, column=condition.column,
                 op=condition.rule.split()[0], value=condition.value)
 
