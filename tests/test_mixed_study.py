@@ -119,7 +119,7 @@ def test_the_report_title_and_sections_follow_the_data(tmp_path):
     assert "Stras Eco Renov" in page.split('id="reproduction"')[1].split("</section>")[0]
     # The comparison names who had not started at the call's results, apart from unknowns.
     comparison = page.split('id="comparison"')[1].split("</section>")[0]
-    assert "Not applicable" in comparison and "la_californie_toucy" in comparison
+    assert "Not applicable" in comparison and "La Californie" in comparison
     assert study.claims is not None and len(study.claims) == 33  # the témoins' claims only
     french = render_html(study, "fr")
     assert "<h1>Typologie des PTCE : 12 pôles témoins de Podlewski (2014) et 8 autres pôles" \

@@ -118,8 +118,9 @@ def compare_groups(frame: pd.DataFrame, by: str = "laureate_2013",
     dict
         ``by``; ``groups`` (the two or more categories compared, with their sizes);
         ``left_out`` (poles whose ``by`` is unknown or not applicable), ``left_out_reasons``
-        (pole -> that value); ``tests`` (DataFrame, index
-        ``variable``, columns ``test``, ``statistic``, ``p_value``, ``p_adjusted``,
+        (pole -> that value), ``names`` (pole -> name, for the poles left out); ``tests``
+        (DataFrame, index ``variable``, columns ``test``, ``statistic``, ``p_value``,
+        ``p_adjusted``,
         ``effect_size``, ``effect_size_name``, ``v_corrected`` (Bergsma's bias-corrected
         Cramér's V), ``ci_low``, ``ci_high``, ``n``);
         ``tables`` ({variable: DataFrame of counts, categories × groups}); ``medians``
@@ -228,6 +229,8 @@ def compare_groups(frame: pd.DataFrame, by: str = "laureate_2013",
                                                                            strict=True)],
             "left_out": [str(p) for p in left_out],
             "left_out_reasons": {str(p): str(group_col[p]) for p in left_out},
+            "names": ({str(p): str(frame.at[p, "name"]) for p in left_out}
+                      if "name" in frame.columns else {}),
             "tests": tests, "tables": tables,
             "medians": medians, "quartiles": quartiles, "unknown": unknown,
             "min_p_value": min_p_value(sizes) if len(sizes) == 2 else None,

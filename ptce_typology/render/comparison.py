@@ -174,7 +174,8 @@ def comparison_table(result: dict, lang: str = "en") -> pd.DataFrame:
     for reason in sorted(set(reasons.values())):
         notes.append(text("compare.left_out", lang, by=vocab.label(by, lang),
                           reason=vocab.category_label(by, reason, lang),
-                          poles=", ".join(p for p, r in reasons.items() if r == reason)))
+                          poles=", ".join(result.get("names", {}).get(p, p)
+                                          for p, r in reasons.items() if r == reason)))
     frame.attrs = {"grouped": True, "notes": notes}
     return frame
 
