@@ -10,7 +10,6 @@ by the coordinate of their centre on dimension 1.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -311,19 +310,25 @@ def partition(X: np.ndarray, n_clusters: int | None = None, rule: str = "within_
 # Description of the clusters -------------------------------------------------------------------
 
 
-def hypergeometric_tails(x: int, n: int, nj: int, nk: int) -> tuple[float, float, float]:
+def _log_factorials(n: int) -> np.ndarray:
+    """log(0!) .. log(n!)."""
+    return np.concatenate([[0.0], np.cumsum(np.log(np.arange(1, n + 1)))])
+
+
+def hypergeometric_tails(x: int, n: int, nj: int, nk: int,
+                         lf: np.ndarray | None = None) -> tuple[float, float, float]:
     """P(X < x), P(X = x) and P(X > x) for X the count of a category held by ``nj`` of ``n``
     individuals among ``nk`` drawn without replacement (scipy's ``hypergeom(n, nj, nk)``),
-    summed exactly over the support in log space; no scipy import at start-up."""
+    summed exactly over the support in log space; no scipy import at start-up. ``lf``:
+    :func:`_log_factorials` of at least ``n``, to share between calls."""
+    lf = _log_factorials(n) if lf is None else lf
     low, high = max(0, nk - (n - nj)), min(nj, nk)
     ks = np.arange(low, high + 1)
-    lg = np.vectorize(math.lgamma)
 
     def log_comb(a: int, b: np.ndarray) -> np.ndarray:
-        return math.lgamma(a + 1) - lg(b + 1) - lg(a - b + 1)
+        return lf[a] - lf[b] - lf[a - b]
 
-    logp = log_comb(nj, ks) + log_comb(n - nj, nk - ks) - math.lgamma(n + 1) \
-        + math.lgamma(nk + 1) + math.lgamma(n - nk + 1)
+    logp = log_comb(nj, ks) + log_comb(n - nj, nk - ks) - lf[n] + lf[nk] + lf[n - nk]
     p = np.exp(logp)
     return (float(p[ks < x].sum()), float(p[ks == x].sum()), float(p[ks > x].sum()))
 
@@ -355,6 +360,7 @@ def describe_categories(data: pd.DataFrame, labels: pd.Series,
 
     qnorm = NormalDist().inv_cdf
     n = len(labels)
+    lf = _log_factorials(n)
     rows = []
     for cluster in sorted(labels.unique()):
         in_k = (labels == cluster).to_numpy()
@@ -370,7 +376,7 @@ def describe_categories(data: pd.DataFrame, labels: pd.Series,
                 if nj == 0:
                     continue
                 x = int((has & in_k).sum())
-                p_lt, p_eq, p_gt = hypergeometric_tails(x, n, nj, nk)
+                p_lt, p_eq, p_gt = hypergeometric_tails(x, n, nj, nk, lf)
                 p = min(2 * p_lt + p_eq, 2 * p_gt + p_eq)
                 mod_cla, glob = x / nk, nj / n
                 v = qnorm(p / 2) if 0 < p < 1 else (0.0 if p >= 1 else -40.0)
