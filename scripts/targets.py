@@ -2,7 +2,8 @@
 that set them (``python scripts/bench.py --targets``).
 
 - start-up: `ptce classify` of one pole, `ptce clusters` on the twelve with the default
-  stability, `ptce compare`: each a fresh process, median of several runs;
+  stability, `ptce compare`: each a fresh process, median of 9 runs (run it from a
+  non-editable install, as users have: an editable one adds its finder to every start);
 - the typology's sensitivity to its unknowns on the twelve (`ptce clusters --sensitivity`);
 - exact QCA minimisation on random tables of 40 cases (scripts/bench_qca.py);
 - MCA + HCPC of 10,000 synthetic poles, ours against FactoMineR's `MCA` + `HCPC` in Rscript
@@ -67,9 +68,11 @@ def _peak(command: list[str]) -> tuple[float, float]:
 
 
 def measure(quick: bool = False) -> list[dict]:
-    """Every target: ``name``, ``before``, ``now``, ``target`` and ``unit``."""
-    ptce = [sys.executable, "-m", "ptce_typology.cli"]
-    runs = 3 if quick else 5
+    """Every target: ``name``, ``before``, ``now``, ``target`` and ``unit``. The commands run
+    as a user runs them: the ``ptce`` script of this Python's environment."""
+    script = Path(sys.executable).parent / "ptce"
+    ptce = [str(script)] if script.exists() else [sys.executable, "-m", "ptce_typology.cli"]
+    runs = 3 if quick else 9
     rows = [
         {"name": "ptce classify, one pole (cold)", "before": BEFORE["classify"],
          "now": _cold([*ptce, "classify", str(PERISCOPE)], runs), "target": TARGET["classify"],
