@@ -55,20 +55,15 @@ def _num(value: float | None, lang: str, digits: int = 3) -> str:
 
 def test_name(method: str, lang: str) -> str:
     """The name of an exact test's method in ``lang`` (the analysis gives it in English)."""
-    for key in ("Fisher exact (RxC, enumeration)", "Fisher exact (2x2)",
-                "none (a single category)", "none (one category or one cluster left)"):
-        if method == key:
-            return text(f"clusters.test.{_TEST_KEYS[key]}", lang)
-    if method.startswith("Pearson chi-square"):
-        return text("clusters.test.chi_square", lang)
-    if method.startswith("Fisher, Monte Carlo"):
-        return text("clusters.test.monte_carlo", lang)
-    return method
+    key = _TEST_KEYS.get(method) or next(
+        (k for prefix, k in _TEST_PREFIXES if method.startswith(prefix)), None)
+    return text(f"clusters.test.{key}", lang) if key else method
 
 
 _TEST_KEYS = {"Fisher exact (RxC, enumeration)": "fisher_rxc", "Fisher exact (2x2)": "fisher_2x2",
-              "none (a single category)": "none", "none (one category or one cluster left)":
-              "none"}
+              "none (a single category)": "none",
+              "none (one category or one cluster left)": "none"}
+_TEST_PREFIXES = (("Pearson chi-square", "chi_square"), ("Fisher, Monte Carlo", "monte_carlo"))
 
 
 def consolidation_text(summary: dict, lang: str) -> str:
