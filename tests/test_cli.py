@@ -214,3 +214,45 @@ def test_clusters_and_classify_json_equal_the_library(run, loaded):
     expected = {"cluster_names": {str(c): n for c, n in cluster_names(model).items()},
                 "poles": model.classify(load_frame([path]))}
     assert _json(run, "classify", path) == as_json(expected)
+
+
+def test_the_script_collects_less_and_freezes_what_is_left(monkeypatch):
+    """`ptce` (``run``) raises the collector's threshold for its one command and freezes the
+    heap at the end, so the exit does not walk it; the command's exit status is kept."""
+    import gc
+    import sys
+
+    import ptce_typology.cli as cli
+
+    seen = {}
+
+    def command() -> None:
+        seen["threshold"] = gc.get_threshold()
+        seen["frozen"] = gc.get_freeze_count()
+        sys.exit(3)
+
+    monkeypatch.setattr(cli, "main", command)
+    before = gc.get_threshold()
+    try:
+        with pytest.raises(SystemExit) as done:
+            cli.run()
+        assert done.value.code == 3
+        assert seen["threshold"] == cli.SCRIPT_GC_THRESHOLD != before
+        assert seen["frozen"] == 0 and gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
+
+
+def test_python_m_runs_the_script():
+    """``python -m ptce_typology.cli`` is the script: output, then the exit status."""
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "ptce_typology.cli", "show", "no_such_pole"],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
+    ok = subprocess.run([sys.executable, "-m", "ptce_typology.cli", "list", "--format", "csv"],
+                        capture_output=True, text=True, check=False)
+    assert ok.returncode == 0 and len(ok.stdout.splitlines()) == 13

@@ -7,6 +7,7 @@ One module per command family; they register their commands on :data:`app` when 
 
 from __future__ import annotations
 
+import gc
 import importlib
 
 from ptce_typology.cli.app import app
@@ -15,9 +16,33 @@ from ptce_typology.cli.app import app
 for _family in ("data", "paper", "typology", "groups", "referentiel", "report", "export"):
     importlib.import_module(f"ptce_typology.cli.{_family}")
 
-__all__ = ["app", "main"]
+__all__ = ["app", "main", "run"]
+
+# The cyclic garbage collector's first threshold while the ``ptce`` script runs (Python's
+# default is 700 new container objects).
+SCRIPT_GC_THRESHOLD = (50_000, 20, 20)
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Run the command line in this process; it ends with :class:`SystemExit`, as a click
+    application does."""
     app()
+
+
+def run() -> None:
+    """The ``ptce`` console script (and ``python -m ptce_typology.cli``): :func:`main` in a
+    process that lives for one command.
+
+    Importing pandas, numpy and pydantic leaves about 70,000 objects that the cyclic garbage
+    collector would walk again and again: some 0.05 s of passes during a command, and 0.1 s
+    more at exit, after the output is written, while the interpreter frees its modules. So
+    the script collects less often (:data:`SCRIPT_GC_THRESHOLD`) and, once the command is
+    done, freezes what is left (:func:`gc.freeze`) so the exit does not walk it. Memory that
+    cycles hold is still reclaimed, every 50,000 new objects instead of every 700. Calling
+    :func:`main` from Python (a notebook, a test) leaves the collector alone.
+    """
+    gc.set_threshold(*SCRIPT_GC_THRESHOLD)
+    try:
+        main()
+    finally:
+        gc.freeze()

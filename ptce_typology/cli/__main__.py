@@ -1,5 +1,5 @@
 """``python -m ptce_typology.cli``: the same as the ``ptce`` command."""
 
-from ptce_typology.cli import main
+from ptce_typology.cli import run
 
-main()
+run()
