@@ -103,7 +103,9 @@ TriState = Annotated[_category("shared_premises"), BeforeValidator(_yes_no)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+    # Built on first use: a case validates through one Case schema, not each part's own.
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True,
+                              defer_build=True)
 
 
 class Source(_Strict):
