@@ -142,3 +142,14 @@ def test_bias_corrected_cramers_v_by_hand():
     assert cramers_v_corrected(table) == pytest.approx(np.sqrt(phi2c / (kc - 1)))
     assert cramers_v_corrected(table) < association(table, method="cramer", correction=False)
     assert cramers_v_corrected(np.array([[3, 3], [3, 3]])) == 0
+
+
+def test_a_name_with_a_comma_keeps_the_left_out_list_readable(run):
+    """« PEPSS 30, Plateforme … » holds a comma: the names are then separated by « ; »."""
+    result = run("compare", "--cases", "all", "--format", "md")
+    assert result.exit_code == 0, result.stderr
+    line = next(x for x in result.stdout.splitlines() if "PEPSS 30" in x)
+    listed = line.split("): ", 1)[1].split("; ")
+    assert "PEPSS 30, Plateforme d’émergence de projets sociaux et solidaires dans le Gard" \
+        in listed
+    assert "L’Accordeur" in listed and len(listed) > 10

@@ -23,6 +23,19 @@ def cell_text(value: Any) -> str:
     return "" if text in ("<NA>", "nan") else text
 
 
+def name_list(items: Any) -> str:
+    """Names joined for a sentence or a cell: ``, `` between them, or ``; `` when a name holds
+    a comma itself (« PEPSS 30, Plateforme … »), so that the list still reads.
+
+    >>> name_list(["Paris Mix", "La Coursive"])
+    'Paris Mix, La Coursive'
+    >>> name_list(["PEPSS 30, Plateforme d'émergence", "Paris Mix"])
+    "PEPSS 30, Plateforme d'émergence; Paris Mix"
+    """
+    shown = [str(item) for item in items]
+    return ("; " if any("," in item for item in shown) else ", ").join(shown)
+
+
 def shown_cell(value: Any, lang: str = "en") -> str:
     """:func:`cell_text` with the language's decimal mark on numbers that are not whole.
 

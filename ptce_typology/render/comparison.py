@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+from ptce_typology.render.cells import name_list
 from ptce_typology.render.labels import labels, text
 from ptce_typology.vocabulary import UNKNOWN, vocabulary
 
@@ -174,7 +175,7 @@ def comparison_table(result: dict, lang: str = "en") -> pd.DataFrame:
     for reason in sorted(set(reasons.values())):
         notes.append(text("compare.left_out", lang, by=vocab.label(by, lang),
                           reason=vocab.category_label(by, reason, lang),
-                          poles=", ".join(result.get("names", {}).get(p, p)
+                          poles=name_list(result.get("names", {}).get(p, p)
                                           for p, r in reasons.items() if r == reason)))
     frame.attrs = {"grouped": True, "notes": notes}
     return frame

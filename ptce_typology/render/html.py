@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ptce_typology import __version__
+from ptce_typology.render.cells import name_list
 from ptce_typology.render.labels import text
 
 if TYPE_CHECKING:
@@ -192,7 +193,7 @@ def render_html(study: Study, lang: str = "en") -> str:
     paper_note = ""
     if study.paper_left_out:
         paper_note = _note(text("report.left_out_paper", lang, m=len(study.paper_left_out),
-                                poles=", ".join(names.get(p, p)
+                                poles=name_list(names.get(p, p)
                                                 for p in study.paper_left_out)))
     if study.typology is None:
         paper_note += _note(text("report.no_temoin", lang))

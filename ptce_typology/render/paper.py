@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ptce_typology.render.cells import name_list
 from ptce_typology.render.labels import text
 from ptce_typology.vocabulary import UNKNOWN, vocabulary
 
@@ -81,7 +82,7 @@ def display_typology(table: pd.DataFrame, names: dict[str, str],
              heads[1]: vocab.category_label(dim, cat, lang),
              heads[2]: int(r["count"]),
              heads[3]: format_number(r["share"], lang, digits=1, percent=True),
-             heads[4]: ", ".join(names.get(p, p) for p in r["poles"])}
+             heads[4]: name_list(names.get(p, p) for p in r["poles"])}
             for dim, cat, r in shown]
     out = pd.DataFrame(rows, columns=list(heads)).set_index(heads[0])
     notes = [text("table.unknown_zero_left_out", lang)] if len(shown) < len(table) else []
@@ -115,7 +116,7 @@ def display_crosstab(table: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
 def pole_list(poles, lang: str = "en", limit: int = 50) -> str:
     """Pole ids (or short texts) for a note: the first ``limit``, then how many more."""
     poles = [str(p) for p in poles]
-    shown = ", ".join(poles[:limit])
+    shown = name_list(poles[:limit])
     if len(poles) > limit:
         shown += " " + text("common.more", lang, n=len(poles) - limit)
     return shown

@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from ptce_typology.render.cells import name_list
 from ptce_typology.render.formats import format_number
 from ptce_typology.render.labels import text
 from ptce_typology.vocabulary import SEP, vocabulary
@@ -109,7 +110,7 @@ def cluster_sections(model: Typology, stab: dict | None, names: dict[str, str],
                                         points=summary["tree_points"]),
         t("clusters.parameter.consolidation"): consolidation_text(summary, lang),
         t("clusters.parameter.moved"):
-            ", ".join(names.get(p, p) for p in summary["moved_by_consolidation"]) or "-",
+            name_list(names.get(p, p) for p in summary["moved_by_consolidation"]) or "-",
         t("clusters.parameter.signs"): t("clusters.value.signs"),
     }
     if stab is not None:
@@ -236,7 +237,7 @@ def sensitivity_sections(result: dict, names: dict[str, str],
                                      name=t("clusters.column.k")))
     groups = result["robust_groups"]
     robust = pd.DataFrame({t("clusters.column.members"): [
-        ", ".join(names.get(p, p) for p in g) for g in groups]},
+        name_list(names.get(p, p) for p in g) for g in groups]},
         index=pd.RangeIndex(1, len(groups) + 1, name=t("clusters.column.group"))) \
         if groups else one_column({t("clusters.title.robust_groups"):
                                    t("clusters.sensitivity.robust_none")})
