@@ -32,3 +32,20 @@ def test_no_language_chosen_in_code():
              for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
              if pattern.search(line)]
     assert found == []
+
+
+def test_no_text_in_both_languages_in_code():
+    """A literal {"fr": ..., "en": ...} is a label kept in code, on one line or several: its
+    place is data/labels*.yaml. The check reads the syntax tree, so line breaks cannot hide one."""
+    import ast
+
+    package = Path(ptce_typology.__file__).parent
+    found = []
+    for path in package.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            keys = {k.value for k in getattr(node, "keys", ()) if isinstance(k, ast.Constant)}
+            if isinstance(node, ast.Dict) and {"fr", "en"} <= keys:
+                found.append(f"{path.relative_to(package)}:{node.lineno}")
+    assert found == []
+    sample = ast.parse('title = {"fr": "Écart",\n         "en": "Gap"}[lang]')
+    assert any(isinstance(n, ast.Dict) for n in ast.walk(sample))  # the check sees one

@@ -280,13 +280,12 @@ def gap_heatmap(result: dict, ref: Referentiel, names: dict[str, str], lang: str
     ax.tick_params(which="minor", length=0)
     from matplotlib.patches import Patch
 
-    from ptce_typology.render.referentiel import STATUS_LABELS
+    from ptce_typology.render.referentiel import status_labels
 
-    short = STATUS_LABELS[lang]
+    short = status_labels(lang)
     ax.legend(handles=[Patch(facecolor=c, edgecolor="#999999", label=short[s])
                        for c, s in zip(colours, GAP_STATUSES, strict=True)],
               loc="upper center", bbox_to_anchor=(0.5, -0.35), ncol=4, frameon=False)
-    ax.set_title({"fr": "Écart entre le concept de PTCE et les données des pôles",
-                  "en": "Gap between the PTCE concept and the poles' data"}[lang])
+    ax.set_title(label("figure.gap", lang))
     fig.tight_layout()
     return fig

@@ -7,7 +7,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ptce_typology.render.labels import text
-from ptce_typology.vocabulary import GAP_STATUSES, LANGS, UNKNOWN, vocabulary
+from ptce_typology.vocabulary import GAP_STATUSES, UNKNOWN, vocabulary
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -15,9 +15,9 @@ if TYPE_CHECKING:
     from ptce_typology.intake.referentiel import Referentiel
 
 
-# The gap statuses in each language, from the labels (the heat map reads them too).
-STATUS_LABELS = {lang: {status: text(f"gap.status.{status}", lang) for status in GAP_STATUSES}
-                 for lang in LANGS}
+def status_labels(lang: str) -> dict[str, str]:
+    """The gap statuses in ``lang``, from the labels (the heat map reads them too)."""
+    return {status: text(f"gap.status.{status}", lang) for status in GAP_STATUSES}
 
 
 def referentiel_tree(ref: Referentiel, lang: str = "en") -> pd.DataFrame:
@@ -66,7 +66,7 @@ def gap_sections(result: dict, ref: Referentiel, names: dict[str, str],
 
     labels = {o.id: o.label(lang) for o in ref.main_objectives}
     status = result["status"]
-    short = STATUS_LABELS[lang]
+    short = status_labels(lang)
     # The matrix is pole × objective: one symbol per cell and numbered objectives, so that
     # it fits a page; the notes give the key.
     symbols = {s: text(f"gap.symbol.{s}", lang) for s in GAP_STATUSES}
