@@ -28,6 +28,8 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING
 
+from ptce_typology.render.labels import text as label_text
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -318,8 +320,7 @@ def _grouped_lines(rows: list[list[str]], grouped: bool, long: bool) -> list[str
 
 def to_latex(frame: pd.DataFrame, caption: str | None = None, label: str | None = None,
              index: bool = True, notes: list[str] | None = None, grouped: bool = False,
-             continued: tuple[str, str] = ("continued", "continued on next page"),
-             lang: str = "en") -> str:
+             continued: tuple[str, str] | None = None, lang: str = "en") -> str:
     """One table in LaTeX that fits ``\\textwidth`` of a default ``article`` page.
 
     Parameters
@@ -335,8 +336,9 @@ def to_latex(frame: pd.DataFrame, caption: str | None = None, label: str | None 
     grouped : bool
         Rows sharing an index value form a group: the value is printed once, with a rule
         between groups.
-    continued : (str, str)
-        The words of a long table's repeated header and of its page-break footer.
+    continued : (str, str), optional
+        The words of a long table's repeated header and of its page-break footer; by default
+        those of the labels in ``lang``.
     lang : {"en", "fr"}
         The decimal mark of numbers left as numbers.
 
@@ -355,6 +357,9 @@ def to_latex(frame: pd.DataFrame, caption: str | None = None, label: str | None 
     ncol = len(headers)
     notes = [n for n in (notes or []) if n]
     if long:
+        if continued is None:
+            continued = (label_text("table.continued", lang),
+                         label_text("table.continued_next", lang))
         lines = [r"\begingroup" + setup, r"\begin{longtable}{" + spec + "}"]
         if caption:
             lines.append(r"\caption{" + latex_escape(caption) + "}"
@@ -391,10 +396,6 @@ def to_latex(frame: pd.DataFrame, caption: str | None = None, label: str | None 
 def render_latex(frame: pd.DataFrame, caption: str | None, label: str | None,
                  index: bool, lang: str) -> str:
     """:func:`to_latex` with the notes and grouping the frame carries in ``frame.attrs``."""
-    from ptce_typology.render.labels import text
-
     return to_latex(frame, caption=caption, label=label, index=index,
                     notes=list(frame.attrs.get("notes", [])),
-                    grouped=bool(frame.attrs.get("grouped")),
-                    continued=(text("table.continued", lang),
-                               text("table.continued_next", lang)), lang=lang)
+                    grouped=bool(frame.attrs.get("grouped")), lang=lang)
