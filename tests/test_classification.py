@@ -140,6 +140,17 @@ def test_clusters_cli_writes_three_figures(run, tmp_path):
     assert (tmp_path / "map.svg").read_bytes() == first  # byte-identical figure
 
 
+def test_classify_plot_says_where_in_the_chosen_language(run, tmp_path):
+    from ptce_typology.resources import examples_dir
+
+    result = run("classify", examples_dir() / "le_periscope.yaml", "--plot",
+                 tmp_path / "placed.svg", "--lang", "fr", "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "placed.svg").stat().st_size > 5000
+    assert f"écrit : {tmp_path / 'placed.svg'}" in result.stderr
+    assert "wrote" not in result.stderr
+
+
 def test_clusters_cli_bad_plot_suffix(run, tmp_path):
     result = run("clusters", "--resamples", "0", "--plot", tmp_path / "map.gif")
     assert result.exit_code == 1 and "allowed: .png, .svg, .pdf" in result.stderr

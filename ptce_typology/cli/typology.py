@@ -164,7 +164,7 @@ def classify_cmd(
 
         figure = factor_map(model, names, lang, roles=frame["role"].to_dict(),
                             extra=model.transform(new), cluster_labels=named)
-        sys.stderr.write(f"wrote {save_figure(figure, plot)}\n")
+        sys.stderr.write(text("cli.wrote", lang, path=save_figure(figure, plot)) + "\n")
     if fmt == "json":
         emit(to_json({"cluster_names": {str(c): n for c, n in named.items()},
                       "poles": results}), output, lang)
