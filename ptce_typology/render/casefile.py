@@ -39,39 +39,18 @@ def sourced_values(case: Case) -> list[tuple[str, Sourced]]:
     return found
 
 
-def shown_value(value: Sourced) -> str:
-    """A sourced value as one line of data (vocabulary keys, no labels): the value, a count
-    with its unit and date, an event with its year and id, or ``key=value`` pairs."""
+def shown_value(value: Sourced, path: str | None = None, lang: str = "en") -> str:
+    """A sourced value as one line of text: a count with its unit and date, an event with its
+    year and id, or the other fields as ``key=value`` pairs.
+
+    With the value's ``path`` (``territory``, ``funding.public``), a category gets its label in
+    ``lang``, for reading; without it, the vocabulary key stays, as data (the data package).
+    """
     data = value.model_dump(exclude={"sources", "note", "basis", "alternatives"},
                             exclude_none=True)
     data = {k: v for k, v in data.items() if v != []}
     if set(data) == {"value"}:
-        return str(data["value"])
-    if "count" in data:
-        qualifier = {"exact": "", "about": "about ", "more_than": "more than ",
-                     "at_least": "at least "}[data.get("qualifier", "exact")]
-        return f"{qualifier}{data['count']} {data['unit']} ({data['date']})"
-    if "event" in data:
-        approx = "~" if data.get("approximate") else ""
-        return f"{approx}{data['year']}: {data['event']} [{data['id']}]"
-    return "; ".join(f"{k}={v}" for k, v in data.items())
-
-
-def _shown_value(value: Sourced, path: str, lang: str = "en") -> str:
-    """A sourced value as one line of text: the category's label, a count with its unit and
-    date, an event with its year and id, or the other fields as ``key=value`` pairs."""
-    data = value.model_dump(exclude={"sources", "note", "basis", "alternatives"},
-                            exclude_none=True)
-    data = {k: v for k, v in data.items() if v != []}
-    if set(data) == {"value"}:
-        vocab = vocabulary()
-        # A category gets its label: territory, funding.public -> funding_public...
-        for key in (path, path.replace(".", "_"), path.rpartition(".")[2]):
-            if key in vocab.descriptors:
-                return vocab.category_label(key, str(data["value"]), lang)
-        if data["value"] == UNKNOWN:
-            return vocab.unknown_label[lang]
-        return str(data["value"])
+        return str(data["value"]) if path is None else _category_text(data["value"], path, lang)
     if "count" in data:
         count = text(f"casefile.qualifier.{data.get('qualifier', 'exact')}", lang,
                      count=data["count"])
@@ -81,6 +60,17 @@ def _shown_value(value: Sourced, path: str, lang: str = "en") -> str:
         approx = "~" if data.get("approximate") else ""
         return f"{approx}{data['year']}: {data['event']} [{data['id']}]"
     return "; ".join(f"{k}={v}" for k, v in data.items())
+
+
+def _category_text(value: object, path: str, lang: str) -> str:
+    """A category's label: territory, funding.public -> funding_public, ...; else as given."""
+    vocab = vocabulary()
+    for key in (path, path.replace(".", "_"), path.rpartition(".")[2]):
+        if key in vocab.descriptors:
+            return vocab.category_label(key, str(value), lang)
+    if value == UNKNOWN:
+        return vocab.unknown_label[lang]
+    return str(value)
 
 
 def describe_case(case: Case, lang: str = "en") -> pd.DataFrame:
@@ -111,7 +101,7 @@ def describe_case(case: Case, lang: str = "en") -> pd.DataFrame:
             cites.append(" ".join(x for x in (src.citation, f"<{src.url}>" if src.url else None)
                                   if x))
         silent = getattr(value, "value", None) == UNKNOWN and not value.sources
-        rows.append({"field": path, "value": _shown_value(value, path, lang),
+        rows.append({"field": path, "value": shown_value(value, path, lang),
                      "basis": "" if silent else text(f"casefile.basis.{value.basis}", lang),
                      "note": value.note or "", "sources": "; ".join(value.sources),
                      "citations": " | ".join(cites)})
