@@ -310,3 +310,17 @@ def test_estimator_contract_with_scikit_learn(model, frame):
     frame_copy = frame.copy()
     frame_copy.loc["paris_mix", "name"] = "changed"
     assert fitted.frame_.loc["paris_mix", "name"] == "Paris Mix"  # the estimator keeps a copy
+
+
+def test_many_deciding_descriptors_read_as_a_list(run):
+    """Four descriptors decide PEPSS 30's cluster: « A, B, C et D », not « A et B et C et D »."""
+    from ptce_typology.resources import poles_dir
+
+    for lang, expected in (("fr", "selon Ancienneté du regroupement, Origine, Territoire et "
+                                  "Secteur d'activité"),
+                           ("en", "depending on Age of the grouping, Origin, Territory and "
+                                  "Sector")):
+        result = run("classify", poles_dir() / "pepss_30.yaml", "--lang", lang,
+                     "--format", "md")
+        assert result.exit_code == 0, result.stderr
+        assert expected in result.stdout

@@ -67,6 +67,14 @@ _TEST_KEYS = {"Fisher exact (RxC, enumeration)": "fisher_rxc", "Fisher exact (2x
 _TEST_PREFIXES = (("Pearson chi-square", "chi_square"), ("Fisher, Monte Carlo", "monte_carlo"))
 
 
+def _descriptor_list(keys: list[str], lang: str) -> str:
+    """Descriptors in words: « Territory and Sector », « Age, Origin and Territory »."""
+    shown = [vocabulary().label(k, lang) for k in keys]
+    if len(shown) < 3:
+        return text("classify.and", lang).join(shown)
+    return ", ".join(shown[:-1]) + text("classify.and", lang) + shown[-1]
+
+
 def consolidation_text(summary: dict, lang: str) -> str:
     """How the partition was consolidated, in words (from :meth:`Typology.summary`)."""
     used = summary["consolidation_used"]
@@ -286,7 +294,6 @@ def clusters_json(model: Typology, stab: dict | None, sensitivity: dict | None =
 def placement_text(result: dict, names: dict[int, str], lang: str = "en") -> str:
     """« undetermined: cluster 1 (rural…, 50 %) or 3 (urban…, 50 %), depending on territory »,
     or « determined »."""
-    vocab = vocabulary()
     if result["cluster"] is None:
         return "-"
     sampled = "" if result["completions"]["exhaustive"] else text(
@@ -294,15 +301,14 @@ def placement_text(result: dict, names: dict[int, str], lang: str = "en") -> str
         seed=result["completions"].get("seed", ""))
     if result["determined"]:
         if result["unknown"]:
-            unknown = text("classify.and", lang).join(vocab.label(d, lang)
-                                                      for d in result["unknown"])
+            unknown = _descriptor_list(result["unknown"], lang)
             return text("classify.determined_with_unknowns", lang, unknown=unknown) + sampled
         return text("classify.determined", lang)
     options = text("classify.or", lang).join(
         text("classify.option", lang, cluster=c, name=names.get(int(c), ""),
              share=_pct(share, lang))
         for c, share in sorted(result["possible_clusters"].items(), key=lambda kv: -kv[1]))
-    decided = text("classify.and", lang).join(vocab.label(d, lang) for d in result["decided_by"])
+    decided = _descriptor_list(result["decided_by"], lang)
     return text("classify.undetermined", lang, options=options, decided_by=decided) + sampled
 
 
