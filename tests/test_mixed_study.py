@@ -131,3 +131,15 @@ def test_the_twelve_report_keeps_its_title(french_report, report_file):
         report_file.read_text(encoding="utf-8")
     assert "<h1>Typologie des PTCE : les douze pôles témoins de Podlewski (2014)</h1>" in \
         french_report.read_text(encoding="utf-8")
+
+
+def test_clusters_on_every_bundled_pole_with_the_default_stability(run):
+    """The 68 bundled poles hold many identical profiles; a bootstrap sample of them used to
+    stop the Ward chain with an IndexError (see tests/test_scale.py)."""
+    import json
+
+    result = run("clusters", "--cases", "all", "--format", "json")
+    assert result.exit_code == 0, result.stderr[-500:]
+    data = json.loads(result.stdout)
+    assert data["n_clusters"] >= 2
+    assert 0.0 <= data["stability"]["bootstrap"]["ari_mean"] <= 1.0

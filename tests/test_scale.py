@@ -32,6 +32,22 @@ def test_weights_equal_duplicated_points():
     np.testing.assert_allclose(np.sort(W[:, 2]), np.sort(Zd[:, 2] ** 2 / 2)[-39:], rtol=1e-10)
 
 
+def test_chain_through_identical_points_equals_scipy():
+    """Many identical points (a bootstrap sample of the 68 bundled poles): the chain's ties at
+    a rounding error from zero give scipy's tree, not an IndexError."""
+    import json
+    from pathlib import Path
+
+    data = json.loads((Path(__file__).parent / "fixtures" / "ward_identical_points.json")
+                      .read_text(encoding="utf-8"))
+    X = np.array(data["X"])
+    Z = linkage(X, "ward")
+    W = ward_weighted(X, np.array(data["weights"]))
+    np.testing.assert_allclose(np.sort(W[:, 2]), np.sort(Z[:, 2] ** 2 / 2), atol=1e-12)
+    for k in range(2, 9):
+        assert adjusted_rand_score(cut_tree(Z, k).ravel(), cut(W, len(X), k)) == 1.0
+
+
 @pytest.fixture
 def profiles():
     rng = np.random.default_rng(2)

@@ -59,6 +59,11 @@ def ward_weighted(X: np.ndarray, weights: np.ndarray) -> np.ndarray:
             active[next_id] = True
             merges.append((min(a, best), max(a, best), best_d, total))
             next_id += 1
+        elif best in chain:
+            # Identical points: a merged centroid may lie a rounding error (1e-33) away from
+            # its parts, so the chain can come back to a point it holds. In exact arithmetic
+            # every such distance is 0 (a tie): go on from that point.
+            del chain[chain.index(best) + 1:]
         else:
             chain.append(best)
     return _relabel_sorted(np.array(merges), m)
