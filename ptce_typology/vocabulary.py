@@ -10,6 +10,8 @@ import yaml
 from ptce_typology.resources import data_file
 
 UNKNOWN = "unknown"
+# A call that ran before the grouping started: derived, never typed; no answer to "laureate?".
+NOT_APPLICABLE = "not_applicable"
 SEP = "="  # between descriptor and category in category names: territory=rural
 GAP_STATUSES = ("evidenced", "not_evidenced", "unknown", "not_operationalised")
 LANGS = ("fr", "en")

@@ -41,3 +41,16 @@ def test_fuzzy_sets_from_a_data_table(run, tmp_path):
     bad = run("qca", "--data", str(table), "--outcome", "Y", "--conditions", "A,B",
               "--dir-exp", "1,1,1")
     assert bad.exit_code == 1 and bad.stderr.count("\n") == 1
+
+
+def test_a_call_that_ran_before_the_pole_started_leaves_it_out(run):
+    """La Californie started in 2018: for the 2013-14 call it is `not_applicable`, neither a
+    laureate (1) nor a non-laureate (0). It is left out and named, like an unknown value."""
+    result = run("qca", "--cases", "all", "--outcome", "laureate_2013=yes",
+                 "--conditions", "DI:territory=deindustrialised", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert "la_californie_toucy" in data["left_out"]
+    in_rows = ",".join(row["cases"] for row in data["truth_table"]).split(",")
+    assert "la_californie_toucy" not in in_rows and "ptce_pays_de_bray" in in_rows
+    assert "value unknown or not applicable" in result.stderr

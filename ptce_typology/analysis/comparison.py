@@ -18,14 +18,14 @@ import numpy as np
 import pandas as pd
 
 from ptce_typology.errors import PtceError
-from ptce_typology.vocabulary import UNKNOWN
+from ptce_typology.vocabulary import NOT_APPLICABLE, UNKNOWN
 
 CORRECTIONS = ("holm", "bh", "none")
 NUMERIC_DEFAULT = ("age", "members")
 SKIP = {"role", "name", "commune", "departement", "region", "website", "theme", "legal_form",
         "start_year", "members_year", "alternatives", "inferred"}
 # A group's members have no value of ``by``: unknown, or the call did not apply to them.
-NO_GROUP = (UNKNOWN, "not_applicable")
+NO_GROUP = (UNKNOWN, NOT_APPLICABLE)
 
 
 def adjust(p_values: pd.Series, method: str) -> pd.Series:

@@ -32,9 +32,11 @@ import pandas as pd
 from ptce_typology.analysis import qca_engine as engine
 from ptce_typology.analysis.qca_engine import Minimisation
 from ptce_typology.errors import PtceError
-from ptce_typology.vocabulary import UNKNOWN
+from ptce_typology.vocabulary import NOT_APPLICABLE, UNKNOWN
 
 MAX_CONDITIONS = engine.MAX_CONDITIONS
+# Values that answer nothing: the case is left out of a condition or outcome that holds one.
+NO_VALUE = (UNKNOWN, NOT_APPLICABLE)
 
 
 @dataclass(frozen=True)
@@ -132,13 +134,14 @@ def _check_level(values: pd.Series, column: str, value: str) -> None:
 
 def binarise(data: pd.DataFrame, conditions: list[Condition]) -> tuple[pd.DataFrame, list]:
     """0/1 columns, one per condition; cases with an unknown value in any are left out
-    (returned as the second item)."""
+    (returned as the second item), and so are those for which the value is not applicable
+    (a call that ran before the grouping started is neither won nor lost)."""
     out = {}
     missing = pd.Series(False, index=data.index)
     for cond in conditions:
         col = data[cond.column]
         obj = col.astype(object)
-        unknown = col.isna() | (obj == UNKNOWN)
+        unknown = col.isna() | obj.isin(NO_VALUE)
         if cond.rule in ("0/1", "membership"):
             values = pd.to_numeric(obj.where(~unknown), errors="coerce")
             bad = ~unknown & (~values.isin([0, 1]) if cond.rule == "0/1"
@@ -147,8 +150,8 @@ def binarise(data: pd.DataFrame, conditions: list[Condition]) -> tuple[pd.DataFr
                 raise PtceError(f"a {cond.rule} condition holds another value",
                                 field=cond.column, value=str(obj[bad].iloc[0]))
         elif cond.rule == "== value":
-            if cond.value == UNKNOWN:
-                unknown = col.isna()
+            if cond.value in NO_VALUE:  # asked for by name: a value like the others
+                unknown = col.isna() | obj.isin([v for v in NO_VALUE if v != cond.value])
             values = (obj.astype(str) == str(cond.value)).astype(float)
         else:
             numbers = pd.to_numeric(obj.where(~unknown), errors="coerce")

@@ -20,7 +20,7 @@ from pydantic import (
     model_validator,
 )
 
-from ptce_typology.vocabulary import UNKNOWN, allowed
+from ptce_typology.vocabulary import NOT_APPLICABLE, UNKNOWN, allowed
 
 DEFAULT_REFERENCE_YEAR = 2011  # the year the twelve became pôles témoins
 AGE_CLASS_THRESHOLD = 10  # the paper's "plus de 10 ans"
@@ -377,7 +377,6 @@ MEMBERS_CLASS_BOUNDS = ((10, "under_10"), (20, "from_10_to_19"), (30, "from_20_t
 
 
 NOT_STARTED = "not_started"
-NOT_APPLICABLE = "not_applicable"
 
 
 def call_results_year(call: str) -> int | None:
