@@ -143,3 +143,14 @@ def test_clusters_on_every_bundled_pole_with_the_default_stability(run):
     data = json.loads(result.stdout)
     assert data["n_clusters"] >= 2
     assert 0.0 <= data["stability"]["bootstrap"]["ari_mean"] <= 1.0
+
+
+def test_one_separator_for_every_cell_of_the_typology_table(run):
+    """PEPSS 30's name holds a comma, so every cell of the poles column uses « ; », not only
+    the cell it is in."""
+    result = run("typology", "--cases", "all", "--format", "md")
+    assert result.exit_code == 0, result.stderr
+    cells = [line.rsplit("|", 2)[1].strip() for line in result.stdout.splitlines()
+             if line.startswith("|") and not line.startswith("|---")][1:]
+    several = [c for c in cells if "; " in c or ", " in c]
+    assert len(several) > 10 and all("; " in c for c in several)

@@ -23,17 +23,21 @@ def cell_text(value: Any) -> str:
     return "" if text in ("<NA>", "nan") else text
 
 
-def name_list(items: Any) -> str:
+def name_list(items: Any, among: Any = None) -> str:
     """Names joined for a sentence or a cell: ``, `` between them, or ``; `` when a name holds
-    a comma itself (« PEPSS 30, Plateforme … »), so that the list still reads.
+    a comma itself (« PEPSS 30, Plateforme … »), so that the list still reads. ``among``: all
+    the names of a table, so that each of its cells uses the same separator.
 
     >>> name_list(["Paris Mix", "La Coursive"])
     'Paris Mix, La Coursive'
     >>> name_list(["PEPSS 30, Plateforme d'émergence", "Paris Mix"])
     "PEPSS 30, Plateforme d'émergence; Paris Mix"
+    >>> name_list(["Paris Mix", "La Coursive"], among=["PEPSS 30, Plateforme", "Paris Mix"])
+    'Paris Mix; La Coursive'
     """
     shown = [str(item) for item in items]
-    return ("; " if any("," in item for item in shown) else ", ").join(shown)
+    pool = shown if among is None else [str(item) for item in among]
+    return ("; " if any("," in item for item in pool) else ", ").join(shown)
 
 
 def shown_cell(value: Any, lang: str = "en") -> str:

@@ -78,11 +78,12 @@ def display_typology(table: pd.DataFrame, names: dict[str, str],
     # An empty `unknown` row says nothing; the note says it was left out.
     shown = [(dim, cat, r) for (dim, cat), r in table.iterrows()
              if not (cat == UNKNOWN and int(r["count"]) == 0)]
+    every = [names.get(p, p) for _, _, r in shown for p in r["poles"]]
     rows = [{heads[0]: vocab.label(dim, lang),
              heads[1]: vocab.category_label(dim, cat, lang),
              heads[2]: int(r["count"]),
              heads[3]: format_number(r["share"], lang, digits=1, percent=True),
-             heads[4]: name_list(names.get(p, p) for p in r["poles"])}
+             heads[4]: name_list((names.get(p, p) for p in r["poles"]), among=every)}
             for dim, cat, r in shown]
     out = pd.DataFrame(rows, columns=list(heads)).set_index(heads[0])
     notes = [text("table.unknown_zero_left_out", lang)] if len(shown) < len(table) else []
