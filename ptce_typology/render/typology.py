@@ -244,8 +244,9 @@ def sensitivity_sections(result: dict, names: dict[str, str],
                       index=pd.Index([int(k) for k in result["k_distribution"]],
                                      name=t("clusters.column.k")))
     groups = result["robust_groups"]
+    grouped = [names.get(p, p) for g in groups for p in g]
     robust = pd.DataFrame({t("clusters.column.members"): [
-        name_list(names.get(p, p) for p in g) for g in groups]},
+        name_list((names.get(p, p) for p in g), among=grouped) for g in groups]},
         index=pd.RangeIndex(1, len(groups) + 1, name=t("clusters.column.group"))) \
         if groups else one_column({t("clusters.title.robust_groups"):
                                    t("clusters.sensitivity.robust_none")})
