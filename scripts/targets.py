@@ -133,8 +133,11 @@ def _factominer(n: int) -> list[dict]:
         return [row, {"name": f"FactoMineR MCA + HCPC of {n:,} poles in Rscript",
                       "before": None, "now": theirs, "target": None, "unit": "s",
                       "peak_mb": round(theirs_mb)},
-                {"name": "speed-up over FactoMineR (target ≥ 10×)", "before": None,
-                 "now": theirs / ours, "target": 10.0, "unit": "×", "higher_is_better": True}]
+                {"name": "speed-up over FactoMineR (target ≥ 10× at 10,000 poles)",
+                 "before": None, "now": theirs / ours,
+                 # The target is set at 10,000 poles; --quick's smaller table only shows it.
+                 "target": 10.0 if n >= 10_000 else None, "unit": "×",
+                 "higher_is_better": True}]
 
 
 def markdown(rows: list[dict]) -> str:
