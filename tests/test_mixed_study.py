@@ -154,3 +154,23 @@ def test_one_separator_for_every_cell_of_the_typology_table(run):
              if line.startswith("|") and not line.startswith("|---")][1:]
     several = [c for c in cells if "; " in c or ", " in c]
     assert len(several) > 10 and all("; " in c for c in several)
+
+
+def test_the_factor_map_names_the_temoins_and_counts_the_many_others():
+    """Past NAMED_OTHERS_MAX other poles, the map draws them unnamed (placing 68 names took
+    adjustText over 20 s and left them unreadable) and its legend says how many there are."""
+    from ptce_typology.analysis.typology import Typology
+    from ptce_typology.frame import load_frame
+    from ptce_typology.render.plots import NAMED_OTHERS_MAX, factor_map
+
+    frame = load_frame(["all"])
+    names, roles = frame["name"].to_dict(), frame["role"].to_dict()
+    others = [p for p, r in roles.items() if r != "temoin"]
+    assert len(others) > NAMED_OTHERS_MAX
+    figure = factor_map(Typology().fit(frame), names, "fr", roles=roles)
+    ax = figure.axes[0]
+    shown = {t.get_text() for t in ax.texts}
+    assert {names[p] for p, r in roles.items() if r == "temoin"} <= shown
+    assert not shown & {names[p] for p in others}
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert f"autre pôle (pas un témoin ; {len(others)}, non nommés : voir les tableaux)" in legend

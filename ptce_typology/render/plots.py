@@ -58,6 +58,10 @@ def save_figure(fig: Figure, path: Path | str) -> Path:
     return target
 
 
+# Other (non-témoin) poles named on the factor map at most; more are drawn unnamed.
+NAMED_OTHERS_MAX = 20
+
+
 def factor_map(model: Typology, names: dict[str, str], lang: str = "en",
                dims: tuple[int, int] = (1, 2), roles: dict[str, str] | None = None,
                extra: Any = None, cluster_labels: dict[int, str] | None = None) -> Figure:
@@ -81,6 +85,10 @@ def factor_map(model: Typology, names: dict[str, str], lang: str = "en",
     labels = []
     coords = model.coordinates_
     others_drawn = False
+    # Past a few dozen names the map is unreadable, and placing the labels takes adjustText
+    # over 20 s: other poles are then drawn but not named (the tables name them).
+    n_others = sum(1 for p in model.clusters_.index if roles.get(p, "temoin") != "temoin")
+    name_others = n_others <= NAMED_OTHERS_MAX
     for cluster in sorted(model.clusters_.unique()):
         members = model.clusters_.index[model.clusters_ == cluster]
         colour = PALETTE[(cluster - 1) % len(PALETTE)]
@@ -94,13 +102,14 @@ def factor_map(model: Typology, names: dict[str, str], lang: str = "en",
             others_drawn = True
             ax.scatter(coords.loc[others, a], coords.loc[others, b], s=40, marker="D",
                        facecolor="white", edgecolor=colour, linewidths=1.2, zorder=3)
-        for pole in members:
+        for pole in (members if name_others else temoins):
             labels.append(ax.text(coords.at[pole, a], coords.at[pole, b],
                                   str(names.get(pole, pole)), color=colour,
                                   fontsize=8, weight="bold"))
     if others_drawn:
         ax.scatter([], [], s=40, marker="D", facecolor="white", edgecolor="#555555",
-                   label=label("figure.other_pole", lang))
+                   label=label("figure.other_pole", lang) if name_others
+                   else label("figure.other_pole_unnamed", lang, n=n_others))
     cats = model.mca_.column_coordinates_
     passive = [c for c in cats.index if c in set(model.passive_)]
     shown = cats.drop(index=passive)
