@@ -81,6 +81,24 @@ def test_show_a_pole_with_its_sources(run):
     assert data["pole_id"] == "le_periscope" and data["derived"]["start_year"] == 2012
 
 
+def test_show_gives_a_category_and_its_details_in_words(run):
+    """A value with other fields (a sector and its theme, shared premises and their year) shows
+    the category's label, then each field named in the language; no « value=… » key."""
+    import csv
+    import io
+
+    for lang, sector, premises in (
+            ("fr", "Industries créatrices et culturelles; thème : music", "Oui; lieu : "),
+            ("en", "Creative and cultural industries; theme: music", "Yes; premises: ")):
+        result = run("show", "paris_mix", "--format", "csv", "--lang", lang)
+        assert result.exit_code == 0, result.stderr
+        rows = {r[0]: r[1] for r in csv.reader(io.StringIO(result.stdout))}
+        assert rows["sector"].startswith(sector)
+        assert rows["shared_premises"].startswith(premises)
+        assert rows["shared_premises"].endswith("2010")
+        assert not any("value=" in v for v in rows.values())
+
+
 def test_show_unknown_pole(run):
     result = run("show", "nowhere")
     assert result.exit_code == 1 and "allowed: " in result.stderr

@@ -51,6 +51,12 @@ def shown_value(value: Sourced, path: str | None = None, lang: str = "en") -> st
     data = {k: v for k, v in data.items() if v != []}
     if set(data) == {"value"}:
         return str(data["value"]) if path is None else _category_text(data["value"], path, lang)
+    if path is not None and "value" in data:  # the category, then its other fields, in words
+        details = [text("casefile.detail.pair", lang, field=text(f"casefile.detail.{key}", lang),
+                        value=", ".join(_category_text(v, path, lang) for v in found)
+                        if isinstance(found, list) else found)
+                   for key, found in data.items() if key != "value"]
+        return "; ".join([_category_text(data["value"], path, lang), *details])
     if "count" in data:
         count = text(f"casefile.qualifier.{data.get('qualifier', 'exact')}", lang,
                      count=data["count"])
