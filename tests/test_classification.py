@@ -324,3 +324,23 @@ def test_many_deciding_descriptors_read_as_a_list(run):
                      "--format", "md")
         assert result.exit_code == 0, result.stderr
         assert expected in result.stdout
+
+
+def test_a_pole_no_source_describes_gets_no_cluster(run):
+    """No source gives any of PEPSS 30's active descriptors: its projection would be the
+    centre of the map, so it gets no cluster and no nearest témoins, only the clusters its
+    completions fall in, and a flag that says why."""
+    import json
+
+    from ptce_typology.resources import poles_dir
+
+    result = run("classify", poles_dir() / "pepss_30.yaml", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    pole = json.loads(result.stdout)["poles"][0]
+    assert pole["unknown"] == list(pole["categories"])  # every active descriptor unknown
+    assert pole["cluster"] is None and pole["determined"] is False
+    assert pole["nearest"] == [] and pole["cos2"] is None and pole["distances"] == {}
+    assert abs(sum(pole["possible_clusters"].values()) - 1) < 1e-12
+    assert [f["code"] for f in pole["flags"]] == ["nothing_known"]
+    table = run("classify", poles_dir() / "pepss_30.yaml", "--format", "md").stdout
+    assert "undetermined: cluster" in table and "Nearest témoins" not in table

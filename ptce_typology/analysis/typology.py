@@ -348,7 +348,8 @@ class Typology:
         list of dict
             One per pole: ``pole_id``, ``name``, ``categories`` (active descriptor ->
             category), ``unknown`` (active descriptors no source gives), ``coordinates``,
-            ``cluster`` (the projection with the unknowns passive), ``distances`` (cluster ->
+            ``cluster`` (the projection with the unknowns passive; None when no active
+            descriptor is known, flag ``nothing_known``), ``distances`` (cluster ->
             distance), ``determined`` (every completion of the unknowns gives ``cluster``),
             ``possible_clusters`` (cluster -> share of completions), ``decided_by`` (the
             unknown descriptors whose value changes the cluster), ``alternatives``
@@ -398,6 +399,13 @@ class Typology:
             decided_by: list[str] = []
             if not placed[i]:
                 flags.append({"code": "not_placeable"})
+            elif not any(known):
+                # No source gives any active descriptor: the projection is the centre of the
+                # map, not a placement, and no témoin shares anything. Only the completions of
+                # the unknowns say where the pole could fall.
+                flags.append({"code": "nothing_known"})
+                possible, decided_by, completion = self._completion_clusters(
+                    frame.iloc[i], None)
             else:
                 dist = {c: float(d) for c, d in zip(clusters, to_centres[i], strict=True)}
                 order = np.argsort(to_centres[i], kind="stable")
@@ -437,7 +445,7 @@ class Typology:
                            if k and m is not None]
             typicality = (sum(v == m for v, m in known_modes) / len(known_modes)
                           if known_modes else None)
-            q = float(quality.iloc[i])
+            q = float(quality.iloc[i]) if any(known) else float("nan")  # no projection
             readings = self._alternative_clusters(frame.iloc[i]) if placed[i] else []
             results.append({
                 "pole_id": str(pole), "name": names[i],
@@ -473,7 +481,7 @@ class Typology:
                              "unseen": list(skipped[next(iter(skipped))])})
         return readings
 
-    def _completion_clusters(self, row: pd.Series, cluster: int
+    def _completion_clusters(self, row: pd.Series, cluster: int | None
                              ) -> tuple[dict[int, float], list[str], dict]:
         """Clusters of every completion of a pole's unknowns: shares, and the unknowns that
         change the cluster (two completions differing in that descriptor alone differ)."""

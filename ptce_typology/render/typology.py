@@ -295,7 +295,7 @@ def clusters_json(model: Typology, stab: dict | None, sensitivity: dict | None =
 def placement_text(result: dict, names: dict[int, str], lang: str = "en") -> str:
     """« undetermined: cluster 1 (rural…, 50 %) or 3 (urban…, 50 %), depending on territory »,
     or « determined »."""
-    if result["cluster"] is None:
+    if result["cluster"] is None and not result["possible_clusters"]:
         return "-"
     sampled = "" if result["completions"]["exhaustive"] else text(
         "classify.sampled", lang, n=result["completions"]["n"],
@@ -378,9 +378,10 @@ def classify_sections(results: list[dict], names: dict[str, str], lang: str = "e
                 t("classify.column.unknown_here"): descriptors(other["unknown_here"]),
                 t("classify.column.unknown_there"): descriptors(other["unknown_there"]),
             })
-    summary = pd.DataFrame(rows).set_index("pole_id")
-    nearest = pd.DataFrame(near).set_index("pole_id") if near else pd.DataFrame()
-    return [(t("classify.title.summary"), summary), (t("classify.title.nearest"), nearest)]
+    sections = [(t("classify.title.summary"), pd.DataFrame(rows).set_index("pole_id"))]
+    if near:  # none when no pole could be placed (nothing known, or nothing the témoins hold)
+        sections.append((t("classify.title.nearest"), pd.DataFrame(near).set_index("pole_id")))
+    return sections
 
 
 def _different(item: str, lang: str) -> str:
