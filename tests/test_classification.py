@@ -344,3 +344,19 @@ def test_a_pole_no_source_describes_gets_no_cluster(run):
     assert [f["code"] for f in pole["flags"]] == ["nothing_known"]
     table = run("classify", poles_dir() / "pepss_30.yaml", "--format", "md").stdout
     assert "undetermined: cluster" in table and "Nearest témoins" not in table
+
+
+def test_no_position_for_a_pole_no_source_describes(temoins):
+    """transform and predict agree with classify: no coordinates and no cluster for PEPSS 30
+    (so --plot draws no star at the centre of the map), while Le Périscope keeps both."""
+    from ptce_typology.analysis.typology import Typology
+    from ptce_typology.frame import cases_frame, load_frame
+    from ptce_typology.resources import examples_dir, poles_dir
+
+    model = Typology().fit(cases_frame(temoins))
+    new = load_frame([poles_dir() / "pepss_30.yaml", examples_dir() / "le_periscope.yaml"])
+    coords = model.transform(new)
+    assert coords.loc["pepss_30"].isna().all() and coords.loc["le_periscope"].notna().all()
+    predicted = model.predict(new)
+    assert predicted.isna()["pepss_30"] and predicted["le_periscope"] == 2
+    assert model.predict(cases_frame(temoins)).tolist() == model.clusters_.tolist()

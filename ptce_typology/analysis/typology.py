@@ -292,15 +292,21 @@ class Typology:
 
     def transform(self, frame: pd.DataFrame) -> pd.DataFrame:
         """Coordinates of (new) poles, unknowns passive; categories never seen at fit are left
-        out and flagged by :meth:`classify`."""
+        out and flagged by :meth:`classify`. A pole with no known active descriptor has no
+        position (NaN): its projection would be the centre of the map."""
         self._check_fitted()
-        coords, _, _ = self.mca_.project(frame[list(self.active)], self._passive_spec())
+        values = frame[list(self.active)]
+        coords, _, _ = self.mca_.project(values, self._passive_spec())
+        nothing_known = (values.astype(object) == UNKNOWN).all(axis=1).to_numpy()
+        coords.loc[nothing_known, :] = np.nan
         return coords
 
     def predict(self, frame: pd.DataFrame) -> pd.Series:
-        """The nearest cluster centre of each pole."""
+        """The nearest cluster centre of each pole; NaN for a pole with no position (nothing
+        known, or only categories the reference poles never hold)."""
         distances = self._distances(self.transform(frame))
-        return distances.idxmin(axis=1).rename("cluster")
+        placed = distances.notna().any(axis=1)
+        return distances[placed].idxmin(axis=1).reindex(distances.index).rename("cluster")
 
     # Classification of new poles -------------------------------------------------------------
 
