@@ -48,7 +48,8 @@ class Agreement:
         ``{"a": [pole ids], "b": [pole ids]}``: poles of one coding only.
     coefficients : pandas.DataFrame
         Index ``descriptor`` (and ``all``, pooled). Columns: ``n_units`` (the matched poles;
-        for ``all``, poles × descriptors), ``n_both`` (known on both sides), ``n_agree``, ``observed`` (share of ``n_both``),
+        for ``all``, poles × descriptors), ``n_both`` (known on both sides), ``n_agree``,
+        ``observed`` (share of ``n_both``),
         ``kappa``, ``kappa_low``, ``kappa_high``, ``alpha``, ``alpha_low``, ``alpha_high``,
         ``n_disagree``, ``n_recorded`` (disagreements where one side records the other's
         reading as an alternative).

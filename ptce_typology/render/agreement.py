@@ -90,15 +90,15 @@ def disagreement_table(result: Agreement, lang: str = "en") -> pd.DataFrame:
 
     vocab = vocabulary()
     rows = []
-    for row in result.disagreements.itertuples(index=False):
-        def shown(value: str, basis: str | None) -> str:
-            label = vocab.category_label(row.descriptor, value, lang)
-            return f"{label} ({text(f'casefile.basis.{basis}', lang)})" if basis else label
+    def shown(descriptor: str, value: str, basis: str | None) -> str:
+        label = vocab.category_label(descriptor, value, lang)
+        return f"{label} ({text(f'casefile.basis.{basis}', lang)})" if basis else label
 
+    for row in result.disagreements.itertuples(index=False):
         rows.append({_head("pole", lang): row.name,
                      _head("descriptor", lang): _descriptor(row.descriptor, lang),
-                     _head("coding_a", lang): shown(row.value_a, row.basis_a),
-                     _head("coding_b", lang): shown(row.value_b, row.basis_b),
+                     _head("coding_a", lang): shown(row.descriptor, row.value_a, row.basis_a),
+                     _head("coding_b", lang): shown(row.descriptor, row.value_b, row.basis_b),
                      _head("recorded", lang): text(f"agreement.recorded.{row.recorded}", lang),
                      _head("sources_a", lang): _source_cell(row.sources_a),
                      _head("sources_b", lang): _source_cell(row.sources_b)})
