@@ -280,7 +280,8 @@ class Funding(_Strict):
 
 class NationalCalls(_Strict):
     """One entry per national call (``data/vocabulary.yaml``, ``calls``): ``yes`` (laureate),
-    ``no`` (applied, not a laureate: only when a source says so) or ``unknown``.
+    ``no`` (a source says the pole applied and lost, or the call's complete list of laureates,
+    cited, does not hold a pole that had started: codebook rule calls.R1) or ``unknown``.
     ``not_applicable`` is derived, never typed: the pole started after the call's results.
     The keys ``laureate_2013`` and ``laureate_2015`` of earlier files are read as
     ``call_2013`` and ``call_2015``."""
