@@ -24,7 +24,7 @@ def test_every_coded_descriptor_has_its_vocabulary_categories_and_rules():
         decided = {rule.category for rule in descriptor.rules if rule.category}
         # every category has at least one rule that decides it
         assert decided == set(descriptor.categories), key
-    assert {"start", "calls", "age_class"} <= set(book.descriptors)
+    assert {"start", "calls", "age_class", "date", "place"} <= set(book.descriptors)
 
 
 def test_examples_are_bundled_poles():
@@ -87,6 +87,7 @@ def test_rules_that_fit_pass(tmp_path):
     ("origin.nonsense.R9", "no such rule"),
     ("territory.rural.R1", "one of territory, not of origin"),
     ("origin.local_authority.R1", "decides local_authority, not citizen_associative"),
+    ("place.R1", "a place rule applies to commune, departement, region only"),
 ])
 def test_a_rule_that_does_not_fit_is_unknown_rule(tmp_path, rule, message):
     origin = (f'{{value: citizen_associative, basis: inferred, rule: {rule}, '
@@ -94,6 +95,15 @@ def test_a_rule_that_does_not_fit_is_unknown_rule(tmp_path, rule, message):
     issues = _issues(tmp_path, CASE.replace("ORIGIN", origin).replace("SEARCHED", "s1"))
     assert [(code, field) for code, field, _ in issues] == [("unknown-rule", "origin.rule")]
     assert message in issues[0][2]
+
+
+def test_a_date_rule_fits_any_field(tmp_path):
+    origin = ('{value: citizen_associative, basis: inferred, '
+              'rule: origin.citizen_associative.R1, note: "an association", sources: [s1]}')
+    text = CASE.replace("ORIGIN", origin).replace("SEARCHED", "s1") + (
+        "members:\n  - {count: 12, date: 2014, basis: inferred, rule: date.R1, "
+        "note: \"dated by the source\", sources: [s1]}\n")
+    assert _issues(tmp_path, text) == []
 
 
 def test_an_inferred_value_without_rule_and_a_searched_id_without_source(tmp_path):
@@ -104,28 +114,20 @@ def test_an_inferred_value_without_rule_and_a_searched_id_without_source(tmp_pat
 
 
 def test_every_inferred_value_of_the_bundled_data_names_a_rule_that_exists():
+    from ptce_typology.render.casefile import sourced_values
+
     report = validate_paths([cases_dir(), poles_dir(), examples_dir()])
     assert report.ok, [i.one_line() for i in report.issues][:20]
     rules = load_codebook().rules()
-    named = 0
+    named, missing = 0, []
     for _, case in report.cases:
-        for value, path in _coded_values(case):
+        for path, value in sourced_values(case):
             if value.basis == "inferred":
-                assert value.rule in rules, (case.pole_id, path)
+                if value.rule not in rules:
+                    missing.append(f"{case.pole_id}.{path}")
                 named += 1
-    assert named > 50
-
-
-def _coded_values(case):
-    for key in CODED:
-        value = getattr(case, key)
-        yield value, key
-        for i, alternative in enumerate(getattr(value, "alternatives", [])):
-            yield alternative, f"{key}.alternatives.{i}"
-    for event in case.grouping_start.events:
-        yield event, f"grouping_start.events.{event.id}"
-    for call in type(case.national_calls).model_fields:
-        yield getattr(case.national_calls, call), f"national_calls.{call}"
+    assert not missing, missing
+    assert named > 100
 
 
 @pytest.mark.parametrize("fmt", ["table", "md", "latex", "docx", "html", "json"])

@@ -173,9 +173,10 @@ def _node_issues(node: dict, path: tuple, category: Any, rules: dict, defined: s
     rule = node.get("rule")
     dotted = ".".join(map(str, path))
     if isinstance(rule, str):
-        problem = _rule_problem(rule, descriptor, category, rules)
+        problem = _rule_problem(rule, path, descriptor, category, rules)
         if problem:
-            allowed = tuple(sorted(r for r, (key, _) in rules.items() if key == descriptor))
+            allowed = tuple(sorted(r for r, (key, _) in rules.items()
+                                   if key in (descriptor, *GENERAL_RULES)))
             issues.append(Issue("unknown-rule", name, problem, line=line_of((*path, "rule")),
                                 field=f"{dotted}.rule", value=rule, allowed=allowed))
     elif require and descriptor and node.get("basis") == "inferred":
@@ -192,10 +193,20 @@ def _node_issues(node: dict, path: tuple, category: Any, rules: dict, defined: s
     return issues
 
 
-def _rule_problem(rule: str, descriptor: str | None, category: Any, rules: dict) -> str | None:
+# General rules: `date` rules date any field's fact, `place` rules infer the place fields.
+GENERAL_RULES = {"date": None, "place": ("commune", "departement", "region")}
+
+
+def _rule_problem(rule: str, path: tuple, descriptor: str | None, category: Any,
+                  rules: dict) -> str | None:
     if rule not in rules:
         return "the codebook defines no such rule"
     key, found = rules[rule]
+    if key in GENERAL_RULES:
+        fields = GENERAL_RULES[key]
+        if fields is None or (path and path[0] in fields):
+            return None
+        return f"a {key} rule applies to {', '.join(fields)} only"
     if descriptor is None:
         return "the codebook has no rules for this field"
     if key != descriptor:
