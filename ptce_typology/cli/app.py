@@ -12,6 +12,7 @@ import typer
 from typer.core import TyperGroup
 
 from ptce_typology import __version__
+from ptce_typology.cli.flags import as_flags
 from ptce_typology.errors import PtceError, one_line
 
 # click's base exception, found through a public class (typer may vendor click).
@@ -125,7 +126,7 @@ def command(*args: Any, **kwargs: Any) -> Callable:
             except PtceError as err:
                 if _state["debug"]:
                     raise
-                sys.stderr.write(f"error: {err}\n")
+                sys.stderr.write(f"error: {as_flags(err)}\n")
                 raise typer.Exit(1) from None
 
         return app.command(*args, **kwargs)(wrapper)
