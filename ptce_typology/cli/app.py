@@ -156,18 +156,10 @@ def check_outputs(params: dict[str, Any]) -> None:
                                 for part in ("dendrogram", "gains")]
             else:
                 inputs.append(item)
+    from ptce_typology.render.write import check_output
+
     for option, out in outputs:
-        folder = out.parent if str(out.parent) else Path(".")
-        try:
-            is_folder = out.is_dir()
-        except OSError as err:  # a name too long, a loop of links
-            raise PtceError(f"cannot write the file: {err.strerror or err}", file=str(out),
-                            field=option) from None
-        if is_folder:
-            raise PtceError("the output is a folder; name a file", file=str(out), field=option)
-        if not folder.is_dir():
-            raise PtceError("the output folder does not exist; create it first",
-                            file=str(out), field=option, value=str(folder))
+        check_output(out, option)
         if any(_same_input(out, source) for source in inputs):
             raise PtceError("the output would overwrite an input file; choose another name",
                             file=str(out), field=option)
@@ -199,8 +191,8 @@ def emit(data: str | bytes, output: Optional[Path], lang: str = "en") -> None:  
     lang : {"en", "fr"}
         Language of the line that says the file was written.
     """
-    from ptce_typology.render.formats import atomic_write
     from ptce_typology.render.labels import text
+    from ptce_typology.render.write import atomic_write
 
     if output is not None:
         atomic_write(output, data)

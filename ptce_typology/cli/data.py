@@ -130,7 +130,7 @@ def new_cmd(
     Example: ptce new my_pole -o cases/
     """
     from ptce_typology.intake.template import new_case_template
-    from ptce_typology.render.formats import write_new
+    from ptce_typology.render.write import write_new
 
     text = new_case_template(pole_id)  # checks POLE_ID first
     target = output_dir / f"{pole_id}.yaml"

@@ -37,7 +37,8 @@ def typology_cmd(
     from ptce_typology.analysis import paper
     from ptce_typology.frame import load_frame
     from ptce_typology.render import paper as shown_paper
-    from ptce_typology.render.formats import csv_ready, render_frame
+    from ptce_typology.render.formats import render_frame
+    from ptce_typology.render.formats.csv import csv_ready
     from ptce_typology.vocabulary import vocabulary
 
     frame = load_frame(cases, reference_year=reference_year)
@@ -84,7 +85,8 @@ def reproduce_cmd(
     from ptce_typology.analysis.claims import reproduce_claims, temoins_only
     from ptce_typology.frame import load_frame
     from ptce_typology.intake.claims import load_claims
-    from ptce_typology.render.formats import csv_ready, render_frame
+    from ptce_typology.render.formats import render_frame
+    from ptce_typology.render.formats.csv import csv_ready
     from ptce_typology.render.paper import claims_frame, claims_json, display_claims
 
     frame, others = temoins_only(load_frame(cases, reference_year=reference_year))

@@ -22,7 +22,6 @@ from ptce_typology.cli.options import (
     Rule,
     Seed,
 )
-from ptce_typology.errors import PtceError
 
 
 @command("report")
@@ -52,10 +51,10 @@ def report_cmd(
     from rich.progress import Progress
 
     from ptce_typology.render.html import render_html
+    from ptce_typology.render.write import check_output
     from ptce_typology.study import STEPS, run_study
 
-    if not (output.parent if str(output.parent) else Path(".")).is_dir():
-        raise PtceError("the output folder does not exist; create it first", file=str(output))
+    check_output(output)
     with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
         task = progress.add_task("report", total=len(STEPS) + 1)
 

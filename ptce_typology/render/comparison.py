@@ -27,7 +27,7 @@ TIDY_COLUMNS = ("variable", "category", "group", "group_n", "count", "share", "m
 
 def min_p_sentence(result: dict, lang: str = "en") -> str:
     """The plain line that keeps readers from reading too much into a dozen poles."""
-    from ptce_typology.render.formats import format_number
+    from ptce_typology.render.cells import format_number
 
     if result["min_p_value"] is None:
         return ""
@@ -51,7 +51,7 @@ def group_label(by: str, group: str, lang: str = "en") -> str:
 
 def _number(value: float, lang: str) -> str:
     """A median or quartile: an integer as is, otherwise one decimal (French comma)."""
-    from ptce_typology.render.formats import format_number
+    from ptce_typology.render.cells import format_number
 
     if float(value).is_integer():
         return str(int(value))
@@ -65,7 +65,7 @@ def _is_missing(value: Any) -> bool:
 def effect_parts(test: Any, lang: str = "en") -> list[str]:
     """The effect size with its name, in parts a table puts on successive rows:
     « V de Cramér 0,42 (corrigé 0,30) », « RC 3,20 [0,21 ; 48,1] »."""
-    from ptce_typology.render.formats import format_number
+    from ptce_typology.render.cells import format_number
 
     if _is_missing(test["effect_size"]):
         return []
@@ -110,7 +110,7 @@ def comparison_table(result: dict, lang: str = "en") -> pd.DataFrame:
     """
     import pandas as pd
 
-    from ptce_typology.render.formats import format_number
+    from ptce_typology.render.cells import format_number
 
     vocab = vocabulary()
     by = result["by"]

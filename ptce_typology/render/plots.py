@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ptce_typology.errors import PtceError
-from ptce_typology.render.formats import atomic_write, format_number
+from ptce_typology.render.cells import format_number
 from ptce_typology.render.labels import text as label
+from ptce_typology.render.write import atomic_write, check_output
 from ptce_typology.vocabulary import GAP_STATUSES
 
 if TYPE_CHECKING:
@@ -255,8 +256,7 @@ def cluster_figures(model: Typology, names: dict[str, str], path: Path | str,
     if target.suffix.lower() not in FIGURE_SUFFIXES:
         raise PtceError("unknown figure format", file=str(target),
                         value=target.suffix or "(none)", allowed=FIGURE_SUFFIXES)
-    if not (target.parent if str(target.parent) else Path(".")).is_dir():
-        raise PtceError("the output folder does not exist; create it first", file=str(target))
+    check_output(target)
     written = [save_figure(factor_map(model, names, lang, roles=roles, extra=extra,
                                       cluster_labels=cluster_labels), target)]
     stem = target.with_suffix("")

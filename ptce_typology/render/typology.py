@@ -7,8 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from ptce_typology.render.cells import name_list
-from ptce_typology.render.formats import format_number
+from ptce_typology.render.cells import format_number, name_list
 from ptce_typology.render.labels import text
 from ptce_typology.vocabulary import SEP, vocabulary
 
