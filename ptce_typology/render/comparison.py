@@ -69,24 +69,17 @@ def effect_parts(test: Any, lang: str = "en") -> list[str]:
 
     if _is_missing(test["effect_size"]):
         return []
-    key = {"Cramér's V": "cramers_v", "rank-biserial r": "rank_biserial"}.get(
-        test["effect_size_name"])
-    name = text(f"compare.effect_name.{key}", lang) if key else test["effect_size_name"]
+    name = text(f"compare.effect_name.{test['effect_size_name']}", lang)
     parts = [f"{name} {format_number(test['effect_size'], lang, 2)}"]
     if not _is_missing(test["v_corrected"]):
         parts[0] += " (" + text("compare.corrected", lang,
                                 value=format_number(test["v_corrected"], lang, 2)) + ")"
-    if not _is_missing(test["statistic"]) and "odds ratio" in test["test"]:
+    if test["statistic_name"] == "odds_ratio" and not _is_missing(test["statistic"]):
         parts.append(text("compare.odds_ratio", lang,
                           value=format_number(test["statistic"], lang, 2),
                           low=format_number(test["ci_low"], lang, 2),
                           high=format_number(test["ci_high"], lang, 2)))
     return parts
-
-
-def effect_text(test: Any, lang: str = "en") -> str:
-    """:func:`effect_parts` on one line."""
-    return text("common.list_sep", lang).join(effect_parts(test, lang))
 
 
 def comparison_table(result: dict, lang: str = "en") -> pd.DataFrame:
@@ -202,7 +195,7 @@ def comparison_tidy(result: dict) -> pd.DataFrame:
                   "p_adjusted": test["p_adjusted"], "effect_size": test["effect_size"],
                   "effect_size_name": test["effect_size_name"],
                   "v_corrected": test["v_corrected"], "odds_ratio": test["statistic"]
-                  if "odds ratio" in str(test["test"]) else np.nan,
+                  if test["statistic_name"] == "odds_ratio" else np.nan,
                   "ci_low": test["ci_low"], "ci_high": test["ci_high"], "n": test["n"]}
         unknown = result.get("unknown", {}).get(var, {})
         for g, size in sizes.items():
