@@ -15,9 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ptce_typology.analysis.parameters import CONSOLIDATIONS, K_RULES
 from ptce_typology.errors import PtceError
 
-RULES = ("within_ratio", "gain_ratio", "fixed")
+RULES = (*K_RULES, "fixed")
 NN_CHAIN_MAX = 500  # up to this many individuals, Ward's tree without importing scipy
 # Ward on every individual needs n²/2 distances: 12,000 individuals take about 0.6 GB.
 EXACT_WARD_MAX = 12_000
@@ -26,7 +27,6 @@ EXACT_WARD_MAX = 12_000
 AGGREGATE_FROM = 2_000
 WEIGHTED_WARD_MAX = 3_000
 PRECLUSTERS = 1_000
-CONSOLIDATIONS = ("hartigan-wong", "lloyd", "none")
 
 
 @dataclass
@@ -109,10 +109,10 @@ class HCPC:
         from ptce_typology.analysis.ward import cut, ward_weighted
 
         if self.rule not in RULES[:2]:
-            raise PtceError("unknown rule for the number of clusters", field="--rule",
+            raise PtceError("unknown rule for the number of clusters", field="rule",
                             value=self.rule, allowed=RULES[:2])
         if self.consolidation not in CONSOLIDATIONS:
-            raise PtceError("unknown consolidation", field="--consolidation",
+            raise PtceError("unknown consolidation", field="consolidation",
                             value=self.consolidation, allowed=CONSOLIDATIONS)
         n = len(coordinates)
         if n < 3:
@@ -170,11 +170,11 @@ class HCPC:
         if not np.any(gains > 1e-12 * max(1.0, float(np.abs(Xs).max(initial=0.0)))):
             raise PtceError("the poles do not differ on the active descriptors (identical, or "
                             "all unknown), so there is nothing to cluster; choose other "
-                            "--active descriptors or add poles", value=f"{n} poles")
+                            "active descriptors or add poles", value=f"{n} poles")
         self.n_clusters_, self.ratios_, self.rule_ = self._choose_k(n)
         k = self.n_clusters_
         if k > m:
-            raise PtceError("more clusters than distinct individuals", field="--k", value=k,
+            raise PtceError("more clusters than distinct individuals", field="n_clusters", value=k,
                             allowed=[f"2..{m}"])
         before = self._number(Xs, cut(Z, m, k)[members])
         self.labels_before_ = pd.Series(before, index=self.order_, name="cluster").loc[
@@ -247,7 +247,7 @@ def choose_k(within: np.ndarray, gains: np.ndarray, n: int, n_clusters: int | No
         k = int(n_clusters)
         if not 2 <= k <= n - 1:
             raise PtceError("the number of clusters must be between 2 and n - 1",
-                            field="--k", value=k, allowed=[f"2..{n - 1}"])
+                            field="n_clusters", value=k, allowed=[f"2..{n - 1}"])
         return k, [], np.array([])
     low = min_clusters
     high = max_clusters if max_clusters is not None else min(10, _r_round(n / 2))
@@ -408,7 +408,8 @@ def test_variables(data: pd.DataFrame, labels: pd.Series, seed: int = 0,
     Returns
     -------
     pandas.DataFrame
-        Index ``variable``. Columns ``test`` (the method), ``p_value`` (NaN when fewer than
+        Index ``variable``. Columns ``test`` (the method's code,
+        :data:`~ptce_typology.analysis.exact.METHODS`), ``p_value`` (NaN when fewer than
         two categories or clusters are left), ``n`` (individuals tested), ``left_out``
         (individuals with a passive category).
     """
@@ -420,7 +421,7 @@ def test_variables(data: pd.DataFrame, labels: pd.Series, seed: int = 0,
         keep = ~values.map(lambda v, var=var: f"{var}={v}" in passive).to_numpy(dtype=bool)
         table = pd.crosstab(labels[keep], values[keep]).to_numpy()
         if table.shape[0] < 2 or table.shape[1] < 2:
-            method, p_value = "none (one category or one cluster left)", float("nan")
+            method, p_value = "none", float("nan")  # one category or one cluster left
         else:
             result = fisher_test(table, seed=seed)
             method, p_value = result.method, result.p_value

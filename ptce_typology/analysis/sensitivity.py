@@ -86,7 +86,7 @@ def _refit_chunk(item: tuple) -> tuple[np.ndarray, list[int], list[float], int]:
         for (i, j, options), pick in zip(targets, row, strict=True):
             data[i, j] = options[pick]
         try:
-            labels = model.partition_codes(data, levels)
+            labels = model._partition_codes(data, levels)
         except (PtceError, ValueError, np.linalg.LinAlgError):
             failed += 1
             continue
@@ -130,7 +130,7 @@ def sensitivity(model, seed: int | None = None, n_jobs: int | None = None) -> di
                 "robust_groups": [], "n_failed": 0}
     sizes = [len(c[2]) for c in cells]
     if any(s == 0 for s in sizes):
-        raise PtceError("an unknown value has no category to take", field="--sensitivity")
+        raise PtceError("an unknown value has no category to take", field="sensitivity")
     total = float(np.prod([float(s) for s in sizes]))
     if total <= MAX_EXHAUSTIVE:
         exhaustive = True
@@ -140,11 +140,11 @@ def sensitivity(model, seed: int | None = None, n_jobs: int | None = None) -> di
         exhaustive = False
         rng = np.random.default_rng(seed)
         choices = np.stack([rng.integers(0, s, size=N_SAMPLED) for s in sizes], axis=1)
-    main = model.clusters_.to_numpy()
+    main = model.labels_.to_numpy()
     poles = list(frame.index)
     position = {p: i for i, p in enumerate(poles)}
     n = len(poles)
-    codes, levels = model.encode(frame)
+    codes, levels = model._encode(frame)
     active = list(model.active)
     targets = [(position[p], active.index(d), [levels[active.index(d)].index(c) for c in cats])
                for p, d, cats in cells]

@@ -113,6 +113,17 @@ def _main(
     _state["debug"] = debug
 
 
+# The option of each parameter the library names in its errors: the one place where the
+# library's names meet the command line's (« n_clusters: ... » is read « --k: ... »).
+PARAMETER_FLAGS = {
+    "active": "--active", "supplementary": "--supplementary", "ncp": "--ncp",
+    "n_clusters": "--k", "rule": "--rule", "consolidation": "--consolidation",
+    "passive": "--passive", "seed": "--seed", "correction": "--correction", "by": "--by",
+    "column": "--by", "row": "--descriptor", "descriptors": "--descriptor",
+    "sensitivity": "--sensitivity",
+}
+
+
 def command(*args: Any, **kwargs: Any) -> Callable:
     """Register a command behind the one error boundary."""
 
@@ -125,7 +136,7 @@ def command(*args: Any, **kwargs: Any) -> Callable:
             except PtceError as err:
                 if _state["debug"]:
                     raise
-                sys.stderr.write(f"error: {err}\n")
+                sys.stderr.write(f"error: {err.naming(PARAMETER_FLAGS)}\n")
                 raise typer.Exit(1) from None
 
         return app.command(*args, **kwargs)(wrapper)

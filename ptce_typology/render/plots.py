@@ -87,10 +87,10 @@ def factor_map(model: Typology, names: dict[str, str], lang: str = "en",
     others_drawn = False
     # Past a few dozen names the map is unreadable, and placing the labels takes adjustText
     # over 20 s: other poles are then drawn but not named (the tables name them).
-    n_others = sum(1 for p in model.clusters_.index if roles.get(p, "temoin") != "temoin")
+    n_others = sum(1 for p in model.labels_.index if roles.get(p, "temoin") != "temoin")
     name_others = n_others <= NAMED_OTHERS_MAX
-    for cluster in sorted(model.clusters_.unique()):
-        members = model.clusters_.index[model.clusters_ == cluster]
+    for cluster in sorted(model.labels_.unique()):
+        members = model.labels_.index[model.labels_ == cluster]
         colour = PALETTE[(cluster - 1) % len(PALETTE)]
         temoins = [p for p in members if roles.get(p, "temoin") == "temoin"]
         others = [p for p in members if roles.get(p, "temoin") != "temoin"]
@@ -199,7 +199,7 @@ def dendrogram_figure(model: Typology, names: dict[str, str], lang: str = "en") 
     Z[:, 2] = Z[:, 2] / n  # the inertia gain of each merge
     leaf_cluster: dict[int, set[int]] = {i: set() for i in range(m)}
     for pole, leaf in zip(hcpc.order_, hcpc.leaf_members_, strict=True):
-        leaf_cluster[int(leaf)].add(int(model.clusters_[pole]))
+        leaf_cluster[int(leaf)].add(int(model.labels_[pole]))
     members = dict(leaf_cluster)
     for i, row in enumerate(Z):
         members[m + i] = members[int(row[0])] | members[int(row[1])]

@@ -55,16 +55,9 @@ def _num(value: float | None, lang: str, digits: int = 3) -> str:
 
 
 def test_name(method: str, lang: str) -> str:
-    """The name of an exact test's method in ``lang`` (the analysis gives it in English)."""
-    key = _TEST_KEYS.get(method) or next(
-        (k for prefix, k in _TEST_PREFIXES if method.startswith(prefix)), None)
-    return text(f"clusters.test.{key}", lang) if key else method
-
-
-_TEST_KEYS = {"Fisher exact (RxC, enumeration)": "fisher_rxc", "Fisher exact (2x2)": "fisher_2x2",
-              "none (a single category)": "none",
-              "none (one category or one cluster left)": "none"}
-_TEST_PREFIXES = (("Pearson chi-square", "chi_square"), ("Fisher, Monte Carlo", "monte_carlo"))
+    """The name of an exact test's method (a code of
+    ``ptce_typology.analysis.exact.METHODS``) in ``lang``."""
+    return text(f"clusters.test.{method}", lang)
 
 
 def _descriptor_list(keys: list[str], lang: str) -> str:
@@ -133,7 +126,7 @@ def cluster_sections(model: Typology, stab: dict | None, names: dict[str, str],
                    min=_num(loo["ari_min"], lang, 2)))
     parameters = pd.DataFrame({t("clusters.column.value"): list(params.values())},
                               index=pd.Index(list(params), name=t("clusters.column.parameter")))
-    sizes = model.clusters_.value_counts()
+    sizes = model.labels_.value_counts()
     cluster_table = pd.DataFrame({
         t("clusters.column.name"): [named[c] for c in sorted(named)],
         t("clusters.column.size"): [int(sizes.get(c, 0)) for c in sorted(named)],
@@ -267,7 +260,7 @@ def clusters_json(model: Typology, stab: dict | None, sensitivity: dict | None =
         {"dimension": d, "eigenvalue": float(r["eigenvalue"]),
          "percentage": float(r["percentage"]), "cumulative": float(r["cumulative"])}
         for d, r in model.mca_.eigenvalues_.iterrows()]
-    data["clusters"] = {str(p): int(c) for p, c in model.clusters_.items()}
+    data["clusters"] = {str(p): int(c) for p, c in model.labels_.items()}
     data["cluster_profiles"] = {str(c): list(p) for c, p in model.profiles_.items()}
     data["cluster_names"] = {str(c): n for c, n in cluster_names(model, lang).items()}
     data["clusters_before_consolidation"] = {
