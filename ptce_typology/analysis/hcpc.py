@@ -106,7 +106,7 @@ class HCPC:
         self.iter_max = iter_max
 
     def fit(self, coordinates: pd.DataFrame) -> HCPC:
-        from ptce_typology.analysis.ward import cut, ward_weighted
+        from ptce_typology.analysis.ward import cut
 
         if self.rule not in RULES[:2]:
             raise PtceError("unknown rule for the number of clusters", field="rule",
@@ -121,44 +121,8 @@ class HCPC:
         order = np.argsort(X[:, 0], kind="stable")
         self.order_ = coordinates.index[order]
         Xs = X[order]
-        consolidation = self.consolidation
         self.notes_: list[str] = []
-        distinct = np.unique(Xs, axis=0).shape[0] if n > AGGREGATE_FROM else n
-        if n <= EXACT_WARD_MAX and (n <= AGGREGATE_FROM or distinct > WEIGHTED_WARD_MAX):
-            Z = ward_tree(Xs)
-            members = np.arange(n)
-            m = n
-            self.tree_method_ = "Ward on every individual (FactoMineR's tree)"
-            self.tree_code_ = "exact"
-        else:
-            points, members, counts = np.unique(Xs, axis=0, return_inverse=True,
-                                                return_counts=True)
-            members = members.ravel()
-            if len(points) <= WEIGHTED_WARD_MAX:
-                self.tree_code_ = "weighted_profiles"
-                self.tree_method_ = (f"Ward on the {len(points):,} distinct profiles, weighted "
-                                     "by their counts (exact: identical individuals merge "
-                                     "first at no cost)")
-            else:
-                from sklearn.cluster import KMeans
-
-                km = KMeans(n_clusters=PRECLUSTERS, n_init=1, random_state=0).fit(Xs)
-                members = km.labels_
-                counts = np.bincount(members, minlength=PRECLUSTERS)
-                points = km.cluster_centers_
-                self.tree_code_ = "preclusters"
-                self.tree_method_ = (f"k-means pre-clustering into {PRECLUSTERS} groups, then "
-                                     "weighted Ward on their centres (FactoMineR's kk option; "
-                                     "the tree is approximate)")
-                consolidation = "none"
-            Z = ward_weighted(points, counts)
-            m = len(points)
-            if consolidation == "hartigan-wong" and n > EXACT_WARD_MAX:
-                consolidation = "lloyd"
-                self.notes_.append(f"above {EXACT_WARD_MAX:,} individuals the consolidation is "
-                                   "Lloyd's k-means (Hartigan-Wong moves single individuals "
-                                   "and would take too long)")
-            self.notes_.append(self.tree_method_)
+        Z, members, m, consolidation = self._tree(Xs)
         self.linkage_ = Z
         self.leaf_members_ = members
         gains = np.zeros(n - 1)
@@ -199,6 +163,52 @@ class HCPC:
         self.centres_.index.name = "cluster"
         self.moved_ = list(self.labels_.index[self.labels_ != self.labels_before_])
         return self
+
+    def _tree(self, Xs: np.ndarray) -> tuple[np.ndarray, np.ndarray, int, str]:
+        """Ward's tree of the sorted individuals: on every individual, on the distinct
+        profiles weighted by their counts, or on k-means pre-clusters (large data). Returns the
+        linkage, each individual's leaf, the number of leaves and the consolidation to use."""
+        from ptce_typology.analysis.ward import ward_weighted
+
+        n = len(Xs)
+        consolidation = self.consolidation
+        distinct = np.unique(Xs, axis=0).shape[0] if n > AGGREGATE_FROM else n
+        if n <= EXACT_WARD_MAX and (n <= AGGREGATE_FROM or distinct > WEIGHTED_WARD_MAX):
+            Z = ward_tree(Xs)
+            members = np.arange(n)
+            m = n
+            self.tree_method_ = "Ward on every individual (FactoMineR's tree)"
+            self.tree_code_ = "exact"
+        else:
+            points, members, counts = np.unique(Xs, axis=0, return_inverse=True,
+                                                return_counts=True)
+            members = members.ravel()
+            if len(points) <= WEIGHTED_WARD_MAX:
+                self.tree_code_ = "weighted_profiles"
+                self.tree_method_ = (f"Ward on the {len(points):,} distinct profiles, weighted "
+                                     "by their counts (exact: identical individuals merge "
+                                     "first at no cost)")
+            else:
+                from sklearn.cluster import KMeans
+
+                km = KMeans(n_clusters=PRECLUSTERS, n_init=1, random_state=0).fit(Xs)
+                members = km.labels_
+                counts = np.bincount(members, minlength=PRECLUSTERS)
+                points = km.cluster_centers_
+                self.tree_code_ = "preclusters"
+                self.tree_method_ = (f"k-means pre-clustering into {PRECLUSTERS} groups, then "
+                                     "weighted Ward on their centres (FactoMineR's kk option; "
+                                     "the tree is approximate)")
+                consolidation = "none"
+            Z = ward_weighted(points, counts)
+            m = len(points)
+            if consolidation == "hartigan-wong" and n > EXACT_WARD_MAX:
+                consolidation = "lloyd"
+                self.notes_.append(f"above {EXACT_WARD_MAX:,} individuals the consolidation is "
+                                   "Lloyd's k-means (Hartigan-Wong moves single individuals "
+                                   "and would take too long)")
+            self.notes_.append(self.tree_method_)
+        return Z, members, m, consolidation
 
     @staticmethod
     def _number(Xs: np.ndarray, labels: np.ndarray) -> np.ndarray:
