@@ -118,27 +118,8 @@ def comparison_table(result: dict, lang: str = "en") -> pd.DataFrame:
     rows, dropped_unknown = [], False
     for var, test in result["tests"].iterrows():
         label = vocab.label(var, lang)
-        block = []
-        if var in result["tables"]:
-            table = result["tables"][var]
-            known = {g: int(table[g].sum()) for g in groups}
-            for cat in table.index:
-                row = {descriptor: label, category: vocab.category_label(var, cat, lang)}
-                for g in groups:
-                    count = int(table.at[cat, g])
-                    share = format_number(count / known[g], lang, 1, percent=True) \
-                        if known[g] else "-"
-                    row[heads[g]] = text("number.count_share", lang, count=count, share=share)
-                block.append(row)
-        else:
-            row = {descriptor: label, category: text("compare.numeric_row", lang)}
-            for g in groups:
-                med = result["medians"].get(var, {}).get(g)
-                quart = result.get("quartiles", {}).get(var, {}).get(g)
-                row[heads[g]] = "-" if med is None or quart is None else text(
-                    "number.median_iqr", lang, median=_number(med, lang),
-                    q1=_number(quart[0], lang), q3=_number(quart[1], lang))
-            block.append(row)
+        block = [{descriptor: label, category: name, **cells}
+                 for name, cells in _group_cells(result, var, heads, lang)]
         unknown = result.get("unknown", {}).get(var, {})
         if any(unknown.get(g, 0) for g in groups):
             block.append({descriptor: label, category: unknown_label,
@@ -172,6 +153,36 @@ def comparison_table(result: dict, lang: str = "en") -> pd.DataFrame:
                                           for p, r in reasons.items() if r == reason)))
     frame.attrs = {"grouped": True, "notes": notes}
     return frame
+
+
+def _group_cells(result: dict, var: str, heads: dict[str, str], lang: str
+                 ) -> list[tuple[str, dict[str, str]]]:
+    """A descriptor's rows of the layout: for each category (or the numeric row), its label
+    and the groups' cells, « n (%) » or « median [Q1; Q3] »."""
+    from ptce_typology.render.formats import format_number
+
+    vocab = vocabulary()
+    if var in result["tables"]:
+        table = result["tables"][var]
+        known = {g: int(table[g].sum()) for g in heads}
+        rows = []
+        for cat in table.index:
+            cells = {}
+            for g in heads:
+                count = int(table.at[cat, g])
+                share = format_number(count / known[g], lang, 1, percent=True) \
+                    if known[g] else "-"
+                cells[heads[g]] = text("number.count_share", lang, count=count, share=share)
+            rows.append((vocab.category_label(var, cat, lang), cells))
+        return rows
+    cells = {}
+    for g in heads:
+        med = result["medians"].get(var, {}).get(g)
+        quart = result.get("quartiles", {}).get(var, {}).get(g)
+        cells[heads[g]] = "-" if med is None or quart is None else text(
+            "number.median_iqr", lang, median=_number(med, lang),
+            q1=_number(quart[0], lang), q3=_number(quart[1], lang))
+    return [(text("compare.numeric_row", lang), cells)]
 
 
 def comparison_tidy(result: dict) -> pd.DataFrame:
