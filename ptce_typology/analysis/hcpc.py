@@ -266,14 +266,14 @@ def choose_k(within: np.ndarray, gains: np.ndarray, n: int, n_clusters: int | No
         ks = list(range(max(low, 2), high + 1))
         if not ks:
             raise PtceError("too few individuals for the automatic number of clusters; "
-                            "give --k", value=n)
+                            "give the number of clusters", field="n_clusters", value=n)
         ratios = np.array([within[k - 1] / within[k - 2] for k in ks])
         return ks[int(np.argmin(ratios))], ks, ratios
     high = min(max(high + 1, low), n - 1)
     ks = [k for k in range(low + 1, high + 1) if k <= n - 2]
     if not ks:
         raise PtceError("too few individuals for the automatic number of clusters; "
-                        "give --k", value=n)
+                        "give the number of clusters", field="n_clusters", value=n)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratios = np.array([gains[k - 2] / gains[k - 1] for k in ks])
     return ks[int(np.nanargmax(ratios))], ks, ratios
