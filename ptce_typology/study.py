@@ -80,7 +80,7 @@ def run_study(cases: Sequence[Path | str] | None = None, classify: Iterable[Path
               *, seed: int = 0, resamples: int | None = None, ncp: int = 5,
               n_clusters: int | None = None, rule: str = "within_ratio",
               consolidation: str = "hartigan-wong", active: Sequence[str] | None = None,
-              passive: Sequence[str] | None = None,
+              passive: Sequence[str] | None = None, typology: Typology | None = None,
               reference_year: int = DEFAULT_REFERENCE_YEAR,
               qca_conditions: Sequence[str] = DEFAULT_QCA_CONDITIONS,
               on_step: Callable[[str], None] | None = None) -> Study:
@@ -94,6 +94,9 @@ def run_study(cases: Sequence[Path | str] | None = None, classify: Iterable[Path
         New poles to place against the typology.
     seed, resamples, ncp, n_clusters, rule, consolidation, active, passive
         As for ``ptce clusters`` (``passive`` None: unknown and not_started).
+    typology
+        An unfitted :class:`~ptce_typology.analysis.typology.Typology`, instead of ``ncp``,
+        ``n_clusters``, ``rule``, ``consolidation``, ``active`` and ``passive``.
     qca_conditions
         Conditions of the QCA of the 2013-14 laureates.
     reference_year
@@ -108,7 +111,12 @@ def run_study(cases: Sequence[Path | str] | None = None, classify: Iterable[Path
     from ptce_typology.analysis.referentiel import gap_matrix
     from ptce_typology.analysis.sensitivity import sensitivity
     from ptce_typology.analysis.stability import stability
-    from ptce_typology.analysis.typology import DEFAULT_ACTIVE, DEFAULT_PASSIVE, Typology
+    from ptce_typology.analysis.typology import (
+        DEFAULT_ACTIVE,
+        DEFAULT_PASSIVE,
+        Typology,
+        placement_records,
+    )
     from ptce_typology.frame import cases_frame, load_frame
     from ptce_typology.intake.claims import load_claims
     from ptce_typology.intake.loading import assessments, input_checksums, load_cases
@@ -123,15 +131,16 @@ def run_study(cases: Sequence[Path | str] | None = None, classify: Iterable[Path
     # The paper's tables and claims speak of its témoins only.
     paper_frame, paper_left_out = temoins_only(frame)
     step("typology")
-    typology = typology_table(paper_frame) if len(paper_frame) else None
+    paper_table = typology_table(paper_frame) if len(paper_frame) else None
     crosstab = crosstab_table(paper_frame, "territory", "sector") if len(paper_frame) else None
     step("reproduction")
     claims = reproduce_claims(paper_frame, load_claims()) if len(paper_frame) else None
     step("clustering")
-    model = Typology(active=tuple(active) if active else DEFAULT_ACTIVE, seed=seed,
-                     n_clusters=n_clusters, ncp=ncp, rule=rule,
-                     consolidation=consolidation,
-                     passive=DEFAULT_PASSIVE if passive is None else tuple(passive)).fit(frame)
+    model = (typology or Typology(active=tuple(active) if active else DEFAULT_ACTIVE, seed=seed,
+                                  n_clusters=n_clusters, ncp=ncp, rule=rule,
+                                  consolidation=consolidation,
+                                  passive=DEFAULT_PASSIVE if passive is None
+                                  else tuple(passive))).fit(frame)
     step("stability")
     stab = stability(model, n_resamples=resamples, seed=seed)
     step("sensitivity")
@@ -139,7 +148,7 @@ def run_study(cases: Sequence[Path | str] | None = None, classify: Iterable[Path
     step("classification")
     extra = list(classify)
     new_frame = load_frame(extra, reference_year=reference_year) if extra else None
-    results = model.classify(new_frame) if new_frame is not None else []
+    results = placement_records(model.classify(new_frame)) if new_frame is not None else []
     step("comparison")
     comparison, comparison_error = None, None
     try:
@@ -157,12 +166,13 @@ def run_study(cases: Sequence[Path | str] | None = None, classify: Iterable[Path
     gap = gap_matrix(frame, ref, assessments(loaded))
     step("checksums")
     files, _ = expand_paths(case_paths + extra)
-    parameters = {"seed": seed, "resamples": stab["bootstrap"]["n_resamples"], "ncp": ncp,
-                  "n_clusters": n_clusters, "rule": rule, "consolidation": consolidation,
+    parameters = {"seed": seed, "resamples": stab["bootstrap"]["n_resamples"],
+                  "ncp": model.ncp, "n_clusters": model.n_clusters, "rule": model.rule,
+                  "consolidation": model.consolidation,
                   "active": list(model.active), "passive": list(model.passive_),
                   "qca_conditions": list(qca_conditions),
                   "reference_year": frame.attrs.get("reference_year")}
-    return Study(parameters=parameters, cases=loaded, frame=frame, typology=typology,
+    return Study(parameters=parameters, cases=loaded, frame=frame, typology=paper_table,
                  crosstab=crosstab, claims=claims, paper_left_out=paper_left_out,
                  model=model, stability=stab, sensitivity=sens,
                  new_frame=new_frame, classification=results, comparison=comparison,

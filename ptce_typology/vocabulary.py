@@ -15,6 +15,7 @@ NOT_APPLICABLE = "not_applicable"
 SEP = "="  # between descriptor and category in category names: territory=rural
 GAP_STATUSES = ("evidenced", "not_evidenced", "unknown", "not_operationalised")
 LANGS = ("fr", "en")
+DEFAULT_REFERENCE_YEAR = 2011  # the year the twelve became pôles témoins
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import typer
 from typer.core import TyperGroup
 
 from ptce_typology import __version__
-from ptce_typology.cli.flags import as_flags
+from ptce_typology.cli.flags import FLAGS
 from ptce_typology.errors import PtceError, one_line
 
 # click's base exception, found through a public class (typer may vendor click).
@@ -114,6 +114,8 @@ def _main(
     _state["debug"] = debug
 
 
+# The option of each parameter the library names in its errors: the one place where the
+# library's names meet the command line's (« n_clusters: ... » is read « --k: ... »).
 def command(*args: Any, **kwargs: Any) -> Callable:
     """Register a command behind the one error boundary."""
 
@@ -126,7 +128,7 @@ def command(*args: Any, **kwargs: Any) -> Callable:
             except PtceError as err:
                 if _state["debug"]:
                     raise
-                sys.stderr.write(f"error: {as_flags(err)}\n")
+                sys.stderr.write(f"error: {err.naming(FLAGS)}\n")
                 raise typer.Exit(1) from None
 
         return app.command(*args, **kwargs)(wrapper)

@@ -1,22 +1,18 @@
-"""The flag of each parameter that an analysis names in its errors (``field="conditions"``):
-the CLI shows ``--conditions``, a notebook user sees the parameter."""
+"""The flag of each parameter that an analysis names in its errors (``field="ncp"``): the
+CLI shows ``--ncp``, a notebook user sees the parameter. The one mapping from parameters to
+flags; the error boundary renders errors through it (:meth:`PtceError.naming`)."""
 
 from __future__ import annotations
 
-from ptce_typology.errors import PtceError
-
 FLAGS = {
+    # the typology (analysis.typology, hcpc, mca, sensitivity)
+    "active": "--active", "supplementary": "--supplementary", "ncp": "--ncp",
+    "n_clusters": "--k", "rule": "--rule", "consolidation": "--consolidation",
+    "passive": "--passive", "seed": "--seed", "sensitivity": "--sensitivity",
+    # comparisons and tables (analysis.comparison, paper)
+    "correction": "--correction", "by": "--by", "column": "--by", "row": "--descriptor",
+    "descriptors": "--descriptor",
     # analysis.qca
-    "conditions": "--conditions",
-    "outcome": "--outcome",
-    "incl_cut": "--incl-cut",
+    "conditions": "--conditions", "outcome": "--outcome", "incl_cut": "--incl-cut",
     "dir_exp": "--dir-exp",
 }
-
-
-def as_flags(err: PtceError) -> str:
-    """The error's one line, its parameter named by the CLI's flag."""
-    if err.field not in FLAGS:
-        return str(err)
-    return str(PtceError(err.message, file=err.file, line=err.line, field=FLAGS[err.field],
-                         value=err.value, allowed=err.allowed))

@@ -12,6 +12,7 @@ from ptce_typology.cli.app import command, emit
 from ptce_typology.cli.options import Caption, Cases, Format, Label, Lang, Output, ReferenceYear
 from ptce_typology.errors import PtceError
 from ptce_typology.render.labels import text
+from ptce_typology.vocabulary import DEFAULT_REFERENCE_YEAR
 
 
 @command("typology")
@@ -24,7 +25,7 @@ def typology_cmd(
         help="Descriptors to tabulate (repeatable); default: the paper's typology.")] = None,
     fmt: Format = "table",
     lang: Lang = "en",
-    reference_year: ReferenceYear = 2011,
+    reference_year: ReferenceYear = DEFAULT_REFERENCE_YEAR,
     output: Output = None,
     caption: Caption = None,
     label: Label = None,
@@ -71,7 +72,7 @@ def reproduce_cmd(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show every note.")] = False,
     fmt: Format = "table",
     lang: Lang = "en",
-    reference_year: ReferenceYear = 2011,
+    reference_year: ReferenceYear = DEFAULT_REFERENCE_YEAR,
     output: Output = None,
     caption: Caption = None,
     label: Label = None,

@@ -20,9 +20,8 @@ from pydantic import (
     model_validator,
 )
 
-from ptce_typology.vocabulary import NOT_APPLICABLE, UNKNOWN, allowed
+from ptce_typology.vocabulary import DEFAULT_REFERENCE_YEAR, NOT_APPLICABLE, UNKNOWN, allowed
 
-DEFAULT_REFERENCE_YEAR = 2011  # the year the twelve became pôles témoins
 AGE_CLASS_THRESHOLD = 10  # the paper's "plus de 10 ans"
 DEFAULT_MEMBERS_YEAR = 2014  # the year of the paper's case studies
 
