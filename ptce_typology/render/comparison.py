@@ -159,7 +159,7 @@ def _group_cells(result: dict, var: str, heads: dict[str, str], lang: str
                  ) -> list[tuple[str, dict[str, str]]]:
     """A descriptor's rows of the layout: for each category (or the numeric row), its label
     and the groups' cells, « n (%) » or « median [Q1; Q3] »."""
-    from ptce_typology.render.formats import format_number
+    from ptce_typology.render.cells import format_number
 
     vocab = vocabulary()
     if var in result["tables"]:
