@@ -186,3 +186,26 @@ def test_table_limits_are_the_schemas(tmp_path):
         assert [i.to_dict() for i in fast.value.issues] == \
             [i.to_dict() for i in slow.value.issues]
         assert [i.line for i in slow.value.issues] == [2, 3, 4]
+
+
+def test_bundled_data_checksums_hash_the_bytes_the_loaders_parsed(monkeypatch):
+    import hashlib
+    from pathlib import Path
+
+    from ptce_typology.intake.claims import load_claims
+    from ptce_typology.intake.loading import input_checksums
+    from ptce_typology.intake.referentiel import load_referentiel
+    from ptce_typology.resources import data_file
+    from ptce_typology.vocabulary import vocabulary
+
+    vocabulary(), load_claims(), load_referentiel()
+    names = ("vocabulary.yaml", "paper_claims.yaml", "referentiel.yaml")
+    expected = [(str(data_file(n)), hashlib.sha256(data_file(n).read_bytes()).hexdigest())
+                for n in names]
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a bundled data file was read again")
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    assert input_checksums([("b.yaml", "2"), ("a.yaml", "1")], [("b.yaml", "2")]) == \
+        [("a.yaml", "1"), ("b.yaml", "2"), *expected]

@@ -186,11 +186,11 @@ def assessments(cases: Iterable[Case]) -> dict[str, dict[str, float]]:
 def input_checksums(*read: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
     """(name, sha256) of every input file, from the checksums loading computed (``read``:
     :attr:`Loaded.checksums`), sorted by name, then of the bundled data files the analyses
-    read."""
+    read (the bytes their loaders parsed)."""
     import hashlib
 
-    from ptce_typology.resources import data_file
+    from ptce_typology.resources import data_bytes, data_file
 
     inputs = sorted(dict(pair for sums in read for pair in sums).items())
-    data = [data_file(n) for n in ("vocabulary.yaml", "paper_claims.yaml", "referentiel.yaml")]
-    return inputs + [(str(f), hashlib.sha256(f.read_bytes()).hexdigest()) for f in data]
+    return inputs + [(str(data_file(n)), hashlib.sha256(data_bytes(n)).hexdigest())
+                     for n in ("vocabulary.yaml", "paper_claims.yaml", "referentiel.yaml")]
