@@ -65,10 +65,10 @@ class Vocabulary:
         return category
 
 
-def load_yaml_data(handle) -> object:
+def load_yaml_data(source) -> object:
     """A bundled data file (trusted, ours): safe YAML, with libyaml's C loader when present
     (ten times faster than the pure-Python one at start-up)."""
-    return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return yaml.load(source, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 @cache

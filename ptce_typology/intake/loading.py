@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from ptce_typology.errors import PtceError, ValidationFailed
 from ptce_typology.intake.records import case_record
 from ptce_typology.intake.schema import DEFAULT_MEMBERS_YEAR, DEFAULT_REFERENCE_YEAR, Case
-from ptce_typology.intake.tables import table_records
+from ptce_typology.intake.tables import MAX_TABLE_BYTES, table_records
 from ptce_typology.intake.validation import read_inputs, validate_paths
 from ptce_typology.intake.yamlread import IssueError, read_text
 from ptce_typology.resources import resolve_paths
@@ -108,7 +108,7 @@ def read_data_table(path: Path | str) -> pd.DataFrame:
 
     target = Path(path)
     try:
-        text = read_text(target, max_bytes=500_000_000)
+        text = read_text(target, max_bytes=MAX_TABLE_BYTES)
     except IssueError as err:
         raise PtceError(err.issue.message, file=str(target), line=err.issue.line) from None
     frame = _data_rows(text, str(target))

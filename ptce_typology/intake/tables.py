@@ -60,9 +60,6 @@ TRISTATE_COLUMNS = ("shared_premises", "employer_group", "research_partnership")
 # class are checked against the reference year they were written with (start_year + age), so a
 # table written with any --reference-year reads back.
 DERIVED_COLUMNS = ("age", "age_class", "members_class", "laureate_any")
-OTHER_COLUMNS = ("role", "aliases", "start_year", "start_event", "theme", "members",
-                 "members_year", "legal_form", "alternatives", "inferred", "source",
-                 "source_quote")
 TABLE_COLUMNS = tuple(dict.fromkeys(
     REQUIRED_COLUMNS + ("role", "aliases") + TEXT_COLUMNS + ("start_year", "start_event")
     + DERIVED_COLUMNS[:2] + CATEGORY_COLUMNS + ("theme",) + TRISTATE_COLUMNS
