@@ -7,7 +7,7 @@ from functools import cache
 
 import yaml
 
-from ptce_typology.resources import data_file
+from ptce_typology.resources import data_bytes
 
 UNKNOWN = "unknown"
 # A call that ran before the grouping started: derived, never typed; no answer to "laureate?".
@@ -66,17 +66,16 @@ class Vocabulary:
         return category
 
 
-def load_yaml_data(handle) -> object:
+def load_yaml_data(source) -> object:
     """A bundled data file (trusted, ours): safe YAML, with libyaml's C loader when present
     (ten times faster than the pure-Python one at start-up)."""
-    return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return yaml.load(source, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 @cache
 def vocabulary() -> Vocabulary:
     """The bundled vocabulary, read once."""
-    with open(data_file("vocabulary.yaml"), encoding="utf-8") as handle:
-        raw = load_yaml_data(handle)
+    raw = load_yaml_data(data_bytes("vocabulary.yaml").decode("utf-8"))
     named = {"tristate": raw["tristate"], "calls": raw["calls_categories"]}
     descriptors = {}
     for key, spec in raw["descriptors"].items():
