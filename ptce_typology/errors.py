@@ -7,6 +7,7 @@ raises :class:`PtceError`, which the CLI renders as one line on stderr with exit
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from dataclasses import field as dc_field
 
@@ -101,12 +102,19 @@ class PtceError(Exception):
         self.allowed = tuple(allowed)
         super().__init__(self._render())
 
-    def _render(self) -> str:
+    def naming(self, names: Mapping[str, str]) -> str:
+        """``str(error)`` with its field named through ``names`` when it is there: the command
+        line names its option (``--k``) where the library names its parameter
+        (``n_clusters``)."""
+        return self._render(names.get(self.field or "", self.field))
+
+    def _render(self, field: str | None = None) -> str:
+        field = field or self.field
         parts = []
         if self.file:
             parts.append(self.file + (f":{self.line}" if self.line else "") + ":")
-        if self.field:
-            parts.append(f"{self.field}:")
+        if field:
+            parts.append(f"{field}:")
         parts.append(self.message)
         text = " ".join(parts)
         if self.value is not None:
@@ -136,7 +144,7 @@ class ValidationFailed(PtceError):
             if len(issues) > 1 else ""
         super().__init__(first + more)
 
-    def _render(self) -> str:  # the message is already complete
+    def _render(self, field: str | None = None) -> str:  # the message is already complete
         return self.message
 
 

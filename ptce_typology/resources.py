@@ -58,3 +58,10 @@ def examples_dir() -> Path:
 
 def data_file(name: str) -> Path:
     return data_dir() / name
+
+
+@cache
+def data_bytes(name: str) -> bytes:
+    """The bytes of a bundled data file, read once: what its loader parses and what the
+    report's checksums hash."""
+    return data_file(name).read_bytes()

@@ -39,21 +39,25 @@ class Study:
     """Every result of one run of the study, with the parameters that made it.
 
     A section the data cannot support holds the error (``comparison_error``, ``qca_error``)
-    instead of a result, so that a report can say why.
+    instead of a result, so that a report can say why. ``paper_typology`` and
+    ``paper_crosstab`` are the paper's tables (of its témoins); ``model`` is the fitted
+    :class:`~ptce_typology.analysis.typology.Typology` estimator.
     """
 
     parameters: dict[str, Any]
     cases: list[Case]
     frame: pd.DataFrame
-    typology: pd.DataFrame | None
-    crosstab: pd.DataFrame | None
+    inferred_notes: dict[str, dict[str, str]]
+    paper_typology: pd.DataFrame | None
+    paper_crosstab: pd.DataFrame | None
     claims: pd.DataFrame | None
     paper_left_out: list[str]
     model: Typology
     stability: dict
     sensitivity: dict
     new_frame: pd.DataFrame | None
-    classification: list[dict]
+    placements: Any
+    placed_coordinates: pd.DataFrame | None
     comparison: dict | None
     comparison_error: str | None
     qca: QCAResult | None
@@ -80,7 +84,7 @@ def run_study(cases: Sequence[Path | str] | None = None, classify: Iterable[Path
               *, seed: int = 0, resamples: int | None = None, ncp: int = 5,
               n_clusters: int | None = None, rule: str = "within_ratio",
               consolidation: str = "hartigan-wong", active: Sequence[str] | None = None,
-              passive: Sequence[str] | None = None,
+              passive: Sequence[str] | None = None, typology: Typology | None = None,
               reference_year: int = DEFAULT_REFERENCE_YEAR,
               qca_conditions: Sequence[str] = DEFAULT_QCA_CONDITIONS,
               on_step: Callable[[str], None] | None = None) -> Study:
@@ -94,6 +98,9 @@ def run_study(cases: Sequence[Path | str] | None = None, classify: Iterable[Path
         New poles to place against the typology.
     seed, resamples, ncp, n_clusters, rule, consolidation, active, passive
         As for ``ptce clusters`` (``passive`` None: unknown and not_started).
+    typology
+        An unfitted :class:`~ptce_typology.analysis.typology.Typology`, instead of ``ncp``,
+        ``n_clusters``, ``rule``, ``consolidation``, ``active`` and ``passive``.
     qca_conditions
         Conditions of the QCA of the 2013-14 laureates.
     reference_year
@@ -101,45 +108,89 @@ def run_study(cases: Sequence[Path | str] | None = None, classify: Iterable[Path
     on_step
         Called with the name of each step (from ``STEPS``) as it starts.
     """
-    from ptce_typology.analysis.claims import reproduce_claims, temoins_only
-    from ptce_typology.analysis.comparison import compare_groups
-    from ptce_typology.analysis.paper import crosstab_table, typology_table
-    from ptce_typology.analysis.qca import qca
-    from ptce_typology.analysis.referentiel import gap_matrix
     from ptce_typology.analysis.sensitivity import sensitivity
     from ptce_typology.analysis.stability import stability
     from ptce_typology.analysis.typology import DEFAULT_ACTIVE, DEFAULT_PASSIVE, Typology
-    from ptce_typology.frame import cases_frame, load_frame
-    from ptce_typology.intake.claims import load_claims
-    from ptce_typology.intake.loading import assessments, input_checksums, load_cases
-    from ptce_typology.intake.referentiel import load_referentiel
-    from ptce_typology.intake.validation import expand_paths
+    from ptce_typology.frame import cases_frame
+    from ptce_typology.intake.loading import input_checksums, read_cases
+    from ptce_typology.intake.records import inferred_notes
 
     step = on_step or (lambda _: None)
     step("loading")
-    case_paths = resolve_paths(list(cases) if cases else None)
-    loaded = load_cases(case_paths)
-    frame = cases_frame(loaded, reference_year=reference_year)
-    # The paper's tables and claims speak of its témoins only.
-    paper_frame, paper_left_out = temoins_only(frame)
-    step("typology")
-    typology = typology_table(paper_frame) if len(paper_frame) else None
-    crosstab = crosstab_table(paper_frame, "territory", "sector") if len(paper_frame) else None
-    step("reproduction")
-    claims = reproduce_claims(paper_frame, load_claims()) if len(paper_frame) else None
+    loaded = read_cases(resolve_paths(list(cases) if cases else None))
+    frame = cases_frame(loaded.items, reference_year=reference_year)
+    notes = inferred_notes(loaded.items, frame.attrs["members_year"])
+    paper = _paper_results(frame, step)
     step("clustering")
-    model = Typology(active=tuple(active) if active else DEFAULT_ACTIVE, seed=seed,
-                     n_clusters=n_clusters, ncp=ncp, rule=rule,
-                     consolidation=consolidation,
-                     passive=DEFAULT_PASSIVE if passive is None else tuple(passive)).fit(frame)
+    model = (typology or Typology(active=tuple(active) if active else DEFAULT_ACTIVE, seed=seed,
+                                  n_clusters=n_clusters, ncp=ncp, rule=rule,
+                                  consolidation=consolidation,
+                                  passive=DEFAULT_PASSIVE if passive is None
+                                  else tuple(passive))).fit(frame)
     step("stability")
     stab = stability(model, n_resamples=resamples, seed=seed)
     step("sensitivity")
     sens = sensitivity(model)
     step("classification")
-    extra = list(classify)
-    new_frame = load_frame(extra, reference_year=reference_year) if extra else None
-    results = model.classify(new_frame) if new_frame is not None else []
+    placed = _placed_poles(model, list(classify), reference_year)
+    placed_sums = placed.pop("checksums")
+    others = _other_results(frame, loaded.items, seed, qca_conditions, step)
+    step("checksums")
+    parameters = {"seed": seed, "resamples": stab["bootstrap"]["n_resamples"],
+                  "ncp": model.ncp, "n_clusters": model.n_clusters, "rule": model.rule,
+                  "consolidation": model.consolidation,
+                  "active": list(model.active), "passive": list(model.passive_),
+                  "qca_conditions": list(qca_conditions),
+                  "reference_year": frame.attrs.get("reference_year")}
+    return Study(parameters=parameters, cases=loaded.items, frame=frame, inferred_notes=notes,
+                 **paper, model=model, stability=stab, sensitivity=sens, **placed, **others,
+                 checksums=input_checksums(loaded.checksums, placed_sums))
+
+
+def _paper_results(frame: pd.DataFrame, step: Callable[[str], None]) -> dict[str, Any]:
+    """The paper's tables and claims, which speak of its témoins only (None without one)."""
+    from ptce_typology.analysis.claims import reproduce_claims, temoins_only
+    from ptce_typology.analysis.paper import crosstab_table, typology_table
+    from ptce_typology.intake.claims import load_claims
+
+    paper_frame, left_out = temoins_only(frame)
+    step("typology")
+    known = len(paper_frame) > 0
+    typology = typology_table(paper_frame) if known else None
+    crosstab = crosstab_table(paper_frame, "territory", "sector") if known else None
+    step("reproduction")
+    claims = reproduce_claims(paper_frame, load_claims()) if known else None
+    return {"paper_typology": typology, "paper_crosstab": crosstab, "claims": claims,
+            "paper_left_out": left_out}
+
+
+def _placed_poles(model: Typology, paths: list[Path | str],
+                  reference_year: int) -> dict[str, Any]:
+    """The new poles' frame, their placements (what ``model.classify`` returns), their
+    coordinates on the factor map (``model.transform``, once) and their files' checksums."""
+    from ptce_typology.frame import frame_from_records
+    from ptce_typology.intake.loading import read_records
+
+    if not paths:
+        return {"new_frame": None, "placements": None, "placed_coordinates": None,
+                "checksums": []}
+    loaded = read_records(paths, reference_year)
+    new_frame = frame_from_records(loaded.items, reference_year)
+    return {"new_frame": new_frame, "placements": model.classify(new_frame),
+            "placed_coordinates": model.transform(new_frame), "checksums": loaded.checksums}
+
+
+def _other_results(frame: pd.DataFrame, cases: list[Case], seed: int,
+                   qca_conditions: Sequence[str],
+                   step: Callable[[str], None]) -> dict[str, Any]:
+    """The comparison of the laureates, their QCA (each with the error that stopped it, if
+    any) and the référentiel's gap matrix."""
+    from ptce_typology.analysis.comparison import compare_groups
+    from ptce_typology.analysis.qca import qca
+    from ptce_typology.analysis.referentiel import gap_matrix
+    from ptce_typology.intake.loading import assessments
+    from ptce_typology.intake.referentiel import load_referentiel
+
     step("comparison")
     comparison, comparison_error = None, None
     try:
@@ -154,17 +205,6 @@ def run_study(cases: Sequence[Path | str] | None = None, classify: Iterable[Path
         qca_error = str(err)
     step("gap")
     ref = load_referentiel()
-    gap = gap_matrix(frame, ref, assessments(loaded))
-    step("checksums")
-    files, _ = expand_paths(case_paths + extra)
-    parameters = {"seed": seed, "resamples": stab["bootstrap"]["n_resamples"], "ncp": ncp,
-                  "n_clusters": n_clusters, "rule": rule, "consolidation": consolidation,
-                  "active": list(model.active), "passive": list(model.passive_),
-                  "qca_conditions": list(qca_conditions),
-                  "reference_year": frame.attrs.get("reference_year")}
-    return Study(parameters=parameters, cases=loaded, frame=frame, typology=typology,
-                 crosstab=crosstab, claims=claims, paper_left_out=paper_left_out,
-                 model=model, stability=stab, sensitivity=sens,
-                 new_frame=new_frame, classification=results, comparison=comparison,
-                 comparison_error=comparison_error, qca=qca_result, qca_error=qca_error,
-                 referentiel=ref, gap=gap, checksums=input_checksums(files))
+    return {"comparison": comparison, "comparison_error": comparison_error,
+            "qca": qca_result, "qca_error": qca_error, "referentiel": ref,
+            "gap": gap_matrix(frame, ref, assessments(cases))}

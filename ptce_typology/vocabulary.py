@@ -7,7 +7,7 @@ from functools import cache
 
 import yaml
 
-from ptce_typology.resources import data_file
+from ptce_typology.resources import data_bytes
 
 UNKNOWN = "unknown"
 # A call that ran before the grouping started: derived, never typed; no answer to "laureate?".
@@ -15,6 +15,7 @@ NOT_APPLICABLE = "not_applicable"
 SEP = "="  # between descriptor and category in category names: territory=rural
 GAP_STATUSES = ("evidenced", "not_evidenced", "unknown", "not_operationalised")
 LANGS = ("fr", "en")
+DEFAULT_REFERENCE_YEAR = 2011  # the year the twelve became pôles témoins
 
 
 @dataclass(frozen=True)
@@ -65,17 +66,16 @@ class Vocabulary:
         return category
 
 
-def load_yaml_data(handle) -> object:
+def load_yaml_data(source) -> object:
     """A bundled data file (trusted, ours): safe YAML, with libyaml's C loader when present
     (ten times faster than the pure-Python one at start-up)."""
-    return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return yaml.load(source, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 @cache
 def vocabulary() -> Vocabulary:
     """The bundled vocabulary, read once."""
-    with open(data_file("vocabulary.yaml"), encoding="utf-8") as handle:
-        raw = load_yaml_data(handle)
+    raw = load_yaml_data(data_bytes("vocabulary.yaml").decode("utf-8"))
     named = {"tristate": raw["tristate"], "calls": raw["calls_categories"]}
     descriptors = {}
     for key, spec in raw["descriptors"].items():

@@ -17,7 +17,9 @@ import time
 
 import numpy as np
 
-from ptce_typology.analysis import qca_engine as engine
+from ptce_typology.analysis.qca.intermediate import intermediate
+from ptce_typology.analysis.qca.minimise import minimise
+from ptce_typology.analysis.qca.truthtable import truth_table
 
 
 def random_table(n_conditions: int, n_cases: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -31,18 +33,18 @@ def random_table(n_conditions: int, n_cases: int, seed: int) -> tuple[np.ndarray
 
 def time_one(n_conditions: int, n_cases: int, seed: int) -> dict:
     X, y = random_table(n_conditions, n_cases, seed)
-    table = engine.truth_table(X, y)
+    table = truth_table(X, y)
     positives, negatives = table.select("1"), table.select("0", "C")
     result = {"conditions": n_conditions, "cases": n_cases, "seed": seed,
               "rows": len(table.configs), "positive_rows": len(positives)}
     for kind, remainders in (("complex", False), ("parsimonious", True)):
         start = time.perf_counter()
-        solved = engine.minimise(positives, negatives, n_conditions, remainders)
+        solved = minimise(positives, negatives, n_conditions, remainders)
         result[f"{kind}_seconds"] = time.perf_counter() - start
         result[f"{kind}_primes"] = len(solved.primes)
         result[f"{kind}_models"] = len(solved.models)
     start = time.perf_counter()
-    pairs = engine.intermediate(positives, negatives, n_conditions, [1] * n_conditions)
+    pairs = intermediate(positives, negatives, n_conditions, [1] * n_conditions)
     result["intermediate_seconds"] = time.perf_counter() - start
     result["intermediate_models"] = sum(len(p.models) for p in pairs)
     return result

@@ -42,7 +42,7 @@ def synthetic_table(n: int, seed: int = 0) -> pd.DataFrame:
 
 
 def write_csv(table: pd.DataFrame, path: Path | str) -> Path:
-    from ptce_typology.render.formats import atomic_write
+    from ptce_typology.render.write import atomic_write
 
     atomic_write(path, table.to_csv(index=False, lineterminator="\n"))
     return Path(path)

@@ -78,10 +78,16 @@ def test_an_unknown_name_in_the_inferred_column_is_reported(tmp_path):
 
 
 def test_report_marks_inferred_values(temoins, frame):
-    from ptce_typology.render.html import _data_section
+    from ptce_typology.intake.records import inferred_notes
+    from ptce_typology.render.poles import marked_table_html
 
+    notes = inferred_notes(temoins)
+    shown = ["name", "region", "start_year", "origin", "territory", "sector",
+             "shared_premises", "employer_group", "members", "laureate_any"]
     for lang, mark in (("en", "(inferred)"), ("fr", "(inféré)")):
-        section = _data_section(temoins, frame, lang)
+        section = marked_table_html(frame, shown, notes, lang)
         assert '<span class="inferred" title="by elimination' in section
         assert mark in section
-    assert "(inferred)" not in _data_section(temoins, frame, "fr")
+    assert "(inferred)" not in marked_table_html(frame, shown, notes, "fr")
+    # Without the notes the values stay marked, with no reasoning to show.
+    assert '<span class="inferred" title="">' in marked_table_html(frame, shown, {}, "en")

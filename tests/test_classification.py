@@ -10,7 +10,7 @@ import pytest
 
 from ptce_typology import cases_frame, load_cases
 from ptce_typology.analysis.stability import stability
-from ptce_typology.analysis.typology import Typology
+from ptce_typology.analysis.typology import Typology, placement_records
 from ptce_typology.resources import cases_dir, examples_dir
 
 
@@ -23,13 +23,13 @@ def test_estimator_protocol(model, frame):
     assert isinstance(model.fit(frame), Typology)
     params = model.get_params()
     assert params["ncp"] == 5 and params["rule"] == "within_ratio"
-    assert list(model.clusters_.index) == list(frame.index)
-    assert set(model.clusters_) == set(range(1, model.hcpc_.n_clusters_ + 1))
+    assert list(model.labels_.index) == list(frame.index)
+    assert set(model.labels_) == set(range(1, model.hcpc_.n_clusters_ + 1))
     assert model.coordinates_.shape == (12, 5)
 
 
 def test_temoin_partition(model):
-    clusters = model.clusters_
+    clusters = model.labels_
     # Poles that share every active category are clustered together.
     assert clusters["pole_sud_archer"] == clusters["initiatives_et_cite"]
     assert clusters["paris_mix"] == clusters["fontaine_o_livres"]
@@ -40,22 +40,22 @@ def test_temoin_partition(model):
 
 def test_predict_and_transform_on_the_temoins(model, frame):
     np.testing.assert_allclose(model.transform(frame), model.coordinates_, atol=1e-10)
-    assert (model.predict(frame) == model.clusters_).all()
+    assert (model.predict(frame) == model.labels_).all()
 
 
 def test_temoin_file_is_its_own_nearest(model):
     own = cases_frame(load_cases(cases_dir() / "paris_mix.yaml"))
-    (result,) = model.classify(own)
+    (result,) = placement_records(model.classify(own))
     assert result["nearest"][0]["pole_id"] == "paris_mix"
     assert result["nearest"][0]["distance"] == pytest.approx(0, abs=1e-9)
     assert result["nearest"][0]["different"] == []
-    assert result["cluster"] == model.clusters_["paris_mix"]
+    assert result["cluster"] == model.labels_["paris_mix"]
     assert result["flags"] == []
 
 
 def test_periscope_is_flagged_with_reasons(model):
     new = cases_frame(load_cases(examples_dir()))
-    (result,) = model.classify(new)
+    (result,) = placement_records(model.classify(new))
     assert result["pole_id"] == "le_periscope"
     unseen = [f for f in result["flags"] if f["code"] == "unseen_categories"]
     assert unseen and "origin=other" in unseen[0]["categories"]  # never dropped silently
@@ -75,7 +75,7 @@ def test_typicality_counts_modal_categories_over_known_descriptors(model, frame)
              .sort_index(kind="stable").idxmax() for v in model.active}
     row = frame.loc[["domb_innov"]]
     known = [v for v in model.active if row.iloc[0][v] != "unknown"]
-    (result,) = model.classify(row)
+    (result,) = placement_records(model.classify(row))
     expected = sum(row.iloc[0][v] == modes[v] for v in known) / len(known)
     assert result["typicality"] == expected and result["typicality_known"] == len(known)
     assert len(known) < len(model.active)  # Domb'Innov has unknowns: they do not count
@@ -104,8 +104,8 @@ def test_stability_is_seeded_and_bounded(model):
     assert 0 <= a["leave_one_out"]["ari_mean"] <= 1
     stay = a["poles"]["loo_stay"].dropna()
     assert ((stay >= 0) & (stay <= 1)).all()
-    singletons = model.clusters_.value_counts()[lambda s: s == 1].index
-    for pole in model.clusters_.index[model.clusters_.isin(singletons)]:
+    singletons = model.labels_.value_counts()[lambda s: s == 1].index
+    for pole in model.labels_.index[model.labels_.isin(singletons)]:
         assert np.isnan(a["poles"].at[pole, "loo_stay"])
 
 
@@ -210,7 +210,7 @@ def test_unknown_territory_leaves_the_placement_undetermined(model, frame):
     new = _new_poles(frame, paris_mix={"territory": "unknown"},
                      fontaine_o_livres={"territory": "unknown"},
                      la_coursive_boutaric={"territory": "unknown"})
-    results = model.classify(new)
+    results = placement_records(model.classify(new))
     assert len(results) == 3
     for result in results:
         assert result["determined"] is False
@@ -218,7 +218,7 @@ def test_unknown_territory_leaves_the_placement_undetermined(model, frame):
         assert len(result["possible_clusters"]) >= 2
         # The cluster of the témoin it copies (its true territory) is one of them.
         source = result["pole_id"].removeprefix("new_")
-        assert model.clusters_[source] in result["possible_clusters"]
+        assert model.labels_[source] in result["possible_clusters"]
         # Four territories held by the témoins: four completions.
         assert result["completions"] == {"n": 4, "exhaustive": True, "seed": None}
         assert sum(result["possible_clusters"].values()) == pytest.approx(1)
@@ -226,9 +226,9 @@ def test_unknown_territory_leaves_the_placement_undetermined(model, frame):
 
 def test_a_fully_known_pole_is_determined(model, frame):
     new = _new_poles(frame, paris_mix={})
-    (result,) = model.classify(new)
+    (result,) = placement_records(model.classify(new))
     assert result["unknown"] == [] and result["determined"] is True
-    assert result["possible_clusters"] == {model.clusters_["paris_mix"]: 1.0}
+    assert result["possible_clusters"] == {model.labels_["paris_mix"]: 1.0}
     assert result["decided_by"] == []
 
 
@@ -236,7 +236,7 @@ def test_shared_never_holds_a_descriptor_unknown_on_either_side(model, frame):
     new = pd.concat([cases_frame(load_cases(examples_dir())),
                      _new_poles(frame, domb_innov={"territory": "unknown"},
                                 de_fil_en_reseaux={"sector": "unknown"})])
-    results = model.classify(new, n_nearest=12)
+    results = placement_records(model.classify(new, n_nearest=12))
     checked = 0
     for result in results:
         mine = result["categories"]
@@ -267,7 +267,7 @@ def test_unknown_values_are_passive_in_the_typology(model):
 def test_near_tie_and_nearest_elsewhere_are_flagged(model, frame):
     # Halfway between two témoins of different clusters: a near tie.
     new = _new_poles(frame, paris_mix={"territory": "rural"})
-    (result,) = model.classify(new)
+    (result,) = placement_records(model.classify(new))
     codes = {f["code"] for f in result["flags"]}
     ordered = sorted(result["distances"].values())
     if ordered[1] <= 1.05 * ordered[0]:
@@ -282,9 +282,9 @@ def test_clusters_have_names_from_their_categories(model):
     from ptce_typology.render.typology import cluster_names
 
     names_en, names_fr = cluster_names(model, "en"), cluster_names(model, "fr")
-    rural = model.clusters_["les_articulteurs"]
+    rural = model.labels_["les_articulteurs"]
     assert "Rural" in names_en[rural] and "Rural" in names_fr[rural]
-    creative = model.clusters_["paris_mix"]
+    creative = model.labels_["paris_mix"]
     assert "Creative and cultural industries" in names_en[creative]
     assert "Industries créatrices et culturelles" in names_fr[creative]
     for profile in model.profiles_.values():
@@ -359,4 +359,4 @@ def test_no_position_for_a_pole_no_source_describes(temoins):
     assert coords.loc["pepss_30"].isna().all() and coords.loc["le_periscope"].notna().all()
     predicted = model.predict(new)
     assert predicted.isna()["pepss_30"] and predicted["le_periscope"] == 2
-    assert model.predict(cases_frame(temoins)).tolist() == model.clusters_.tolist()
+    assert model.predict(cases_frame(temoins)).tolist() == model.labels_.tolist()

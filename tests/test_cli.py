@@ -222,7 +222,7 @@ def test_referentiel_and_gap_json_equal_the_library(run):
 
 
 def test_clusters_and_classify_json_equal_the_library(run, loaded):
-    from ptce_typology.analysis.typology import Typology
+    from ptce_typology.analysis.typology import Typology, placement_records
     from ptce_typology.frame import load_frame
     from ptce_typology.render.typology import cluster_names, clusters_json
 
@@ -230,7 +230,7 @@ def test_clusters_and_classify_json_equal_the_library(run, loaded):
     assert _json(run, "clusters", "--resamples", "0") == as_json(clusters_json(model, None))
     path = examples_dir() / "le_periscope.yaml"
     expected = {"cluster_names": {str(c): n for c, n in cluster_names(model).items()},
-                "poles": model.classify(load_frame([path]))}
+                "poles": placement_records(model.classify(load_frame([path])))}
     assert _json(run, "classify", path) == as_json(expected)
 
 

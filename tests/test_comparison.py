@@ -48,7 +48,7 @@ def test_rxc_is_exact(result):
     table = result["tables"]["territory"].to_numpy()
     assert result["tests"].loc["territory", "p_value"] == pytest.approx(
         fisher_exact_rxc(table))
-    assert "enumeration" in result["tests"].loc["territory", "test"]
+    assert result["tests"].loc["territory", "test"] == "fisher_exact"
 
 
 def test_mann_whitney_exact_without_ties_equals_scipy():
@@ -153,3 +153,17 @@ def test_a_name_with_a_comma_keeps_the_left_out_list_readable(run):
     assert "PEPSS 30, Plateforme d’émergence de projets sociaux et solidaires dans le Gard" \
         in listed
     assert "L’Accordeur" in listed and len(listed) > 10
+
+
+def test_tests_hold_codes_not_sentences(result, frame):
+    tests = result["tests"]
+    assert tests.loc["age_class", "test"] == "fisher_2x2"
+    assert tests.loc["age_class", "statistic_name"] == "odds_ratio"
+    assert tests.loc["territory", "statistic_name"] == ""  # R x C: no odds ratio
+    assert set(tests["effect_size_name"]) <= {"cramers_v", "rank_biserial", ""}
+    assert tests.loc["age", "test"] == "mann_whitney_exact"
+    assert tests.loc["age", "effect_size_name"] == "rank_biserial"
+    assert tests.loc["age", "statistic_name"] == "mann_whitney_u"
+    assert tests.loc["shared_premises", "test"] == "none"  # a single known category
+    assert set(tests["test"]) <= {"fisher_2x2", "fisher_exact", "fisher_monte_carlo", "chi2",
+                                  "mann_whitney_exact", "mann_whitney_normal", "none"}

@@ -61,5 +61,15 @@ def test_too_many_tables_falls_back_to_seeded_monte_carlo():
         fisher_exact_rxc(job, max_tables=1000)
     a = fisher_test(job, seed=3, max_tables=1000, monte_carlo=4000)
     b = fisher_test(job, seed=3, max_tables=1000, monte_carlo=4000)
-    assert a == b and "Monte Carlo" in a.method
+    assert a == b and a.method == "fisher_monte_carlo"
     assert a.p_value == pytest.approx(0.7827, abs=0.03)  # R: fisher.test(Job) = 0.7827
+
+
+def test_methods_are_codes():
+    from ptce_typology.analysis.exact import METHODS
+
+    cases = {"none": [[3, 2]], "fisher_2x2": [[3, 1], [1, 3]],
+             "fisher_exact": [[3, 1, 0], [1, 3, 2]], "chi2": [[400, 300], [200, 350]]}
+    for code, table in cases.items():
+        assert fisher_test(np.array(table)).method == code
+    assert {*cases, "fisher_monte_carlo"} == set(METHODS)

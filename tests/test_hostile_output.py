@@ -146,13 +146,13 @@ def test_long_names_and_folders(run, tmp_path):
 
 KILLED = """
 import os, sys, time
-from ptce_typology.render import formats
+from ptce_typology.render import write
 real_fsync = os.fsync
 def slow(fd):
     print("writing", flush=True)
     time.sleep(30)
 os.fsync = slow
-formats.atomic_write(sys.argv[1], "new content\\n" * 1000)
+write.atomic_write(sys.argv[1], "new content\\n" * 1000)
 """
 
 
@@ -191,7 +191,7 @@ def test_new_does_not_follow_a_dangling_link(run, tmp_path):
 def test_new_created_in_between_is_not_lost(tmp_path, monkeypatch):
     # the race of the issue: a file appears after any check and before the write
     from ptce_typology.errors import PtceError
-    from ptce_typology.render import formats
+    from ptce_typology.render import write
 
     target = tmp_path / "mon_pole.yaml"
     real_open = open
@@ -203,7 +203,7 @@ def test_new_created_in_between_is_not_lost(tmp_path, monkeypatch):
 
     monkeypatch.setattr("builtins.open", racing_open)
     with pytest.raises(PtceError, match="already exists"):
-        formats.write_new(target, "template\n")
+        write.write_new(target, "template\n")
     assert target.read_text(encoding="utf-8") == "written in between\n"
 
 

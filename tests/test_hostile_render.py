@@ -11,7 +11,10 @@ from hostile import table_rows, with_cell, write_table
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ptce_typology.render.formats import csv_safe, markdown_text, sheet_title, visible
+from ptce_typology.render.cells import visible
+from ptce_typology.render.formats.csv import csv_safe
+from ptce_typology.render.formats.markdown import markdown_text
+from ptce_typology.render.formats.xlsx import sheet_title
 from ptce_typology.render.html import safe_href
 
 

@@ -131,3 +131,81 @@ def test_load_frame_reports_the_same_issues(tmp_path):
     assert [i.to_dict() for i in fast.value.issues] == [i.to_dict() for i in slow.value.issues]
     assert {i.code for i in slow.value.issues} == {"unknown-category", "wrong-type",
                                                    "invalid-value", "duplicate-pole-id"}
+
+
+def test_each_input_is_read_once_and_hashed_from_those_bytes(tmp_path, monkeypatch):
+    import hashlib
+
+    from ptce_typology.intake import validation
+    from ptce_typology.intake.loading import read_cases, read_records
+    from ptce_typology.resources import cases_dir
+
+    table = tmp_path / "t.csv"
+    table.write_text("pole_id,name,origin,territory,sector\n"
+                     "a,A,citizen_associative,rural,production\n", encoding="utf-8")
+    reads: list[str] = []
+    real = validation.read_bytes
+
+    def counted(path, **kwargs):
+        reads.append(str(path))
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(validation, "read_bytes", counted)
+    files = sorted(cases_dir().glob("*.yaml"))
+    for read in (read_cases, read_records):
+        reads.clear()
+        loaded = read([cases_dir(), table])
+        assert reads == [*map(str, files), str(table)]  # each file once, nothing else
+        assert loaded.checksums == [(str(f), hashlib.sha256(f.read_bytes()).hexdigest())
+                                    for f in (*files, table)]
+        assert len(loaded.items) == 13
+
+
+def test_table_limits_are_the_schemas(tmp_path):
+    """The fast table reader accepts and refuses exactly what the case schema does, at the
+    schema's own limits."""
+    from ptce_typology.frame import load_frame
+    from ptce_typology.intake.schema import MEMBERS_MAX, POLE_ID_MAX_LENGTH, TEXT_MAX_LENGTH
+
+    header = "pole_id,name,origin,territory,sector,members,members_year\n"
+    row = "{id},{name},citizen_associative,rural,production,{members},2014\n"
+    for over in (0, 1):
+        path = tmp_path / f"limits{over}.csv"
+        path.write_text(header + row.format(id="p" * (POLE_ID_MAX_LENGTH + over), name="N",
+                                            members=1)
+                        + row.format(id="q", name="N" * (TEXT_MAX_LENGTH + over), members=1)
+                        + row.format(id="r", name="N", members=MEMBERS_MAX + over),
+                        encoding="utf-8")
+        if not over:
+            pd.testing.assert_frame_equal(load_frame(path), cases_frame(load_cases(path)))
+            continue
+        with pytest.raises(ValidationFailed) as slow:
+            load_cases(path)
+        with pytest.raises(ValidationFailed) as fast:
+            load_frame(path)
+        assert [i.to_dict() for i in fast.value.issues] == \
+            [i.to_dict() for i in slow.value.issues]
+        assert [i.line for i in slow.value.issues] == [2, 3, 4]
+
+
+def test_bundled_data_checksums_hash_the_bytes_the_loaders_parsed(monkeypatch):
+    import hashlib
+    from pathlib import Path
+
+    from ptce_typology.intake.claims import load_claims
+    from ptce_typology.intake.loading import input_checksums
+    from ptce_typology.intake.referentiel import load_referentiel
+    from ptce_typology.resources import data_file
+    from ptce_typology.vocabulary import vocabulary
+
+    vocabulary(), load_claims(), load_referentiel()
+    names = ("vocabulary.yaml", "paper_claims.yaml", "referentiel.yaml")
+    expected = [(str(data_file(n)), hashlib.sha256(data_file(n).read_bytes()).hexdigest())
+                for n in names]
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a bundled data file was read again")
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    assert input_checksums([("b.yaml", "2"), ("a.yaml", "1")], [("b.yaml", "2")]) == \
+        [("a.yaml", "1"), ("b.yaml", "2"), *expected]

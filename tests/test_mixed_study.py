@@ -106,12 +106,27 @@ def test_the_new_template_holds_every_field_of_the_schema(tmp_path, run):
     assert data_file("case_template.yaml").is_file()
 
 
-def test_the_report_title_and_sections_follow_the_data(tmp_path):
+def _refuse(*args, **kwargs):
+    raise AssertionError("the report recomputed or re-read something the study holds")
+
+
+def test_the_report_title_and_sections_follow_the_data(tmp_path, monkeypatch):
+    from ptce_typology.analysis.typology import Typology
+    from ptce_typology.intake import records, validation, yamlread
     from ptce_typology.render.html import render_html
+    from ptce_typology.resources import examples_dir
     from ptce_typology.study import run_study
 
-    study = run_study([cases_dir(), POLES], resamples=5)
+    study = run_study([cases_dir(), POLES], [examples_dir() / "le_periscope.yaml"],
+                      resamples=5)
+    # The report renders the study: it places, projects, reads and infers nothing again.
+    for owner, name in ((Typology, "transform"), (Typology, "classify"),
+                        (Typology, "fit"), (yamlread, "read_bytes"),
+                        (validation, "read_inputs"), (records, "inferred_values"),
+                        (Path, "read_bytes")):
+        monkeypatch.setattr(owner, name, _refuse)
     page = render_html(study, "en")
+    assert "le_periscope" in page.split('id="classification"')[1]
     assert "<h1>PTCE typology: 12 témoin poles of Podlewski (2014) and 8 other poles</h1>" in page
     # The paper's sections name the poles they leave out, and why.
     assert page.count("The paper&#x27;s tables and claims are about its témoins: 8 other "

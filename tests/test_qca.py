@@ -8,7 +8,8 @@ import json
 import pandas as pd
 import pytest
 
-from ptce_typology.analysis.qca import expression, minimise, qca
+from ptce_typology.analysis.qca import expression, qca
+from ptce_typology.analysis.qca.minimise import minimise
 
 CONDITIONS = ["DEV", "URB", "LIT", "IND", "STB"]
 # Lipset's crisp data (R QCA's `LC`), from the configurations and cases R QCA prints for it.

@@ -1,7 +1,7 @@
-"""The QCA engine against R QCA's own test snapshots (tests/fixtures/qca/r_*.md).
+"""The QCA package against R QCA's own test snapshots (tests/fixtures/qca/r_*.md).
 
-The snapshots print numbers to 3 decimals (fit tables) or about 10 significant digits
-(calibrate); the tolerances below are half a unit of the last printed digit.
+The snapshots print numbers to 3 decimals (fit tables); the tolerances below are half a unit
+of the last printed digit.
 """
 
 from __future__ import annotations
@@ -14,8 +14,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ptce_typology.analysis import qca_engine as engine
 from ptce_typology.analysis.qca import qca
+from ptce_typology.analysis.qca.intermediate import intermediate
+from ptce_typology.analysis.qca.measures import SolutionFit, membership, solution_fit
+from ptce_typology.analysis.qca.minimise import (
+    config_index,
+    index_config,
+    minimise,
+    simplifying_assumptions,
+)
+from ptce_typology.analysis.qca.truthtable import truth_table
 
 FIXTURES = Path(__file__).parent / "fixtures" / "qca"
 ROUND3 = 5e-4 + 1e-9
@@ -36,7 +44,6 @@ def _blocks(name: str) -> dict[str, list[str]]:
 
 
 SNAPS = _blocks("r_snapshots.md")
-CALIB = _blocks("r_calibrate.md")
 
 
 def _data(name: str) -> pd.DataFrame:
@@ -102,46 +109,6 @@ def _row_lists(lines: list[str]) -> dict[str, list[int]]:
     return {line.split(":")[0]: [int(v) for v in line.split(":")[1].split()] for line in lines}
 
 
-def _numbers(lines: list[str]) -> np.ndarray:
-    return np.array([float(v) for line in lines for v in line.split("]")[1].split()])
-
-
-# --- R's random numbers, for calibrate's inputs -----------------------------------------------
-
-
-def r_rnorm(n: int, seed: int, mean: float = 0.0, sd: float = 1.0) -> np.ndarray:
-    """``set.seed(seed); rnorm(n, mean, sd)`` of R >= 3.6 (Mersenne-Twister, Inversion)."""
-    from scipy.special import ndtri
-
-    s = seed & 0xFFFFFFFF
-    for _ in range(50):
-        s = (69069 * s + 1) & 0xFFFFFFFF
-    words = []
-    for _ in range(625):
-        s = (69069 * s + 1) & 0xFFFFFFFF
-        words.append(s)
-    generator = np.random.MT19937()
-    generator.state = {"bit_generator": "MT19937",
-                       "state": {"key": np.array(words[1:], dtype=np.uint32), "pos": 624}}
-    half = 0.5 * 2.328306437080797e-10
-
-    def unif() -> float:
-        return min(max(float(generator.random_raw()) * 2.3283064365386963e-10, half), 1 - half)
-
-    big = 134217728
-    out = []
-    for _ in range(n):
-        u = unif()
-        u = int(big * u) + unif()
-        out.append(mean + sd * float(ndtri(u / big)))
-    return np.array(out)
-
-
-def test_r_random_numbers_are_r_ones():
-    # R: set.seed(12345); rnorm(3) prints 0.5855288 0.7094660 -0.1093033
-    assert r_rnorm(3, 12345) == pytest.approx([0.5855288, 0.7094660, -0.1093033], abs=5e-8)
-
-
 # --- helpers -----------------------------------------------------------------------------------
 
 
@@ -158,11 +125,11 @@ def _setup(data: str, outcome: str, incl_cut=1.0, incl_cut0=None, negate=False, 
     y = frame[outcome].to_numpy(float)
     if negate:
         y = 1 - y
-    tt = engine.truth_table(X, y, incl_cut, incl_cut0, n_cut)
+    tt = truth_table(X, y, incl_cut, incl_cut0, n_cut)
     return frame, names, X, y, tt
 
 
-def _check_fit(fit: engine.SolutionFit, table: dict[str, list[float]], names, n_models: int):
+def _check_fit(fit: SolutionFit, table: dict[str, list[float]], names, n_models: int):
     labels = [_write([t], names) for t in fit.terms]
     assert labels == [label for label in table if not re.fullmatch(r"M\d+", label)]
     for i, label in enumerate(labels):
@@ -225,42 +192,42 @@ CRISP = [
                          ids=[c[0] for c in CRISP])
 def test_crisp_solutions_as_r(key, data, outcome, negate, remainders):
     _frame, names, X, y, tt = _setup(data, outcome, negate=negate)
-    result = engine.minimise(tt.select("1"), tt.select("0", "C"), len(names), remainders)
+    result = minimise(tt.select("1"), tt.select("0", "C"), len(names), remainders)
     assert [_write(m, names) for m in result.models] == _models(SNAPS[key])
     if any("inclS" in line for line in SNAPS[key]):
-        _check_fit(engine.solution_fit(result.models, X, y), _fit_table(SNAPS[key]), names,
+        _check_fit(solution_fit(result.models, X, y), _fit_table(SNAPS[key]), names,
                    len(result.models))
 
 
 def test_prime_implicant_chart_and_assumptions_as_r():
     _frame, names, X, y, tt = _setup("d_represent.csv", "WNP")
     pos, neg = tt.select("1"), tt.select("0", "C")
-    result = engine.minimise(pos, neg, len(names), True)
+    result = minimise(pos, neg, len(names), True)
     columns, chart = _chart(SNAPS["pichart_represent_pars"])
     assert [_write([t], names) for t in result.primes] == list(chart)
-    assert sorted(engine.config_index(c) + 1 for c in pos) == columns
+    assert sorted(config_index(c) + 1 for c in pos) == columns
     for term in result.primes:
-        covered = {engine.config_index(c) + 1 for c in pos
+        covered = {config_index(c) + 1 for c in pos
                    if all(v is None or v == x for v, x in zip(term, c, strict=True))}
         assert covered == chart[_write([term], names)]
     assert [_write([t], names) for t in result.essential] == ["WS", "ES*WM", "QU*LP"]
     expected = _row_lists(SNAPS["sa_represent_pars"])
     for m, model in enumerate(result.models, start=1):
-        rows = [engine.config_index(c) + 1
-                for c in engine.simplifying_assumptions(model, pos, neg, len(names))]
+        rows = [config_index(c) + 1
+                for c in simplifying_assumptions(model, pos, neg, len(names))]
         assert rows == expected[f"M{m}"]
     # R then minimises each set of assumptions as a table of positive rows only.
     for m, key in ((1, "min_sa1"), (2, "min_sa2")):
-        configs = [engine.index_config(r - 1, 5) for r in expected[f"M{m}"]]
-        sa = engine.minimise(configs, [], 5, remainders=False)
+        configs = [index_config(r - 1, 5) for r in expected[f"M{m}"]]
+        sa = minimise(configs, [], 5, remainders=False)
         assert [_write(model, names) for model in sa.models] == _models(SNAPS[key])
 
 
 def test_lc_parsimonious_assumptions_as_r():
     _frame, names, _X, _y, tt = _setup("LC.csv", "SURV")
     pos, neg = tt.select("1"), tt.select("0", "C")
-    model = engine.minimise(pos, neg, 5, True).models[0]
-    rows = [engine.config_index(c) + 1 for c in engine.simplifying_assumptions(model, pos, neg, 5)]
+    model = minimise(pos, neg, 5, True).models[0]
+    rows = [config_index(c) + 1 for c in simplifying_assumptions(model, pos, neg, 5)]
     assert rows == _row_lists(SNAPS["sa_lc_pars"])["M1"]
 
 
@@ -269,33 +236,33 @@ def test_lc_parsimonious_assumptions_as_r():
 
 def test_jobsecurity_parsimonious_as_r():
     _frame, names, X, y, tt = _setup("d_jobsecurity.csv", "JSR", 0.9)
-    result = engine.minimise(tt.select("1"), tt.select("0", "C"), len(names), True)
+    result = minimise(tt.select("1"), tt.select("0", "C"), len(names), True)
     key = "min_jobsecurity_pars"
     assert [_write(m, names) for m in result.models] == _models(SNAPS[key])
-    _check_fit(engine.solution_fit(result.models, X, y), _fit_table(SNAPS[key]), names, 2)
+    _check_fit(solution_fit(result.models, X, y), _fit_table(SNAPS[key]), names, 2)
 
 
 def test_jobsecurity_intermediate_as_r():
     frame, names, X, y, tt = _setup("d_jobsecurity.csv", "JSR", 0.9)
     pos, neg = tt.select("1"), tt.select("0", "C")
-    pairs = engine.intermediate(pos, neg, len(names), [1, 1, 1, 1, 1, 0])
+    pairs = intermediate(pos, neg, len(names), [1, 1, 1, 1, 1, 0])
     assert [p.label for p in pairs] == ["C1P1", "C1P2"]     # R: "From C1P1, C1P2"
     expected = _models(SNAPS["emm_si"])
     for pair in pairs:
         assert [_write(m, names) for m in pair.models] == expected
         ec_rows = [int(line.split()[0]) for line in SNAPS["emm_si_ec"][1:]]
-        assert [engine.config_index(c) + 1 for c in pair.easy] == ec_rows
-    fit = engine.solution_fit(pairs[0].models, X, y)
+        assert [config_index(c) + 1 for c in pair.easy] == ec_rows
+    fit = solution_fit(pairs[0].models, X, y)
     _check_fit(fit, _fit_table(SNAPS["emm_si"]), names, 1)
     # the intermediate prime implicant chart
     columns, chart = _chart(SNAPS["emm_si_pichart"])
     assert [_write([t], names) for t in pairs[0].primes] == list(chart)
     for term in pairs[0].primes:
-        covered = {engine.config_index(c) + 1 for c in pos
+        covered = {config_index(c) + 1 for c in pos
                    if all(v is None or v == x for v, x in zip(term, c, strict=True))}
         assert covered == chart[_write([term], names)]
     # the easy counterfactuals minimised on their own
-    ec = engine.minimise(pairs[0].easy, [], len(names), remainders=False)
+    ec = minimise(pairs[0].easy, [], len(names), remainders=False)
     assert [_write(m, names) for m in ec.models] == _models(SNAPS["min_emm_ec"])
     # memberships of the cases in each term (R's pims, 2 decimals)
     pims = SNAPS["emm_si_pims"]
@@ -305,10 +272,10 @@ def test_jobsecurity_intermediate_as_r():
         row = frame.index.get_loc(case)
         for label, value in zip(header, values, strict=True):
             term = fit.terms[[_write([t], names) for t in fit.terms].index(label)]
-            assert engine.membership(term, X)[row] == pytest.approx(float(value), abs=0.005)
+            assert membership(term, X)[row] == pytest.approx(float(value), abs=0.005)
     # the same terms as sufficient for the negated outcome (R's pof with 1 - JSR)
     table = _fit_table(SNAPS["emm_si_neg_pof"])
-    negated = engine.solution_fit([fit.terms], X, 1 - y)
+    negated = solution_fit([fit.terms], X, 1 - y)
     for i, term in enumerate(negated.terms):
         np.testing.assert_allclose(negated.term_fit[i], table[_write([term], names)],
                                    atol=ROUND3)
@@ -320,62 +287,27 @@ def test_lf_solutions_as_r(key, kind):
     _frame, names, X, y, tt = _setup("LF.csv", "SURV", 0.7)
     pos, neg = tt.select("1"), tt.select("0", "C")
     if kind == "intermediate":
-        pairs = engine.intermediate(pos, neg, 5, [1, 1, 1, 1, 1])
+        pairs = intermediate(pos, neg, 5, [1, 1, 1, 1, 1])
         assert [p.label for p in pairs] == ["C1P1"]
         models = pairs[0].models
     else:
-        models = engine.minimise(pos, neg, 5, kind == "pars").models
+        models = minimise(pos, neg, 5, kind == "pars").models
     assert [_write(m, names) for m in models] == _models(SNAPS[key])
-    _check_fit(engine.solution_fit(models, X, y), _fit_table(SNAPS[key]), names, len(models))
+    _check_fit(solution_fit(models, X, y), _fit_table(SNAPS[key]), names, len(models))
 
 
 def test_cvf_four_parsimonious_models_as_r():
     _frame, names, X, y, tt = _setup("CVF.csv", "PROTEST", 0.8)
     pos, neg = tt.select("1"), tt.select("0", "C")
-    result = engine.minimise(pos, neg, 5, True)
+    result = minimise(pos, neg, 5, True)
     assert [_write(m, names) for m in result.models] == _models(SNAPS["min_cvf_pars"])
-    fit = engine.solution_fit(result.models, X, y)
+    fit = solution_fit(result.models, X, y)
     _check_fit(fit, _fit_table(SNAPS["min_cvf_pars"]), names, 4)
     columns, chart = _chart(SNAPS["pichart_cvf_pars"])
     assert [_write([t], names) for t in result.primes] == list(chart)
     # R's row.dom run keeps a single model, our M3: same fit
     table = _fit_table(SNAPS["min_cvf_rowdom"])
     np.testing.assert_allclose(fit.model_fit[2], table["M1"][:3], atol=ROUND3)
-
-
-# --- calibration -------------------------------------------------------------------------------
-
-
-def _x_and_thresholds():
-    x = r_rnorm(30, 30)
-    th = np.quantile(x, np.linspace(0.1, 0.9, 5))   # R's quantile type 7
-    return x, th
-
-
-CALIBRATIONS = {
-    "x_linear": lambda x, th: engine.calibrate(x, (th[0], th[2], th[4]), logistic=False),
-    "x_idm99": lambda x, th: engine.calibrate(x, (th[0], th[2], th[4]), idm=0.99),
-    "x_idm99_decreasing": lambda x, th: engine.calibrate(x, (th[4], th[2], th[0]), idm=0.99),
-    "x_linear_decreasing_p2_q2": lambda x, th: engine.calibrate(
-        x, (th[4], th[2], th[0]), logistic=False, below=2, above=2),
-    "y_logistic": lambda y, _: engine.calibrate(y, {"e": 165, "c": 175, "i": 185}),
-    "y_logistic_decreasing": lambda y, _: engine.calibrate(y, {"i": 165, "c": 175, "e": 185}),
-    "y_linear": lambda y, _: engine.calibrate(y, (165, 175, 185), logistic=False),
-    "y_linear_35": lambda y, _: engine.calibrate(y, (155, 175, 195), logistic=False,
-                                                 above=3.5, below=3.5),
-}
-
-
-@pytest.mark.parametrize("key", list(CALIBRATIONS))
-def test_calibrate_as_r(key):
-    if key.startswith("x"):
-        values, th = _x_and_thresholds()
-    else:
-        values, th = r_rnorm(100, 12345, 175, 10), None
-    expected = _numbers(CALIB[key])
-    got = CALIBRATIONS[key](values, th)
-    assert got.shape == expected.shape
-    np.testing.assert_allclose(got, expected, rtol=1e-7, atol=1e-9)
 
 
 # --- through qca() -----------------------------------------------------------------------------

@@ -149,7 +149,7 @@ def test_hcpc_partition_label_for_label(specific, consolidation, key):
 def test_passive_none_is_the_plain_mca():
     data, _ = load_specific("tea6")
     plain = MCA(5).fit(data)
-    assert passive_categories(data, "none") == ()
+    assert passive_categories(data, ()) == ()
     same = MCA(5, passive=passive_categories(data, None)).fit(data)
     np.testing.assert_allclose(same.row_coordinates_, plain.row_coordinates_, rtol=1e-12)
 

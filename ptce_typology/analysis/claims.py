@@ -41,124 +41,150 @@ def _column(frame: pd.DataFrame, name: str | None, claim: Any) -> pd.Series:
 def _reproduce_one(frame: pd.DataFrame, claim: Any) -> dict:
     """One claim computed: its status, the numbers behind both values, and a note as a code
     with its parameters (the text is built by :mod:`ptce_typology.render.paper`)."""
-    n = len(frame)
-    poles: tuple = ()
-    undecided: tuple = ()
-    note_key, note_values = "", {}
-    if claim.kind == "unmeasured":
-        # No field of the case data speaks to it: never a match, never a mismatch; the
-        # claim's own note says which field is missing.
-        status = "not_computable"
-        values = {"expected": claim.expected}
-    elif claim.kind == "total":
-        status = _status(n, n, claim.expected - claim.tolerance, claim.expected + claim.tolerance)
-        poles = tuple(frame.index)
-        values = {"expected": claim.expected, "n": n}
-    elif claim.kind in ("count", "share"):
-        column = _column(frame, claim.descriptor, claim).astype(object)
-        poles = tuple(frame.index[column == claim.category])
-        undecided = tuple(frame.index[column == UNKNOWN]) if claim.category != UNKNOWN else ()
-        low, high = len(poles), len(poles) + len(undecided)
-        scale = n if claim.kind == "share" else 1
-        exp = float(claim.expected)
-        # A vague figure (« une majorité ») is an interval; a precise one ± its rounding.
-        lo_ok, hi_ok = claim.interval or (exp - claim.tolerance, exp + claim.tolerance)
-        status = _status(low / scale, high / scale, lo_ok, hi_ok)
-        values = {"expected": claim.expected, "low": low, "high": high, "n": n}
-        if claim.interval:
-            values.update(accepted_low=lo_ok, accepted_high=hi_ok)
-        if status == "not_computable":
-            import math
-
-            need_lo = max(0, math.ceil(lo_ok * scale - 1e-9) - low)
-            need_hi = min(len(undecided), math.floor(hi_ok * scale + 1e-9) - low)
-            note_key = "holds_only_if" if need_lo == need_hi else "holds_only_if_between"
-            note_values = {"low": need_lo, "high": need_hi, "n": len(undecided),
-                           "descriptor": claim.descriptor, "category": claim.category,
-                           "poles": list(undecided)}
-        elif status == "mismatch":
-            note_key = "data_gives" if high == low else "data_gives_between"
-            note_values = {"low": low, "high": high, "paper": claim.expected,
-                           "descriptor": claim.descriptor, "category": claim.category,
-                           "poles": list(poles)}
-    elif claim.kind == "named":
-        column = _column(frame, claim.descriptor, claim).astype(object)
-        expected = list(claim.expected)
-        missing = [p for p in expected if p not in frame.index]
-        named = frame.index.isin(expected)
-        has = (column == claim.category).to_numpy()
-        unknown = (column == UNKNOWN).to_numpy()
-        poles = tuple(frame.index[has])
-        wrong_in = list(frame.index[named & ~has & ~unknown])
-        unknown_in = list(frame.index[named & unknown])
-        exact = claim.match == "exact"
-        wrong_out = list(frame.index[~named & has]) if exact else []
-        unknown_out = list(frame.index[~named & unknown]) if exact else []
-        undecided = tuple(unknown_in + unknown_out)
-        values = {"expected": expected, "poles": list(poles)}
-        if missing:
-            status = "not_computable"
-            note_key, note_values = "not_in_data", {"poles": missing}
-        elif wrong_in or wrong_out:
-            status = "mismatch"
-            note_key = "named_not" if not wrong_out else (
-                "not_named" if not wrong_in else "named_not_and_not_named")
-            note_values = {"descriptor": claim.descriptor, "category": claim.category,
-                           "poles": [f"{p} ({column[p]})" for p in wrong_in],
-                           "others": wrong_out}
-        elif undecided:
-            status = "not_computable"
-            note_key, note_values = "unknown_in", {"poles": list(undecided)}
-        else:
-            status = "match"
-    elif claim.kind == "range":
-        column = _column(frame, claim.column, claim)
-        known = column.dropna()
-        undecided = tuple(frame.index[column.isna()])
-        low, high = (int(known.min()), int(known.max())) if len(known) else (None, None)
-        exp_lo, exp_hi = claim.expected
-        tol = claim.tolerance
-        if low is None:
-            status = "not_computable"
-        else:
-            fits = (abs(low - exp_lo) <= tol, abs(high - exp_hi) <= tol)
-            if not all(fits) and (low < exp_lo - tol or high > exp_hi + tol):
-                status = "mismatch"  # unknowns can only widen the range
-            elif undecided:
-                status = "not_computable"
-            else:
-                status = "match" if all(fits) else "mismatch"
-        values = {"expected_low": exp_lo, "expected_high": exp_hi, "low": low, "high": high}
-        outside = [p for p in known.index if known[p] < exp_lo - tol or known[p] > exp_hi + tol]
-        poles = tuple(known.sort_values().index)
-        if outside:
-            note_key = "outside"
-            note_values = {"poles": [f"{p} ({int(known[p])})" for p in outside]}
-    elif claim.kind == "mean":
-        column = _column(frame, claim.column, claim)
-        known = column.dropna()
-        undecided = tuple(frame.index[column.isna()])
-        lo_ok, hi_ok = claim.interval or (claim.expected - claim.tolerance,
-                                          claim.expected + claim.tolerance)
-        mean = float(known.astype(float).mean()) if len(known) else float("nan")
-        status = _status(mean, mean, lo_ok, hi_ok) if len(known) else "not_computable"
-        values = {"expected": claim.expected, "accepted_low": lo_ok, "accepted_high": hi_ok,
-                  "mean": mean, "n_known": len(known)}
-        poles = tuple(known.index)
-        if undecided:
-            note_key, note_values = "left_out", {"poles": list(undecided)}
-    else:  # pragma: no cover - the schema allows no other kind
+    if claim.kind not in _KINDS:  # pragma: no cover - the schema allows no other kind
         raise AssertionError(claim.kind)
+    found = {"poles": (), "undecided": (), "note_key": "", "note_values": {},
+             **_KINDS[claim.kind](frame, claim)}
     return {"id": claim.id, "kind": claim.kind, "claim": claim.en, "section": claim.section,
-            "quote": claim.quote, "values": values, "status": status, "poles": poles,
-            "undecided": undecided, "note_key": note_key, "note_values": note_values,
+            "quote": claim.quote, "values": found["values"], "status": found["status"],
+            "poles": found["poles"], "undecided": found["undecided"],
+            "note_key": found["note_key"], "note_values": found["note_values"],
             "claim_note": claim.note or "", "claim_note_fr": claim.note_fr or "",
             "claim_fr": claim.quote}
 
 
-def reproduce_claims(frame: pd.DataFrame, claims: Sequence[Any],
-                     lang: str = "en") -> pd.DataFrame:
-    """Compute every claim of the paper from the tidy frame (texts in ``lang``).
+def _unmeasured(frame: pd.DataFrame, claim: Any) -> dict:
+    # No field of the case data speaks to it: never a match, never a mismatch; the claim's
+    # own note says which field is missing.
+    return {"status": "not_computable", "values": {"expected": claim.expected}}
+
+
+def _total(frame: pd.DataFrame, claim: Any) -> dict:
+    n = len(frame)
+    return {"status": _status(n, n, claim.expected - claim.tolerance,
+                              claim.expected + claim.tolerance),
+            "poles": tuple(frame.index), "values": {"expected": claim.expected, "n": n}}
+
+
+def _count(frame: pd.DataFrame, claim: Any) -> dict:
+    """A count or a share of poles in a category, bounded over the unknowns."""
+    n = len(frame)
+    column = _column(frame, claim.descriptor, claim).astype(object)
+    poles = tuple(frame.index[column == claim.category])
+    undecided = tuple(frame.index[column == UNKNOWN]) if claim.category != UNKNOWN else ()
+    low, high = len(poles), len(poles) + len(undecided)
+    scale = n if claim.kind == "share" else 1
+    exp = float(claim.expected)
+    # A vague figure (« une majorité ») is an interval; a precise one ± its rounding.
+    lo_ok, hi_ok = claim.interval or (exp - claim.tolerance, exp + claim.tolerance)
+    status = _status(low / scale, high / scale, lo_ok, hi_ok)
+    values = {"expected": claim.expected, "low": low, "high": high, "n": n}
+    if claim.interval:
+        values.update(accepted_low=lo_ok, accepted_high=hi_ok)
+    found = {"status": status, "values": values, "poles": poles, "undecided": undecided}
+    if status == "not_computable":
+        import math
+
+        need_lo = max(0, math.ceil(lo_ok * scale - 1e-9) - low)
+        need_hi = min(len(undecided), math.floor(hi_ok * scale + 1e-9) - low)
+        found["note_key"] = "holds_only_if" if need_lo == need_hi else "holds_only_if_between"
+        found["note_values"] = {"low": need_lo, "high": need_hi, "n": len(undecided),
+                                "descriptor": claim.descriptor, "category": claim.category,
+                                "poles": list(undecided)}
+    elif status == "mismatch":
+        found["note_key"] = "data_gives" if high == low else "data_gives_between"
+        found["note_values"] = {"low": low, "high": high, "paper": claim.expected,
+                                "descriptor": claim.descriptor, "category": claim.category,
+                                "poles": list(poles)}
+    return found
+
+
+def _named(frame: pd.DataFrame, claim: Any) -> dict:
+    """The poles the paper names in a category (all of them, or exactly them)."""
+    column = _column(frame, claim.descriptor, claim).astype(object)
+    expected = list(claim.expected)
+    missing = [p for p in expected if p not in frame.index]
+    named = frame.index.isin(expected)
+    has = (column == claim.category).to_numpy()
+    unknown = (column == UNKNOWN).to_numpy()
+    poles = tuple(frame.index[has])
+    wrong_in = list(frame.index[named & ~has & ~unknown])
+    unknown_in = list(frame.index[named & unknown])
+    exact = claim.match == "exact"
+    wrong_out = list(frame.index[~named & has]) if exact else []
+    unknown_out = list(frame.index[~named & unknown]) if exact else []
+    undecided = tuple(unknown_in + unknown_out)
+    found = {"status": "match", "values": {"expected": expected, "poles": list(poles)},
+             "poles": poles, "undecided": undecided}
+    if missing:
+        found.update(status="not_computable", note_key="not_in_data",
+                     note_values={"poles": missing})
+    elif wrong_in or wrong_out:
+        found.update(status="mismatch", note_key="named_not" if not wrong_out else (
+            "not_named" if not wrong_in else "named_not_and_not_named"),
+            note_values={"descriptor": claim.descriptor, "category": claim.category,
+                         "poles": [f"{p} ({column[p]})" for p in wrong_in],
+                         "others": wrong_out})
+    elif undecided:
+        found.update(status="not_computable", note_key="unknown_in",
+                     note_values={"poles": list(undecided)})
+    return found
+
+
+def _range(frame: pd.DataFrame, claim: Any) -> dict:
+    """The smallest and largest value of a numeric column."""
+    column = _column(frame, claim.column, claim)
+    known = column.dropna()
+    undecided = tuple(frame.index[column.isna()])
+    low, high = (int(known.min()), int(known.max())) if len(known) else (None, None)
+    exp_lo, exp_hi = claim.expected
+    tol = claim.tolerance
+    if low is None:
+        status = "not_computable"
+    else:
+        fits = (abs(low - exp_lo) <= tol, abs(high - exp_hi) <= tol)
+        if not all(fits) and (low < exp_lo - tol or high > exp_hi + tol):
+            status = "mismatch"  # unknowns can only widen the range
+        elif undecided:
+            status = "not_computable"
+        else:
+            status = "match" if all(fits) else "mismatch"
+    found = {"status": status, "poles": tuple(known.sort_values().index),
+             "undecided": undecided,
+             "values": {"expected_low": exp_lo, "expected_high": exp_hi, "low": low,
+                        "high": high}}
+    outside = [p for p in known.index if known[p] < exp_lo - tol or known[p] > exp_hi + tol]
+    if outside:
+        found.update(note_key="outside",
+                     note_values={"poles": [f"{p} ({int(known[p])})" for p in outside]})
+    return found
+
+
+def _mean(frame: pd.DataFrame, claim: Any) -> dict:
+    """The mean of a numeric column over the poles that give it."""
+    column = _column(frame, claim.column, claim)
+    known = column.dropna()
+    undecided = tuple(frame.index[column.isna()])
+    lo_ok, hi_ok = claim.interval or (claim.expected - claim.tolerance,
+                                      claim.expected + claim.tolerance)
+    mean = float(known.astype(float).mean()) if len(known) else float("nan")
+    found = {"status": _status(mean, mean, lo_ok, hi_ok) if len(known) else "not_computable",
+             "values": {"expected": claim.expected, "accepted_low": lo_ok,
+                        "accepted_high": hi_ok, "mean": mean, "n_known": len(known)},
+             "poles": tuple(known.index), "undecided": undecided}
+    if undecided:
+        found.update(note_key="left_out", note_values={"poles": list(undecided)})
+    return found
+
+
+# Each kind of claim of the claims file, and how it is computed.
+_KINDS = {"unmeasured": _unmeasured, "total": _total, "count": _count, "share": _count,
+          "named": _named, "range": _range, "mean": _mean}
+
+
+def reproduce_claims(frame: pd.DataFrame, claims: Sequence[Any]) -> pd.DataFrame:
+    """Compute every claim of the paper from the tidy frame (the claim in both languages:
+    ``claim`` and ``claim_fr``).
 
     ``claims`` are :class:`~ptce_typology.intake.claims.Claim` objects
     (:func:`~ptce_typology.intake.claims.load_claims`).

@@ -33,7 +33,7 @@ def adjust(p_values: pd.Series, method: str) -> pd.Series:
     from scipy.stats import false_discovery_control
 
     if method not in CORRECTIONS:
-        raise PtceError("unknown correction", field="--correction", value=method,
+        raise PtceError("unknown correction", field="correction", value=method,
                         allowed=CORRECTIONS)
     mask = p_values.notna()
     p = p_values[mask].to_numpy(dtype=float)
@@ -87,7 +87,10 @@ def cramers_v_corrected(table: np.ndarray) -> float:
 
 def mann_whitney_exact(x: np.ndarray, y: np.ndarray, max_splits: int = 2_000_000):
     """Exact two-sided Mann-Whitney U test, ties included, by listing every split of the
-    pooled ranks into groups of the observed sizes (the conditional permutation test)."""
+    pooled ranks into groups of the observed sizes (the conditional permutation test).
+
+    Returns U, the p-value and the method's code: ``mann_whitney_exact``, or
+    ``mann_whitney_normal`` (the normal approximation) above ``max_splits`` splits."""
     from scipy.stats import mannwhitneyu, rankdata
 
     pooled = np.concatenate([x, y])
@@ -98,13 +101,13 @@ def mann_whitney_exact(x: np.ndarray, y: np.ndarray, max_splits: int = 2_000_000
     total = math.comb(n, n1)
     if total > max_splits:
         res = mannwhitneyu(x, y, alternative="two-sided", method="asymptotic")
-        return u_obs, float(res.pvalue), "Mann-Whitney U (normal approximation)"
+        return u_obs, float(res.pvalue), "mann_whitney_normal"
     extreme = 0
     for subset in itertools.combinations(range(n), n1):
         u = ranks[list(subset)].sum() - n1 * (n1 + 1) / 2
         if abs(u - centre) >= abs(u_obs - centre) - 1e-9:
             extreme += 1
-    return u_obs, extreme / total, "Mann-Whitney U (exact, ties included)"
+    return u_obs, extreme / total, "mann_whitney_exact"
 
 
 def compare_groups(frame: pd.DataFrame, by: str = "laureate_2013",
@@ -119,35 +122,23 @@ def compare_groups(frame: pd.DataFrame, by: str = "laureate_2013",
         ``by``; ``groups`` (the two or more categories compared, with their sizes);
         ``left_out`` (poles whose ``by`` is unknown or not applicable), ``left_out_reasons``
         (pole -> that value), ``names`` (pole -> name, for the poles left out); ``tests``
-        (DataFrame, index ``variable``, columns ``test``, ``statistic``, ``p_value``,
-        ``p_adjusted``,
-        ``effect_size``, ``effect_size_name``, ``v_corrected`` (Bergsma's bias-corrected
-        Cramér's V), ``ci_low``, ``ci_high``, ``n``);
+        (DataFrame, index ``variable``, columns ``test`` (a code: ``fisher_2x2``,
+        ``fisher_exact``, ``fisher_monte_carlo``, ``chi2``, ``mann_whitney_exact``,
+        ``mann_whitney_normal`` or ``none``), ``statistic``, ``statistic_name``
+        (``odds_ratio``: the conditional MLE odds ratio of a 2 × 2 table, with its exact 95 %
+        CI; ``mann_whitney_u``; or ``""``), ``p_value``, ``p_adjusted``, ``effect_size``,
+        ``effect_size_name`` (``cramers_v``, ``rank_biserial`` or ``""``), ``v_corrected``
+        (Bergsma's bias-corrected Cramér's V), ``ci_low``, ``ci_high``, ``n``);
         ``tables`` ({variable: DataFrame of counts, categories × groups}); ``medians``
         ({variable: {group: median}}); ``quartiles`` ({variable: {group: [q1, q3]}}, R's
         type 7); ``unknown`` ({variable: {group: count of unknown values}});
         ``min_p_value`` (the smallest p-value a 2 × 2 exact test can reach with these group
         sizes) and ``correction``.
     """
-    from scipy.stats.contingency import odds_ratio
-
-    from ptce_typology.analysis.exact import fisher_test
-
-    if by not in frame.columns:
-        raise PtceError("no such column to group by", field="--by", value=by,
-                        allowed=list(frame.columns))
-    group_col = frame[by].astype(object)
-    known = group_col.notna() & ~group_col.isin(NO_GROUP)
+    group_col, known, order = _groups(frame, by)
     left_out = list(frame.index[~known])
     data = frame[known]
     groups_values = data[by].astype(object)
-    if isinstance(frame[by].dtype, pd.CategoricalDtype):
-        order = [c for c in frame[by].cat.categories if (groups_values == c).any()]
-    else:
-        order = sorted(groups_values.unique(), key=str)
-    if len(order) < 2:
-        raise PtceError("the grouping descriptor has fewer than two known groups",
-                        field="--by", value=by)
     if variables is None:
         # The calls are outcomes, not descriptors: compared only when asked for.
         variables = [c for c in frame.columns if c != by and c not in SKIP
@@ -158,72 +149,18 @@ def compare_groups(frame: pd.DataFrame, by: str = "laureate_2013",
             raise PtceError("no such column", field="variable", value=var,
                             allowed=list(frame.columns))
         col = data[var]
-        is_numeric = var in numeric or (pd.api.types.is_numeric_dtype(col)
-                                        and not isinstance(col.dtype, pd.CategoricalDtype)
-                                        and col.nunique() > 10)
-        if is_numeric:
-            values = pd.to_numeric(col.astype(object).where(col.astype(object) != UNKNOWN),
-                                   errors="coerce")
-            ok = values.notna()
-            samples = [values[ok & (groups_values == g)].to_numpy(dtype=float) for g in order]
-            medians[var] = {str(g): (float(np.median(s)) if len(s) else None)
-                            for g, s in zip(order, samples, strict=True)}
-            # Quartiles as R's quantile() type 7 (numpy's default linear interpolation).
-            quartiles[var] = {str(g): ([float(q) for q in np.percentile(s, [25, 75])]
-                                       if len(s) else None)
-                              for g, s in zip(order, samples, strict=True)}
-            unknown[var] = {str(g): int((~ok & (groups_values == g)).sum()) for g in order}
-            n = int(ok.sum())
-            if len(order) == 2 and all(len(s) for s in samples):
-                u, p, name = mann_whitney_exact(samples[0], samples[1])
-                effect = 1 - 2 * u / (len(samples[0]) * len(samples[1]))
-                rows.append({"variable": var, "test": name, "statistic": u, "p_value": p,
-                             "effect_size": effect,
-                             "effect_size_name": "rank-biserial r", "ci_low": np.nan,
-                             "ci_high": np.nan, "n": n, "v_corrected": np.nan})
-            else:
-                rows.append({"variable": var, "test": "none (a group has no known value)",
-                             "statistic": np.nan, "p_value": np.nan, "effect_size": np.nan,
-                             "effect_size_name": "", "ci_low": np.nan, "ci_high": np.nan,
-                             "n": n})
-            continue
-        values = col.astype(object)
-        ok = values.notna() & (values != UNKNOWN)
-        unknown[var] = {str(g): int((~ok & (groups_values == g)).sum()) for g in order}
-        if isinstance(col.dtype, pd.CategoricalDtype):
-            cats = [c for c in col.cat.categories if c != UNKNOWN and (values[ok] == c).any()]
+        if var in numeric or (pd.api.types.is_numeric_dtype(col)
+                              and not isinstance(col.dtype, pd.CategoricalDtype)
+                              and col.nunique() > 10):
+            row, medians[var], quartiles[var], unknown[var] = _compare_numeric(
+                var, col, groups_values, order)
         else:
-            cats = sorted(values[ok].unique(), key=str)
-        table = pd.DataFrame(
-            [[int(((values == c) & ok & (groups_values == g)).sum()) for g in order]
-             for c in cats], index=pd.Index(cats, name=var),
-            columns=pd.Index([str(g) for g in order], name=by))
-        tables[var] = table
-        n = int(table.to_numpy().sum())
-        counts = table.to_numpy()
-        if len(cats) < 2:
-            rows.append({"variable": var, "test": "none (a single known category)",
-                         "statistic": np.nan, "p_value": np.nan, "effect_size": np.nan,
-                         "effect_size_name": "", "ci_low": np.nan, "ci_high": np.nan, "n": n})
-            continue
-        result = fisher_test(counts, seed=seed)
-        row = {"variable": var, "test": result.method, "statistic": np.nan,
-               "p_value": result.p_value, "effect_size": cramers_v(counts),
-               "effect_size_name": "Cramér's V", "ci_low": np.nan, "ci_high": np.nan, "n": n,
-               "v_corrected": cramers_v_corrected(counts)}
-        if counts.shape == (2, 2):
-            est = odds_ratio(counts, kind="conditional")
-            ci = est.confidence_interval(confidence_level=0.95)
-            row.update(statistic=float(est.statistic), ci_low=float(ci.low),
-                       ci_high=float(ci.high))
-            row["test"] += "; conditional MLE odds ratio, exact 95 % CI"
+            row, tables[var], unknown[var] = _compare_categorical(var, col, groups_values,
+                                                                  order, by, seed)
         rows.append(row)
     tests = pd.DataFrame(rows).set_index("variable")
     tests["p_adjusted"] = adjust(tests["p_value"], correction)
-    if "v_corrected" not in tests.columns:
-        tests["v_corrected"] = np.nan
-    tests = tests[["test", "statistic", "p_value", "p_adjusted", "effect_size",
-                   "effect_size_name", "v_corrected", "ci_low", "ci_high", "n"]]
+    tests = tests.reindex(columns=TEST_COLUMNS)
     sizes = [int((groups_values == g).sum()) for g in order]
     return {"by": by, "groups": [{"group": str(g), "n": s} for g, s in zip(order, sizes,
                                                                            strict=True)],
@@ -235,6 +172,96 @@ def compare_groups(frame: pd.DataFrame, by: str = "laureate_2013",
             "medians": medians, "quartiles": quartiles, "unknown": unknown,
             "min_p_value": min_p_value(sizes) if len(sizes) == 2 else None,
             "correction": correction}
+
+
+#: The columns of ``compare_groups(...)["tests"]``.
+TEST_COLUMNS = ["test", "statistic", "statistic_name", "p_value", "p_adjusted", "effect_size",
+                "effect_size_name", "v_corrected", "ci_low", "ci_high", "n"]
+
+
+def _groups(frame: pd.DataFrame, by: str) -> tuple[pd.Series, pd.Series, list]:
+    """The grouping column, which poles have a group, and the groups in order (vocabulary
+    order for a categorical column)."""
+    if by not in frame.columns:
+        raise PtceError("no such column to group by", field="by", value=by,
+                        allowed=list(frame.columns))
+    group_col = frame[by].astype(object)
+    known = group_col.notna() & ~group_col.isin(NO_GROUP)
+    groups_values = group_col[known]
+    if isinstance(frame[by].dtype, pd.CategoricalDtype):
+        order = [c for c in frame[by].cat.categories if (groups_values == c).any()]
+    else:
+        order = sorted(groups_values.unique(), key=str)
+    if len(order) < 2:
+        raise PtceError("the grouping descriptor has fewer than two known groups",
+                        field="by", value=by)
+    return group_col, known, order
+
+
+def _no_test(var: str, n: int) -> dict:
+    return {"variable": var, "test": "none", "statistic": np.nan, "statistic_name": "",
+            "p_value": np.nan, "effect_size": np.nan, "effect_size_name": "",
+            "ci_low": np.nan, "ci_high": np.nan, "n": n, "v_corrected": np.nan}
+
+
+def _compare_numeric(var: str, col: pd.Series, groups_values: pd.Series, order: list
+                     ) -> tuple[dict, dict, dict, dict]:
+    """The exact Mann-Whitney test of a numeric descriptor, the groups' medians, quartiles
+    and unknown values."""
+    values = pd.to_numeric(col.astype(object).where(col.astype(object) != UNKNOWN),
+                           errors="coerce")
+    ok = values.notna()
+    samples = [values[ok & (groups_values == g)].to_numpy(dtype=float) for g in order]
+    medians = {str(g): (float(np.median(s)) if len(s) else None)
+               for g, s in zip(order, samples, strict=True)}
+    # Quartiles as R's quantile() type 7 (numpy's default linear interpolation).
+    quartiles = {str(g): ([float(q) for q in np.percentile(s, [25, 75])] if len(s) else None)
+                 for g, s in zip(order, samples, strict=True)}
+    unknown = {str(g): int((~ok & (groups_values == g)).sum()) for g in order}
+    n = int(ok.sum())
+    if not (len(order) == 2 and all(len(s) for s in samples)):
+        return _no_test(var, n), medians, quartiles, unknown  # a group has no known value
+    u, p, method = mann_whitney_exact(samples[0], samples[1])
+    row = {**_no_test(var, n), "test": method, "statistic": u,
+           "statistic_name": "mann_whitney_u", "p_value": p,
+           "effect_size": 1 - 2 * u / (len(samples[0]) * len(samples[1])),
+           "effect_size_name": "rank_biserial"}
+    return row, medians, quartiles, unknown
+
+
+def _compare_categorical(var: str, col: pd.Series, groups_values: pd.Series, order: list,
+                         by: str, seed: int) -> tuple[dict, pd.DataFrame, dict]:
+    """Fisher's exact test of a categorical descriptor with Cramér's V (and, for a 2 × 2
+    table, the conditional odds ratio), its table of counts and unknown values."""
+    from scipy.stats.contingency import odds_ratio
+
+    from ptce_typology.analysis.exact import fisher_test
+
+    values = col.astype(object)
+    ok = values.notna() & (values != UNKNOWN)
+    unknown = {str(g): int((~ok & (groups_values == g)).sum()) for g in order}
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        cats = [c for c in col.cat.categories if c != UNKNOWN and (values[ok] == c).any()]
+    else:
+        cats = sorted(values[ok].unique(), key=str)
+    table = pd.DataFrame(
+        [[int(((values == c) & ok & (groups_values == g)).sum()) for g in order]
+         for c in cats], index=pd.Index(cats, name=var),
+        columns=pd.Index([str(g) for g in order], name=by))
+    counts = table.to_numpy()
+    n = int(counts.sum())
+    if len(cats) < 2:
+        return _no_test(var, n), table, unknown  # a single known category
+    result = fisher_test(counts, seed=seed)
+    row = {**_no_test(var, n), "test": result.method, "p_value": result.p_value,
+           "effect_size": cramers_v(counts), "effect_size_name": "cramers_v",
+           "v_corrected": cramers_v_corrected(counts)}
+    if counts.shape == (2, 2):
+        est = odds_ratio(counts, kind="conditional")
+        ci = est.confidence_interval(confidence_level=0.95)
+        row.update(statistic=float(est.statistic), statistic_name="odds_ratio",
+                   ci_low=float(ci.low), ci_high=float(ci.high))
+    return row, table, unknown
 
 
 def min_p_value(sizes: list[int]) -> float:

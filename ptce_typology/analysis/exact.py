@@ -18,8 +18,14 @@ import numpy as np
 REL_TOL = 1e-7  # R: relErr <- 1 + 10^(-7)
 
 
+#: The codes of :attr:`ExactResult.method` (renderers name them from the labels).
+METHODS = ("none", "fisher_2x2", "fisher_exact", "fisher_monte_carlo", "chi2")
+
+
 @dataclass(frozen=True)
 class ExactResult:
+    """A p-value and the code of the method that gave it (one of :data:`METHODS`)."""
+
     p_value: float
     method: str
 
@@ -90,29 +96,29 @@ def table_count_bound(table) -> int:
 
 def fisher_test(table, seed: int = 0, max_tables: int = 200_000,
                 monte_carlo: int = 20_000, large_n: int = 1000) -> ExactResult:
-    """Fisher's exact test, exact when feasible, else a seeded Monte Carlo estimate; above
-    ``large_n`` observations, Pearson's chi-square (its expected counts are then large)."""
+    """Fisher's exact test, exact when feasible, else a seeded Monte Carlo estimate of
+    ``monte_carlo`` tables; above ``large_n`` observations, Pearson's chi-square (its expected
+    counts are then large). The method is a code of :data:`METHODS`."""
     t = np.asarray(table, dtype=np.int64)
     t = t[t.sum(axis=1) > 0][:, t.sum(axis=0) > 0]
     if min(t.shape) < 2:
-        return ExactResult(1.0, "none (a single category)")
+        return ExactResult(1.0, "none")  # a single category
     if t.shape == (2, 2) and int(t.sum()) <= large_n:
-        return ExactResult(fisher_exact_rxc(t), "Fisher exact (2x2)")
+        return ExactResult(fisher_exact_rxc(t), "fisher_2x2")
     if int(t.sum()) > large_n:
         from scipy.special import chdtrc
 
         expected = np.outer(t.sum(axis=1), t.sum(axis=0)) / t.sum()
         statistic = float(((t - expected) ** 2 / expected).sum())
         dof = (t.shape[0] - 1) * (t.shape[1] - 1)
-        return ExactResult(float(chdtrc(dof, statistic)), f"Pearson chi-square (n > {large_n})")
+        return ExactResult(float(chdtrc(dof, statistic)), "chi2")
     try:
         if table_count_bound(t) > 50 * max_tables:
             raise TooManyTables(table_count_bound(t))
-        return ExactResult(fisher_exact_rxc(t, max_tables), "Fisher exact (RxC, enumeration)")
+        return ExactResult(fisher_exact_rxc(t, max_tables), "fisher_exact")
     except TooManyTables:
         from scipy.stats import MonteCarloMethod, fisher_exact
 
         rng = np.random.default_rng(seed)
         res = fisher_exact(t, method=MonteCarloMethod(n_resamples=monte_carlo, rng=rng))
-        return ExactResult(float(np.ravel(res.pvalue)[0]),
-                           f"Fisher, Monte Carlo ({monte_carlo} tables, seed {seed})")
+        return ExactResult(float(np.ravel(res.pvalue)[0]), "fisher_monte_carlo")

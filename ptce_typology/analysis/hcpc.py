@@ -15,9 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ptce_typology.analysis.parameters import CONSOLIDATIONS, K_RULES
 from ptce_typology.errors import PtceError
 
-RULES = ("within_ratio", "gain_ratio", "fixed")
+RULES = (*K_RULES, "fixed")
 NN_CHAIN_MAX = 500  # up to this many individuals, Ward's tree without importing scipy
 # Ward on every individual needs n²/2 distances: 12,000 individuals take about 0.6 GB.
 EXACT_WARD_MAX = 12_000
@@ -26,7 +27,6 @@ EXACT_WARD_MAX = 12_000
 AGGREGATE_FROM = 2_000
 WEIGHTED_WARD_MAX = 3_000
 PRECLUSTERS = 1_000
-CONSOLIDATIONS = ("hartigan-wong", "lloyd", "none")
 
 
 @dataclass
@@ -106,13 +106,13 @@ class HCPC:
         self.iter_max = iter_max
 
     def fit(self, coordinates: pd.DataFrame) -> HCPC:
-        from ptce_typology.analysis.ward import cut, ward_weighted
+        from ptce_typology.analysis.ward import cut
 
         if self.rule not in RULES[:2]:
-            raise PtceError("unknown rule for the number of clusters", field="--rule",
+            raise PtceError("unknown rule for the number of clusters", field="rule",
                             value=self.rule, allowed=RULES[:2])
         if self.consolidation not in CONSOLIDATIONS:
-            raise PtceError("unknown consolidation", field="--consolidation",
+            raise PtceError("unknown consolidation", field="consolidation",
                             value=self.consolidation, allowed=CONSOLIDATIONS)
         n = len(coordinates)
         if n < 3:
@@ -121,8 +121,57 @@ class HCPC:
         order = np.argsort(X[:, 0], kind="stable")
         self.order_ = coordinates.index[order]
         Xs = X[order]
-        consolidation = self.consolidation
         self.notes_: list[str] = []
+        Z, members, m, consolidation = self._tree(Xs)
+        self.linkage_ = Z
+        self.leaf_members_ = members
+        gains = np.zeros(n - 1)
+        gains[: m - 1] = np.sort(Z[:, 2])[::-1] / n
+        self.inertia_gain_ = pd.Series(gains, index=pd.RangeIndex(1, n, name="k"),
+                                       name="inertia_gain")
+        within = np.cumsum(gains[::-1])[::-1]
+        self.within_ = pd.Series(within, index=pd.RangeIndex(1, n, name="k"), name="within")
+        if not np.any(gains > 1e-12 * max(1.0, float(np.abs(Xs).max(initial=0.0)))):
+            raise PtceError("the poles do not differ on the active descriptors (identical, or "
+                            "all unknown), so there is nothing to cluster; choose other "
+                            "active descriptors or add poles", value=f"{n} poles")
+        self.n_clusters_, self.ratios_, self.rule_ = self._choose_k(n)
+        k = self.n_clusters_
+        if k > m:
+            raise PtceError("more clusters than distinct individuals", field="n_clusters", value=k,
+                            allowed=[f"2..{m}"])
+        before = self._number(Xs, cut(Z, m, k)[members])
+        self.labels_before_ = pd.Series(before, index=self.order_, name="cluster").loc[
+            coordinates.index]
+        self.tree_points_ = int(m)
+        self.consolidation_used_ = consolidation
+        self.consolidation_iterations_ = 0
+        self.consolidation_converged_ = True
+        after, result = consolidate(Xs, before, k, consolidation, self.iter_max)
+        if result is None:
+            self.consolidation_note_ = "no consolidation"
+        else:
+            self.consolidation_iterations_ = int(result.iterations)
+            self.consolidation_converged_ = bool(result.converged)
+            self.consolidation_note_ = (
+                f"{consolidation}, {result.iterations} iteration(s)"
+                + ("" if result.converged else ", did not converge") + (
+                    f"; {result.note}" if result.note else ""))
+        self.labels_ = pd.Series(after, index=self.order_, name="cluster").loc[
+            coordinates.index]
+        self.centres_ = coordinates.groupby(self.labels_).mean()
+        self.centres_.index.name = "cluster"
+        self.moved_ = list(self.labels_.index[self.labels_ != self.labels_before_])
+        return self
+
+    def _tree(self, Xs: np.ndarray) -> tuple[np.ndarray, np.ndarray, int, str]:
+        """Ward's tree of the sorted individuals: on every individual, on the distinct
+        profiles weighted by their counts, or on k-means pre-clusters (large data). Returns the
+        linkage, each individual's leaf, the number of leaves and the consolidation to use."""
+        from ptce_typology.analysis.ward import ward_weighted
+
+        n = len(Xs)
+        consolidation = self.consolidation
         distinct = np.unique(Xs, axis=0).shape[0] if n > AGGREGATE_FROM else n
         if n <= EXACT_WARD_MAX and (n <= AGGREGATE_FROM or distinct > WEIGHTED_WARD_MAX):
             Z = ward_tree(Xs)
@@ -159,46 +208,7 @@ class HCPC:
                                    "Lloyd's k-means (Hartigan-Wong moves single individuals "
                                    "and would take too long)")
             self.notes_.append(self.tree_method_)
-        self.linkage_ = Z
-        self.leaf_members_ = members
-        gains = np.zeros(n - 1)
-        gains[: m - 1] = np.sort(Z[:, 2])[::-1] / n
-        self.inertia_gain_ = pd.Series(gains, index=pd.RangeIndex(1, n, name="k"),
-                                       name="inertia_gain")
-        within = np.cumsum(gains[::-1])[::-1]
-        self.within_ = pd.Series(within, index=pd.RangeIndex(1, n, name="k"), name="within")
-        if not np.any(gains > 1e-12 * max(1.0, float(np.abs(Xs).max(initial=0.0)))):
-            raise PtceError("the poles do not differ on the active descriptors (identical, or "
-                            "all unknown), so there is nothing to cluster; choose other "
-                            "--active descriptors or add poles", value=f"{n} poles")
-        self.n_clusters_, self.ratios_, self.rule_ = self._choose_k(n)
-        k = self.n_clusters_
-        if k > m:
-            raise PtceError("more clusters than distinct individuals", field="--k", value=k,
-                            allowed=[f"2..{m}"])
-        before = self._number(Xs, cut(Z, m, k)[members])
-        self.labels_before_ = pd.Series(before, index=self.order_, name="cluster").loc[
-            coordinates.index]
-        self.tree_points_ = int(m)
-        self.consolidation_used_ = consolidation
-        self.consolidation_iterations_ = 0
-        self.consolidation_converged_ = True
-        after, result = consolidate(Xs, before, k, consolidation, self.iter_max)
-        if result is None:
-            self.consolidation_note_ = "no consolidation"
-        else:
-            self.consolidation_iterations_ = int(result.iterations)
-            self.consolidation_converged_ = bool(result.converged)
-            self.consolidation_note_ = (
-                f"{consolidation}, {result.iterations} iteration(s)"
-                + ("" if result.converged else ", did not converge") + (
-                    f"; {result.note}" if result.note else ""))
-        self.labels_ = pd.Series(after, index=self.order_, name="cluster").loc[
-            coordinates.index]
-        self.centres_ = coordinates.groupby(self.labels_).mean()
-        self.centres_.index.name = "cluster"
-        self.moved_ = list(self.labels_.index[self.labels_ != self.labels_before_])
-        return self
+        return Z, members, m, consolidation
 
     @staticmethod
     def _number(Xs: np.ndarray, labels: np.ndarray) -> np.ndarray:
@@ -247,7 +257,7 @@ def choose_k(within: np.ndarray, gains: np.ndarray, n: int, n_clusters: int | No
         k = int(n_clusters)
         if not 2 <= k <= n - 1:
             raise PtceError("the number of clusters must be between 2 and n - 1",
-                            field="--k", value=k, allowed=[f"2..{n - 1}"])
+                            field="n_clusters", value=k, allowed=[f"2..{n - 1}"])
         return k, [], np.array([])
     low = min_clusters
     high = max_clusters if max_clusters is not None else min(10, _r_round(n / 2))
@@ -256,14 +266,14 @@ def choose_k(within: np.ndarray, gains: np.ndarray, n: int, n_clusters: int | No
         ks = list(range(max(low, 2), high + 1))
         if not ks:
             raise PtceError("too few individuals for the automatic number of clusters; "
-                            "give --k", value=n)
+                            "give the number of clusters", field="n_clusters", value=n)
         ratios = np.array([within[k - 1] / within[k - 2] for k in ks])
         return ks[int(np.argmin(ratios))], ks, ratios
     high = min(max(high + 1, low), n - 1)
     ks = [k for k in range(low + 1, high + 1) if k <= n - 2]
     if not ks:
         raise PtceError("too few individuals for the automatic number of clusters; "
-                        "give --k", value=n)
+                        "give the number of clusters", field="n_clusters", value=n)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratios = np.array([gains[k - 2] / gains[k - 1] for k in ks])
     return ks[int(np.nanargmax(ratios))], ks, ratios
@@ -408,7 +418,8 @@ def test_variables(data: pd.DataFrame, labels: pd.Series, seed: int = 0,
     Returns
     -------
     pandas.DataFrame
-        Index ``variable``. Columns ``test`` (the method), ``p_value`` (NaN when fewer than
+        Index ``variable``. Columns ``test`` (the method's code,
+        :data:`~ptce_typology.analysis.exact.METHODS`), ``p_value`` (NaN when fewer than
         two categories or clusters are left), ``n`` (individuals tested), ``left_out``
         (individuals with a passive category).
     """
@@ -420,7 +431,7 @@ def test_variables(data: pd.DataFrame, labels: pd.Series, seed: int = 0,
         keep = ~values.map(lambda v, var=var: f"{var}={v}" in passive).to_numpy(dtype=bool)
         table = pd.crosstab(labels[keep], values[keep]).to_numpy()
         if table.shape[0] < 2 or table.shape[1] < 2:
-            method, p_value = "none (one category or one cluster left)", float("nan")
+            method, p_value = "none", float("nan")  # one category or one cluster left
         else:
             result = fisher_test(table, seed=seed)
             method, p_value = result.method, result.p_value

@@ -30,18 +30,15 @@ class UnseenCategory(PtceError):
     """A new individual holds a category the fitted MCA has never seen."""
 
 
-def passive_categories(X: pd.DataFrame, spec: str | tuple[str, ...] | None) -> tuple[str, ...]:
+def passive_categories(X: pd.DataFrame, spec: tuple[str, ...] | None) -> tuple[str, ...]:
     """The categories of ``X`` that ``spec`` makes passive, as ``descriptor=category`` names.
 
     ``spec`` holds ``descriptor=category`` pairs or bare categories (a bare category is passive
-    in every descriptor that has it); ``None``, ``()`` or ``"none"`` make none passive. A pair
+    in every descriptor that has it); ``None`` or ``()`` make none passive. A pair
     naming a descriptor that ``X`` does not have is an error; categories no individual holds
     are simply not there.
     """
-    if spec is None or spec == "none":
-        return ()
-    items = [spec] if isinstance(spec, str) else list(spec)
-    items = [i.strip() for i in items if i and i.strip() and i.strip() != "none"]
+    items = [i.strip() for i in spec or () if i and i.strip()]
     chosen: list[str] = []
     for var in X.columns:
         present = set(X[var].astype(object).tolist())
@@ -55,7 +52,7 @@ def passive_categories(X: pd.DataFrame, spec: str | tuple[str, ...] | None) -> t
         var = item.split(SEP, 1)[0] if SEP in item else None
         if var is not None and var not in X.columns:
             raise PtceError("a passive category names a descriptor that is not active",
-                            field="--passive", value=item, allowed=[str(c) for c in X.columns])
+                            field="passive", value=item, allowed=[str(c) for c in X.columns])
     return tuple(chosen)
 
 
@@ -309,13 +306,6 @@ class MCA:
         categories."""
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.where(self._active, (profile - self._c) ** 2 / self._c, 0.0).sum(axis=1)
-
-    def transform_cos2(self, X: pd.DataFrame) -> pd.DataFrame:
-        """Quality of the projection of new individuals (cos2 on each kept dimension)."""
-        z = indicator(X[self.variables_], self.categories_).to_numpy()
-        d2 = self._distance2(z / self._Q)
-        coords = self.transform(X)
-        return coords.pow(2).div(d2, axis=0)
 
     def project(self, X: pd.DataFrame, passive: tuple[str, ...] = ()
                 ) -> tuple[pd.DataFrame, pd.Series, dict[object, list[str]]]:

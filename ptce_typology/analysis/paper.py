@@ -16,10 +16,10 @@ TYPOLOGY_DESCRIPTORS = ("age_class", "origin", "territory", "sector", "members_c
                         "shared_premises", "employer_group", "laureate_2013")
 
 
-def _check_descriptor(frame: pd.DataFrame, name: str, option: str) -> None:
+def _check_descriptor(frame: pd.DataFrame, name: str, parameter: str) -> None:
     categorical = [c for c in frame.columns if str(frame[c].dtype) == "category"]
     if name not in categorical:
-        raise PtceError("not a categorical descriptor", field=option, value=name,
+        raise PtceError("not a categorical descriptor", field=parameter, value=name,
                         allowed=categorical)
 
 
@@ -46,7 +46,7 @@ def typology_table(frame: pd.DataFrame,
 
     rows = []
     for name in descriptors:
-        _check_descriptor(frame, name, "descriptor")
+        _check_descriptor(frame, name, "descriptors")
         column = frame[name]
         for category in column.cat.categories:
             members = tuple(frame.index[column == category])
@@ -72,8 +72,8 @@ def crosstab_table(frame: pd.DataFrame, row: str, column: str) -> pd.DataFrame:
     """
     import pandas as pd
 
-    _check_descriptor(frame, row, "--by")
-    _check_descriptor(frame, column, "--by")
+    _check_descriptor(frame, row, "row")
+    _check_descriptor(frame, column, "column")
     row_cats = [c for c in frame[row].cat.categories if (frame[row] == c).any()]
     col_cats = [c for c in frame[column].cat.categories if (frame[column] == c).any()]
     records = []

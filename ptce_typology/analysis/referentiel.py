@@ -74,6 +74,26 @@ def gap_matrix(frame: pd.DataFrame, ref: Any,
     import pandas as pd
 
     assessments = assessments or {}
+    _check_references(frame, ref, assessments)
+    objectives = [o.id for o in ref.main_objectives]
+    status = pd.DataFrame(index=frame.index, columns=objectives, dtype=object)
+    evidence = pd.DataFrame(index=frame.index, columns=objectives, dtype=object)
+    for pole in frame.index:
+        row = frame.loc[pole]
+        for obj in objectives:
+            status.at[pole, obj], evidence.at[pole, obj] = _cell(
+                row, obj, ref, assessments.get(pole, {}))
+    status.index.name = evidence.index.name = "pole_id"
+    summary = pd.DataFrame({s: (status == s).sum() for s in STATUSES})
+    summary["share_evidenced"] = summary["evidenced"] / len(frame) if len(frame) else 0.0
+    summary.index.name = "objective"
+    return {"status": status, "evidence": evidence, "summary": summary}
+
+
+def _check_references(frame: pd.DataFrame, ref: Any,
+                      assessments: Mapping[str, Mapping[str, float]]) -> None:
+    """Every indicator an assessment scores, and every descriptor an evidence rule reads,
+    exists."""
     indicators = {i.id: i for i in ref.user_indicators}
     for pole_id, scores in assessments.items():
         for key in scores:
@@ -87,47 +107,38 @@ def gap_matrix(frame: pd.DataFrame, ref: Any,
                 raise PtceError("an evidence rule names an unknown descriptor",
                                 field=f"evidence_rules.{rule.objective}",
                                 value=cond.descriptor, allowed=list(frame.columns))
-    objectives = [o.id for o in ref.main_objectives]
-    status = pd.DataFrame(index=frame.index, columns=objectives, dtype=object)
-    evidence = pd.DataFrame(index=frame.index, columns=objectives, dtype=object)
-    for pole in frame.index:
-        row = frame.loc[pole]
-        for obj in objectives:
-            results, texts = [], []
-            for rule in ref.evidence_rules.rules:
-                if rule.objective != obj:
-                    continue
-                for mode in ("any", "all"):
-                    conds = getattr(rule, mode)
-                    if conds:
-                        values = [row[c.descriptor] for c in conds]
-                        results.append(_combine([_condition_status(c, v) for c, v in
-                                                 zip(conds, values, strict=True)], mode))
-                        texts += [c.text(v) for c, v in zip(conds, values, strict=True)]
-            for ind in ref.user_indicators:
-                if ind.objective != obj:
-                    continue
-                score = assessments.get(pole, {}).get(ind.id)
-                if score is None:
-                    results.append(None)
-                    texts.append(f"{ind.id}: not scored")
-                else:
-                    results.append(score >= ind.evidenced_at)
-                    texts.append(f"{ind.id} score {score:g} (evidence at "
-                                 f">= {ind.evidenced_at:g})")
-            if not results:
-                status.at[pole, obj] = "not_operationalised"
-            elif any(r is True for r in results):
-                status.at[pole, obj] = "evidenced"
-            elif all(r is False for r in results):
-                status.at[pole, obj] = "not_evidenced"
-            else:
-                status.at[pole, obj] = "unknown"
-            evidence.at[pole, obj] = "; ".join(texts)
-    status.index.name = evidence.index.name = "pole_id"
-    summary = pd.DataFrame({s: (status == s).sum() for s in STATUSES})
-    summary["share_evidenced"] = summary["evidenced"] / len(frame) if len(frame) else 0.0
-    summary.index.name = "objective"
-    return {"status": status, "evidence": evidence, "summary": summary}
 
 
+def _cell(row: pd.Series, obj: str, ref: Any, scores: Mapping[str, float]) -> tuple[str, str]:
+    """One pole's status on one objective, and the evidence behind it: its descriptor values
+    under the evidence rules, and its scores on the user indicators."""
+    results, texts = [], []
+    for rule in ref.evidence_rules.rules:
+        if rule.objective != obj:
+            continue
+        for mode in ("any", "all"):
+            conds = getattr(rule, mode)
+            if conds:
+                values = [row[c.descriptor] for c in conds]
+                results.append(_combine([_condition_status(c, v) for c, v in
+                                         zip(conds, values, strict=True)], mode))
+                texts += [c.text(v) for c, v in zip(conds, values, strict=True)]
+    for ind in ref.user_indicators:
+        if ind.objective != obj:
+            continue
+        score = scores.get(ind.id)
+        if score is None:
+            results.append(None)
+            texts.append(f"{ind.id}: not scored")
+        else:
+            results.append(score >= ind.evidenced_at)
+            texts.append(f"{ind.id} score {score:g} (evidence at >= {ind.evidenced_at:g})")
+    if not results:
+        status = "not_operationalised"
+    elif any(r is True for r in results):
+        status = "evidenced"
+    elif all(r is False for r in results):
+        status = "not_evidenced"
+    else:
+        status = "unknown"
+    return status, "; ".join(texts)

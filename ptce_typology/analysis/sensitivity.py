@@ -86,7 +86,7 @@ def _refit_chunk(item: tuple) -> tuple[np.ndarray, list[int], list[float], int]:
         for (i, j, options), pick in zip(targets, row, strict=True):
             data[i, j] = options[pick]
         try:
-            labels = model.partition_codes(data, levels)
+            labels = model._partition_codes(data, levels)
         except (PtceError, ValueError, np.linalg.LinAlgError):
             failed += 1
             continue
@@ -130,21 +130,52 @@ def sensitivity(model, seed: int | None = None, n_jobs: int | None = None) -> di
                 "robust_groups": [], "n_failed": 0}
     sizes = [len(c[2]) for c in cells]
     if any(s == 0 for s in sizes):
-        raise PtceError("an unknown value has no category to take", field="--sensitivity")
+        raise PtceError("an unknown value has no category to take", field="sensitivity")
+    choices, exhaustive = _completion_choices(sizes, seed)
+    poles = list(frame.index)
+    position = {p: i for i, p in enumerate(poles)}
+    together, ks, aris, failed = _refit_completions(model, cells, choices, n_jobs)
+    done = len(ks)
+    share = together / done if done else together
+    co = {p: {q: float(share[position[p], position[q]]) for q in poles} for p in poles}
+    k_counts = pd.Series(ks).value_counts().sort_index()
+    arr = np.array(aris)
+    return {
+        "n_completions": int(len(choices)), "n_unknown_values": len(cells),
+        "n_alternatives": int(sum(frame.at[p, d] != UNKNOWN for p, d, _ in cells)),
+        "exhaustive": exhaustive, "seed": None if exhaustive else seed,
+        "unknown_values": [{"pole_id": str(p), "descriptor": d, "categories": list(c)}
+                           for p, d, c in cells],
+        "k_distribution": {int(k): float(v / done) for k, v in k_counts.items()},
+        "ari": {"mean": float(arr.mean()), "min": float(arr.min()),
+                "q05": float(np.quantile(arr, 0.05))} if done else {},
+        "co_clustering": co,
+        "robust_groups": robust_groups(share, poles),
+        "n_failed": failed,
+    }
+
+
+def _completion_choices(sizes: list[int], seed: int) -> tuple[np.ndarray, bool]:
+    """One row per completion, one column per unknown value (the index of the category it
+    takes): every completion, or a seeded sample of ``N_SAMPLED`` above ``MAX_EXHAUSTIVE``."""
     total = float(np.prod([float(s) for s in sizes]))
     if total <= MAX_EXHAUSTIVE:
-        exhaustive = True
         grids = np.meshgrid(*[np.arange(s) for s in sizes], indexing="ij")
-        choices = np.stack([g.ravel() for g in grids], axis=1)
-    else:
-        exhaustive = False
-        rng = np.random.default_rng(seed)
-        choices = np.stack([rng.integers(0, s, size=N_SAMPLED) for s in sizes], axis=1)
-    main = model.clusters_.to_numpy()
+        return np.stack([g.ravel() for g in grids], axis=1), True
+    rng = np.random.default_rng(seed)
+    return np.stack([rng.integers(0, s, size=N_SAMPLED) for s in sizes], axis=1), False
+
+
+def _refit_completions(model, cells: list, choices: np.ndarray, n_jobs: int
+                       ) -> tuple[np.ndarray, list[int], list[float], int]:
+    """Refit every completion, in chunks (in ``n_jobs`` processes): co-clustering counts,
+    the k and the ARI of each refit, and the number that failed."""
+    frame = model.frame_
+    main = model.labels_.to_numpy()
     poles = list(frame.index)
     position = {p: i for i, p in enumerate(poles)}
     n = len(poles)
-    codes, levels = model.encode(frame)
+    codes, levels = model._encode(frame)
     active = list(model.active)
     targets = [(position[p], active.index(d), [levels[active.index(d)].index(c) for c in cats])
                for p, d, cats in cells]
@@ -168,24 +199,7 @@ def sensitivity(model, seed: int | None = None, n_jobs: int | None = None) -> di
         ks += part_ks
         aris += part_aris
         failed += part_failed
-    done = len(ks)
-    share = together / done if done else together
-    co = {p: {q: float(share[position[p], position[q]]) for q in poles} for p in poles}
-    k_counts = pd.Series(ks).value_counts().sort_index()
-    arr = np.array(aris)
-    return {
-        "n_completions": int(len(choices)), "n_unknown_values": len(cells),
-        "n_alternatives": int(sum(frame.at[p, d] != UNKNOWN for p, d, _ in cells)),
-        "exhaustive": exhaustive, "seed": None if exhaustive else seed,
-        "unknown_values": [{"pole_id": str(p), "descriptor": d, "categories": list(c)}
-                           for p, d, c in cells],
-        "k_distribution": {int(k): float(v / done) for k, v in k_counts.items()},
-        "ari": {"mean": float(arr.mean()), "min": float(arr.min()),
-                "q05": float(np.quantile(arr, 0.05))} if done else {},
-        "co_clustering": co,
-        "robust_groups": robust_groups(share, poles),
-        "n_failed": failed,
-    }
+    return together, ks, aris, failed
 
 
 def robust_groups(share: np.ndarray, poles: list[str], threshold: float = ROBUST

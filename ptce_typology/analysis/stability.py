@@ -35,7 +35,7 @@ def _refit(model, codes: np.ndarray, levels: list[list[str]]) -> np.ndarray | No
     """The partition of some rows, k fixed to the model's (the fast path: no tables)."""
     clone = type(model)(**{**model.get_params(), "n_clusters": model.hcpc_.n_clusters_})
     try:
-        return clone.partition_codes(codes, levels)
+        return clone._partition_codes(codes, levels)
     except (PtceError, ValueError, np.linalg.LinAlgError):
         return None
 
@@ -67,8 +67,8 @@ def stability(model, n_resamples: int | None = None, seed: int = 0) -> dict:
     from ptce_typology.analysis.sensitivity import adjusted_rand_index as adjusted_rand_score
 
     frame = model.frame_
-    codes, levels = model.encode(frame)
-    original = model.clusters_.to_numpy()
+    codes, levels = model._encode(frame)
+    original = model.labels_.to_numpy()
     n = len(frame)
     n_resamples = default_resamples(n) if n_resamples is None else n_resamples
     rng = np.random.default_rng(seed)
@@ -107,7 +107,7 @@ def stability(model, n_resamples: int | None = None, seed: int = 0) -> dict:
         loo_count[rest[keep]] += 1
     with np.errstate(invalid="ignore", divide="ignore"):
         poles = pd.DataFrame({
-            "cluster": model.clusters_.to_numpy(),
+            "cluster": model.labels_.to_numpy(),
             "bootstrap_stay": stay_sum / np.where(stay_count, stay_count, np.nan),
             "loo_stay": loo_sum / np.where(loo_count, loo_count, np.nan),
         }, index=frame.index)

@@ -32,16 +32,25 @@ from ptce_typology.analysis.hcpc import (
     test_variables,
 )
 from ptce_typology.analysis.mca import MCA, mca_core, passive_categories
+from ptce_typology.analysis.parameters import (
+    DEFAULT_ACTIVE,
+    DEFAULT_CONSOLIDATION,
+    DEFAULT_NCP,
+    DEFAULT_PASSIVE,
+    DEFAULT_RULE,
+    DEFAULT_SEED,
+    DEFAULT_SUPPLEMENTARY,
+)
 from ptce_typology.errors import NotFittedError, PtceError
 from ptce_typology.vocabulary import SEP, UNKNOWN
 
-DEFAULT_ACTIVE = ("age_class", "origin", "territory", "sector", "shared_premises",
-                  "employer_group")
-DEFAULT_SUPPLEMENTARY = ("laureate_2013",)
-# What no source says, and an age that does not exist yet, shape no axis.
-DEFAULT_PASSIVE = (UNKNOWN, "not_started")
 MAX_COMPLETIONS = 10_000  # above this, a seeded sample of completions
 NEAR_TIE = 0.05  # the second-nearest centre within 5 % of the nearest
+#: The columns of :meth:`Typology.classify`, in the order of the JSON of ``ptce classify``.
+PLACEMENT_COLUMNS = ("name", "categories", "unknown", "coordinates", "cluster", "distances",
+                     "determined", "possible_clusters", "decided_by", "completions",
+                     "alternatives", "nearest", "typicality", "typicality_known", "cos2",
+                     "flags")
 
 
 class Typology:
@@ -64,9 +73,10 @@ class Typology:
         A fixed k, or None for ``rule``.
     rule, consolidation, min_clusters, max_clusters
         See :class:`~ptce_typology.analysis.hcpc.HCPC`.
-    passive : tuple of str
+    passive : tuple of str or None
         Passive categories: ``descriptor=category`` pairs or bare categories (passive in every
-        descriptor). Default ``("unknown", "not_started")``; ``()`` gives the plain MCA.
+        descriptor). Default ``("unknown", "not_started")``; None (or ``()``) gives the plain
+        MCA.
     seed : int
         Seed of every random step (stability resampling, permutation tests, sampled
         completions).
@@ -79,7 +89,7 @@ class Typology:
         The passive categories found in the data (``descriptor=category``).
     coordinates_ : DataFrame
         Poles × ``Dim 1..ncp``.
-    clusters_ : Series
+    labels_ : Series
         pole_id -> cluster (1..k).
     centres_ : DataFrame
         Cluster centres in the ``ncp`` space.
@@ -97,11 +107,12 @@ class Typology:
     """
 
     def __init__(self, active: tuple[str, ...] = DEFAULT_ACTIVE,
-                 supplementary: tuple[str, ...] = DEFAULT_SUPPLEMENTARY, ncp: int = 5,
-                 n_clusters: int | None = None, rule: str = "within_ratio",
-                 consolidation: str = "hartigan-wong", min_clusters: int = 3,
-                 max_clusters: int | None = None, passive: tuple[str, ...] = DEFAULT_PASSIVE,
-                 seed: int = 0) -> None:
+                 supplementary: tuple[str, ...] = DEFAULT_SUPPLEMENTARY,
+                 ncp: int = DEFAULT_NCP, n_clusters: int | None = None,
+                 rule: str = DEFAULT_RULE, consolidation: str = DEFAULT_CONSOLIDATION,
+                 min_clusters: int = 3, max_clusters: int | None = None,
+                 passive: tuple[str, ...] | None = DEFAULT_PASSIVE,
+                 seed: int = DEFAULT_SEED) -> None:
         self.active = active
         self.supplementary = supplementary
         self.ncp = ncp
@@ -139,7 +150,7 @@ class Typology:
         return f"Typology({', '.join(changed)})"
 
     def __sklearn_is_fitted__(self) -> bool:
-        return hasattr(self, "clusters_")
+        return hasattr(self, "labels_")
 
     def __sklearn_tags__(self):
         # Only scikit-learn calls this, so scikit-learn is already imported then.
@@ -148,7 +159,7 @@ class Typology:
         return BaseEstimator.__sklearn_tags__(self)
 
     def _check_fitted(self) -> None:
-        if not hasattr(self, "clusters_"):
+        if not hasattr(self, "labels_"):
             raise NotFittedError("This Typology is not fitted yet; call fit(frame) first.")
 
     # Fitting -------------------------------------------------------------------------------
@@ -156,16 +167,16 @@ class Typology:
     def _check_columns(self, frame: pd.DataFrame) -> None:
         categorical = [c for c in frame.columns if isinstance(frame[c].dtype,
                                                               pd.CategoricalDtype)]
-        for name in (*self.active, *self.supplementary):
-            if name not in categorical:
-                raise PtceError("not a categorical descriptor of the data",
-                                field="--active/--supplementary", value=name,
-                                allowed=categorical)
-        for names, option in ((self.active, "--active"),
-                              (self.supplementary, "--supplementary")):
-            repeated = sorted({n for n in names if list(names).count(n) > 1})
+        for parameter in ("active", "supplementary"):
+            for name in getattr(self, parameter):
+                if name not in categorical:
+                    raise PtceError("not a categorical descriptor of the data",
+                                    field=parameter, value=name, allowed=categorical)
+        for parameter in ("active", "supplementary"):
+            names = list(getattr(self, parameter))
+            repeated = sorted({n for n in names if names.count(n) > 1})
             if repeated:
-                raise PtceError("a descriptor is named twice", field=option,
+                raise PtceError("a descriptor is named twice", field=parameter,
                                 value=", ".join(repeated))
         overlap = set(self.active) & set(self.supplementary)
         if overlap:
@@ -173,7 +184,7 @@ class Typology:
                             value=", ".join(sorted(overlap)))
         if len(self.active) < 2:
             raise PtceError("the MCA needs at least two active descriptors",
-                            field="--active", value=", ".join(self.active))
+                            field="active", value=", ".join(self.active))
 
     def fit(self, frame: pd.DataFrame, y: object = None) -> Typology:
         """Fit the specific MCA and the clustering, then describe the clusters.
@@ -183,21 +194,21 @@ class Typology:
         frame : DataFrame
             The tidy frame (:func:`~ptce_typology.frame.load_frame`); it is copied.
         """
-        self.fit_partition(frame)
+        self._fit_partition(frame)
         described = self.frame_[list(self.active) + list(self.supplementary)]
         passive_all = set(self.passive_) | set(passive_categories(
             self.frame_[list(self.supplementary)], self._passive_spec())
             if self.supplementary else ())
-        description = describe_categories(described, self.clusters_)
+        description = describe_categories(described, self.labels_)
         description["passive"] = [c in passive_all for c in
                                   description.index.get_level_values("category")]
         self.description_ = description
         self._passive_all = passive_all
         self.__dict__.pop("_variable_tests", None)
-        self.paragons_ = paragons(self.coordinates_, self.clusters_, self.centres_)
+        self.paragons_ = paragons(self.coordinates_, self.labels_, self.centres_)
         own = self._distances(self.coordinates_)
         self.own_distance_ = pd.Series(
-            [own.at[p, c] for p, c in self.clusters_.items()], index=self.clusters_.index)
+            [own.at[p, c] for p, c in self.labels_.items()], index=self.labels_.index)
         self.profiles_ = self._profiles()
         return self
 
@@ -208,20 +219,26 @@ class Typology:
         self._check_fitted()
         if "_variable_tests" not in self.__dict__:
             described = self.frame_[list(self.active) + list(self.supplementary)]
-            self._variable_tests = test_variables(described, self.clusters_, seed=self.seed,
+            self._variable_tests = test_variables(described, self.labels_, seed=self.seed,
                                                   passive=self._passive_all)
         return self._variable_tests
 
+    def fit_predict(self, frame: pd.DataFrame, y: object = None) -> pd.Series:
+        """Fit, then the clusters of the poles fitted (:attr:`labels_`)."""
+        return self.fit(frame).labels_
+
+    def fit_transform(self, frame: pd.DataFrame, y: object = None) -> pd.DataFrame:
+        """Fit, then the coordinates of the poles fitted (:attr:`coordinates_`)."""
+        return self.fit(frame).coordinates_
+
     def _passive_spec(self) -> tuple[str, ...]:
-        if isinstance(self.passive, str):
-            return () if self.passive == "none" else (self.passive,)
         return tuple(self.passive or ())
 
-    def fit_partition(self, frame: pd.DataFrame) -> Typology:
+    def _fit_partition(self, frame: pd.DataFrame) -> Typology:
         """The MCA and the clustering only (what stability and sensitivity refits need)."""
         self._check_columns(frame)
         if self.ncp < 1:
-            raise PtceError("ncp must be at least 1", field="--ncp", value=self.ncp)
+            raise PtceError("ncp must be at least 1", field="ncp", value=self.ncp)
         self.frame_ = frame.copy()
         active = self.frame_[list(self.active)]
         sup = self.frame_[list(self.supplementary)] if self.supplementary else None
@@ -232,20 +249,20 @@ class Typology:
         self.hcpc_ = HCPC(n_clusters=self.n_clusters, rule=self.rule,
                           min_clusters=self.min_clusters, max_clusters=self.max_clusters,
                           consolidation=self.consolidation).fit(self.coordinates_)
-        self.clusters_ = self.hcpc_.labels_
+        self.labels_ = self.hcpc_.labels_
         self.centres_ = self.hcpc_.centres_
         return self
 
-    def encode(self, frame: pd.DataFrame) -> tuple[np.ndarray, list[list[str]]]:
+    def _encode(self, frame: pd.DataFrame) -> tuple[np.ndarray, list[list[str]]]:
         """The active descriptors as category codes (vocabulary order) and their categories:
-        the input of :meth:`partition_codes`."""
+        the input of :meth:`_partition_codes`."""
         columns = list(self.active)
         levels = [[str(c) for c in frame[d].cat.categories] for d in columns]
         codes = np.column_stack([frame[d].cat.codes.to_numpy() for d in columns])
         return codes, levels
 
-    def partition_codes(self, codes: np.ndarray, levels: list[list[str]]) -> np.ndarray:
-        """The partition :meth:`fit_partition` gives (labels 1..k in the rows' order), from
+    def _partition_codes(self, codes: np.ndarray, levels: list[list[str]]) -> np.ndarray:
+        """The partition :meth:`_fit_partition` gives (labels 1..k in the rows' order), from
         category codes, without building tables: the fast path of the stability and
         sensitivity refits."""
         spec = set(self._passive_spec())
@@ -275,7 +292,7 @@ class Typology:
         desc = desc[desc["variable"].isin(self.active) & ~desc["passive"]
                     & (desc["v_test"] > 0)]
         profiles = {}
-        for cluster in sorted(self.clusters_.unique()):
+        for cluster in sorted(self.labels_.unique()):
             rows = desc[desc["cluster"] == cluster].sort_values("v_test", ascending=False,
                                                                 kind="stable")
             chosen = rows[rows["p_value"] <= p_max].head(n_max)
@@ -302,18 +319,21 @@ class Typology:
         return coords
 
     def predict(self, frame: pd.DataFrame) -> pd.Series:
-        """The nearest cluster centre of each pole; NaN for a pole with no position (nothing
-        known, or only categories the reference poles never hold)."""
+        """The nearest cluster centre of each pole, as nullable ``Int64``: ``<NA>`` for a pole
+        with no position (nothing known, or only categories the reference poles never
+        hold)."""
         distances = self._distances(self.transform(frame))
         placed = distances.notna().any(axis=1)
-        return distances[placed].idxmin(axis=1).reindex(distances.index).rename("cluster")
+        clusters = pd.Series(pd.NA, index=distances.index, dtype="Int64", name="cluster")
+        clusters[placed] = distances[placed].idxmin(axis=1).astype("int64")
+        return clusters
 
     # Classification of new poles -------------------------------------------------------------
 
     def _is_unknown(self, value: object) -> bool:
         return value == UNKNOWN
 
-    def completions(self, row: pd.Series, seed: int | None = None
+    def _completions(self, row: pd.Series, seed: int | None = None
                     ) -> tuple[pd.DataFrame, list[str], bool]:
         """Every completion of a pole's active unknowns by the categories the reference poles
         hold for each (all combinations, or a seeded sample of ``MAX_COMPLETIONS``).
@@ -346,126 +366,182 @@ class Typology:
         rows = [{**base, **dict(zip(unknown, combo, strict=True))} for combo in combos]
         return pd.DataFrame(rows, columns=active), unknown, exhaustive
 
-    def classify(self, frame: pd.DataFrame, n_nearest: int = 3) -> list[dict]:
+    def classify(self, frame: pd.DataFrame, n_nearest: int = 3) -> pd.DataFrame:
         """Place new poles against the typology, with what the placement depends on.
+
+        Parameters
+        ----------
+        frame : DataFrame
+            New poles as a tidy frame (:func:`~ptce_typology.frame.load_frame`).
+        n_nearest : int
+            Témoins listed in ``nearest``.
 
         Returns
         -------
-        list of dict
-            One per pole: ``pole_id``, ``name``, ``categories`` (active descriptor ->
-            category), ``unknown`` (active descriptors no source gives), ``coordinates``,
-            ``cluster`` (the projection with the unknowns passive; None when no active
-            descriptor is known, flag ``nothing_known``), ``distances`` (cluster ->
-            distance), ``determined`` (every completion of the unknowns gives ``cluster``),
-            ``possible_clusters`` (cluster -> share of completions), ``decided_by`` (the
-            unknown descriptors whose value changes the cluster), ``alternatives``
-            ([{``descriptor``, ``value``, ``cluster``, ``unseen``}]: the cluster under each
-            other reading of a contested coding), ``completions``
-            ({``n``, ``exhaustive``}), ``nearest`` ([{``pole_id``, ``distance``, ``cluster``,
-            ``shared``, ``different``, ``unknown_here``, ``unknown_there``}]: ``shared`` holds
-            only descriptors known and equal on both sides), ``typicality`` (share of the
-            pole's known descriptors on the témoins' most common known category; None when
-            none is known), ``cos2`` and ``flags`` ([{``code``, ...}]).
+        pandas.DataFrame
+            One row per pole, index ``pole_id``, columns (:data:`PLACEMENT_COLUMNS`):
+
+            name : str
+            categories : dict
+                Active descriptor -> category.
+            unknown : list of str
+                Active descriptors no source gives.
+            coordinates : list of float
+                The projection, unknowns passive (NaN: no position).
+            cluster : Int64
+                The nearest centre; ``<NA>`` when no active descriptor is known (flag
+                ``nothing_known``) or the pole cannot be placed.
+            distances : dict
+                Cluster -> distance to its centre.
+            determined : bool
+                Every completion of the unknowns gives ``cluster``.
+            possible_clusters : dict
+                Cluster -> share of the completions.
+            decided_by : list of str
+                The unknown descriptors whose value changes the cluster.
+            completions : dict
+                ``n``, ``exhaustive`` (and ``seed`` when sampled).
+            alternatives : list of dict
+                ``descriptor``, ``value``, ``cluster``, ``unseen``: the cluster under each
+                other reading of a contested coding.
+            nearest : list of dict
+                The nearest témoins: ``pole_id``, ``distance``, ``cluster``, ``shared`` (only
+                descriptors known and equal on both sides), ``different``, ``unknown_here``,
+                ``unknown_there``.
+            typicality : float
+                Share of the pole's known descriptors on the témoins' most common known
+                category (NaN when none is known); ``typicality_known`` counts them.
+            cos2 : float
+                Projection quality (NaN without a projection).
+            flags : list of dict
+                ``{"code": ..., ...}``: what to read the placement with.
+
+            :func:`placement_records` gives the same as JSON-ready records.
         """
         self._check_fitted()
+        context = self._placement_context(frame, n_nearest)
+        rows = [self._place(frame, context, i) for i in range(len(frame))]
+        table = pd.DataFrame(rows, columns=list(PLACEMENT_COLUMNS),
+                             index=pd.Index([str(p) for p in frame.index], name="pole_id"))
+        return table.astype({"cluster": "Int64", "determined": bool, "typicality": float,
+                             "typicality_known": int, "cos2": float})
+
+    def _placement_context(self, frame: pd.DataFrame, n_nearest: int) -> dict:
+        """What placing every pole needs, computed once for all: the projections, the
+        distances to the centres and to the témoins, the témoins' most common categories."""
         active = list(self.active)
-        spec = self._passive_spec()
-        coords, quality, skipped = self.mca_.project(frame[active], spec)
+        coords, quality, skipped = self.mca_.project(frame[active], self._passive_spec())
         X = coords.to_numpy(dtype=float)
-        C = self.centres_.to_numpy(dtype=float)
-        clusters = [int(c) for c in self.centres_.index]
-        to_centres = np.sqrt(((X[:, None, :] - C[None, :, :]) ** 2).sum(axis=2))
         fitted = self.coordinates_.to_numpy(dtype=float)
         to_temoins = np.sqrt(((X[:, None, :] - fitted[None, :, :]) ** 2).sum(axis=2))
-        nearest_idx = np.argsort(to_temoins, axis=1, kind="stable")[:, :n_nearest]
         temoin_values = self.frame_[active].astype(object).to_numpy()
-        temoin_ids = [str(p) for p in self.coordinates_.index]
-        temoin_cluster = self.clusters_.astype(int).tolist()
-        values = frame[active].astype(object).to_numpy()
         known_t = temoin_values != UNKNOWN
         modes = [pd.Series(temoin_values[known_t[:, j], j]).value_counts()
                  .sort_index(kind="stable").idxmax() if known_t[:, j].any() else None
                  for j in range(len(active))]
-        own_max = float(self.own_distance_.max())
-        ages = frame["age_class"].astype(object).tolist() if "age_class" in frame.columns \
-            else [None] * len(frame)
-        names = frame["name"].astype(str).tolist() if "name" in frame.columns \
-            else [str(p) for p in frame.index]
-        placed = ~np.isnan(X).any(axis=1)
-        results = []
-        for i, pole in enumerate(frame.index):
-            mine = values[i].tolist()
-            known = [v != UNKNOWN for v in mine]
-            flags: list[dict] = []
-            if skipped[pole]:
-                flags.append({"code": "unseen_categories", "categories": skipped[pole]})
-            cluster, dist, nearest = None, {}, []
-            completion = {"n": 0, "exhaustive": True}
-            possible: dict[int, float] = {}
-            decided_by: list[str] = []
-            if not placed[i]:
-                flags.append({"code": "not_placeable"})
-            elif not any(known):
-                # No source gives any active descriptor: the projection is the centre of the
-                # map, not a placement, and no témoin shares anything. Only the completions of
-                # the unknowns say where the pole could fall.
-                flags.append({"code": "nothing_known"})
-                possible, decided_by, completion = self._completion_clusters(
-                    frame.iloc[i], None)
-            else:
-                dist = {c: float(d) for c, d in zip(clusters, to_centres[i], strict=True)}
-                order = np.argsort(to_centres[i], kind="stable")
-                cluster = clusters[order[0]]
-                if len(order) > 1 and to_centres[i][order[1]] <= (1 + NEAR_TIE) * \
-                        to_centres[i][order[0]]:
-                    flags.append({"code": "near_tie", "clusters": [clusters[order[0]],
-                                                                   clusters[order[1]]],
-                                  "distances": [float(to_centres[i][order[0]]),
-                                                float(to_centres[i][order[1]])]})
-                for j in nearest_idx[i]:
-                    theirs = temoin_values[j].tolist()
-                    nearest.append({
-                        "pole_id": temoin_ids[j], "distance": float(to_temoins[i, j]),
-                        "cluster": temoin_cluster[j],
-                        "shared": [d for d, a, b in zip(active, mine, theirs, strict=True)
-                                   if a == b and a != UNKNOWN],
-                        "different": [f"{d}: {a} / {b}" for d, a, b
-                                      in zip(active, mine, theirs, strict=True)
-                                      if a != b and UNKNOWN not in (a, b)],
-                        "unknown_here": [d for d, a in zip(active, mine, strict=True)
-                                         if a == UNKNOWN],
-                        "unknown_there": [d for d, b in zip(active, theirs, strict=True)
-                                          if b == UNKNOWN]})
-                if nearest and nearest[0]["cluster"] != cluster:
-                    flags.append({"code": "nearest_temoin_elsewhere",
-                                  "pole_id": nearest[0]["pole_id"],
-                                  "cluster": nearest[0]["cluster"]})
-                if float(to_centres[i].min()) > own_max + 1e-12:
-                    flags.append({"code": "far_from_every_centre",
-                                  "distance": float(to_centres[i].min()), "own_max": own_max})
-                possible, decided_by, completion = self._completion_clusters(
-                    frame.iloc[i], cluster)
-            if ages[i] == "not_started":
-                flags.append({"code": "not_started"})
-            known_modes = [(v, m) for v, m, k in zip(mine, modes, known, strict=True)
-                           if k and m is not None]
-            typicality = (sum(v == m for v, m in known_modes) / len(known_modes)
-                          if known_modes else None)
-            q = float(quality.iloc[i]) if any(known) else float("nan")  # no projection
-            readings = self._alternative_clusters(frame.iloc[i]) if placed[i] else []
-            results.append({
-                "pole_id": str(pole), "name": names[i],
-                "categories": dict(zip(active, mine, strict=True)),
-                "unknown": [d for d, k in zip(active, known, strict=True) if not k],
-                "coordinates": X[i].tolist(),
-                "cluster": cluster, "distances": dist,
-                "determined": bool(cluster is not None and set(possible) == {cluster}),
-                "possible_clusters": possible, "decided_by": decided_by,
-                "completions": completion, "alternatives": readings, "nearest": nearest,
-                "typicality": typicality, "typicality_known": len(known_modes),
-                "cos2": None if q != q else q, "flags": flags,
-            })
-        return results
+        return {
+            "X": X, "quality": quality, "skipped": skipped, "modes": modes,
+            "to_centres": self._distances(coords).to_numpy(dtype=float),
+            "clusters": [int(c) for c in self.centres_.index],
+            "to_temoins": to_temoins,
+            "nearest_idx": np.argsort(to_temoins, axis=1, kind="stable")[:, :n_nearest],
+            "temoin_values": temoin_values,
+            "temoin_ids": [str(p) for p in self.coordinates_.index],
+            "temoin_cluster": self.labels_.astype(int).tolist(),
+            "values": frame[active].astype(object).to_numpy(),
+            "own_max": float(self.own_distance_.max()),
+            "ages": frame["age_class"].astype(object).tolist() if "age_class" in frame.columns
+            else [None] * len(frame),
+            "names": frame["name"].astype(str).tolist() if "name" in frame.columns
+            else [str(p) for p in frame.index],
+            "placed": ~np.isnan(X).any(axis=1),
+        }
+
+    def _place(self, frame: pd.DataFrame, context: dict, i: int) -> dict:
+        """One pole's row of :meth:`classify`."""
+        active = list(self.active)
+        pole = frame.index[i]
+        mine = context["values"][i].tolist()
+        known = [v != UNKNOWN for v in mine]
+        flags: list[dict] = []
+        if context["skipped"][pole]:
+            flags.append({"code": "unseen_categories", "categories": context["skipped"][pole]})
+        cluster, dist, nearest = None, {}, []
+        completion = {"n": 0, "exhaustive": True}
+        possible: dict[int, float] = {}
+        decided_by: list[str] = []
+        if not context["placed"][i]:
+            flags.append({"code": "not_placeable"})
+        elif not any(known):
+            # No source gives any active descriptor: the projection is the centre of the
+            # map, not a placement, and no témoin shares anything. Only the completions of
+            # the unknowns say where the pole could fall.
+            flags.append({"code": "nothing_known"})
+            possible, decided_by, completion = self._completion_clusters(frame.iloc[i], None)
+        else:
+            cluster, dist, nearest = self._nearest(context, i, mine, flags)
+            possible, decided_by, completion = self._completion_clusters(frame.iloc[i],
+                                                                         cluster)
+        if context["ages"][i] == "not_started":
+            flags.append({"code": "not_started"})
+        known_modes = [(v, m) for v, m, k in zip(mine, context["modes"], known, strict=True)
+                       if k and m is not None]
+        typicality = (sum(v == m for v, m in known_modes) / len(known_modes)
+                      if known_modes else None)
+        q = float(context["quality"].iloc[i]) if any(known) else float("nan")  # no projection
+        return {
+            "name": context["names"][i],
+            "categories": dict(zip(active, mine, strict=True)),
+            "unknown": [d for d, k in zip(active, known, strict=True) if not k],
+            "coordinates": context["X"][i].tolist(),
+            "cluster": cluster, "distances": dist,
+            "determined": bool(cluster is not None and set(possible) == {cluster}),
+            "possible_clusters": possible, "decided_by": decided_by,
+            "completions": completion,
+            "alternatives": (self._alternative_clusters(frame.iloc[i])
+                             if context["placed"][i] else []),
+            "nearest": nearest, "typicality": typicality,
+            "typicality_known": len(known_modes), "cos2": None if q != q else q,
+            "flags": flags,
+        }
+
+    def _nearest(self, context: dict, i: int, mine: list, flags: list[dict]
+                 ) -> tuple[int, dict[int, float], list[dict]]:
+        """The nearest centre, the distances to every centre and the nearest témoins of a
+        placed pole; the flags they raise are appended to ``flags``."""
+        to_centres, clusters = context["to_centres"][i], context["clusters"]
+        dist = {c: float(d) for c, d in zip(clusters, to_centres, strict=True)}
+        order = np.argsort(to_centres, kind="stable")
+        cluster = clusters[order[0]]
+        if len(order) > 1 and to_centres[order[1]] <= (1 + NEAR_TIE) * to_centres[order[0]]:
+            flags.append({"code": "near_tie", "clusters": [clusters[order[0]],
+                                                           clusters[order[1]]],
+                          "distances": [float(to_centres[order[0]]),
+                                        float(to_centres[order[1]])]})
+        nearest = [self._temoin_comparison(context, i, j, mine)
+                   for j in context["nearest_idx"][i]]
+        if nearest and nearest[0]["cluster"] != cluster:
+            flags.append({"code": "nearest_temoin_elsewhere", "pole_id": nearest[0]["pole_id"],
+                          "cluster": nearest[0]["cluster"]})
+        if float(to_centres.min()) > context["own_max"] + 1e-12:
+            flags.append({"code": "far_from_every_centre", "distance": float(to_centres.min()),
+                          "own_max": context["own_max"]})
+        return cluster, dist, nearest
+
+    def _temoin_comparison(self, context: dict, i: int, j: int, mine: list) -> dict:
+        """One nearest témoin: its distance and cluster, what it shares with the pole, what
+        differs and what is unknown on either side."""
+        active = list(self.active)
+        theirs = context["temoin_values"][j].tolist()
+        return {
+            "pole_id": context["temoin_ids"][j], "distance": float(context["to_temoins"][i, j]),
+            "cluster": context["temoin_cluster"][j],
+            "shared": [d for d, a, b in zip(active, mine, theirs, strict=True)
+                       if a == b and a != UNKNOWN],
+            "different": [f"{d}: {a} / {b}" for d, a, b in zip(active, mine, theirs, strict=True)
+                          if a != b and UNKNOWN not in (a, b)],
+            "unknown_here": [d for d, a in zip(active, mine, strict=True) if a == UNKNOWN],
+            "unknown_there": [d for d, b in zip(active, theirs, strict=True) if b == UNKNOWN]}
 
     def _alternative_clusters(self, row: pd.Series) -> list[dict]:
         """The cluster under each other reading of a contested coding (the case file's
@@ -491,7 +567,7 @@ class Typology:
                              ) -> tuple[dict[int, float], list[str], dict]:
         """Clusters of every completion of a pole's unknowns: shares, and the unknowns that
         change the cluster (two completions differing in that descriptor alone differ)."""
-        table, unknown, exhaustive = self.completions(row)
+        table, unknown, exhaustive = self._completions(row)
         if not unknown:
             return {cluster: 1.0}, [], {"n": 1, "exhaustive": True}
         coords, _, _ = self.mca_.project(table, self._passive_spec())
@@ -522,7 +598,7 @@ class Typology:
         pandas.DataFrame
             Index ``pole_id``; columns ``cluster``, ``distance`` and ``Dim 1..ncp``.
         """
-        table = pd.concat([self.clusters_.rename("cluster"),
+        table = pd.concat([self.labels_.rename("cluster"),
                            self.own_distance_.rename("distance"), self.coordinates_], axis=1)
         table.index.name = "pole_id"
         return table.sort_values(["cluster", "distance"], kind="stable")
@@ -553,3 +629,15 @@ class Typology:
         }
 
 
+
+
+def placement_records(placements: pd.DataFrame) -> list[dict]:
+    """The placements of :meth:`Typology.classify` as JSON-ready records (the ``poles`` of
+    ``ptce classify --format json``): ``pole_id`` first, then :data:`PLACEMENT_COLUMNS`;
+    no cluster, typicality or cos2 is None."""
+    records = placements.reset_index().to_dict(orient="records")
+    for record in records:
+        record["cluster"] = None if pd.isna(record["cluster"]) else int(record["cluster"])
+        for key in ("typicality", "cos2"):
+            record[key] = None if pd.isna(record[key]) else float(record[key])
+    return records

@@ -12,8 +12,9 @@ import importlib
 
 from ptce_typology.cli.app import app
 
-# In the order `ptce --help` lists them: the data, the paper, the typology, groups, référentiel.
-for _family in ("data", "codebook", "agreement", "paper", "typology", "groups", "calls",
+# In the order `ptce --help` lists them: the data and its codebook, the paper, the clusters,
+# groups and calls, the référentiel.
+for _family in ("data", "codebook", "agreement", "paper", "clusters", "groups", "calls",
                 "referentiel", "report", "export"):
     importlib.import_module(f"ptce_typology.cli.{_family}")
 

@@ -12,6 +12,7 @@ import typer
 from typer.core import TyperGroup
 
 from ptce_typology import __version__
+from ptce_typology.cli.flags import FLAGS
 from ptce_typology.errors import PtceError, one_line
 
 # click's base exception, found through a public class (typer may vendor click).
@@ -113,6 +114,8 @@ def _main(
     _state["debug"] = debug
 
 
+# The option of each parameter the library names in its errors: the one place where the
+# library's names meet the command line's (« n_clusters: ... » is read « --k: ... »).
 def command(*args: Any, **kwargs: Any) -> Callable:
     """Register a command behind the one error boundary."""
 
@@ -125,7 +128,7 @@ def command(*args: Any, **kwargs: Any) -> Callable:
             except PtceError as err:
                 if _state["debug"]:
                     raise
-                sys.stderr.write(f"error: {err}\n")
+                sys.stderr.write(f"error: {err.naming(FLAGS)}\n")
                 raise typer.Exit(1) from None
 
         return app.command(*args, **kwargs)(wrapper)
@@ -155,18 +158,10 @@ def check_outputs(params: dict[str, Any]) -> None:
                                 for part in ("dendrogram", "gains")]
             else:
                 inputs.append(item)
+    from ptce_typology.render.write import check_output
+
     for option, out in outputs:
-        folder = out.parent if str(out.parent) else Path(".")
-        try:
-            is_folder = out.is_dir()
-        except OSError as err:  # a name too long, a loop of links
-            raise PtceError(f"cannot write the file: {err.strerror or err}", file=str(out),
-                            field=option) from None
-        if is_folder:
-            raise PtceError("the output is a folder; name a file", file=str(out), field=option)
-        if not folder.is_dir():
-            raise PtceError("the output folder does not exist; create it first",
-                            file=str(out), field=option, value=str(folder))
+        check_output(out, option)
         if any(_same_input(out, source) for source in inputs):
             raise PtceError("the output would overwrite an input file; choose another name",
                             file=str(out), field=option)
@@ -198,8 +193,8 @@ def emit(data: str | bytes, output: Optional[Path], lang: str = "en") -> None:  
     lang : {"en", "fr"}
         Language of the line that says the file was written.
     """
-    from ptce_typology.render.formats import atomic_write
     from ptce_typology.render.labels import text
+    from ptce_typology.render.write import atomic_write
 
     if output is not None:
         atomic_write(output, data)

@@ -11,6 +11,7 @@ import typer
 from ptce_typology.cli.app import command, emit
 from ptce_typology.cli.options import Cases, Format, Lang, Output, ReferenceYear
 from ptce_typology.errors import PtceError
+from ptce_typology.vocabulary import DEFAULT_REFERENCE_YEAR
 
 
 @command("validate")
@@ -50,7 +51,7 @@ def list_cmd(
     cases: Cases = None,
     fmt: Format = "table",
     lang: Lang = "en",
-    reference_year: ReferenceYear = 2011,
+    reference_year: ReferenceYear = DEFAULT_REFERENCE_YEAR,
     columns: Annotated[Optional[str], typer.Option(  # noqa: UP045
         "--columns", help="Columns to show, comma-separated (see `--format csv` for all), or "
                           "'all'; default: all for csv, json and xlsx, a readable few in the "
@@ -130,7 +131,7 @@ def new_cmd(
     Example: ptce new my_pole -o cases/
     """
     from ptce_typology.intake.template import new_case_template
-    from ptce_typology.render.formats import write_new
+    from ptce_typology.render.write import write_new
 
     text = new_case_template(pole_id)  # checks POLE_ID first
     target = output_dir / f"{pole_id}.yaml"

@@ -10,6 +10,7 @@ import typer
 
 from ptce_typology.cli.app import command
 from ptce_typology.cli.options import ReferenceYear
+from ptce_typology.vocabulary import DEFAULT_REFERENCE_YEAR
 
 
 @command("export-data")
@@ -23,7 +24,7 @@ def export_data_cmd(
     force: Annotated[bool, typer.Option(
         "--force", help="Write into a folder that is not empty (replaces the three files).")
     ] = False,
-    reference_year: ReferenceYear = 2011,
+    reference_year: ReferenceYear = DEFAULT_REFERENCE_YEAR,
 ) -> None:
     """Write the data as a Frictionless Data Package: poles.csv (the tidy table, as ptce list
     --format csv), sources.csv (one row per value and cited source, with the quote) and

@@ -21,10 +21,11 @@ from ptce_typology.cli.options import (
 )
 from ptce_typology.errors import PtceError
 from ptce_typology.render.labels import text
+from ptce_typology.vocabulary import DEFAULT_REFERENCE_YEAR
 
 
 def _cases_or_data(cases: Optional[list[Path]], data: Optional[Path],  # noqa: UP045
-                   reference_year: int = 2011):
+                   reference_year: int = DEFAULT_REFERENCE_YEAR):
     if data is not None:
         if cases:
             raise PtceError("give --cases or --data, not both", field="--data")
@@ -44,7 +45,7 @@ def compare_cmd(
     data: Data = None,
     correction: Annotated[Literal["holm", "bh", "none"], typer.Option(
         "--correction", help="Adjustment of the p-values across descriptors.")] = "holm",
-    reference_year: ReferenceYear = 2011,
+    reference_year: ReferenceYear = DEFAULT_REFERENCE_YEAR,
     fmt: Format = "table",
     lang: Lang = "en",
     output: Output = None,
@@ -95,7 +96,7 @@ def qca_cmd(
         help="Inclusion below which OUT = 0 (default: --incl-cut).")] = None,
     n_cut: Annotated[int, typer.Option("--n-cut", min=1, max=1_000_000,
                                        help="Fewer cases make a remainder.")] = 1,
-    reference_year: ReferenceYear = 2011,
+    reference_year: ReferenceYear = DEFAULT_REFERENCE_YEAR,
     dir_exp: Annotated[Optional[str], typer.Option(  # noqa: UP045
         "--dir-exp", help="Directional expectations, one per condition in order, "
                           "comma-separated: 1, 0 or - (adds the intermediate solution, as R's "

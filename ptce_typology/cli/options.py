@@ -1,11 +1,29 @@
-"""Options shared by several commands, declared once (``Annotated`` aliases)."""
+"""Options shared by several commands, declared once (``Annotated`` aliases), and the
+typology's option group (:func:`typology_options`), as sqlite-utils' ``output_options``."""
 
 from __future__ import annotations
 
+import functools
+import inspect
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Annotated, Literal, Optional  # noqa: UP035
+from typing import Annotated, Any, Callable, Literal, Optional  # noqa: UP035
 
 import typer
+
+from ptce_typology.analysis.parameters import (
+    CONSOLIDATIONS,
+    DEFAULT_ACTIVE,
+    DEFAULT_CONSOLIDATION,
+    DEFAULT_NCP,
+    DEFAULT_PASSIVE,
+    DEFAULT_RULE,
+    DEFAULT_SEED,
+    DEFAULT_SUPPLEMENTARY,
+    K_RULES,
+)
+from ptce_typology.cli.app import split
+from ptce_typology.vocabulary import DEFAULT_REFERENCE_YEAR
 
 Lang = Annotated[Literal["fr", "en"], typer.Option("--lang", help="Language of the labels.")]
 TableFormat = Literal["table", "md", "latex", "csv", "json", "xlsx", "docx"]
@@ -22,18 +40,17 @@ ReferenceYear = Annotated[int, typer.Option(
     "--reference-year", min=1800, max=2100, help="Year at which the age is computed.")]
 Active = Annotated[Optional[str], typer.Option(  # noqa: UP045
     "--active", help="Active descriptors, comma-separated (columns of `ptce list --format "
-                     "csv`); default: age_class,origin,territory,sector,shared_premises,"
-                     "employer_group.")]
+                     f"csv`); default: {','.join(DEFAULT_ACTIVE)}.")]
 Supplementary = Annotated[Optional[str], typer.Option(  # noqa: UP045
     "--supplementary", help="Supplementary descriptors, comma-separated; default: "
-                            "laureate_2013; '' for none.")]
+                            f"{','.join(DEFAULT_SUPPLEMENTARY)}; '' for none.")]
 Ncp = Annotated[int, typer.Option("--ncp", min=1, max=1000,
                                   help="MCA dimensions kept for the clustering.")]
 K = Annotated[Optional[int], typer.Option(  # noqa: UP045
     "--k", min=2, max=1000, help="A fixed number of clusters (default: the --rule).")]
-Rule = Annotated[Literal["within_ratio", "gain_ratio"], typer.Option(
+Rule = Annotated[Literal[K_RULES], typer.Option(
     "--rule", help="Automatic k: FactoMineR 2.7's within_ratio or 2.14's gain_ratio.")]
-Consolidation = Annotated[Literal["hartigan-wong", "lloyd", "none"], typer.Option(
+Consolidation = Annotated[Literal[CONSOLIDATIONS], typer.Option(
     "--consolidation", help="k-means consolidation of the Ward partition (R's default first).")]
 Seed = Annotated[int, typer.Option("--seed", min=0, max=2**32 - 1,
                                    help="Seed of every random step (0 to 2**32 - 1).")]
@@ -43,10 +60,74 @@ Resamples = Annotated[Optional[int], typer.Option(  # noqa: UP045
 Passive = Annotated[Optional[str], typer.Option(  # noqa: UP045
     "--passive", help="Passive categories of the specific MCA, comma-separated: "
                       "descriptor=category pairs or bare categories (every descriptor); "
-                      "default: unknown,not_started (what no source says shapes no axis); "
-                      "'none': the plain MCA.")]
+                      f"default: {','.join(DEFAULT_PASSIVE)} (what no source says shapes no "
+                      "axis); 'none': the plain MCA.")]
 Caption = Annotated[Optional[str], typer.Option(  # noqa: UP045
     "--caption", help="Caption of the table (LaTeX, Word, Markdown, terminal); default: a "
                       "caption built from the labels.")]
 Label = Annotated[Optional[str], typer.Option(  # noqa: UP045
     "--label", help="LaTeX label of the table (tables after the first get :2, :3...).")]
+
+
+@dataclass(frozen=True)
+class TypologyOptions:
+    """The typology's parameters as a command's options give them (:func:`typology_options`)."""
+
+    active: Optional[str] = None  # noqa: UP045
+    supplementary: Optional[str] = None  # noqa: UP045
+    ncp: int = DEFAULT_NCP
+    k: Optional[int] = None  # noqa: UP045
+    rule: str = DEFAULT_RULE
+    consolidation: str = DEFAULT_CONSOLIDATION
+    passive: Optional[str] = None  # noqa: UP045
+    seed: int = DEFAULT_SEED
+    reference_year: int = DEFAULT_REFERENCE_YEAR
+
+    def model(self) -> Any:
+        """The unfitted :class:`~ptce_typology.analysis.typology.Typology` they describe."""
+        from ptce_typology.analysis.typology import Typology
+
+        return Typology(active=split(self.active) or DEFAULT_ACTIVE,
+                        supplementary=DEFAULT_SUPPLEMENTARY if self.supplementary is None
+                        else split(self.supplementary, "--supplementary"),
+                        ncp=self.ncp, n_clusters=self.k, rule=self.rule,
+                        consolidation=self.consolidation, seed=self.seed,
+                        passive=passive_parameter(self.passive))
+
+
+def passive_parameter(value: Optional[str]) -> Optional[tuple[str, ...]]:  # noqa: UP045
+    """``--passive`` as the library's ``passive``: the default when not given, None (the plain
+    MCA) for ``none``."""
+    if value is None:
+        return DEFAULT_PASSIVE
+    names = tuple(n for n in split(value, "--passive") if n != "none")
+    return names or None
+
+
+# The option of each field of TypologyOptions, in the order `--help` lists them.
+_TYPOLOGY_ANNOTATIONS = {"active": Active, "supplementary": Supplementary, "ncp": Ncp, "k": K,
+                         "rule": Rule, "consolidation": Consolidation, "passive": Passive,
+                         "seed": Seed, "reference_year": ReferenceYear}
+
+
+def typology_options(command: Callable) -> Callable:
+    """Give a command the typology's options, declared once: its parameter
+    ``typology: TypologyOptions`` becomes ``--active``, ``--supplementary``, ``--ncp``, ``--k``,
+    ``--rule``, ``--consolidation``, ``--passive``, ``--seed`` and ``--reference-year``, with
+    the library's defaults, and the command receives them as one :class:`TypologyOptions`."""
+    signature = inspect.signature(command, eval_str=True)
+    group = [inspect.Parameter(f.name, inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                               default=f.default, annotation=_TYPOLOGY_ANNOTATIONS[f.name])
+             for f in fields(TypologyOptions)]
+    parameters = []
+    for parameter in signature.parameters.values():
+        parameters.extend(group if parameter.name == "typology" else [parameter])
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        chosen = TypologyOptions(**{p.name: kwargs.pop(p.name) for p in group})
+        return command(*args, typology=chosen, **kwargs)
+
+    wrapper.__signature__ = signature.replace(parameters=parameters)
+    wrapper.__annotations__ = {p.name: p.annotation for p in parameters}
+    return wrapper

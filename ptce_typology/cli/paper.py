@@ -12,6 +12,7 @@ from ptce_typology.cli.app import command, emit
 from ptce_typology.cli.options import Caption, Cases, Format, Label, Lang, Output, ReferenceYear
 from ptce_typology.errors import PtceError
 from ptce_typology.render.labels import text
+from ptce_typology.vocabulary import DEFAULT_REFERENCE_YEAR
 
 
 @command("typology")
@@ -24,7 +25,7 @@ def typology_cmd(
         help="Descriptors to tabulate (repeatable); default: the paper's typology.")] = None,
     fmt: Format = "table",
     lang: Lang = "en",
-    reference_year: ReferenceYear = 2011,
+    reference_year: ReferenceYear = DEFAULT_REFERENCE_YEAR,
     output: Output = None,
     caption: Caption = None,
     label: Label = None,
@@ -37,7 +38,8 @@ def typology_cmd(
     from ptce_typology.analysis import paper
     from ptce_typology.frame import load_frame
     from ptce_typology.render import paper as shown_paper
-    from ptce_typology.render.formats import csv_ready, render_frame
+    from ptce_typology.render.formats import render_frame
+    from ptce_typology.render.formats.csv import csv_ready
     from ptce_typology.vocabulary import vocabulary
 
     frame = load_frame(cases, reference_year=reference_year)
@@ -70,7 +72,7 @@ def reproduce_cmd(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show every note.")] = False,
     fmt: Format = "table",
     lang: Lang = "en",
-    reference_year: ReferenceYear = 2011,
+    reference_year: ReferenceYear = DEFAULT_REFERENCE_YEAR,
     output: Output = None,
     caption: Caption = None,
     label: Label = None,
@@ -84,7 +86,8 @@ def reproduce_cmd(
     from ptce_typology.analysis.claims import reproduce_claims, temoins_only
     from ptce_typology.frame import load_frame
     from ptce_typology.intake.claims import load_claims
-    from ptce_typology.render.formats import csv_ready, render_frame
+    from ptce_typology.render.formats import render_frame
+    from ptce_typology.render.formats.csv import csv_ready
     from ptce_typology.render.paper import claims_frame, claims_json, display_claims
 
     frame, others = temoins_only(load_frame(cases, reference_year=reference_year))

@@ -17,8 +17,8 @@ from pydantic import (
 )
 
 from ptce_typology.errors import PtceError
-from ptce_typology.intake.yamlread import IssueError, read_yaml
-from ptce_typology.resources import data_file
+from ptce_typology.intake.yamlread import IssueError, parse_yaml, read_yaml
+from ptce_typology.resources import data_bytes, data_file
 
 
 class Claim(BaseModel):
@@ -88,7 +88,8 @@ def load_claims(path: Path | str | None = None) -> list[Claim]:
     """The claims of ``data/paper_claims.yaml`` (or of another file of the same shape)."""
     target = Path(path) if path else data_file("paper_claims.yaml")
     try:
-        data, lines = read_yaml(target)
+        data, lines = (read_yaml(target) if path
+                       else parse_yaml(data_bytes("paper_claims.yaml"), str(target)))
         return ClaimFile.model_validate(data).claims
     except IssueError as err:
         raise PtceError(err.issue.message, file=str(target), line=err.issue.line) from None

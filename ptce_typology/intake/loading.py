@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ptce_typology.errors import PtceError, ValidationFailed
 from ptce_typology.intake.records import case_record
 from ptce_typology.intake.schema import DEFAULT_MEMBERS_YEAR, DEFAULT_REFERENCE_YEAR, Case
-from ptce_typology.intake.tables import table_records
-from ptce_typology.intake.validation import (
-    TABLE_SUFFIXES,
-    duplicate_ids,
-    expand_paths,
-    validate_file,
-    validate_paths,
-)
+from ptce_typology.intake.tables import MAX_TABLE_BYTES, table_records
+from ptce_typology.intake.validation import read_inputs, validate_paths
 from ptce_typology.intake.yamlread import IssueError, read_text
 from ptce_typology.resources import resolve_paths
 from ptce_typology.vocabulary import UNKNOWN
@@ -25,8 +20,17 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
+@dataclass(frozen=True)
+class Loaded:
+    """What loading read: the cases (or records) in reading order, and ``checksums``, the
+    (file name, SHA-256) of the bytes read from every input file."""
+
+    items: list[Any]
+    checksums: list[tuple[str, str]]
+
+
 def load_cases(paths: Path | str | Iterable[Path | str] | None = None) -> list[Case]:
-    """Load and validate cases.
+    """Load and validate cases (:func:`read_cases` gives the inputs' checksums too).
 
     Parameters
     ----------
@@ -45,12 +49,17 @@ def load_cases(paths: Path | str | Iterable[Path | str] | None = None) -> list[C
     ValidationFailed
         When any file has a problem; ``err.issues`` lists every one.
     """
+    return read_cases(paths).items
+
+
+def read_cases(paths: Path | str | Iterable[Path | str] | None = None) -> Loaded:
+    """:func:`load_cases`, with the checksums of the bytes read."""
     report = validate_paths(resolve_paths(paths))
     if report.issues:
         raise ValidationFailed(report.issues)
     if not report.cases:
         raise _no_case(paths)
-    return [case for _, case in report.cases]
+    return Loaded([case for _, case in report.cases], report.checksums)
 
 
 def load_records(paths: Path | str | Iterable[Path | str] | None = None,
@@ -59,29 +68,29 @@ def load_records(paths: Path | str | Iterable[Path | str] | None = None,
     """The tidy-frame records straight from case files and tables: the same records as
     ``[case_record(c) for c in load_cases(paths)]``, faster for large tables (their rows are
     checked column by column, and only doubtful rows go through the case schema).
+    :func:`read_records` gives the inputs' checksums too.
 
     Raises
     ------
     ValidationFailed
         With the same issues ``load_cases`` would raise.
     """
-    files, issues = expand_paths(resolve_paths(paths))
-    named: list[tuple[str, dict]] = []
-    for path in files:
-        if path.suffix.lower() in TABLE_SUFFIXES:
-            records, file_issues = table_records(path, reference_year, members_year)
-            named.extend(records)
-        else:
-            case, file_issues = validate_file(path)
-            if case is not None:
-                named.append((str(path), case_record(case, reference_year, members_year)))
-        issues.extend(file_issues)
-    issues.extend(duplicate_ids([(name, rec["pole_id"]) for name, rec in named]))
-    if issues:
-        raise ValidationFailed(issues)
-    if not named:
+    return read_records(paths, reference_year, members_year).items
+
+
+def read_records(paths: Path | str | Iterable[Path | str] | None = None,
+                 reference_year: int = DEFAULT_REFERENCE_YEAR,
+                 members_year: int = DEFAULT_MEMBERS_YEAR) -> Loaded:
+    """:func:`load_records`, with the checksums of the bytes read."""
+    inputs = read_inputs(
+        resolve_paths(paths),
+        lambda path, raw: table_records(path, raw, reference_year, members_year),
+        lambda case: case_record(case, reference_year, members_year))
+    if inputs.issues:
+        raise ValidationFailed(inputs.issues)
+    if not inputs.named:
         raise _no_case(paths)
-    return [rec for _, rec in named]
+    return Loaded([rec for _, rec in inputs.named], inputs.checksums)
 
 
 def _no_case(paths: Iterable[Path | str]) -> PtceError:
@@ -99,7 +108,7 @@ def read_data_table(path: Path | str) -> pd.DataFrame:
 
     target = Path(path)
     try:
-        text = read_text(target, max_bytes=500_000_000)
+        text = read_text(target, max_bytes=MAX_TABLE_BYTES)
     except IssueError as err:
         raise PtceError(err.issue.message, file=str(target), line=err.issue.line) from None
     frame = _data_rows(text, str(target))
@@ -174,13 +183,14 @@ def assessments(cases: Iterable[Case]) -> dict[str, dict[str, float]]:
             if c.assessment}
 
 
-def input_checksums(paths: Iterable[Path]) -> list[tuple[str, str]]:
-    """(name, sha256) of every input file, and of the data files the analyses read."""
+def input_checksums(*read: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(name, sha256) of every input file, from the checksums loading computed (``read``:
+    :attr:`Loaded.checksums`), sorted by name, then of the bundled data files the analyses
+    read (the bytes their loaders parsed)."""
     import hashlib
 
-    from ptce_typology.resources import data_file
+    from ptce_typology.resources import data_bytes, data_file
 
-    files = sorted({Path(p) for p in paths}, key=str)
-    files += [data_file(n) for n in ("vocabulary.yaml", "paper_claims.yaml",
-                                     "referentiel.yaml")]
-    return [(str(f), hashlib.sha256(f.read_bytes()).hexdigest()) for f in files]
+    inputs = sorted(dict(pair for sums in read for pair in sums).items())
+    return inputs + [(str(data_file(n)), hashlib.sha256(data_bytes(n)).hexdigest())
+                     for n in ("vocabulary.yaml", "paper_claims.yaml", "referentiel.yaml")]

@@ -91,6 +91,15 @@ def inferred_values(case: Case, members_year: int = DEFAULT_MEMBERS_YEAR) -> dic
             if behind.get(column) is not None and behind[column].basis == "inferred"}
 
 
+def inferred_notes(cases: list[Case], members_year: int = DEFAULT_MEMBERS_YEAR
+                   ) -> dict[str, dict[str, str]]:
+    """pole_id -> column -> the note giving the reasoning behind each inferred value of the
+    pole's record (:func:`inferred_values`; an empty note when there is none)."""
+    return {case.pole_id: {column: value.note or "" for column, value
+                           in inferred_values(case, members_year).items()}
+            for case in cases}
+
+
 def inferred_text(case: Case, members_year: int = DEFAULT_MEMBERS_YEAR) -> str:
     """The record's columns that rest on an inferred value, joined by ``;`` (empty when
     none): the tidy frame's ``inferred`` column."""

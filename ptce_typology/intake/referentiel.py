@@ -8,8 +8,8 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ptce_typology.errors import PtceError
-from ptce_typology.intake.yamlread import IssueError, read_yaml
-from ptce_typology.resources import data_file
+from ptce_typology.intake.yamlread import IssueError, parse_yaml, read_yaml
+from ptce_typology.resources import data_bytes, data_file
 from ptce_typology.vocabulary import UNKNOWN
 
 
@@ -145,7 +145,8 @@ def load_referentiel(path: Path | str | None = None) -> Referentiel:
     """The bundled référentiel, or a user's copy with its own rules and indicators."""
     target = Path(path) if path else data_file("referentiel.yaml")
     try:
-        data, lines = read_yaml(target)
+        data, lines = (read_yaml(target) if path
+                       else parse_yaml(data_bytes("referentiel.yaml"), str(target)))
         return Referentiel.model_validate(data)
     except IssueError as err:
         raise PtceError(err.issue.message, file=str(target), line=err.issue.line) from None

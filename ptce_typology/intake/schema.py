@@ -20,9 +20,8 @@ from pydantic import (
     model_validator,
 )
 
-from ptce_typology.vocabulary import NOT_APPLICABLE, UNKNOWN, allowed
+from ptce_typology.vocabulary import DEFAULT_REFERENCE_YEAR, NOT_APPLICABLE, UNKNOWN, allowed
 
-DEFAULT_REFERENCE_YEAR = 2011  # the year the twelve became pôles témoins
 AGE_CLASS_THRESHOLD = 10  # the paper's "plus de 10 ans"
 DEFAULT_MEMBERS_YEAR = 2014  # the year of the paper's case studies
 
@@ -30,6 +29,10 @@ DEFAULT_MEMBERS_YEAR = 2014  # the year of the paper's case studies
 DATE_PATTERN = r"\d{4}(-\d{2}(-\d{2})?)?"
 POLE_ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 YEAR_MIN, YEAR_MAX = 1800, _dt.date.today().year  # no year or date in the future
+POLE_ID_MAX_LENGTH = 60
+TEXT_MAX_LENGTH = 5000
+MEMBERS_MIN, MEMBERS_MAX = 0, 1_000_000
+ROLES = ("temoin", "case")
 _DATE_RE = re.compile(rf"^{DATE_PATTERN}$")
 # A source's url is followed by readers (a link in the report): http or https only. A website
 # may also be a bare domain (www.example.org); javascript:, data:, file: ... are refused.
@@ -91,8 +94,8 @@ def _yes_no(value: Any) -> Any:
 DateText = Annotated[str, BeforeValidator(_to_date_text)]
 Year = Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX)]
 Identifier = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$", max_length=80)]
-PoleId = Annotated[str, Field(pattern=POLE_ID_PATTERN, max_length=60)]
-NonEmpty = Annotated[str, Field(min_length=1, max_length=5000)]
+PoleId = Annotated[str, Field(pattern=POLE_ID_PATTERN, max_length=POLE_ID_MAX_LENGTH)]
+NonEmpty = Annotated[str, Field(min_length=1, max_length=TEXT_MAX_LENGTH)]
 
 
 def _category(descriptor: str) -> Any:
@@ -244,7 +247,7 @@ class MemberCount(Sourced):
     organisations involved, not members). Only dated counts of structures make the tidy
     table's ``members``."""
 
-    count: Annotated[int, Field(ge=0, le=1_000_000)]
+    count: Annotated[int, Field(ge=MEMBERS_MIN, le=MEMBERS_MAX)]
     date: Annotated[str, BeforeValidator(_date_or_unknown)]
     unit: Literal[MEMBER_UNITS] = "structures"  # type: ignore[valid-type]
     qualifier: Literal["exact", "about", "more_than", "at_least"] = "exact"
@@ -311,7 +314,7 @@ class Case(_Strict):
     pole_id: PoleId
     name: NonEmpty
     aliases: list[NonEmpty] = Field(default_factory=list)
-    role: Literal["temoin", "case"]
+    role: Literal[ROLES]  # type: ignore[valid-type]
     commune: Text = Field(default_factory=_unknown_text)
     departement: Text = Field(default_factory=_unknown_text)
     region: Text = Field(default_factory=_unknown_text, description="pre-2016 region name")

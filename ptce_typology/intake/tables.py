@@ -10,8 +10,9 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ptce_typology.errors import Issue
 from ptce_typology.intake.checks import did_you_mean, validate_mapping
@@ -26,8 +27,13 @@ from ptce_typology.intake.records import (
 from ptce_typology.intake.schema import (
     DATE_PATTERN,
     DEFAULT_REFERENCE_YEAR,
+    MEMBERS_MAX,
+    MEMBERS_MIN,
     NOT_APPLICABLE,
+    POLE_ID_MAX_LENGTH,
     POLE_ID_PATTERN,
+    ROLES,
+    TEXT_MAX_LENGTH,
     WEBSITE_PATTERN,
     YEAR_MAX,
     YEAR_MIN,
@@ -38,8 +44,11 @@ from ptce_typology.intake.schema import (
     check_calendar_date,
     members_class,
 )
-from ptce_typology.intake.yamlread import CONTROL_RE, IssueError, read_text
+from ptce_typology.intake.yamlread import CONTROL_RE, IssueError, decode_text
 from ptce_typology.vocabulary import UNKNOWN, allowed
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MAX_TABLE_BYTES = 500_000_000
 
@@ -51,9 +60,6 @@ TRISTATE_COLUMNS = ("shared_premises", "employer_group", "research_partnership")
 # class are checked against the reference year they were written with (start_year + age), so a
 # table written with any --reference-year reads back.
 DERIVED_COLUMNS = ("age", "age_class", "members_class", "laureate_any")
-OTHER_COLUMNS = ("role", "aliases", "start_year", "start_event", "theme", "members",
-                 "members_year", "legal_form", "alternatives", "inferred", "source",
-                 "source_quote")
 TABLE_COLUMNS = tuple(dict.fromkeys(
     REQUIRED_COLUMNS + ("role", "aliases") + TEXT_COLUMNS + ("start_year", "start_event")
     + DERIVED_COLUMNS[:2] + CATEGORY_COLUMNS + ("theme",) + TRISTATE_COLUMNS
@@ -131,22 +137,24 @@ def _validate_row(row: dict, number: int, path: Path,
     return case, issues
 
 
-def _read_checked(path: Path) -> tuple[list[str], list, list[Issue]]:
-    """The header and rows of a table, or the issues that stop reading it."""
+def _read_checked(path: Path, raw: bytes) -> tuple[list[str], list, list[Issue]]:
+    """The header and rows of a table (its bytes ``raw``), or the issues that stop reading
+    it."""
     try:
-        header, rows, row_issues = _read_rows(path)
+        header, rows, row_issues = _read_rows(path, raw)
     except IssueError as err:
         return [], [], [err.issue]
     issues = _header_issues(header, str(path))
     return header, ([] if issues else rows), issues + row_issues
 
 
-def read_table_cases(path: Path) -> tuple[list[tuple[str, Case]], list[Issue]]:
-    """Validate every row of a case table; returns the valid cases and every issue."""
+def read_table_cases(path: Path, raw: bytes) -> tuple[list[tuple[str, Case]], list[Issue]]:
+    """Validate every row of a case table (its bytes ``raw``); returns the valid cases and
+    every issue."""
     import pandas as pd
 
     name = str(path)
-    header, rows, issues = _read_checked(path)
+    header, rows, issues = _read_checked(path, raw)
     if not rows:  # a bad header, or no row that can be read
         return [], issues
     cells = [{c: _cell(v) for c, v in zip(header, values, strict=False)} for _, values in rows]
@@ -162,122 +170,167 @@ def read_table_cases(path: Path) -> tuple[list[tuple[str, Case]], list[Issue]]:
     return cases, issues
 
 
-def table_records(path: Path, reference_year: int,
+def table_records(path: Path, raw: bytes, reference_year: int,
                   members_year: int) -> tuple[list[tuple[str, dict]], list[Issue]]:
-    """The tidy-frame records of a case table, fast.
+    """The tidy-frame records of a case table (its bytes ``raw``), fast.
 
     Rows that pass conservative vectorised checks become records directly; any other row
     goes through the case schema (:func:`read_table_cases`'s path), so that issues are
     exactly those ``ptce validate`` reports. Returns (name, record) pairs and the issues.
     """
-    import pandas as pd
-
-
-    name = str(path)
-    header, rows, issues = _read_checked(path)
+    header, rows, issues = _read_checked(path, raw)
     if not rows:  # a bad header, or no row that can be read
         return [], issues
-    numbers = [n for n, _ in rows]
-    table = pd.DataFrame([[_cell(v) for v in values[: len(header)]]
-                          + [None] * (len(header) - len(values)) for _, values in rows],
-                         columns=header, dtype=object)
-    table.index = numbers
-    table = table[~table.isna().all(axis=1)]
-    n = len(table)
-
-    def col(name_: str) -> pd.Series:
-        return table[name_] if name_ in table.columns else pd.Series([None] * n,
-                                                                       index=table.index,
-                                                                       dtype=object)
-
-    def omap(series: pd.Series, func) -> pd.Series:
-        # pandas' map turns None results into NaN in numeric series; keep them None.
-        return pd.Series([func(v) for v in series], index=series.index, dtype=object)
-
-    def is_text(series: pd.Series) -> pd.Series:
-        return series.map(lambda v: v is None or (isinstance(v, str) and len(v) <= 5000))
-
-    ok = pd.Series(True, index=table.index)
-    pole = col("pole_id")
-    ok &= pole.map(lambda v: isinstance(v, str) and len(v) <= 60
-                   and bool(_POLE_RE.match(v)))
-    ok &= col("name").map(lambda v: isinstance(v, str) and len(v) <= 5000)
-    ok &= col("role").map(lambda v: v is None or v in ("temoin", "case"))
-    for column in (*TEXT_COLUMNS, "start_event", "theme", "legal_form", "source",
-                   "source_quote"):
-        ok &= is_text(col(column))
-    ok &= col("website").map(lambda v: v is None or v == UNKNOWN
-                             or bool(_WEBSITE_RE.match(v)))
-    ok &= col("pole_id").map(lambda v: isinstance(v, str) and bool(_POLE_RE.fullmatch(v)))
-    ok &= col("aliases").map(lambda v: v is None or (isinstance(v, str) and all(
-        len(a.strip()) <= 5000 for a in v.split(";"))))
-    for column in CATEGORY_COLUMNS + TRISTATE_COLUMNS + CALL_COLUMNS + FUNDING_COLUMNS:
-        choices = set(allowed(column))
-        ok &= col(column).map(lambda v, c=choices: v is None or (isinstance(v, str)
-                                                                  and v in c))
-    # Rows with alternative readings, inferred values or a mixed sector go through the schema.
-    ok &= col("alternatives").isna()
-    ok &= col("inferred").isna()
-    ok &= col("sector").map(lambda v: v != "mixed")
-    start = omap(col("start_year"), _as_int)
-    ok &= col("start_year").isna() | start.map(
-        lambda v: v is not None and YEAR_MIN <= v <= YEAR_MAX)
-    count = omap(col("members"), _as_int)
-    ok &= col("members").isna() | count.map(lambda v: v is not None and 0 <= v <= 1_000_000)
-    year = omap(col("members_year"), _as_date)
-    ok &= col("members").isna() | year.notna()
+    table = _cells_table(header, rows)
+    start = _omap(_column(table, "start_year"), _as_int)
+    count = _omap(_column(table, "members"), _as_int)
+    dated = _omap(_column(table, "members_year"), _as_date)
+    derived = _derived_columns(table, start, count)
     written_year = table_reference_year(table)
-    age = omap(start, lambda v: age_at(v, reference_year))
-    age_class = omap(start, lambda v: age_class_at(v, reference_year))
-    m_class = omap(count, members_class)
-    calls = {column: omap(pd.Series([(v, s) for v, s in zip(col(column), start, strict=True)],
-                                    index=table.index, dtype=object),
-                          lambda vs, call=call: call_value_at(
-                              UNKNOWN if vs[0] in (None, NOT_APPLICABLE) else vs[0], call,
-                              vs[1]))
-             for call, column in zip(CALLS, CALL_COLUMNS, strict=True)}
-    any_call = omap(pd.Series(list(zip(*calls.values(), strict=True)) if calls else [],
-                              index=table.index, dtype=object),
-                    lambda values: laureate_any(list(values)))
-    checks = {"age": omap(start, lambda v: age_at(v, written_year)),
-              "age_class": omap(start, lambda v: age_class_at(v, written_year)),
-              "members_class": m_class, "laureate_any": any_call, **calls}
-    for column, derived in checks.items():
-        if column in table.columns:
-            given = table[column]
-            ok &= given.isna() | (given.astype(str) == derived.astype(str)) | (
-                (given == "unknown") & derived.map(lambda v: v is None or v == "unknown"))
-    derived = pd.DataFrame({"start_year": start, "age": age, "age_class": age_class,
-                            "members": count, "members_class": m_class,
-                            "members_year": omap(year, lambda v: None if v is None
-                                                 else int(str(v)[:4])),
-                            **calls, "laureate_any": any_call, "alternatives": "",
-                            "inferred": ""},
-                           dtype=object)
-    keys = ("pole_id", "name", "role", *TEXT_COLUMNS, "origin", "territory", "sector",
-            "theme", *TRISTATE_COLUMNS, "legal_form", *FUNDING_COLUMNS)
-    plain = table.reindex(columns=list(keys)).astype(object)
-    plain = plain.where(plain.notna(), None)
-    defaults = {"role": "case", "pole_id": None, "name": None}
-    columns = {k: plain[k].tolist() for k in keys}
-    extra = {k: derived[k].tolist() for k in derived.columns}
+    ok = _plain_cells(table, start, count, dated) & _derived_cells_agree(table, {
+        "age": _omap(start, lambda v: age_at(v, written_year)),
+        "age_class": _omap(start, lambda v: age_class_at(v, written_year)), **derived})
+    computed = {"start_year": start, "age": _omap(start, lambda v: age_at(v, reference_year)),
+                "age_class": _omap(start, lambda v: age_class_at(v, reference_year)),
+                "members": count, "members_class": derived.pop("members_class"),
+                "members_year": _omap(dated, lambda v: None if v is None else int(str(v)[:4])),
+                **derived}
+    fast = _plain_records(table, computed)
     records: list[tuple[str, dict]] = []
     for i, number in enumerate(table.index):
         if ok.iat[i]:
-            record = {k: (defaults.get(k, "unknown") if columns[k][i] is None
-                          else columns[k][i]) for k in keys}
-            record.update({k: extra[k][i] for k in extra})
-            if record["members"] is None:
-                record["members_year"] = None
-            records.append((f"{name}:{number}", record))
-        else:
-            values = {c: table.iat[i, j] for j, c in enumerate(table.columns)}
-            case, row_issues = _validate_row(values, int(number), path, written_year)
-            issues.extend(row_issues)
-            if case is not None:
-                records.append((f"{name}:{number}",
-                                case_record(case, reference_year, members_year)))
+            records.append((f"{path}:{number}", fast[i]))
+            continue
+        values = {c: table.iat[i, j] for j, c in enumerate(table.columns)}
+        case, row_issues = _validate_row(values, int(number), path, written_year)
+        issues.extend(row_issues)
+        if case is not None:
+            records.append((f"{path}:{number}", case_record(case, reference_year, members_year)))
     return records, issues
+
+
+def _cells_table(header: list[str], rows: list[tuple[int, list[Any]]]) -> pd.DataFrame:
+    """The cells of a table's rows as a frame of objects indexed by row number, every row as
+    wide as the header, the empty rows left out."""
+    import pandas as pd
+
+    table = pd.DataFrame([[_cell(v) for v in values[: len(header)]]
+                          + [None] * (len(header) - len(values)) for _, values in rows],
+                         columns=header, dtype=object)
+    table.index = [n for n, _ in rows]
+    return table[~table.isna().all(axis=1)]
+
+
+def _column(table: pd.DataFrame, name: str) -> pd.Series:
+    """A column of the table, or a column of None when the table has no such column."""
+    import pandas as pd
+
+    if name in table.columns:
+        return table[name]
+    return pd.Series([None] * len(table), index=table.index, dtype=object)
+
+
+def _omap(series: pd.Series, func: Callable[[Any], Any]) -> pd.Series:
+    """``func`` over a series, as objects: pandas' map turns None results into NaN in
+    numeric series; keep them None."""
+    import pandas as pd
+
+    return pd.Series([func(v) for v in series], index=series.index, dtype=object)
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str) and len(value) <= TEXT_MAX_LENGTH
+
+
+def _plain_cells(table: pd.DataFrame, start: pd.Series, count: pd.Series,
+                 dated: pd.Series) -> pd.Series:
+    """Whether each row's cells are surely what the schema accepts (its limits and patterns,
+    read from intake/schema.py). Rows with alternative readings, inferred values or a mixed
+    sector are left to the schema."""
+    import pandas as pd
+
+    ok = pd.Series(True, index=table.index)
+    ok &= _column(table, "pole_id").map(
+        lambda v: isinstance(v, str) and len(v) <= POLE_ID_MAX_LENGTH
+        and bool(_POLE_RE.fullmatch(v)))
+    ok &= _column(table, "name").map(_is_text)
+    ok &= _column(table, "role").map(lambda v: v is None or v in ROLES)
+    for column in (*TEXT_COLUMNS, "start_event", "theme", "legal_form", "source",
+                   "source_quote"):
+        ok &= _column(table, column).map(lambda v: v is None or _is_text(v))
+    ok &= _column(table, "website").map(lambda v: v is None or v == UNKNOWN
+                                        or bool(_WEBSITE_RE.match(v)))
+    ok &= _column(table, "aliases").map(lambda v: v is None or (isinstance(v, str) and all(
+        len(a.strip()) <= TEXT_MAX_LENGTH for a in v.split(";"))))
+    for column in CATEGORY_COLUMNS + TRISTATE_COLUMNS + CALL_COLUMNS + FUNDING_COLUMNS:
+        choices = set(allowed(column))
+        ok &= _column(table, column).map(lambda v, c=choices: v is None
+                                         or (isinstance(v, str) and v in c))
+    ok &= _column(table, "alternatives").isna()
+    ok &= _column(table, "inferred").isna()
+    ok &= _column(table, "sector").map(lambda v: v != "mixed")
+    ok &= _column(table, "start_year").isna() | start.map(
+        lambda v: v is not None and YEAR_MIN <= v <= YEAR_MAX)
+    members = _column(table, "members")
+    ok &= members.isna() | count.map(lambda v: v is not None
+                                     and MEMBERS_MIN <= v <= MEMBERS_MAX)
+    ok &= members.isna() | dated.notna()
+    return ok
+
+
+def _derived_columns(table: pd.DataFrame, start: pd.Series,
+                     count: pd.Series) -> dict[str, pd.Series]:
+    """The derived columns that do not depend on the reference year: ``members_class``, each
+    call's column (``not_applicable`` after its results) and ``laureate_any``."""
+    import pandas as pd
+
+    calls = {column: _omap(pd.Series(list(zip(_column(table, column), start, strict=True)),
+                                     index=table.index, dtype=object),
+                           lambda vs, call=call: call_value_at(
+                               UNKNOWN if vs[0] in (None, NOT_APPLICABLE) else vs[0], call,
+                               vs[1]))
+             for call, column in zip(CALLS, CALL_COLUMNS, strict=True)}
+    any_call = _omap(pd.Series(list(zip(*calls.values(), strict=True)) if calls else [],
+                               index=table.index, dtype=object),
+                     lambda values: laureate_any(list(values)))
+    return {"members_class": _omap(count, members_class), **calls, "laureate_any": any_call}
+
+
+def _derived_cells_agree(table: pd.DataFrame, derived: dict[str, pd.Series]) -> pd.Series:
+    """Whether each row's derived cells (when given) equal what the row derives."""
+    import pandas as pd
+
+    ok = pd.Series(True, index=table.index)
+    for column, values in derived.items():
+        if column in table.columns:
+            given = table[column]
+            ok &= given.isna() | (given.astype(str) == values.astype(str)) | (
+                (given == "unknown") & values.map(lambda v: v is None or v == "unknown"))
+    return ok
+
+
+_RECORD_KEYS = ("pole_id", "name", "role", *TEXT_COLUMNS, "origin", "territory", "sector",
+                "theme", *TRISTATE_COLUMNS, "legal_form", *FUNDING_COLUMNS)
+
+
+def _plain_records(table: pd.DataFrame, computed: dict[str, pd.Series]) -> list[dict]:
+    """Every row as a tidy-frame record: its cells (an empty one ``unknown``, an empty role
+    ``case``), then the computed columns."""
+    plain = table.reindex(columns=list(_RECORD_KEYS)).astype(object)
+    plain = plain.where(plain.notna(), None)
+    defaults = {"role": "case", "pole_id": None, "name": None}
+    columns = {k: plain[k].tolist() for k in _RECORD_KEYS}
+    extra = {k: v.tolist() for k, v in computed.items()}
+    records = []
+    for i in range(len(table)):
+        record = {k: (defaults.get(k, "unknown") if columns[k][i] is None else columns[k][i])
+                  for k in _RECORD_KEYS}
+        record.update({k: v[i] for k, v in extra.items()})
+        record.update(alternatives="", inferred="")
+        if record["members"] is None:
+            record["members_year"] = None
+        records.append(record)
+    return records
 
 
 _POLE_RE = re.compile(POLE_ID_PATTERN)
@@ -441,11 +494,12 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]], list[Issue]]:
+def _read_rows(path: Path, raw: bytes
+               ) -> tuple[list[str], list[tuple[int, list[Any]]], list[Issue]]:
     """The header, the rows that can be read, and the issues of the others."""
     name = str(path)
     if path.suffix.lower() == ".csv":
-        text = read_text(path, max_bytes=MAX_TABLE_BYTES)
+        text = decode_text(raw, name)
         delimiter = csv_delimiter(text)
         check_csv_cells(text, delimiter, name)
         try:
@@ -456,7 +510,7 @@ def _read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]], list
         numbered = [(i, [unescape_csv_cell(c) for c in r])
                     for i, r in enumerate(records, start=1)]
     else:
-        numbered = _xlsx_rows(path)
+        numbered = _xlsx_rows(raw, name)
     if not numbered or not any(str(c).strip() for c in numbered[0][1] if c is not None):
         raise IssueError(Issue("file-empty", name, "the table has no header row"))
     header = [str(c).strip() if c is not None else "" for c in numbered[0][1]]
@@ -534,15 +588,11 @@ MAX_XLSX_ROWS = 1_048_576  # Excel's own limit
 MAX_TABLE_CELLS = 20_000_000
 
 
-def _xlsx_rows(path: Path) -> list[tuple[int, list[Any]]]:
+def _xlsx_rows(raw: bytes, name: str) -> list[tuple[int, list[Any]]]:
     import zipfile
 
     from openpyxl import load_workbook
 
-    from ptce_typology.intake.yamlread import read_bytes
-
-    name = str(path)
-    raw = read_bytes(path, max_bytes=MAX_TABLE_BYTES)
     if not raw:
         raise IssueError(Issue("file-empty", name, "the file is empty"))
     try:

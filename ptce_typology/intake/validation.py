@@ -6,15 +6,16 @@ report with issues into :class:`~ptce_typology.errors.ValidationFailed`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ptce_typology.errors import Issue
 from ptce_typology.intake.checks import validate_mapping
 from ptce_typology.intake.schema import Case
-from ptce_typology.intake.tables import read_table_cases
-from ptce_typology.intake.yamlread import IssueError, read_yaml
+from ptce_typology.intake.tables import MAX_TABLE_BYTES, read_table_cases
+from ptce_typology.intake.yamlread import MAX_FILE_BYTES, IssueError, parse_yaml, read_bytes
 
 YAML_SUFFIXES = (".yaml", ".yml")
 TABLE_SUFFIXES = (".csv", ".xlsx")
@@ -27,6 +28,7 @@ class Report:
     files: list[str] = field(default_factory=list)
     cases: list[tuple[str, Case]] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    checksums: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -73,22 +75,59 @@ def expand_paths(paths: Iterable[Path | str]) -> tuple[list[Path], list[Issue]]:
     return files, issues
 
 
+@dataclass
+class Inputs:
+    """One reading of the inputs: the files, what each gave (``(name, item)`` pairs: cases
+    or records), every issue (duplicate ``pole_id`` included) and the SHA-256 of the bytes of
+    every file read."""
+
+    files: list[Path]
+    named: list[tuple[str, Any]]
+    issues: list[Issue]
+    checksums: list[tuple[str, str]]
+
+
+def read_inputs(paths: Iterable[Path | str],
+                read_table: Callable[[Path, bytes], tuple[list[tuple[str, Any]], list[Issue]]],
+                read_case: Callable[[Case], Any]) -> Inputs:
+    """Expand ``paths`` and read every file once: a table's bytes go to ``read_table``, a
+    case file's valid case to ``read_case``; the loop behind :func:`validate_paths` and
+    :func:`~ptce_typology.intake.loading.load_records`."""
+    import hashlib
+
+    files, issues = expand_paths(paths)
+    inputs = Inputs(files=files, named=[], issues=issues, checksums=[])
+    for path in files:
+        table = path.suffix.lower() in TABLE_SUFFIXES
+        try:
+            raw = read_bytes(path, max_bytes=MAX_TABLE_BYTES if table else MAX_FILE_BYTES)
+        except IssueError as err:
+            inputs.issues.append(err.issue)
+            continue
+        inputs.checksums.append((str(path), hashlib.sha256(raw).hexdigest()))
+        if table:
+            named, file_issues = read_table(path, raw)
+        else:
+            case, file_issues = validate_file(path, raw)
+            named = [(str(path), read_case(case))] if case is not None else []
+        inputs.issues.extend(file_issues)
+        inputs.named.extend(named)
+    inputs.issues.extend(duplicate_ids([(name, _pole_id(item)) for name, item in inputs.named]))
+    return inputs
+
+
+def _pole_id(item: Case | dict) -> str:
+    return item.pole_id if isinstance(item, Case) else item["pole_id"]
+
+
 def validate_paths(paths: Iterable[Path | str]) -> Report:
     """Validate case files, folders of case files and case tables (CSV, XLSX).
 
     Every problem in every file is reported, plus duplicate ``pole_id`` across files.
     """
-    files, issues = expand_paths(paths)
-    report = Report(files=[str(f) for f in files], issues=issues)
-    for path in files:
-        if path.suffix.lower() in TABLE_SUFFIXES:
-            cases, file_issues = read_table_cases(path)
-        else:
-            case, file_issues = validate_file(path)
-            cases = [(str(path), case)] if case else []
-        report.issues.extend(file_issues)
-        report.cases.extend(cases)
-    report.issues.extend(duplicate_ids([(name, case.pole_id) for name, case in report.cases]))
+    inputs = read_inputs(paths, read_table_cases, lambda case: case)
+    report = Report(files=[str(f) for f in inputs.files], cases=inputs.named,
+                    issues=inputs.issues, checksums=inputs.checksums)
     if report.issues:
         duplicated = {i.value for i in report.issues if i.code == "duplicate-pole-id"}
         report.cases = [(n, c) for n, c in report.cases if c.pole_id not in duplicated]
@@ -109,11 +148,12 @@ def duplicate_ids(named_ids: list[tuple[str, str]]) -> list[Issue]:
     return issues
 
 
-def validate_file(path: Path) -> tuple[Case | None, list[Issue]]:
-    """Validate one YAML case file; the case is None when there is any issue."""
+def validate_file(path: Path, raw: bytes) -> tuple[Case | None, list[Issue]]:
+    """Validate one YAML case file (its bytes ``raw``); the case is None when there is any
+    issue."""
     name = str(path)
     try:
-        data, lines = read_yaml(path)
+        data, lines = parse_yaml(raw, name)
     except IssueError as err:
         return None, [err.issue]
     return validate_mapping(data, name, lines)

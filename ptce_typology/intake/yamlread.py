@@ -90,8 +90,11 @@ def read_bytes(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> bytes:
 
 def read_text(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> str:
     """The file's text: UTF-8 (a BOM is allowed), not empty, not over ``max_bytes``."""
-    name = str(path)
-    raw = read_bytes(path, max_bytes=max_bytes)
+    return decode_text(read_bytes(path, max_bytes=max_bytes), str(path))
+
+
+def decode_text(raw: bytes, name: str) -> str:
+    """The text of a file's bytes: UTF-8 (a BOM is allowed), not empty."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -106,13 +109,17 @@ def read_text(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> str:
 
 
 def read_yaml(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> tuple[Any, dict[Path_, int]]:
-    """Parse one YAML document safely.
+    """Parse one YAML file safely (:func:`parse_yaml`)."""
+    return parse_yaml(read_bytes(path, max_bytes=max_bytes), str(path))
+
+
+def parse_yaml(raw: bytes, name: str) -> tuple[Any, dict[Path_, int]]:
+    """Parse the bytes of one YAML document safely.
 
     Returns the data and a map from each value's path (a tuple of keys and list indexes) to
     its 1-based line. Raises :class:`IssueError` on the first problem that stops reading.
     """
-    name = str(path)
-    text = read_text(path, max_bytes=max_bytes)
+    text = decode_text(raw, name)
     for number, line in enumerate(text.splitlines(), start=1):
         indent = line[: len(line) - len(line.lstrip(" \t"))]
         if "\t" in indent and line.strip():

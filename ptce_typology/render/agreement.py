@@ -20,7 +20,7 @@ def _head(key: str, lang: str) -> str:
 
 
 def _number(value: float, lang: str, digits: int = 2) -> str:
-    from ptce_typology.render.formats import format_number
+    from ptce_typology.render.cells import format_number
 
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return text("agreement.undefined", lang)

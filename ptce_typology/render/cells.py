@@ -1,10 +1,15 @@
-"""Cells as text, and zip files (XLSX, Word) made byte-identical from run to run."""
+"""Cells and numbers as text (the one place numbers are formatted for display), and zip files
+(XLSX, Word) made byte-identical from run to run."""
 
 from __future__ import annotations
 
 import io
 import math
-from typing import Any
+import re
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def cell_text(value: Any) -> str:
@@ -61,9 +66,57 @@ def shown_cell(value: Any, lang: str = "en") -> str:
     return shown
 
 
+def format_number(value: Any, lang: str = "en", digits: int = 1, percent: bool = False) -> str:
+    """A number for display: ``12.5 %`` in English, ``12,5 %`` in French (with a no-break
+    space before %); blank for missing."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    try:
+        import pandas as pd
+
+        if value is pd.NA:
+            return ""
+    except ImportError:  # pragma: no cover
+        pass
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int) and not percent:
+        return str(value)
+    number = float(value) * (100 if percent else 1)
+    from ptce_typology.render.labels import text as label
+
+    text = f"{number:.{digits}f}".replace(".", label("number.decimal_mark", lang))
+    # A no-break space keeps "12.5 %" on one line in tables.
+    return text + ("\u00a0%" if percent else "")
+
+
+def display_rows(frame: pd.DataFrame, index: bool, lang: str = "en") -> list[list[str]]:
+    """Cells as text; in a grouped frame, a group's name only on its first row."""
+    rows = []
+    previous = None
+    grouped = index and bool(frame.attrs.get("grouped"))
+    for key, row in zip(frame.index, frame.itertuples(index=False), strict=True):
+        cells = ([cell_text(key)] if index else []) + [shown_cell(v, lang) for v in row]
+        if grouped:
+            if cells[0] == previous:
+                cells[0] = ""
+            else:
+                previous = cells[0]
+        rows.append(cells)
+    return rows
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """Control characters (ESC, BEL, NUL, ...) written as ``\\x1b``, so that a terminal
+    shows them instead of acting on them; line feeds and tabs stay."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 def normalise_zip(data: bytes) -> bytes:
     """Rewrite the XLSX zip with fixed timestamps and properties, so reruns are byte-identical."""
-    import re
     import zipfile
 
     src = zipfile.ZipFile(io.BytesIO(data))

@@ -27,7 +27,7 @@ TIDY_COLUMNS = ("variable", "category", "group", "group_n", "count", "share", "m
 
 def min_p_sentence(result: dict, lang: str = "en") -> str:
     """The plain line that keeps readers from reading too much into a dozen poles."""
-    from ptce_typology.render.formats import format_number
+    from ptce_typology.render.cells import format_number
 
     if result["min_p_value"] is None:
         return ""
@@ -51,7 +51,7 @@ def group_label(by: str, group: str, lang: str = "en") -> str:
 
 def _number(value: float, lang: str) -> str:
     """A median or quartile: an integer as is, otherwise one decimal (French comma)."""
-    from ptce_typology.render.formats import format_number
+    from ptce_typology.render.cells import format_number
 
     if float(value).is_integer():
         return str(int(value))
@@ -65,28 +65,21 @@ def _is_missing(value: Any) -> bool:
 def effect_parts(test: Any, lang: str = "en") -> list[str]:
     """The effect size with its name, in parts a table puts on successive rows:
     « V de Cramér 0,42 (corrigé 0,30) », « RC 3,20 [0,21 ; 48,1] »."""
-    from ptce_typology.render.formats import format_number
+    from ptce_typology.render.cells import format_number
 
     if _is_missing(test["effect_size"]):
         return []
-    key = {"Cramér's V": "cramers_v", "rank-biserial r": "rank_biserial"}.get(
-        test["effect_size_name"])
-    name = text(f"compare.effect_name.{key}", lang) if key else test["effect_size_name"]
+    name = text(f"compare.effect_name.{test['effect_size_name']}", lang)
     parts = [f"{name} {format_number(test['effect_size'], lang, 2)}"]
     if not _is_missing(test["v_corrected"]):
         parts[0] += " (" + text("compare.corrected", lang,
                                 value=format_number(test["v_corrected"], lang, 2)) + ")"
-    if not _is_missing(test["statistic"]) and "odds ratio" in test["test"]:
+    if test["statistic_name"] == "odds_ratio" and not _is_missing(test["statistic"]):
         parts.append(text("compare.odds_ratio", lang,
                           value=format_number(test["statistic"], lang, 2),
                           low=format_number(test["ci_low"], lang, 2),
                           high=format_number(test["ci_high"], lang, 2)))
     return parts
-
-
-def effect_text(test: Any, lang: str = "en") -> str:
-    """:func:`effect_parts` on one line."""
-    return text("common.list_sep", lang).join(effect_parts(test, lang))
 
 
 def comparison_table(result: dict, lang: str = "en") -> pd.DataFrame:
@@ -110,7 +103,7 @@ def comparison_table(result: dict, lang: str = "en") -> pd.DataFrame:
     """
     import pandas as pd
 
-    from ptce_typology.render.formats import format_number
+    from ptce_typology.render.cells import format_number
 
     vocab = vocabulary()
     by = result["by"]
@@ -125,27 +118,8 @@ def comparison_table(result: dict, lang: str = "en") -> pd.DataFrame:
     rows, dropped_unknown = [], False
     for var, test in result["tests"].iterrows():
         label = vocab.label(var, lang)
-        block = []
-        if var in result["tables"]:
-            table = result["tables"][var]
-            known = {g: int(table[g].sum()) for g in groups}
-            for cat in table.index:
-                row = {descriptor: label, category: vocab.category_label(var, cat, lang)}
-                for g in groups:
-                    count = int(table.at[cat, g])
-                    share = format_number(count / known[g], lang, 1, percent=True) \
-                        if known[g] else "-"
-                    row[heads[g]] = text("number.count_share", lang, count=count, share=share)
-                block.append(row)
-        else:
-            row = {descriptor: label, category: text("compare.numeric_row", lang)}
-            for g in groups:
-                med = result["medians"].get(var, {}).get(g)
-                quart = result.get("quartiles", {}).get(var, {}).get(g)
-                row[heads[g]] = "-" if med is None or quart is None else text(
-                    "number.median_iqr", lang, median=_number(med, lang),
-                    q1=_number(quart[0], lang), q3=_number(quart[1], lang))
-            block.append(row)
+        block = [{descriptor: label, category: name, **cells}
+                 for name, cells in _group_cells(result, var, heads, lang)]
         unknown = result.get("unknown", {}).get(var, {})
         if any(unknown.get(g, 0) for g in groups):
             block.append({descriptor: label, category: unknown_label,
@@ -181,6 +155,36 @@ def comparison_table(result: dict, lang: str = "en") -> pd.DataFrame:
     return frame
 
 
+def _group_cells(result: dict, var: str, heads: dict[str, str], lang: str
+                 ) -> list[tuple[str, dict[str, str]]]:
+    """A descriptor's rows of the layout: for each category (or the numeric row), its label
+    and the groups' cells, « n (%) » or « median [Q1; Q3] »."""
+    from ptce_typology.render.cells import format_number
+
+    vocab = vocabulary()
+    if var in result["tables"]:
+        table = result["tables"][var]
+        known = {g: int(table[g].sum()) for g in heads}
+        rows = []
+        for cat in table.index:
+            cells = {}
+            for g in heads:
+                count = int(table.at[cat, g])
+                share = format_number(count / known[g], lang, 1, percent=True) \
+                    if known[g] else "-"
+                cells[heads[g]] = text("number.count_share", lang, count=count, share=share)
+            rows.append((vocab.category_label(var, cat, lang), cells))
+        return rows
+    cells = {}
+    for g in heads:
+        med = result["medians"].get(var, {}).get(g)
+        quart = result.get("quartiles", {}).get(var, {}).get(g)
+        cells[heads[g]] = "-" if med is None or quart is None else text(
+            "number.median_iqr", lang, median=_number(med, lang),
+            q1=_number(quart[0], lang), q3=_number(quart[1], lang))
+    return [(text("compare.numeric_row", lang), cells)]
+
+
 def comparison_tidy(result: dict) -> pd.DataFrame:
     """The numbers of the layout as a tidy table (raw numbers, no text formatting).
 
@@ -202,7 +206,7 @@ def comparison_tidy(result: dict) -> pd.DataFrame:
                   "p_adjusted": test["p_adjusted"], "effect_size": test["effect_size"],
                   "effect_size_name": test["effect_size_name"],
                   "v_corrected": test["v_corrected"], "odds_ratio": test["statistic"]
-                  if "odds ratio" in str(test["test"]) else np.nan,
+                  if test["statistic_name"] == "odds_ratio" else np.nan,
                   "ci_low": test["ci_low"], "ci_high": test["ci_high"], "n": test["n"]}
         unknown = result.get("unknown", {}).get(var, {})
         for g, size in sizes.items():

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ptce_typology import __version__
-from ptce_typology.errors import PtceError
 from ptce_typology.intake.records import CATEGORY_COLUMNS, FRAME_COLUMNS
 from ptce_typology.intake.schema import DATE_PATTERN, POLE_ID_PATTERN
 from ptce_typology.render.casefile import shown_value, sourced_values
@@ -169,15 +168,6 @@ def data_package(poles_csv: bytes, sources_csv: bytes) -> dict[str, Any]:
     }
 
 
-def _check_target(directory: Path, force: bool) -> None:
-    if directory.exists() and not directory.is_dir():
-        raise PtceError("the output is a file, not a folder", file=str(directory),
-                        field="--output")
-    if directory.is_dir() and any(directory.iterdir()) and not force:
-        raise PtceError("the output folder is not empty; give --force to write into it",
-                        file=str(directory), field="--output")
-
-
 def write_data_package(frame: pd.DataFrame, cases: Iterable[Case], directory: Path | str,
                        force: bool = False) -> list[Path]:
     """Write ``poles.csv``, ``sources.csv`` and ``datapackage.json`` into ``directory``.
@@ -204,10 +194,13 @@ def write_data_package(frame: pd.DataFrame, cases: Iterable[Case], directory: Pa
     PtceError
         When ``directory`` is a file, or a non-empty folder without ``force``.
     """
-    from ptce_typology.render.formats import atomic_write, render_frame, to_csv, to_json
+    from ptce_typology.render.formats import render_frame
+    from ptce_typology.render.formats.csv import to_csv
+    from ptce_typology.render.formats.json import to_json
+    from ptce_typology.render.write import atomic_write, check_output_folder
 
     target = Path(directory)
-    _check_target(target, force)
+    check_output_folder(target, force)
     target.mkdir(parents=True, exist_ok=True)
     poles = render_frame(frame, "csv").encode("utf-8")  # as `ptce list --format csv`
     sources = to_csv(sources_table(cases), index=False).encode("utf-8")

@@ -14,9 +14,11 @@ import html
 import io
 import os
 import platform
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ptce_typology import __version__
 from ptce_typology.render.cells import name_list
@@ -26,9 +28,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from ptce_typology.study import Study
-
-SECTIONS = ("data", "typology", "reproduction", "clusters", "sensitivity", "classification",
-            "comparison", "qca", "gap", "reproducibility")
 
 CSS = """
 body{font-family:Georgia,'DejaVu Serif',serif;max-width:1100px;margin:2em auto;padding:0 1em;
@@ -106,6 +105,10 @@ def _note(message: str) -> str:
     return f'<p class="note">{html.escape(message)}</p>'
 
 
+def _titled_tables(sections: Iterable[tuple[str, pd.DataFrame]]) -> list[str]:
+    return [f"<h3>{html.escape(title)}</h3>{_table(table)}" for title, table in sections]
+
+
 def safe_href(url: str | None) -> str | None:
     """``url`` when it may be a link (http, https or mailto, no space or control character),
     else None: the report shows any other url (javascript:, data:, vbscript:, ...) as text."""
@@ -116,17 +119,62 @@ def safe_href(url: str | None) -> str | None:
     return None
 
 
-def _data_section(cases, frame: pd.DataFrame, lang: str) -> str:
+@dataclass(frozen=True)
+class _Page:
+    """What the sections of one report share, looked up once: the study, the language, the
+    reference poles' names, the clusters' names and the note on the paper's témoins."""
+
+    study: Study
+    lang: str
+    names: dict[str, str]
+    cluster_labels: dict[int, str]
+    paper_note: str
+
+    def t(self, key: str) -> str:
+        return text(f"report.{key}", self.lang)
+
+    def section(self, key: str, body: str) -> str:
+        return _section(key, text(f"report.section.{key}", self.lang), body)
+
+
+def _page(study: Study, lang: str) -> _Page:
+    from ptce_typology.render.typology import cluster_names
+
+    names = study.frame["name"].to_dict()
+    # The paper's tables and claims speak of its témoins only: say who is left out.
+    paper_note = ""
+    if study.paper_left_out:
+        paper_note = _note(text("report.left_out_paper", lang, m=len(study.paper_left_out),
+                                poles=name_list(names.get(p, p)
+                                                for p in study.paper_left_out)))
+    if study.paper_typology is None:
+        paper_note += _note(text("report.no_temoin", lang))
+    return _Page(study, lang, names, cluster_names(study.model, lang), paper_note)
+
+
+def _placements(study: Study) -> Any:
+    """The placed poles' records (``Typology.classify``'s placements, as ``ptce classify
+    --format json`` gives them), or None when no pole was placed: the one place that reads
+    ``study.placements``."""
+    from ptce_typology.analysis.typology import placement_records
+
+    placements = study.placements
+    return placement_records(placements) if placements is not None and len(placements) \
+        else None
+
+
+def _data_section(page: _Page) -> str:
     from ptce_typology.render.poles import marked_table_html
 
+    frame, lang = page.study.frame, page.lang
     shown = [c for c in ("name", "region", "start_year", "origin", "territory", "sector",
                          "shared_premises", "employer_group", "members", "laureate_any")
              if c in frame.columns]
-    parts = [marked_table_html(frame, shown, cases, lang)]  # inferred values marked
+    parts = [marked_table_html(frame, shown, page.study.inferred_notes, lang)]
     if 'class="inferred"' in parts[0]:
         parts.append(_note(text("data.inferred_legend", lang)))
     parts.append(f"<h3>{html.escape(text('report.sources', lang))}</h3>")
-    for case in cases:
+    for case in page.study.cases:
         items = []
         for src in case.sources:
             cite = html.escape(src.citation or src.url or src.id)
@@ -137,7 +185,146 @@ def _data_section(cases, frame: pd.DataFrame, lang: str) -> str:
             items.append(f"<li><code>{html.escape(src.id)}</code>: {cite}{quote}</li>")
         parts.append(f'<div class="pole"><strong>{html.escape(case.name)}</strong> '
                      f'(<code>{case.pole_id}</code>)<ul>{"".join(items)}</ul></div>')
-    return "\n".join(parts)
+    return page.section("data", "\n".join(parts))
+
+
+def _typology_section(page: _Page) -> str:
+    from ptce_typology.render.paper import display_crosstab, display_typology
+
+    study = page.study
+    tables = ""
+    if study.paper_typology is not None:
+        tables = (_table(display_typology(study.paper_typology, page.names, page.lang))
+                  + _table(display_crosstab(study.paper_crosstab, page.lang)))
+    return page.section("typology", page.paper_note + tables)
+
+
+def _reproduction_section(page: _Page) -> str:
+    import pandas as pd
+
+    from ptce_typology.render.paper import display_claims
+
+    lang = page.lang
+    claims = page.study.claims if page.study.claims is not None else pd.DataFrame({"status": []})
+    counts = claims["status"].value_counts()
+    summary = _note(text("claims.summary", lang, n=len(claims), match=counts.get("match", 0),
+                         mismatch=counts.get("mismatch", 0),
+                         not_computable=counts.get("not_computable", 0)))
+    shown = _table(display_claims(claims, page.names, lang, verbose=True)) if len(claims) else ""
+    return page.section("reproduction", page.paper_note + summary + shown)
+
+
+def _clusters_section(page: _Page) -> str:
+    from ptce_typology.render.plots import dendrogram_figure, factor_map, gains_figure
+    from ptce_typology.render.typology import cluster_sections
+
+    study, lang, names = page.study, page.lang, page.names
+    model = study.model
+    figures = (_figure(factor_map(model, study.names, lang,
+                                  roles=study.frame["role"].to_dict(),
+                                  extra=study.placed_coordinates,
+                                  cluster_labels=page.cluster_labels), page.t("map"))
+               + _figure(dendrogram_figure(model, names, lang), page.t("tree"))
+               + _figure(gains_figure(model, lang), page.t("gains")))
+    tables = _titled_tables(cluster_sections(model, study.stability, names, lang, p_max=None))
+    return page.section("clusters", "\n".join([figures, *tables]))
+
+
+def _sensitivity_section(page: _Page) -> str:
+    from ptce_typology.render.plots import co_clustering_figure
+    from ptce_typology.render.typology import sensitivity_sections
+
+    found = page.study.sensitivity
+    tables = sensitivity_sections(found, page.names, page.lang)
+    parts = _titled_tables(tables[:3])
+    if found["n_completions"]:
+        parts.append(_figure(co_clustering_figure(found, page.names, page.lang), tables[3][0]))
+    return page.section("sensitivity", "\n".join(parts))
+
+
+def _classification_section(page: _Page) -> str:
+    from ptce_typology.render.typology import classify_sections
+
+    placements = _placements(page.study)
+    if placements is None:
+        return page.section("classification", f"<p>{html.escape(page.t('no_classify'))}</p>")
+    return page.section("classification", "\n".join(_titled_tables(classify_sections(
+        placements, page.study.names, page.lang, page.cluster_labels))))
+
+
+def _comparison_section(page: _Page) -> str:
+    from ptce_typology.render.comparison import comparison_table
+
+    study = page.study
+    if study.comparison is None:
+        return page.section("comparison", _not_computable(study.comparison_error, page.lang))
+    table = comparison_table(study.comparison, page.lang)
+    return page.section("comparison",
+                        _table(table) + "".join(_note(n) for n in table.attrs["notes"]))
+
+
+def _qca_section(page: _Page) -> str:
+    from ptce_typology.render.qca import qca_sections, solution_lines
+
+    result, lang = page.study.qca, page.lang
+    if result is None:
+        return page.section("qca", _not_computable(page.study.qca_error, lang))
+    parts = ["<p>" + "<br>".join(html.escape(line) for line in solution_lines(result, lang))
+             + "</p>"]
+    if result.left_out:
+        parts.append(_note(text("qca.left_out", lang,
+                                poles=", ".join(map(str, result.left_out)))))
+    parts += _titled_tables(qca_sections(result, lang))
+    return page.section("qca", "\n".join(parts))
+
+
+def _gap_section(page: _Page) -> str:
+    from ptce_typology.render.plots import gap_heatmap
+    from ptce_typology.render.referentiel import gap_sections
+
+    ref, gap, names, lang = page.study.referentiel, page.study.gap, page.names, page.lang
+    parts = [_figure(gap_heatmap(gap, ref, names, lang), page.t("heat"))]
+    parts += _titled_tables(gap_sections(gap, ref, names, lang)[:2])
+    return page.section("gap", "\n".join(parts))
+
+
+def _reproducibility_footer(page: _Page) -> str:
+    """The footer: versions, parameters, seed, date and the SHA-256 of every input."""
+    from ptce_typology.render.typology import consolidation_text
+
+    study, lang = page.study, page.lang
+    sums = study.checksums
+    overall = hashlib.sha256("".join(h for _, h in sums).encode()).hexdigest()
+    params = study.model.summary()
+    versions = ", ".join(f"{n} {v or page.t('not_installed')}" for n, v in _versions())
+    footer = [
+        "<p>" + html.escape(text(
+            "report.footer", lang, version=__version__, date=_report_date(),
+            seed=study.parameters["seed"],
+            reference_year=study.frame.attrs.get("reference_year"),
+            ncp=params["ncp"], rule=text(f"clusters.rule.{params['rule']}", lang),
+            consolidation=consolidation_text(params, lang),
+            resamples=study.stability["bootstrap"]["n_resamples"],
+            conditions=", ".join(study.parameters["qca_conditions"]))) + "</p>",
+        "<p>" + html.escape(text("report.versions", lang, versions=versions)) + "</p>",
+        "<p>" + html.escape(text("report.inputs", lang, digest="@@")).replace(
+            "@@", f"<code>{overall}</code>") + "</p><ul>"
+        + "".join(f"<li><code>{h[:16]}…</code> {html.escape(Path(n).name)}</li>"
+                  for n, h in sums) + "</ul>"]
+    heading = text("report.section.reproducibility", lang)
+    return (f'<footer id="reproducibility"><h2>{html.escape(heading)}'
+            f'</h2>{"".join(footer)}</footer>')
+
+
+# Section id -> the builder of its HTML, in the report's order.
+BUILDERS: dict[str, Callable[[_Page], str]] = {
+    "data": _data_section, "typology": _typology_section,
+    "reproduction": _reproduction_section, "clusters": _clusters_section,
+    "sensitivity": _sensitivity_section, "classification": _classification_section,
+    "comparison": _comparison_section, "qca": _qca_section, "gap": _gap_section,
+    "reproducibility": _reproducibility_footer,
+}
+SECTIONS = tuple(BUILDERS)
 
 
 def render_html(study: Study, lang: str = "en") -> str:
@@ -156,144 +343,18 @@ def render_html(study: Study, lang: str = "en") -> str:
         A self-contained HTML page: inline SVG figures and styles, no script, no external
         resource, a reproducibility footer.
     """
-    from ptce_typology.render.comparison import comparison_table
-    from ptce_typology.render.paper import display_claims, display_crosstab, display_typology
-    from ptce_typology.render.plots import (
-        co_clustering_figure,
-        dendrogram_figure,
-        factor_map,
-        gains_figure,
-        gap_heatmap,
-    )
-    from ptce_typology.render.qca import qca_sections, solution_lines
-    from ptce_typology.render.referentiel import gap_sections
-    from ptce_typology.render.typology import (
-        classify_sections,
-        cluster_names,
-        cluster_sections,
-        consolidation_text,
-        sensitivity_sections,
-    )
-
-    def t(key: str) -> str:
-        return text(f"report.{key}", lang)
-
-    def heading(key: str) -> str:
-        return text(f"report.section.{key}", lang)
-
-    import pandas as pd
-
-    frame, model = study.frame, study.model
-    names = frame["name"].to_dict()
-    n, m = study.n_temoins, len(frame) - study.n_temoins
-    report_title = (t("title") if (n, m) == (12, 0) else
-                    text("report.title_mixed", lang, n=n, m=m) if n else
-                    text("report.title_others", lang, m=m))
-    # The paper's tables and claims speak of its témoins only: say who is left out.
-    paper_note = ""
-    if study.paper_left_out:
-        paper_note = _note(text("report.left_out_paper", lang, m=len(study.paper_left_out),
-                                poles=name_list(names.get(p, p)
-                                                for p in study.paper_left_out)))
-    if study.typology is None:
-        paper_note += _note(text("report.no_temoin", lang))
-    body = [_section("data", heading("data"), _data_section(study.cases, frame, lang))]
-    body.append(_section("typology", heading("typology"), paper_note + (
-        _table(display_typology(study.typology, names, lang))
-        + _table(display_crosstab(study.crosstab, lang)) if study.typology is not None
-        else "")))
-
-    claims = study.claims if study.claims is not None else pd.DataFrame({"status": []})
-    counts = claims["status"].value_counts()
-    summary_text = text("claims.summary", lang, n=len(claims), match=counts.get("match", 0),
-                        mismatch=counts.get("mismatch", 0),
-                        not_computable=counts.get("not_computable", 0))
-    summary = f'<p class="note">{html.escape(summary_text)}</p>'
-    body.append(_section("reproduction", heading("reproduction"), paper_note + summary + (
-        _table(display_claims(claims, names, lang, verbose=True)) if len(claims) else "")))
-
-    named = cluster_names(model, lang)
-    extra = model.transform(study.new_frame) if study.new_frame is not None else None
-    figures = (_figure(factor_map(model, study.names, lang, roles=frame["role"].to_dict(),
-                                  extra=extra, cluster_labels=named), t("map"))
-               + _figure(dendrogram_figure(model, names, lang), t("tree"))
-               + _figure(gains_figure(model, lang), t("gains")))
-    parts = [figures]
-    for title, table in cluster_sections(model, study.stability, names, lang, p_max=None):
-        parts.append(f"<h3>{html.escape(title)}</h3>{_table(table)}")
-    body.append(_section("clusters", heading("clusters"), "\n".join(parts)))
-
-    parts = []
-    sensitivity_tables = sensitivity_sections(study.sensitivity, names, lang)
-    for title_, table in sensitivity_tables[:3]:
-        shown = _table(table)
-        parts.append(f"<h3>{html.escape(title_)}</h3>{shown}")
-    if study.sensitivity["n_completions"]:
-        parts.append(_figure(co_clustering_figure(study.sensitivity, names, lang),
-                             sensitivity_tables[3][0]))
-    body.append(_section("sensitivity", heading("sensitivity"), "\n".join(parts)))
-
-    if study.classification:
-        parts = [f"<h3>{html.escape(title)}</h3>{_table(table)}"
-                 for title, table in classify_sections(study.classification, study.names,
-                                                       lang, named)]
-        body.append(_section("classification", heading("classification"), "\n".join(parts)))
-    else:
-        body.append(_section("classification", heading("classification"),
-                             f"<p>{html.escape(t('no_classify'))}</p>"))
-
-    if study.comparison is not None:
-        table = comparison_table(study.comparison, lang)
-        text_ = _table(table) + "".join(f'<p class="note">{html.escape(n)}</p>'
-                                        for n in table.attrs["notes"])
-    else:
-        text_ = _not_computable(study.comparison_error, lang)
-    body.append(_section("comparison", heading("comparison"), text_))
-
-    if study.qca is not None:
-        result = study.qca
-        parts = ["<p>" + "<br>".join(html.escape(line) for line in solution_lines(result, lang))
-                 + "</p>"]
-        if result.left_out:
-            left = text("qca.left_out", lang, poles=", ".join(map(str, result.left_out)))
-            parts.append(f'<p class="note">{html.escape(left)}</p>')
-        for title, table in qca_sections(result, lang):
-            parts.append(f"<h3>{html.escape(title)}</h3>{_table(table)}")
-        text_ = "\n".join(parts)
-    else:
-        text_ = _not_computable(study.qca_error, lang)
-    body.append(_section("qca", heading("qca"), text_))
-
-    ref, gap = study.referentiel, study.gap
-    parts = [_figure(gap_heatmap(gap, ref, names, lang), t("heat"))]
-    for title, table in gap_sections(gap, ref, names, lang)[:2]:
-        parts.append(f"<h3>{html.escape(title)}</h3>{_table(table)}")
-    body.append(_section("gap", heading("gap"), "\n".join(parts)))
-
-    sums = study.checksums
-    overall = hashlib.sha256("".join(h for _, h in sums).encode()).hexdigest()
-    params = model.summary()
-    versions = ", ".join(f"{n} {v or t('not_installed')}" for n, v in _versions())
-    footer = [
-        "<p>" + html.escape(text(
-            "report.footer", lang, version=__version__, date=_report_date(),
-            seed=study.parameters["seed"], reference_year=frame.attrs.get("reference_year"),
-            ncp=params["ncp"], rule=text(f"clusters.rule.{params['rule']}", lang),
-            consolidation=consolidation_text(params, lang),
-            resamples=study.stability["bootstrap"]["n_resamples"],
-            conditions=", ".join(study.parameters["qca_conditions"]))) + "</p>",
-        "<p>" + html.escape(text("report.versions", lang, versions=versions)) + "</p>",
-        "<p>" + html.escape(text("report.inputs", lang, digest="@@")).replace(
-            "@@", f"<code>{overall}</code>") + "</p><ul>"
-        + "".join(f"<li><code>{h[:16]}…</code> {html.escape(Path(n).name)}</li>"
-                  for n, h in sums) + "</ul>"]
-    body.append(f'<footer id="reproducibility"><h2>{html.escape(heading("reproducibility"))}'
-                f'</h2>{"".join(footer)}</footer>')
-    contents = "".join(f'<li><a href="#{key}">{html.escape(heading(key))}</a></li>'
+    page = _page(study, lang)
+    n, m = study.n_temoins, len(study.frame) - study.n_temoins
+    title = (page.t("title") if (n, m) == (12, 0) else
+             text("report.title_mixed", lang, n=n, m=m) if n else
+             text("report.title_others", lang, m=m))
+    contents = "".join(f'<li><a href="#{key}">'
+                       f'{html.escape(text(f"report.section.{key}", lang))}</a></li>'
                        for key in SECTIONS)
+    body = [build(page) for build in BUILDERS.values()]
     return (f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{html.escape(report_title)}</title>\n<style>{CSS}</style>\n</head>\n"
-            f"<body>\n<h1>{html.escape(report_title)}</h1>\n<p>{t('intro')}</p>\n"
-            f"<nav><h3>{html.escape(t('contents'))}</h3><ol>{contents}</ol></nav>\n"
+            f"<title>{html.escape(title)}</title>\n<style>{CSS}</style>\n</head>\n"
+            f"<body>\n<h1>{html.escape(title)}</h1>\n<p>{page.t('intro')}</p>\n"
+            f"<nav><h3>{html.escape(page.t('contents'))}</h3><ol>{contents}</ol></nav>\n"
             + "\n".join(body) + "\n</body>\n</html>\n")

@@ -70,7 +70,7 @@ def display_typology(table: pd.DataFrame, names: dict[str, str],
     """
     import pandas as pd
 
-    from ptce_typology.render.formats import format_number
+    from ptce_typology.render.cells import format_number
 
     vocab = vocabulary()
     heads = [text(f"paper.{k}", lang) for k in ("dimension", "category", "count", "share")]
@@ -124,14 +124,14 @@ def pole_list(poles, lang: str = "en", limit: int = 50) -> str:
 
 
 def _percent(value: float, lang: str, digits: int) -> str:
-    from ptce_typology.render.formats import format_number
+    from ptce_typology.render.cells import format_number
 
     return format_number(value, lang, digits=digits, percent=True)
 
 
 def claim_values(row: Any, lang: str = "en") -> tuple[str, str]:
     """The paper's value and the computed one of a claim, as text in ``lang``."""
-    from ptce_typology.render.formats import format_number
+    from ptce_typology.render.cells import format_number
 
     v, kind = row["values"], row["kind"]
     if kind == "unmeasured":

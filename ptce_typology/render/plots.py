@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ptce_typology.errors import PtceError
-from ptce_typology.render.formats import atomic_write, format_number
+from ptce_typology.render.cells import format_number
 from ptce_typology.render.labels import text as label
+from ptce_typology.render.write import atomic_write, check_output
 from ptce_typology.vocabulary import GAP_STATUSES
 
 if TYPE_CHECKING:
@@ -72,8 +73,6 @@ def factor_map(model: Typology, names: dict[str, str], lang: str = "en",
     labels pushed apart so that they do not overlap."""
     from adjustText import adjust_text
 
-    from ptce_typology.render.typology import category_label
-
     plt = _pyplot()
     roles = roles or {}
     cluster_labels = cluster_labels or {}
@@ -82,15 +81,45 @@ def factor_map(model: Typology, names: dict[str, str], lang: str = "en",
     fig, ax = plt.subplots(figsize=(8, 7))
     ax.axhline(0, color="#cccccc", lw=0.6, zorder=0)
     ax.axvline(0, color="#cccccc", lw=0.6, zorder=0)
+    labels = _draw_poles(ax, model, names, lang, roles, cluster_labels, (a, b))
+    labels += _draw_categories(ax, model, lang, (a, b))
+    if extra is not None and len(extra):
+        placed = extra.dropna()
+        ax.scatter(placed[a], placed[b], marker="*", s=90, color="#111111", zorder=4,
+                   label=label("figure.classified", lang))
+        for pole in placed.index:
+            labels.append(ax.text(placed.at[pole, a], placed.at[pole, b],
+                                  str(names.get(pole, pole)), color="#111111",
+                                  fontsize=8, style="italic"))
+    dim = label("figure.dim", lang)
+    ax.set_xlabel(f"{dim} {dims[0]} ({eig.at[a, 'percentage']:.1f} %)")
+    ax.set_ylabel(f"{dim} {dims[1]} ({eig.at[b, 'percentage']:.1f} %)")
+    ax.set_title(label("figure.map", lang))
+    ax.legend(loc="best", fontsize=7, frameon=False)
+    ax.margins(x=0.22, y=0.08)  # room for the labels of the outermost points
+    fig.tight_layout()
+    # A fixed number of iterations, not adjustText's default time limit, so that figures are
+    # reproducible.
+    adjust_text(labels, ax=ax, expand=(1.15, 1.4), iter_lim=120,
+                arrowprops={"arrowstyle": "-", "color": "#aaaaaa", "lw": 0.5})
+    return fig
+
+
+def _draw_poles(ax: Any, model: Typology, names: dict[str, str], lang: str,
+                roles: dict[str, str], cluster_labels: dict[int, str],
+                axes: tuple[str, str]) -> list:
+    """The reference poles, coloured by cluster (témoins as discs, others as diamonds); their
+    name labels."""
+    a, b = axes
     labels = []
     coords = model.coordinates_
     others_drawn = False
     # Past a few dozen names the map is unreadable, and placing the labels takes adjustText
     # over 20 s: other poles are then drawn but not named (the tables name them).
-    n_others = sum(1 for p in model.clusters_.index if roles.get(p, "temoin") != "temoin")
+    n_others = sum(1 for p in model.labels_.index if roles.get(p, "temoin") != "temoin")
     name_others = n_others <= NAMED_OTHERS_MAX
-    for cluster in sorted(model.clusters_.unique()):
-        members = model.clusters_.index[model.clusters_ == cluster]
+    for cluster in sorted(model.labels_.unique()):
+        members = model.labels_.index[model.labels_ == cluster]
         colour = PALETTE[(cluster - 1) % len(PALETTE)]
         temoins = [p for p in members if roles.get(p, "temoin") == "temoin"]
         others = [p for p in members if roles.get(p, "temoin") != "temoin"]
@@ -110,6 +139,15 @@ def factor_map(model: Typology, names: dict[str, str], lang: str = "en",
         ax.scatter([], [], s=40, marker="D", facecolor="white", edgecolor="#555555",
                    label=label("figure.other_pole", lang) if name_others
                    else label("figure.other_pole_unnamed", lang, n=n_others))
+    return labels
+
+
+def _draw_categories(ax: Any, model: Typology, lang: str, axes: tuple[str, str]) -> list:
+    """The active, passive and supplementary categories; their labels."""
+    from ptce_typology.render.typology import category_label
+
+    a, b = axes
+    labels = []
     cats = model.mca_.column_coordinates_
     passive = [c for c in cats.index if c in set(model.passive_)]
     shown = cats.drop(index=passive)
@@ -135,26 +173,7 @@ def factor_map(model: Typology, names: dict[str, str], lang: str = "en",
             labels.append(ax.text(sup.at[name, a], sup.at[name, b],
                                   str(f"{category_label(name, lang)} ({word})"),
                                   color="#C0392B", fontsize=6.5, style="italic"))
-    if extra is not None and len(extra):
-        placed = extra.dropna()
-        ax.scatter(placed[a], placed[b], marker="*", s=90, color="#111111", zorder=4,
-                   label=label("figure.classified", lang))
-        for pole in placed.index:
-            labels.append(ax.text(placed.at[pole, a], placed.at[pole, b],
-                                  str(names.get(pole, pole)), color="#111111",
-                                  fontsize=8, style="italic"))
-    dim = label("figure.dim", lang)
-    ax.set_xlabel(f"{dim} {dims[0]} ({eig.at[a, 'percentage']:.1f} %)")
-    ax.set_ylabel(f"{dim} {dims[1]} ({eig.at[b, 'percentage']:.1f} %)")
-    ax.set_title(label("figure.map", lang))
-    ax.legend(loc="best", fontsize=7, frameon=False)
-    ax.margins(x=0.22, y=0.08)  # room for the labels of the outermost points
-    fig.tight_layout()
-    # A fixed number of iterations, not adjustText's default time limit, so that figures are
-    # reproducible.
-    adjust_text(labels, ax=ax, expand=(1.15, 1.4), iter_lim=120,
-                arrowprops={"arrowstyle": "-", "color": "#aaaaaa", "lw": 0.5})
-    return fig
+    return labels
 
 
 def co_clustering_figure(result: dict, names: dict[str, str], lang: str = "en") -> Figure:
@@ -199,7 +218,7 @@ def dendrogram_figure(model: Typology, names: dict[str, str], lang: str = "en") 
     Z[:, 2] = Z[:, 2] / n  # the inertia gain of each merge
     leaf_cluster: dict[int, set[int]] = {i: set() for i in range(m)}
     for pole, leaf in zip(hcpc.order_, hcpc.leaf_members_, strict=True):
-        leaf_cluster[int(leaf)].add(int(model.clusters_[pole]))
+        leaf_cluster[int(leaf)].add(int(model.labels_[pole]))
     members = dict(leaf_cluster)
     for i, row in enumerate(Z):
         members[m + i] = members[int(row[0])] | members[int(row[1])]
@@ -255,8 +274,7 @@ def cluster_figures(model: Typology, names: dict[str, str], path: Path | str,
     if target.suffix.lower() not in FIGURE_SUFFIXES:
         raise PtceError("unknown figure format", file=str(target),
                         value=target.suffix or "(none)", allowed=FIGURE_SUFFIXES)
-    if not (target.parent if str(target.parent) else Path(".")).is_dir():
-        raise PtceError("the output folder does not exist; create it first", file=str(target))
+    check_output(target)
     written = [save_figure(factor_map(model, names, lang, roles=roles, extra=extra,
                                       cluster_labels=cluster_labels), target)]
     stem = target.with_suffix("")

@@ -4,17 +4,13 @@ table, with the values that rest on an inference marked."""
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from ptce_typology.intake.records import inferred_values
-from ptce_typology.intake.schema import DEFAULT_MEMBERS_YEAR
 from ptce_typology.render.labels import text
 
 if TYPE_CHECKING:
     import pandas as pd
-
-    from ptce_typology.intake.schema import Case
 
 
 def split_list(cell: object) -> list[str]:
@@ -46,8 +42,8 @@ def poles_json(frame: pd.DataFrame) -> list[dict]:
     return records
 
 
-def marked_table_html(frame: pd.DataFrame, columns: list[str], cases: Iterable[Case],
-                      lang: str) -> str:
+def marked_table_html(frame: pd.DataFrame, columns: list[str],
+                      notes: Mapping[str, Mapping[str, str]], lang: str) -> str:
     """An HTML table of some columns of the tidy frame, labelled, where each value resting on
     an inference is followed by an "(inferred)" mark whose title gives the reasoning (the
     value's note).
@@ -58,8 +54,10 @@ def marked_table_html(frame: pd.DataFrame, columns: list[str], cases: Iterable[C
         The tidy frame (keys as column names, with the ``inferred`` column).
     columns
         The columns to show, in order.
-    cases
-        The cases behind the frame, for the notes; a pole without its case keeps a bare mark.
+    notes
+        pole_id -> column -> the reasoning behind the inferred value
+        (:func:`~ptce_typology.intake.records.inferred_notes`); a pole without notes keeps a
+        bare mark.
     lang
         Language of the labels and of the mark.
     """
@@ -67,10 +65,6 @@ def marked_table_html(frame: pd.DataFrame, columns: list[str], cases: Iterable[C
 
     from ptce_typology.vocabulary import label_frame
 
-    members_year = frame.attrs.get("members_year", DEFAULT_MEMBERS_YEAR)
-    notes = {case.pole_id: {column: value.note or "" for column, value
-                            in inferred_values(case, members_year).items()}
-             for case in cases}
     mark = html.escape(text("data.inferred", lang))
     inferred = frame["inferred"] if "inferred" in frame.columns else None
     shown = label_frame(frame[columns], lang).astype(object)

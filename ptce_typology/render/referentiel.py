@@ -62,7 +62,7 @@ def gap_sections(result: dict, ref: Referentiel, names: dict[str, str],
     """
     import pandas as pd
 
-    from ptce_typology.render.formats import format_number
+    from ptce_typology.render.cells import format_number
 
     labels = {o.id: o.label(lang) for o in ref.main_objectives}
     status = result["status"]

@@ -7,8 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from ptce_typology.render.cells import name_list
-from ptce_typology.render.formats import format_number
+from ptce_typology.render.cells import format_number, name_list
 from ptce_typology.render.labels import text
 from ptce_typology.vocabulary import SEP, vocabulary
 
@@ -55,16 +54,9 @@ def _num(value: float | None, lang: str, digits: int = 3) -> str:
 
 
 def test_name(method: str, lang: str) -> str:
-    """The name of an exact test's method in ``lang`` (the analysis gives it in English)."""
-    key = _TEST_KEYS.get(method) or next(
-        (k for prefix, k in _TEST_PREFIXES if method.startswith(prefix)), None)
-    return text(f"clusters.test.{key}", lang) if key else method
-
-
-_TEST_KEYS = {"Fisher exact (RxC, enumeration)": "fisher_rxc", "Fisher exact (2x2)": "fisher_2x2",
-              "none (a single category)": "none",
-              "none (one category or one cluster left)": "none"}
-_TEST_PREFIXES = (("Pearson chi-square", "chi_square"), ("Fisher, Monte Carlo", "monte_carlo"))
+    """The name of an exact test's method (a code of
+    ``ptce_typology.analysis.exact.METHODS``) in ``lang``."""
+    return text(f"clusters.test.{method}", lang)
 
 
 def _descriptor_list(keys: list[str], lang: str) -> str:
@@ -98,13 +90,45 @@ def cluster_sections(model: Typology, stab: dict | None, names: dict[str, str],
                      lang: str = "en", p_max: float | None = 0.10,
                      sensitivity: dict | None = None) -> list[tuple[str, pd.DataFrame]]:
     """The results of ``ptce clusters`` as titled display tables (labels, percentages)."""
-    vocab = vocabulary()
-    summary = model.summary()
-
     def t(key: str, **values: Any) -> str:
         return text(key, lang, **values)
 
     named = cluster_names(model, lang)
+    sizes = model.labels_.value_counts()
+    cluster_table = pd.DataFrame({
+        t("clusters.column.name"): [named[c] for c in sorted(named)],
+        t("clusters.column.size"): [int(sizes.get(c, 0)) for c in sorted(named)],
+    }, index=pd.Index(sorted(named), name=t("clusters.column.cluster")))
+    eig = model.mca_.eigenvalues_
+    eig_shown = pd.DataFrame({
+        t("clusters.column.eigenvalue"): [_num(v, lang, 4) for v in eig["eigenvalue"]],
+        t("clusters.column.percentage"): [_num(v, lang, 1) for v in eig["percentage"]],
+        t("clusters.column.cumulative"): [_num(v, lang, 1) for v in eig["cumulative"]],
+    }, index=eig.index)
+    shown_p = "" if p_max is None else t("clusters.shown_p", p=format_number(p_max, lang, 2))
+    sections = [
+        (t("clusters.title.names"), cluster_table),
+        (t("clusters.title.poles"), _poles_table(model, stab, names, lang)),
+        (t("clusters.title.parameters"), _parameters_table(model, stab, names, lang)),
+        (t("clusters.title.eigenvalues"), eig_shown),
+        (t("clusters.title.description") + shown_p, _description_table(model, p_max, lang)),
+        (t("clusters.title.tests"), _tests_table(model, lang)),
+        (t("clusters.title.gains"), _gains_table(model, lang)),
+        (t("clusters.title.paragons"), _paragons_table(model, names, lang)),
+    ]
+    if sensitivity is not None:
+        sections += sensitivity_sections(sensitivity, names, lang)
+    return sections
+
+
+def _parameters_table(model: Typology, stab: dict | None, names: dict[str, str],
+                      lang: str) -> pd.DataFrame:
+    """The choices of the typology and its stability, one row each."""
+    def t(key: str, **values: Any) -> str:
+        return text(key, lang, **values)
+
+    vocab = vocabulary()
+    summary = model.summary()
     params = {
         t("clusters.parameter.active"):
             ", ".join(vocab.label(v, lang) for v in summary["active_variables"]),
@@ -131,19 +155,16 @@ def cluster_sections(model: Typology, stab: dict | None, names: dict[str, str],
             t("clusters.value.loo_skipped", max=loo["max_poles"]) if loo.get("skipped")
             else t("clusters.value.loo", mean=_num(loo["ari_mean"], lang, 2),
                    min=_num(loo["ari_min"], lang, 2)))
-    parameters = pd.DataFrame({t("clusters.column.value"): list(params.values())},
-                              index=pd.Index(list(params), name=t("clusters.column.parameter")))
-    sizes = model.clusters_.value_counts()
-    cluster_table = pd.DataFrame({
-        t("clusters.column.name"): [named[c] for c in sorted(named)],
-        t("clusters.column.size"): [int(sizes.get(c, 0)) for c in sorted(named)],
-    }, index=pd.Index(sorted(named), name=t("clusters.column.cluster")))
-    eig = model.mca_.eigenvalues_
-    eig_shown = pd.DataFrame({
-        t("clusters.column.eigenvalue"): [_num(v, lang, 4) for v in eig["eigenvalue"]],
-        t("clusters.column.percentage"): [_num(v, lang, 1) for v in eig["percentage"]],
-        t("clusters.column.cumulative"): [_num(v, lang, 1) for v in eig["cumulative"]],
-    }, index=eig.index)
+    return pd.DataFrame({t("clusters.column.value"): list(params.values())},
+                        index=pd.Index(list(params), name=t("clusters.column.parameter")))
+
+
+def _poles_table(model: Typology, stab: dict | None, names: dict[str, str],
+                 lang: str) -> pd.DataFrame:
+    """Each pole's cluster, distance to its centre, stability and first two coordinates."""
+    def t(key: str, **values: Any) -> str:
+        return text(key, lang, **values)
+
     table = model.cluster_table()
     poles = pd.DataFrame({
         t("clusters.column.pole"): [names.get(p, p) for p in table.index],
@@ -158,6 +179,14 @@ def cluster_sections(model: Typology, stab: dict | None, names: dict[str, str],
             _pct(v, lang) if v == v else "-" for v in st["loo_stay"]]
     for dim in table.columns[2:4]:
         poles[dim] = [_num(v, lang) for v in table[dim]]
+    return poles
+
+
+def _description_table(model: Typology, p_max: float | None, lang: str) -> pd.DataFrame:
+    """The categories that describe each cluster (FactoMineR's catdes), p <= ``p_max``."""
+    def t(key: str, **values: Any) -> str:
+        return text(key, lang, **values)
+
     desc = model.description_.reset_index()
     if p_max is not None:
         desc = desc[desc["p_value"] <= p_max]
@@ -173,21 +202,37 @@ def cluster_sections(model: Typology, stab: dict | None, names: dict[str, str],
         "v.test": [_num(v, lang, 2) for v in desc["v_test"]],
     })
     description.index = pd.RangeIndex(1, len(description) + 1, name="#")
+    return description
+
+
+def _tests_table(model: Typology, lang: str) -> pd.DataFrame:
+    """The exact test of each descriptor against the clusters."""
     tests = model.variable_tests_
-    tests_shown = pd.DataFrame({
-        t("clusters.column.test"): [test_name(m, lang) for m in tests["test"]],
+    return pd.DataFrame({
+        text("clusters.column.test", lang): [test_name(m, lang) for m in tests["test"]],
         "p": [_num(v, lang, 4) for v in tests["p_value"]],
-        t("clusters.column.tested"): tests["n"].to_list(),
-        t("clusters.column.left_out"): tests["left_out"].to_list(),
-    }, index=pd.Index([vocab.label(v, lang) for v in tests.index], name=""))
+        text("clusters.column.tested", lang): tests["n"].to_list(),
+        text("clusters.column.left_out", lang): tests["left_out"].to_list(),
+    }, index=pd.Index([vocabulary().label(v, lang) for v in tests.index], name=""))
+
+
+def _gains_table(model: Typology, lang: str) -> pd.DataFrame:
+    """The tree's inertia gains, within-cluster inertia and the rule's ratios, by k."""
     hc = model.hcpc_
-    gains = pd.DataFrame({
-        t("clusters.column.inertia_gain"): [_num(v, lang, 4) for v in hc.inertia_gain_],
-        t("clusters.column.within"): [_num(v, lang, 4) for v in hc.within_],
-        t("clusters.column.ratio"): [_num(hc.ratios_.get(k), lang, 4)
-                                     if k in hc.ratios_.index else ""
-                                     for k in hc.inertia_gain_.index]},
+    return pd.DataFrame({
+        text("clusters.column.inertia_gain", lang): [_num(v, lang, 4) for v in hc.inertia_gain_],
+        text("clusters.column.within", lang): [_num(v, lang, 4) for v in hc.within_],
+        text("clusters.column.ratio", lang): [_num(hc.ratios_.get(k), lang, 4)
+                                              if k in hc.ratios_.index else ""
+                                              for k in hc.inertia_gain_.index]},
         index=pd.Index(hc.inertia_gain_.index, name="k"))
+
+
+def _paragons_table(model: Typology, names: dict[str, str], lang: str) -> pd.DataFrame:
+    """The paragons and the specific poles of each cluster."""
+    def t(key: str, **values: Any) -> str:
+        return text(key, lang, **values)
+
     par = model.paragons_
     par_shown = pd.DataFrame({
         t("clusters.column.cluster"): par["cluster"].astype(int).to_list(),
@@ -196,20 +241,7 @@ def cluster_sections(model: Typology, stab: dict | None, names: dict[str, str],
         t("clusters.column.pole"): [names.get(p, p) for p in par["individual"]],
         "distance": [_num(v, lang) for v in par["distance"]]})
     par_shown.index = pd.RangeIndex(1, len(par_shown) + 1, name="#")
-    shown_p = "" if p_max is None else t("clusters.shown_p", p=format_number(p_max, lang, 2))
-    sections = [
-        (t("clusters.title.names"), cluster_table),
-        (t("clusters.title.poles"), poles),
-        (t("clusters.title.parameters"), parameters),
-        (t("clusters.title.eigenvalues"), eig_shown),
-        (t("clusters.title.description") + shown_p, description),
-        (t("clusters.title.tests"), tests_shown),
-        (t("clusters.title.gains"), gains),
-        (t("clusters.title.paragons"), par_shown),
-    ]
-    if sensitivity is not None:
-        sections += sensitivity_sections(sensitivity, names, lang)
-    return sections
+    return par_shown
 
 
 def sensitivity_sections(result: dict, names: dict[str, str],
@@ -267,7 +299,7 @@ def clusters_json(model: Typology, stab: dict | None, sensitivity: dict | None =
         {"dimension": d, "eigenvalue": float(r["eigenvalue"]),
          "percentage": float(r["percentage"]), "cumulative": float(r["cumulative"])}
         for d, r in model.mca_.eigenvalues_.iterrows()]
-    data["clusters"] = {str(p): int(c) for p, c in model.clusters_.items()}
+    data["clusters"] = {str(p): int(c) for p, c in model.labels_.items()}
     data["cluster_profiles"] = {str(c): list(p) for c, p in model.profiles_.items()}
     data["cluster_names"] = {str(c): n for c, n in cluster_names(model, lang).items()}
     data["clusters_before_consolidation"] = {

@@ -8,62 +8,32 @@ from typing import Annotated, Optional  # noqa: UP035
 
 import typer
 
-from ptce_typology.cli.app import command, emit, split
+from ptce_typology.cli.app import command, emit
 from ptce_typology.cli.options import (
-    Active,
     Caption,
     Cases,
-    Consolidation,
     Format,
-    K,
     Label,
     Lang,
-    Ncp,
     Output,
-    Passive,
-    ReferenceYear,
     Resamples,
-    Rule,
-    Seed,
-    Supplementary,
+    TypologyOptions,
+    typology_options,
 )
 from ptce_typology.render.labels import text
 
 
-def _model(active, supplementary, ncp, k, rule, consolidation, seed, passive=None):
-    from ptce_typology.analysis.typology import (
-        DEFAULT_ACTIVE,
-        DEFAULT_PASSIVE,
-        DEFAULT_SUPPLEMENTARY,
-        Typology,
-    )
-
-    return Typology(active=split(active) or DEFAULT_ACTIVE,
-                    supplementary=DEFAULT_SUPPLEMENTARY if supplementary is None
-                    else split(supplementary, "--supplementary"),
-                    ncp=ncp, n_clusters=k, rule=rule, consolidation=consolidation, seed=seed,
-                    passive=DEFAULT_PASSIVE if passive is None
-                    else split(passive, "--passive") or ())
-
-
 @command("clusters")
+@typology_options
 def clusters_cmd(
     cases: Cases = None,
-    active: Active = None,
-    supplementary: Supplementary = None,
-    ncp: Ncp = 5,
-    k: K = None,
-    rule: Rule = "within_ratio",
-    consolidation: Consolidation = "hartigan-wong",
-    passive: Passive = None,
-    seed: Seed = 0,
+    typology: TypologyOptions = TypologyOptions(),
     resamples: Resamples = None,
     sensitivity: Annotated[bool, typer.Option(
         "--sensitivity", help="Refit on every completion of the unknown active values (each "
                               "takes each category of its descriptor; a seeded sample of "
                               "2,000 above 2^14 completions): co-clustering, k distribution, "
                               "ARI and robust groups.")] = False,
-    reference_year: ReferenceYear = 2011,
     all_categories: Annotated[bool, typer.Option(
         "--all-categories", help="Describe every category, not only p <= 0.10.")] = False,
     plot: Annotated[Optional[Path], typer.Option(  # noqa: UP045
@@ -93,9 +63,10 @@ def clusters_cmd(
         clusters_json,
     )
 
-    frame = load_frame(cases, reference_year=reference_year)
-    model = _model(active, supplementary, ncp, k, rule, consolidation, seed, passive).fit(frame)
-    stab = None if resamples == 0 else stability(model, n_resamples=resamples, seed=seed)
+    frame = load_frame(cases, reference_year=typology.reference_year)
+    model = typology.model().fit(frame)
+    stab = None if resamples == 0 else stability(model, n_resamples=resamples,
+                                                 seed=typology.seed)
     sens = run_sensitivity(model) if sensitivity else None
     names = frame["name"].to_dict()
     if plot is not None:
@@ -119,17 +90,12 @@ def clusters_cmd(
 
 
 @command("classify")
+@typology_options
 def classify_cmd(
     files: Annotated[list[Path], typer.Argument(
         help="Case files (YAML) or tables of new poles.")],
     cases: Cases = None,
-    active: Active = None,
-    ncp: Ncp = 5,
-    k: K = None,
-    rule: Rule = "within_ratio",
-    consolidation: Consolidation = "hartigan-wong",
-    passive: Passive = None,
-    reference_year: ReferenceYear = 2011,
+    typology: TypologyOptions = TypologyOptions(),
     plot: Annotated[Optional[Path], typer.Option(  # noqa: UP045
         "--plot", help="Write the factor map with the new poles as supplementary points to "
                        "FILE.png|svg|pdf.")] = None,
@@ -145,6 +111,7 @@ def classify_cmd(
 
     Example: ptce classify data/examples/le_periscope.yaml --lang fr --format md
     """
+    from ptce_typology.analysis.typology import placement_records
     from ptce_typology.frame import load_frame
     from ptce_typology.render.formats import render_sections, to_json
     from ptce_typology.render.typology import (
@@ -153,10 +120,10 @@ def classify_cmd(
         cluster_names,
     )
 
-    frame = load_frame(cases, reference_year=reference_year)
-    new = load_frame(files, reference_year=reference_year)
-    model = _model(active, None, ncp, k, rule, consolidation, 0, passive).fit(frame)
-    results = model.classify(new)
+    frame = load_frame(cases, reference_year=typology.reference_year)
+    new = load_frame(files, reference_year=typology.reference_year)
+    model = typology.model().fit(frame)
+    results = placement_records(model.classify(new))
     named = cluster_names(model, lang)
     names = {**frame["name"].to_dict(), **new["name"].to_dict()}
     if plot is not None:

@@ -1,0 +1,20 @@
+"""The typology's parameters and their defaults, importable without numpy or pandas: the
+estimator (:class:`~ptce_typology.analysis.typology.Typology`) and the command line's shared
+options read them from here."""
+
+from __future__ import annotations
+
+from ptce_typology.vocabulary import UNKNOWN
+
+DEFAULT_ACTIVE = ("age_class", "origin", "territory", "sector", "shared_premises",
+                  "employer_group")
+DEFAULT_SUPPLEMENTARY = ("laureate_2013",)
+# What no source says, and an age that does not exist yet, shape no axis.
+DEFAULT_PASSIVE = (UNKNOWN, "not_started")
+DEFAULT_NCP = 5  # FactoMineR's default
+# The automatic choices of k: FactoMineR 2.7's within_ratio, 2.14's gain_ratio.
+K_RULES = ("within_ratio", "gain_ratio")
+DEFAULT_RULE = "within_ratio"
+CONSOLIDATIONS = ("hartigan-wong", "lloyd", "none")
+DEFAULT_CONSOLIDATION = "hartigan-wong"  # R's kmeans default
+DEFAULT_SEED = 0

@@ -1,0 +1,18 @@
+"""The flag of each parameter that an analysis names in its errors (``field="ncp"``): the
+CLI shows ``--ncp``, a notebook user sees the parameter. The one mapping from parameters to
+flags; the error boundary renders errors through it (:meth:`PtceError.naming`)."""
+
+from __future__ import annotations
+
+FLAGS = {
+    # the typology (analysis.typology, hcpc, mca, sensitivity)
+    "active": "--active", "supplementary": "--supplementary", "ncp": "--ncp",
+    "n_clusters": "--k", "rule": "--rule", "consolidation": "--consolidation",
+    "passive": "--passive", "seed": "--seed", "sensitivity": "--sensitivity",
+    # comparisons and tables (analysis.comparison, paper)
+    "correction": "--correction", "by": "--by", "column": "--by", "row": "--descriptor",
+    "descriptors": "--descriptor",
+    # analysis.qca
+    "conditions": "--conditions", "outcome": "--outcome", "incl_cut": "--incl-cut",
+    "dir_exp": "--dir-exp",
+}
