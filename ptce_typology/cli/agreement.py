@@ -52,8 +52,8 @@ def agreement_cmd(
     from ptce_typology.intake.loading import load_cases
     from ptce_typology.render.agreement import agreement_sections, alternatives_yaml
     from ptce_typology.render.formats import render_sections
-    from ptce_typology.render.write import atomic_write
     from ptce_typology.render.labels import text
+    from ptce_typology.render.write import atomic_write
 
     cases_a, cases_b = load_cases(first), load_cases(second)
     chosen = split(descriptors, "--descriptors") or DEFAULT_DESCRIPTORS
