@@ -93,13 +93,18 @@ class PtceError(Exception):
 
     def __init__(self, message: str, *, file: str | None = None, line: int | None = None,
                  field: str | None = None, value: object = None,
-                 allowed: tuple[str, ...] | list[str] = ()) -> None:
+                 allowed: tuple[str, ...] | list[str] = (), key: str | None = None,
+                 values: Mapping[str, object] | None = None) -> None:
         self.message = message
         self.file = file
         self.line = line
         self.field = field
         self.value = value
         self.allowed = tuple(allowed)
+        # A label of ``data/labels*.yaml`` (``errors.<key>``) and its fields, so that a
+        # renderer can say the error in the user's language; ``message`` is the English text.
+        self.key = key
+        self.values = dict(values or {})
         super().__init__(self._render())
 
     def naming(self, names: Mapping[str, str]) -> str:

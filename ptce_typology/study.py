@@ -59,9 +59,9 @@ class Study:
     placements: Any
     placed_coordinates: pd.DataFrame | None
     comparison: dict | None
-    comparison_error: str | None
+    comparison_error: PtceError | None
     qca: QCAResult | None
-    qca_error: str | None
+    qca_error: PtceError | None
     referentiel: Referentiel
     gap: dict
     checksums: list[tuple[str, str]] = field(default_factory=list)
@@ -196,13 +196,13 @@ def _other_results(frame: pd.DataFrame, cases: list[Case], seed: int,
     try:
         comparison = compare_groups(frame, seed=seed)
     except PtceError as err:  # e.g. a data set with a single group
-        comparison_error = str(err)
+        comparison_error = err
     step("qca")
     qca_result, qca_error = None, None
     try:
         qca_result = qca(frame, "laureate_2013", list(qca_conditions))
     except PtceError as err:
-        qca_error = str(err)
+        qca_error = err
     step("gap")
     ref = load_referentiel()
     return {"comparison": comparison, "comparison_error": comparison_error,

@@ -27,6 +27,7 @@ from ptce_typology.render.labels import text
 if TYPE_CHECKING:
     import pandas as pd
 
+    from ptce_typology.errors import PtceError
     from ptce_typology.study import Study
 
 CSS = """
@@ -76,9 +77,13 @@ def _section(key: str, title: str, body: str) -> str:
     return f'<section id="{key}"><h2>{html.escape(title)}</h2>\n{body}\n</section>\n'
 
 
-def _not_computable(err: str | None, lang: str) -> str:
-    """A section the data cannot support says why, instead of failing the whole report."""
-    return f'<p class="note">{html.escape(text("report.not_computable", lang, reason=err))}</p>'
+def _not_computable(err: PtceError | None, lang: str) -> str:
+    """A section the data cannot support says why, in the report's language when the error
+    has a label, instead of failing the whole report."""
+    from ptce_typology.render.errors import error_text
+
+    reason = error_text(err, lang) if err is not None else ""
+    return f'<p class="note">{html.escape(text("report.not_computable", lang, reason=reason))}</p>'
 
 
 def _report_date() -> str:
