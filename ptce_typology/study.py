@@ -166,8 +166,10 @@ def _paper_results(frame: pd.DataFrame, step: Callable[[str], None]) -> dict[str
 
 def _placed_poles(model: Typology, paths: list[Path | str],
                   reference_year: int) -> dict[str, Any]:
-    """The new poles' frame, their placements (what ``model.classify`` returns), their
+    """The new poles' frame, their placements (``model.classify``'s, as the records
+    ``ptce classify --format json`` gives), their
     coordinates on the factor map (``model.transform``, once) and their files' checksums."""
+    from ptce_typology.analysis.typology import placement_records
     from ptce_typology.frame import frame_from_records
     from ptce_typology.intake.loading import read_records
 
@@ -176,7 +178,8 @@ def _placed_poles(model: Typology, paths: list[Path | str],
                 "checksums": []}
     loaded = read_records(paths, reference_year)
     new_frame = frame_from_records(loaded.items, reference_year)
-    return {"new_frame": new_frame, "placements": model.classify(new_frame),
+    return {"new_frame": new_frame,
+            "placements": placement_records(model.classify(new_frame)),
             "placed_coordinates": model.transform(new_frame), "checksums": loaded.checksums}
 
 

@@ -158,14 +158,10 @@ def _page(study: Study, lang: str) -> _Page:
 
 
 def _placements(study: Study) -> Any:
-    """The placed poles' records (``Typology.classify``'s placements, as ``ptce classify
-    --format json`` gives them), or None when no pole was placed: the one place that reads
-    ``study.placements``."""
-    from ptce_typology.analysis.typology import placement_records
-
+    """The placed poles' records (as ``ptce classify --format json`` gives them), or None
+    when no pole was placed: the one place that reads ``study.placements``."""
     placements = study.placements
-    return placement_records(placements) if placements is not None and len(placements) \
-        else None
+    return placements if placements else None
 
 
 def _data_section(page: _Page) -> str:
