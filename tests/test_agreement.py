@@ -12,12 +12,14 @@ import yaml
 from conftest import FIXTURES
 
 from ptce_typology.analysis.agreement import (
+    DEFAULT_DESCRIPTORS,
     agreement,
     alternatives_to_add,
     cohen_kappa,
     krippendorff_alpha,
     match_poles,
 )
+from ptce_typology.frame import coding_of
 from ptce_typology.intake.loading import load_cases
 
 A, B = FIXTURES / "agreement" / "a", FIXTURES / "agreement" / "b"
@@ -89,7 +91,8 @@ def test_kappa_is_undefined_when_both_use_one_category():
 
 @pytest.fixture(scope="module")
 def codings():
-    return load_cases(A), load_cases(B)
+    return (coding_of(load_cases(A), DEFAULT_DESCRIPTORS),
+            coding_of(load_cases(B), DEFAULT_DESCRIPTORS))
 
 
 @pytest.fixture(scope="module")

@@ -16,16 +16,18 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ptce_typology.errors import PtceError
-from ptce_typology.vocabulary import UNKNOWN
+from ptce_typology.vocabulary import DEFAULT_REFERENCE_YEAR, SEP, UNKNOWN
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-    from ptce_typology.intake.schema import Case
+# A coding (:class:`ptce_typology.frame.Coding`): ``frame``, ``evidence`` and ``aliases``. The
+# analysis reads those three attributes and imports nothing from the layers before it.
+Coding = Any
 
 DEFAULT_DESCRIPTORS = ("age_class", "origin", "territory", "sector", "shared_premises",
                        "employer_group")
@@ -102,7 +104,7 @@ def _key(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", text).strip()
 
 
-def match_poles(cases_a: list[Case], cases_b: list[Case]) -> pd.DataFrame:
+def match_poles(first: Coding, second: Coding) -> pd.DataFrame:
     """Pairs of the two codings' poles: the same ``pole_id`` first, then the same name or a
     shared alias (accents, case and punctuation ignored).
 
@@ -113,26 +115,26 @@ def match_poles(cases_a: list[Case], cases_b: list[Case]) -> pd.DataFrame:
     """
     import pandas as pd
 
-    by_id_b = {c.pole_id: c for c in cases_b}
-    rows, taken = [], set()
-    for case in cases_a:
-        if case.pole_id in by_id_b:
-            rows.append((case.pole_id, case.pole_id, case.name, "pole_id"))
-            taken.add(case.pole_id)
+    ids_b = set(second.frame.index)
+    rows = [(p, p, str(first.frame.at[p, "name"]), "pole_id") for p in first.frame.index
+            if p in ids_b]
+    taken = {r[1] for r in rows}
     names_b: dict[str, tuple[str, str]] = {}
-    for case in cases_b:
-        if case.pole_id in taken:
+    for pole in second.frame.index:
+        if pole in taken:
             continue
-        names_b.setdefault(_key(case.name), (case.pole_id, "name"))
-        for alias in case.aliases:
-            names_b.setdefault(_key(alias), (case.pole_id, "alias"))
-    for case in cases_a:
-        if any(case.pole_id == r[0] for r in rows):
+        names_b.setdefault(_key(str(second.frame.at[pole, "name"])), (pole, "name"))
+        for alias in second.aliases.get(pole, ()):
+            names_b.setdefault(_key(alias), (pole, "alias"))
+    matched = {r[0] for r in rows}
+    for pole in first.frame.index:
+        if pole in matched:
             continue
-        for i, label in enumerate((case.name, *case.aliases)):
+        name = str(first.frame.at[pole, "name"])
+        for i, label in enumerate((name, *first.aliases.get(pole, ()))):
             found = names_b.get(_key(label))
             if found and found[0] not in taken:
-                rows.append((case.pole_id, found[0], case.name,
+                rows.append((pole, found[0], name,
                              "name" if i == 0 and found[1] == "name" else "alias"))
                 taken.add(found[0])
                 break
@@ -228,48 +230,42 @@ def _interval(values: np.ndarray) -> tuple[float, float]:
 # Disagreements -------------------------------------------------------------------------------
 
 
-def _descriptor_value(case: Case, descriptor: str):
-    """The sourced value behind a descriptor of the frame (the start event for age)."""
-    if descriptor in ("age_class", "start_year", "age"):
-        return case.start_event()
-    return getattr(case, descriptor, None)
+def _recorded(frame: pd.DataFrame, pole: str, descriptor: str, other: str) -> bool:
+    """Whether a pole's coding records ``other`` among the readings of ``descriptor`` (the
+    tidy frame's ``alternatives``, ``descriptor=value`` joined by ``;``)."""
+    if "alternatives" not in frame.columns:
+        return False
+    readings = str(frame.at[pole, "alternatives"] or "").split(";")
+    return f"{descriptor}{SEP}{other}" in readings
 
 
-def _sources(case: Case, value) -> list[dict]:
-    ids = getattr(value, "sources", None) or []
-    out = []
-    for sid in ids:
-        src = case.source(sid)
-        out.append({"id": src.id, "citation": src.citation, "url": src.url,
-                    "quote": src.quote})
-    return out
+def _evidence(coding: Coding, pole: str, descriptor: str) -> tuple[str | None, list[dict]]:
+    key = (pole, descriptor)
+    if key not in coding.evidence.index:
+        return None, []
+    row = coding.evidence.loc[key]
+    return row["basis"], [dict(s) for s in row["sources"]]
 
 
-def _recorded(case: Case, descriptor: str, other: str) -> bool:
-    value = _descriptor_value(case, descriptor)
-    return any(str(alt.value) == other for alt in getattr(value, "alternatives", None) or [])
-
-
-def _disagreements(frame_a, frame_b, pairs, descriptors, cases_a, cases_b) -> pd.DataFrame:
+def _disagreements(first: Coding, second: Coding, pairs: pd.DataFrame,
+                   descriptors: tuple[str, ...]) -> pd.DataFrame:
     import pandas as pd
 
-    by_a = {c.pole_id: c for c in cases_a}
-    by_b = {c.pole_id: c for c in cases_b}
     rows = []
     for pair in pairs.itertuples(index=False):
-        case_a, case_b = by_a[pair.pole_a], by_b[pair.pole_b]
         for d in descriptors:
-            va, vb = str(frame_a.at[pair.pole_a, d]), str(frame_b.at[pair.pole_b, d])
+            va = str(first.frame.at[pair.pole_a, d])
+            vb = str(second.frame.at[pair.pole_b, d])
             if UNKNOWN in (va, vb) or va == vb:
                 continue
-            value_a, value_b = _descriptor_value(case_a, d), _descriptor_value(case_b, d)
+            basis_a, sources_a = _evidence(first, pair.pole_a, d)
+            basis_b, sources_b = _evidence(second, pair.pole_b, d)
             rows.append({"pole_a": pair.pole_a, "pole_b": pair.pole_b, "name": pair.name,
-                         "descriptor": d, "value_a": va,
-                         "basis_a": getattr(value_a, "basis", None), "value_b": vb,
-                         "basis_b": getattr(value_b, "basis", None),
-                         "recorded": _recorded(case_a, d, vb) or _recorded(case_b, d, va),
-                         "sources_a": _sources(case_a, value_a),
-                         "sources_b": _sources(case_b, value_b)})
+                         "descriptor": d, "value_a": va, "basis_a": basis_a, "value_b": vb,
+                         "basis_b": basis_b,
+                         "recorded": _recorded(first.frame, pair.pole_a, d, vb)
+                         or _recorded(second.frame, pair.pole_b, d, va),
+                         "sources_a": sources_a, "sources_b": sources_b})
     columns = ["pole_a", "pole_b", "name", "descriptor", "value_a", "basis_a", "value_b",
                "basis_b", "recorded", "sources_a", "sources_b"]
     return pd.DataFrame(rows, columns=columns)
@@ -291,20 +287,18 @@ def _confusion(frame_a, frame_b, pairs, descriptor) -> pd.DataFrame:
 # The front -----------------------------------------------------------------------------------
 
 
-def agreement(cases_a: list[Case], cases_b: list[Case],
+def agreement(first: Coding, second: Coding,
               descriptors: tuple[str, ...] = DEFAULT_DESCRIPTORS, *,
-              reference_year: int | None = None, resamples: int = DEFAULT_RESAMPLES,
-              seed: int = 0) -> Agreement:
+              resamples: int = DEFAULT_RESAMPLES, seed: int = 0) -> Agreement:
     """The agreement of two codings of the same poles.
 
     Parameters
     ----------
-    cases_a, cases_b
-        The two codings (validated cases); poles are matched by :func:`match_poles`.
+    first, second
+        The two codings (:func:`ptce_typology.frame.coding_of`: the tidy frame, the evidence
+        of each value, the aliases); poles are matched by :func:`match_poles`.
     descriptors
         Categorical descriptors of the tidy frame to compare (default: the six active ones).
-    reference_year
-        Year at which the age class is derived (default: the témoin year).
     resamples
         Bootstrap samples of the poles for the confidence intervals (0: none).
     seed
@@ -315,55 +309,59 @@ def agreement(cases_a: list[Case], cases_b: list[Case],
     PtceError
         No pole in common, or a descriptor that is not categorical.
     """
-    import numpy as np
     import pandas as pd
 
-    from ptce_typology.frame import cases_frame
-    from ptce_typology.intake.schema import DEFAULT_REFERENCE_YEAR
-
-    year = DEFAULT_REFERENCE_YEAR if reference_year is None else reference_year
-    frame_a, frame_b = cases_frame(cases_a, year), cases_frame(cases_b, year)
     for d in descriptors:
-        if d not in frame_a.columns or not isinstance(frame_a[d].dtype, pd.CategoricalDtype):
+        if d not in first.frame.columns or not isinstance(first.frame[d].dtype,
+                                                          pd.CategoricalDtype):
             raise PtceError("not a categorical descriptor of the data", field="descriptors",
                             value=d)
     if resamples < 0:
         raise PtceError("the number of resamples is 0 or more", field="resamples",
                         value=resamples)
-    pairs = match_poles(cases_a, cases_b)
+    pairs = match_poles(first, second)
     if pairs.empty:
         raise PtceError("the two codings have no pole in common (matched by pole_id, name or "
                         "alias)", field="cases")
-    codes = _codes(frame_a, frame_b, pairs, descriptors)
-    disagreements = _disagreements(frame_a, frame_b, pairs, descriptors, cases_a, cases_b)
+    codes = _codes(first.frame, second.frame, pairs, descriptors)
+    disagreements = _disagreements(first, second, pairs, descriptors)
+    rows = _coefficient_rows(codes, disagreements, len(pairs), descriptors, resamples, seed)
+    ids_a, ids_b = set(pairs["pole_a"]), set(pairs["pole_b"])
+    return Agreement(
+        pairs=pairs,
+        unmatched={"a": sorted(str(p) for p in first.frame.index if p not in ids_a),
+                   "b": sorted(str(p) for p in second.frame.index if p not in ids_b)},
+        coefficients=pd.DataFrame(rows).set_index("descriptor"),
+        confusion={d: _confusion(first.frame, second.frame, pairs, d) for d in descriptors},
+        disagreements=disagreements,
+        parameters={"descriptors": list(descriptors),
+                    "reference_year": first.frame.attrs.get("reference_year",
+                                                            DEFAULT_REFERENCE_YEAR),
+                    "resamples": resamples, "seed": seed, "confidence": CONFIDENCE})
+
+
+def _coefficient_rows(codes: dict, disagreements: pd.DataFrame, n_poles: int,
+                      descriptors: tuple[str, ...], resamples: int, seed: int) -> list[dict]:
+    import numpy as np
+
     rng = np.random.default_rng(seed)
     rows = []
     for d in (*descriptors, ALL):
         n_both, n_agree, kappa, alpha = _coefficients(codes[d])
         width = len(descriptors) if d == ALL else 1
-        kappas, alphas = _bootstrap(codes[d], len(pairs), width, resamples, rng)
+        kappas, alphas = _bootstrap(codes[d], n_poles, width, resamples, rng)
         mine = disagreements if d == ALL else disagreements[disagreements["descriptor"] == d]
-        rows.append({"descriptor": d, "n_units": len(pairs) * width, "n_both": n_both,
+        rows.append({"descriptor": d, "n_units": n_poles * width, "n_both": n_both,
                      "n_agree": n_agree, "observed": n_agree / n_both if n_both else np.nan,
                      "kappa": kappa, **dict(zip(("kappa_low", "kappa_high"),
                                                 _interval(kappas), strict=True)),
                      "alpha": alpha, **dict(zip(("alpha_low", "alpha_high"),
                                                 _interval(alphas), strict=True)),
                      "n_disagree": len(mine), "n_recorded": int(mine["recorded"].sum())})
-    coefficients = pd.DataFrame(rows).set_index("descriptor")
-    ids_a, ids_b = set(pairs["pole_a"]), set(pairs["pole_b"])
-    return Agreement(
-        pairs=pairs,
-        unmatched={"a": sorted(c.pole_id for c in cases_a if c.pole_id not in ids_a),
-                   "b": sorted(c.pole_id for c in cases_b if c.pole_id not in ids_b)},
-        coefficients=coefficients,
-        confusion={d: _confusion(frame_a, frame_b, pairs, d) for d in descriptors},
-        disagreements=disagreements,
-        parameters={"descriptors": list(descriptors), "reference_year": year,
-                    "resamples": resamples, "seed": seed, "confidence": CONFIDENCE})
+    return rows
 
 
-def alternatives_to_add(result: Agreement, cases_b: list[Case]) -> dict:
+def alternatives_to_add(result: Agreement, second: Coding) -> dict:
     """For each disagreement no side records, coding b's reading in the form ``alternatives:``
     takes, to add to coding a's case file by hand (the tool never modifies a case file).
 
@@ -371,28 +369,25 @@ def alternatives_to_add(result: Agreement, cases_b: list[Case]) -> dict:
     -------
     dict
         ``{pole_a: {descriptor: {"alternatives": [{value, sources, note}], "sources":
-        [source entries to copy]}}}``; the age class is given as the start year coding b
-        reads (``grouping_start``).
+        [source entries to copy]}}}``; for the age class, coding b's start event under
+        ``grouping_start`` (``events``).
     """
     out: dict = {}
-    by_b = {c.pole_id: c for c in cases_b}
     for row in result.disagreements.itertuples(index=False):
         if row.recorded:
             continue
-        case_b = by_b[row.pole_b]
-        value_b = _descriptor_value(case_b, row.descriptor)
         # Coding b's source ids get a prefix, so that they cannot clash with coding a's.
         sources = [{k: (f"{SECOND}{v}" if k == "id" else v) for k, v in s.items()
                     if v is not None} for s in row.sources_b]
+        ids = [s["id"] for s in sources]
         if row.descriptor == "age_class":
-            entry = {"events": [{"id": f"{SECOND}{value_b.id}" if value_b else "start",
-                                 "year": getattr(value_b, "year", None),
-                                 "event": getattr(value_b, "event", row.value_b),
-                                 "sources": [s["id"] for s in sources]}]}
+            event = second.evidence.loc[(row.pole_b, row.descriptor), "event"] or {}
+            entry = {"events": [{"id": f"{SECOND}{event.get('id', 'start')}",
+                                 "year": event.get("year"), "event": event.get("event", ""),
+                                 "sources": ids}]}
             key = "grouping_start"
         else:
-            entry = {"alternatives": [{"value": row.value_b,
-                                       "sources": [s["id"] for s in sources],
+            entry = {"alternatives": [{"value": row.value_b, "sources": ids,
                                        "note": f"second coding ({row.pole_b}): "
                                                f"{row.value_b}; basis {row.basis_b}"}]}
             key = row.descriptor

@@ -10,7 +10,7 @@ import typer
 
 from ptce_typology.cli.app import command, emit, split
 from ptce_typology.cli.options import Caption, Format, Label, Lang, Output, ReferenceYear, Seed
-from ptce_typology.intake.schema import DEFAULT_REFERENCE_YEAR
+from ptce_typology.vocabulary import DEFAULT_REFERENCE_YEAR
 
 
 @command("agreement")
@@ -49,21 +49,23 @@ def agreement_cmd(
         agreement,
         alternatives_to_add,
     )
+    from ptce_typology.frame import coding_of
     from ptce_typology.intake.loading import load_cases
     from ptce_typology.render.agreement import agreement_sections, alternatives_yaml
     from ptce_typology.render.formats import render_sections
     from ptce_typology.render.labels import text
     from ptce_typology.render.write import atomic_write
 
-    cases_a, cases_b = load_cases(first), load_cases(second)
     chosen = split(descriptors, "--descriptors") or DEFAULT_DESCRIPTORS
-    result = agreement(cases_a, cases_b, chosen, reference_year=reference_year,
-                       resamples=resamples, seed=seed)
+    first_coding = coding_of(load_cases(first), chosen, reference_year)
+    second_coding = coding_of(load_cases(second), chosen, reference_year)
+    result = agreement(first_coding, second_coding, chosen, resamples=resamples, seed=seed)
     unmatched = [*result.unmatched["a"], *result.unmatched["b"]]
     if unmatched:
         sys.stderr.write(text("agreement.unmatched", lang, poles=", ".join(unmatched)) + "\n")
     if alternatives_out is not None:
-        atomic_write(alternatives_out, alternatives_yaml(alternatives_to_add(result, cases_b)))
+        atomic_write(alternatives_out,
+                     alternatives_yaml(alternatives_to_add(result, second_coding)))
         sys.stderr.write(text("cli.wrote", lang, path=str(alternatives_out)) + "\n")
     emit(render_sections(agreement_sections(result, lang), fmt, json_data=result.to_dict(),
                          label=label or "tab:agreement", lang=lang, caption=caption),

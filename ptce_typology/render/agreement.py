@@ -4,7 +4,7 @@ the disagreements with each side's sources, in French or English."""
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ptce_typology.render.labels import text
 from ptce_typology.vocabulary import vocabulary
@@ -12,7 +12,9 @@ from ptce_typology.vocabulary import vocabulary
 if TYPE_CHECKING:
     import pandas as pd
 
-    from ptce_typology.analysis.agreement import Agreement
+# The result of :func:`ptce_typology.analysis.agreement.agreement` (read, never imported: a
+# renderer formats what the analysis gives it).
+Agreement = Any
 
 
 def _head(key: str, lang: str) -> str:
