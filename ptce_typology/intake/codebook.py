@@ -193,8 +193,10 @@ def _node_issues(node: dict, path: tuple, category: Any, rules: dict, defined: s
     return issues
 
 
-# General rules: `date` rules date any field's fact, `place` rules infer the place fields.
-GENERAL_RULES = {"date": None, "place": ("commune", "departement", "region")}
+# General rules: `date` rules date any field's fact, `place` rules infer the place fields,
+# `count` rules read member counts, `identity` rules tie a source to the pole (any field).
+GENERAL_RULES = {"date": None, "identity": None, "place": ("commune", "departement", "region"),
+                 "count": ("members",)}
 
 
 def _rule_problem(rule: str, path: tuple, descriptor: str | None, category: Any,
