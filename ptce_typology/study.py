@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from ptce_typology.analysis.qca import QCAResult
     from ptce_typology.analysis.typology import Typology
+    from ptce_typology.intake.codebook import Codebook
     from ptce_typology.intake.referentiel import Referentiel
     from ptce_typology.intake.schema import Case
 
@@ -64,6 +65,7 @@ class Study:
     qca_error: PtceError | None
     referentiel: Referentiel
     gap: dict
+    codebook: Codebook | None = None
     checksums: list[tuple[str, str]] = field(default_factory=list)
 
     @property
@@ -191,6 +193,7 @@ def _other_results(frame: pd.DataFrame, cases: list[Case], seed: int,
     from ptce_typology.analysis.comparison import compare_groups
     from ptce_typology.analysis.qca import qca
     from ptce_typology.analysis.referentiel import gap_matrix
+    from ptce_typology.intake.codebook import load_codebook
     from ptce_typology.intake.loading import assessments
     from ptce_typology.intake.referentiel import load_referentiel
 
@@ -210,4 +213,4 @@ def _other_results(frame: pd.DataFrame, cases: list[Case], seed: int,
     ref = load_referentiel()
     return {"comparison": comparison, "comparison_error": comparison_error,
             "qca": qca_result, "qca_error": qca_error, "referentiel": ref,
-            "gap": gap_matrix(frame, ref, assessments(cases))}
+            "gap": gap_matrix(frame, ref, assessments(cases)), "codebook": load_codebook()}

@@ -154,3 +154,27 @@ def test_codebook_french_has_the_french_texts(run):
     rule = load_codebook().rules()["origin.social_enterprise_group.R1"][1]
     assert rule.text.fr.split()[0] in result.stdout
     assert rule.text.en not in result.stdout
+
+
+def test_show_gives_the_rule_the_sources_searched_and_unchecked_quotes(run):
+    path = poles_dir() / "accordeur_guyane.yaml"
+    result = run("show", "accordeur_guyane", "--cases", path, "--format", "md", "--lang", "fr")
+    assert result.exit_code == 0, result.output
+    assert "déduit (règle territory.other.R1)" in result.stdout
+    assert "Sources lues sans réponse : guyaweb" in result.stdout
+    assert "(citation non vérifiée sur la page même)" in result.stdout
+    assert "rule=" not in result.stdout and "searched" not in result.stdout
+
+
+def test_the_data_package_carries_the_codebook(run, tmp_path):
+    result = run("export-data", "-o", tmp_path / "pkg", "--cases", cases_dir())
+    assert result.exit_code == 0, result.output
+    package = json.loads((tmp_path / "pkg" / "datapackage.json").read_text(encoding="utf-8"))
+    fields = {f["name"]: f for f in package["resources"][0]["schema"]["fields"]}
+    origin = load_codebook().descriptors["origin"].definition
+    assert origin.en in fields["origin"]["description"]
+    assert origin.fr in fields["origin"]["description"]
+    assert load_codebook().descriptors["calls"].definition.en in \
+        fields["laureate_2013"]["description"]
+    header = (tmp_path / "pkg" / "sources.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header.split(",")[3:5] == ["basis", "rule"]

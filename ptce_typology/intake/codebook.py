@@ -16,8 +16,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ptce_typology.errors import Issue, PtceError
-from ptce_typology.intake.yamlread import IssueError, read_yaml
-from ptce_typology.resources import data_file
+from ptce_typology.intake.yamlread import IssueError, parse_yaml, read_bytes
+from ptce_typology.resources import data_bytes, data_file
 
 # Codebook descriptors that are not columns of the vocabulary: the start of the grouping (its
 # events) and the national calls (one rule set for every call).
@@ -89,7 +89,8 @@ class Codebook(_Model):
 
 @cache
 def _bundled() -> Codebook:
-    return _read(data_file("codebook.yaml"))
+    # The bytes the report's checksums hash (resources.data_bytes), parsed once.
+    return _parse(data_bytes("codebook.yaml"), data_file("codebook.yaml"))
 
 
 def load_codebook(path: Path | str | None = None) -> Codebook:
@@ -100,7 +101,15 @@ def load_codebook(path: Path | str | None = None) -> Codebook:
 
 def _read(target: Path) -> Codebook:
     try:
-        data, lines = read_yaml(target)
+        return _parse(read_bytes(target), target)
+    except IssueError as err:
+        raise PtceError(err.issue.message, file=str(target), line=err.issue.line) from None
+
+
+def _parse(raw: bytes, target: Path) -> Codebook:
+    lines: dict = {}
+    try:
+        data, lines = parse_yaml(raw, str(target))
         return Codebook.model_validate(data)
     except IssueError as err:
         raise PtceError(err.issue.message, file=str(target), line=err.issue.line) from None

@@ -289,6 +289,19 @@ def _gap_section(page: _Page) -> str:
     return page.section("gap", "\n".join(parts))
 
 
+def _codebook_section(page: _Page) -> str:
+    """The codebook's decision rules, which the inferred values of the data name."""
+    from ptce_typology.render.codebook import codebook_sections
+
+    book = page.study.codebook
+    if book is None:
+        return ""
+    rules = [(title, table) for title, table in codebook_sections(book, page.lang)
+             if table.index.name == text("codebook.head.rule_id", page.lang)]
+    intro = f"<p>{html.escape(page.t('codebook_intro'))}</p>"
+    return page.section("codebook", intro + "\n".join(_titled_tables(rules)))
+
+
 def _reproducibility_footer(page: _Page) -> str:
     """The footer: versions, parameters, seed, date and the SHA-256 of every input."""
     from ptce_typology.render.typology import consolidation_text
@@ -323,7 +336,7 @@ BUILDERS: dict[str, Callable[[_Page], str]] = {
     "reproduction": _reproduction_section, "clusters": _clusters_section,
     "sensitivity": _sensitivity_section, "classification": _classification_section,
     "comparison": _comparison_section, "qca": _qca_section, "gap": _gap_section,
-    "reproducibility": _reproducibility_footer,
+    "codebook": _codebook_section, "reproducibility": _reproducibility_footer,
 }
 SECTIONS = tuple(BUILDERS)
 
