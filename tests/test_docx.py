@@ -110,3 +110,30 @@ def test_libreoffice_opens_the_word_tables(run, tmp_path):
                      "0,010", "V de Cramér"):
         assert expected in compare, expected
     assert "Culture et Coopération" in texts["gap"] and "Pole" in texts["gap"]
+
+
+@pytest.mark.parametrize("text", ["a\ufffeb", "a\uffffb", "a\ud800b", "a\x07b"], ids=ascii)
+def test_characters_xml_forbids_become_the_replacement_character(text):
+    import io
+
+    import pandas as pd
+    from docx import Document
+
+    from ptce_typology.render.docx import to_docx
+
+    frame = pd.DataFrame({text: [text]}, index=pd.Index([text], name=text))
+    frame.attrs["notes"] = [text]
+    document = Document(io.BytesIO(to_docx([(text, frame)])))
+    shown = [p.text for p in document.paragraphs] + [
+        c.text for t in document.tables for r in t.rows for c in r.cells]
+    assert shown.count("a\ufffdb") == 6, shown
+
+
+def test_list_docx_with_a_non_character_in_a_name(run, tmp_path):
+    from hostile import table_rows, with_cell, write_table
+
+    header, rows = table_rows(run)
+    rows[0] = with_cell(header, rows[0], "name", "Pôle \ufffe\uffff")
+    table = write_table(tmp_path / "t.csv", header, rows)
+    result = run("list", "--cases", table, "-f", "docx", "-o", tmp_path / "out.docx")
+    assert result.exit_code == 0, result.output

@@ -141,6 +141,41 @@ def parse_yaml(raw: bytes, name: str) -> tuple[Any, dict[Path_, int]]:
     return _Converter(name).run(node)
 
 
+_YAML11_TAGS = {"tag:yaml.org,2002:" + name for name in ("int", "float", "bool")}
+_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+_DECIMAL_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+                            r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
+_BOOLEANS = {"yes", "no", "true", "false"}
+
+
+def _core_schema_fix(kind: str, raw: str) -> str | None:
+    """The message for a plain scalar YAML 1.1 reads in a way a case file must not rely on
+    (a base, a leading zero, ``_``, ``:``, ``on``/``off``), or None when it reads as written.
+
+    >>> _core_schema_fix("int", "010")
+    'YAML 1.1 reads 010 as 8 (octal); write 10, or quote it if it is text'
+    >>> _core_schema_fix("int", "10") is None, _core_schema_fix("bool", "Yes") is None
+    (True, True)
+    """
+    if kind == "bool":
+        if raw.lower() in _BOOLEANS:
+            return None
+        meant = "yes" if raw.lower() == "on" else "no"
+        return f"YAML 1.1 reads {raw} as {meant}; write {meant}, or quote it if it is text"
+    if (_DECIMAL if kind == "int" else _DECIMAL_FLOAT).fullmatch(raw):
+        return None
+    read = yaml.load(raw, Loader=_Loader)
+    digits = raw.replace("_", "")
+    if kind == "int" and re.fullmatch(r"[-+]?[0-9]+", digits):
+        meant = str(int(digits, 10))  # the decimal number the writer meant (010, 1_0)
+    else:
+        meant = str(read)
+    how = ("octal" if re.fullmatch(r"[-+]?0[0-7_]+", raw) else "hexadecimal" if "x" in raw
+           else "binary" if "b" in raw else "base 60" if ":" in raw
+           else "digits grouped by _" if "_" in raw else "YAML 1.1")
+    return f"YAML 1.1 reads {raw} as {read} ({how}); write {meant}, or quote it if it is text"
+
+
 # The usual fix for the YAML errors people make when typing a case file by hand.
 _SYNTAX_HINTS = (
     ("mapping values are not allowed",
@@ -172,6 +207,17 @@ class _Converter:
 
     def run(self, node: yaml.Node) -> tuple[Any, dict[Path_, int]]:
         return self.convert(node, (), 0), self.lines
+
+    def check_core_schema(self, node: yaml.ScalarNode, path: Path_) -> None:
+        """Refuse a plain number or boolean that YAML 1.1 (PyYAML) reads otherwise than a
+        reader of the YAML 1.2 core schema, or than its writer meant: ``010`` (8), ``1:20``
+        (80), ``0x1F``, ``0b101``, ``1_0``, and ``on``/``off``. Case files are YAML 1.2 in
+        spirit: decimal numbers, and only ``yes``/``no``/``true``/``false`` as booleans."""
+        fix = _core_schema_fix(node.tag.rpartition(":")[2], node.value)
+        if fix is not None:
+            raise IssueError(Issue(
+                "invalid-value", self.name, fix, line=node.start_mark.line + 1,
+                field=".".join(str(p) for p in path) or None, value=node.value))
 
     def fail(self, code: str, message: str, node: yaml.Node, path: Path_) -> IssueError:
         field = ".".join(str(p) for p in path) or None
@@ -221,6 +267,8 @@ class _Converter:
                 "cannot be read as one (or has over 4,300 digits); quote it if it is text",
                 line=node.start_mark.line + 1,
                 field=".".join(str(p) for p in path) or None)) from None
+        if not node.style and node.tag in _YAML11_TAGS:  # plain ("" in libyaml, None in pure)
+            self.check_core_schema(node, path)
         if isinstance(value, (dt.date, dt.datetime)):
             return value.isoformat()
         if isinstance(value, str) and CONTROL_RE.search(value):

@@ -115,6 +115,24 @@ def visible(text: str) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
+# What XML 1.0 forbids (C0 controls but tab, line feed and carriage return; surrogates;
+# U+FFFE and U+FFFF) and the other Unicode non-characters (U+FDD0 to U+FDEF, the last two
+# code points of every plane), which Word and Excel refuse to open.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+                      + "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}"
+                                for plane in range(1, 17)) + "]")
+
+
+def xml_text(text: str) -> str:
+    """Text an XML document (Word, XLSX) can hold: each character XML forbids, and each
+    Unicode non-character, becomes U+FFFD (the replacement character).
+
+    >>> xml_text("a\ufffeb\uffff\x07")
+    'a\ufffdb\ufffd\ufffd'
+    """
+    return _NOT_XML.sub("\ufffd", text)
+
+
 def normalise_zip(data: bytes) -> bytes:
     """Rewrite the XLSX zip with fixed timestamps and properties, so reruns are byte-identical."""
     import zipfile

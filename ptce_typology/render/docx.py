@@ -55,16 +55,18 @@ def _add_table(document: Any, title: str, frame: pd.DataFrame, index: bool, lang
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
-    from ptce_typology.render.cells import cell_text, shown_cell
+    from ptce_typology.render.cells import cell_text, shown_cell, xml_text
     from ptce_typology.render.latex import fit_columns
 
     if title:
-        document.add_paragraph(title, style="Caption")
-    headers = ([frame.index.name or ""] if index else []) + [str(c) for c in frame.columns]
+        document.add_paragraph(xml_text(title), style="Caption")
+    headers = [xml_text(h) for h in ([frame.index.name or ""] if index else [])
+               + [str(c) for c in frame.columns]]
     numeric = ([False] if index else []) + [
         str(frame[c].dtype) not in ("object", "category", "str", "string") for c in frame.columns]
     grouped = index and bool(frame.attrs.get("grouped"))
-    shown = [([cell_text(key)] if index else []) + [shown_cell(v, lang) for v in row]
+    shown = [[xml_text(c) for c in ([cell_text(key)] if index else [])
+              + [shown_cell(v, lang) for v in row]]
              for key, row in zip(frame.index, frame.itertuples(index=False), strict=True)]
     k, widths = fit_columns(headers, shown, TEXT_WIDTH_PT, _SIZES)
     points = _SIZES[k][1]
@@ -113,7 +115,7 @@ def _add_table(document: Any, title: str, frame: pd.DataFrame, index: bool, lang
     for note in frame.attrs.get("notes", []):
         if note:
             paragraph = document.add_paragraph()
-            run = paragraph.add_run(note)
+            run = paragraph.add_run(xml_text(note))
             run.font.size = Pt(8)
 
 

@@ -138,6 +138,28 @@ def latex_escape(text: str) -> str:
     return "".join(out)
 
 
+def latex_label(text: str) -> str:
+    """A ``\\label`` key TeX reads as a name, never as commands: every character but ASCII
+    letters, digits and ``: . _ / + -`` becomes ``-`` (``--label '\\input{x}'`` gives
+    ``-input-x-``), so that a label can neither run TeX nor unbalance the braces.
+
+    >>> latex_label("tab:typology"), latex_label("tab:x}{y z")
+    ('tab:typology', 'tab:x--y-z')
+    """
+    return _LABEL_UNSAFE.sub("-", text)
+
+
+_LABEL_UNSAFE = re.compile(r"[^A-Za-z0-9:._/+-]")
+
+
+def latex_row(cells: list[str]) -> str:
+    """Cells joined with ``&``, escaped; a row whose text starts with ``[`` begins with ``{}``,
+    so that the ``\\\\`` (or ``\\midrule``) before it does not read ``[10cm]`` as its
+    optional argument (a skip: the text would vanish, or « Missing number »)."""
+    text = " & ".join(latex_escape(c) for c in cells)
+    return "{}" + text if text.lstrip().startswith("[") else text
+
+
 def _cells(frame: pd.DataFrame, index: bool,
            lang: str = "en") -> tuple[list[str], list[list[str]]]:
     from ptce_typology.render.cells import cell_text, shown_cell
@@ -311,8 +333,7 @@ def _grouped_lines(rows: list[list[str]], grouped: bool, long: bool) -> list[str
             if grouped and k > start:
                 cells[0] = ""
             last = k == end - 1
-            lines.append(" & ".join(latex_escape(c) for c in cells)
-                         + (r" \\*" if keep and not last else r" \\"))
+            lines.append(latex_row(cells) + (r" \\*" if keep and not last else r" \\"))
         if grouped and end < len(rows):
             lines.append(r"\midrule" + (r"\noalign{\penalty-50}" if long else ""))
     return lines
@@ -352,7 +373,7 @@ def to_latex(frame: pd.DataFrame, caption: str | None = None, label: str | None 
     spec, size, sep = column_spec(headers, rows, _numeric(frame, index))
     long = table_height(headers, rows) > FLOAT_HEIGHT_PT
     setup = size + r"\setlength{\tabcolsep}{" + f"{sep:g}" + "pt}"
-    head = " & ".join(latex_escape(h) for h in headers) + r" \\"
+    head = latex_row(headers) + r" \\"
     body = _grouped_lines(rows, grouped and index, long)
     ncol = len(headers)
     notes = [n for n in (notes or []) if n]
@@ -363,7 +384,7 @@ def to_latex(frame: pd.DataFrame, caption: str | None = None, label: str | None 
         lines = [r"\begingroup" + setup, r"\begin{longtable}{" + spec + "}"]
         if caption:
             lines.append(r"\caption{" + latex_escape(caption) + "}"
-                         + (r"\label{" + label + "}" if label else "") + r" \\")
+                         + (r"\label{" + latex_label(label) + "}" if label else "") + r" \\")
         lines += [r"\toprule", head, r"\midrule", r"\endfirsthead",
                   r"\multicolumn{" + f"{ncol}" + r"}{@{}p{\linewidth}@{}}{\footnotesize\itshape "
                   + latex_escape(f"{caption or ''} ({continued[0]})") + r"} \\",
@@ -382,7 +403,7 @@ def to_latex(frame: pd.DataFrame, caption: str | None = None, label: str | None 
     if caption:
         lines.append(r"\caption{" + latex_escape(caption) + "}")
     if label:
-        lines.append(r"\label{" + label + "}")
+        lines.append(r"\label{" + latex_label(label) + "}")
     lines += [r"\begin{tabular}{" + spec + "}", r"\toprule", head, r"\midrule"]
     lines += body
     lines += [r"\bottomrule", r"\end{tabular}"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,9 @@ def check_output(path: Path | str, field: str | None = None) -> None:
     PtceError
         With a one-line message naming the file.
     """
+    if str(path).endswith(("/", os.sep)):  # `-o out/`: a folder was meant, not a file
+        raise PtceError("the output ends with a slash, which names a folder; name a file",
+                        file=str(path), field=field)
     target = Path(path)
     try:
         is_folder = target.is_dir()
@@ -43,6 +47,70 @@ def check_output(path: Path | str, field: str | None = None) -> None:
     if not target.parent.is_dir():
         raise PtceError("the output folder does not exist; create it first",
                         file=str(target), field=field, value=str(target.parent))
+    if _read_only(target):
+        raise PtceError("the file is read-only; choose another name or make it writable",
+                        file=str(target), field=field)
+
+
+def _read_only(target: Path) -> bool:
+    """Whether ``target`` is an existing regular file nobody may write (no write bit, or no
+    permission for this user): replacing it by a rename would succeed and lose it."""
+    import stat
+
+    try:
+        info = os.stat(target)
+    except OSError:
+        return False
+    return stat.S_ISREG(info.st_mode) and (not info.st_mode & 0o222
+                                           or not os.access(target, os.W_OK))
+
+
+def check_outputs(outputs: list[tuple[str, Path]], inputs: list[Path]) -> None:
+    """Refuse, before anything is read or written, outputs that would clash: two outputs on
+    one file (``-o`` equal to ``--plot`` or a figure written beside it), an output that is an
+    input, or a ``.yaml`` written into a folder of case files the command reads (the next
+    run would read it as a case). Each output also passes :func:`check_output`.
+
+    Parameters
+    ----------
+    outputs : list of (str, Path)
+        The option that names each file to write, and the file.
+    inputs : list of Path
+        The files and folders the command reads.
+
+    Raises
+    ------
+    PtceError
+        Naming the file and the option.
+    """
+    seen: dict[str, str] = {}
+    for option, out in outputs:
+        check_output(out, option)
+        key = _identity(out)
+        if key in seen:
+            raise PtceError(f"two outputs on the same file ({seen[key]} and {option}); "
+                            "choose another name", file=str(out), field=option)
+        seen[key] = option
+        for source in inputs:
+            if _overwrites(out, source):
+                raise PtceError("the output would overwrite an input file, or write a case "
+                                "file among the cases read; choose another name",
+                                file=str(out), field=option)
+
+
+def _identity(path: Path) -> str:
+    """The file a path names: its real path (links, ``..`` and ``./`` resolved)."""
+    return os.path.realpath(path)
+
+
+def _overwrites(out: Path, source: Path) -> bool:
+    try:
+        if source.is_dir():
+            return out.suffix.lower() in (".yaml", ".yml") and \
+                _identity(out.parent) == _identity(source)
+        return _identity(out) == _identity(source)
+    except OSError:
+        return False
 
 
 def check_output_folder(directory: Path, force: bool) -> None:
@@ -84,8 +152,7 @@ def _write(target: Path, payload: bytes) -> None:
     real = Path(os.path.realpath(target))
     special = str(real).startswith(("/dev/", "/proc/"))
     if special or (info is not None and not stat.S_ISREG(info.st_mode)):
-        with open(target, "wb") as handle:  # a stream: never rename over a device node
-            handle.write(payload)
+        _write_stream(target, payload)  # never rename over a device node or a FIFO
         return
     folder = real.parent
     if info is not None:
@@ -94,22 +161,62 @@ def _write(target: Path, payload: bytes) -> None:
         umask = os.umask(0)
         os.umask(umask)
         mode = 0o666 & ~umask
+    with _temporary(folder, mode, payload) as tmp:
+        os.replace(tmp, real)
+    _sync_folder(folder)
+
+
+@contextlib.contextmanager
+def _temporary(folder: Path, mode: int, payload: bytes) -> Iterator[str]:
+    """A temporary file in ``folder`` holding ``payload`` (synced to disk), removed unless
+    the body renames or links it; SIGTERM and SIGHUP remove it too, even one that arrives
+    just after it was created."""
+    tmp = None
     with _terminations_raise():
-        # A short name, so that a target name near the 255-byte limit still has room.
-        fd, tmp = tempfile.mkstemp(prefix=".ptce-", suffix=".tmp", dir=folder)
         try:
+            # A short name, so that a target name near the 255-byte limit still has room.
+            fd, tmp = tempfile.mkstemp(prefix=".ptce-", suffix=".tmp", dir=folder)
             os.chmod(tmp, mode)  # mkstemp makes the file private; give the usual (or old) mode
             with os.fdopen(fd, "wb") as handle:
                 handle.write(payload)
                 handle.flush()
                 os.fsync(handle.fileno())
-            os.replace(tmp, real)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except FileNotFoundError:
-                pass
-            raise
+            yield tmp
+        finally:
+            if tmp is not None:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(tmp)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename durable (a crash of the machine right after it keeps the new file)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # pragma: no cover - a folder that cannot be opened (Windows)
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover - a file system without fsync on folders
+        pass
+    finally:
+        os.close(fd)
+
+
+def _write_stream(target: Path, payload: bytes) -> None:
+    """Write to a device or a FIFO as a stream. A FIFO that no program reads is refused
+    instead of waiting for one forever (``-o /dev/stdout`` on a pipe has its reader)."""
+    import errno
+
+    try:
+        fd = os.open(target, os.O_WRONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as err:
+        if err.errno == errno.ENXIO:
+            raise PtceError("no program reads this FIFO; start the reader first, or write to "
+                            "a file", file=str(target)) from None
+        raise
+    os.set_blocking(fd, True)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(payload)
 
 
 class _Terminated(BaseException):
@@ -145,15 +252,31 @@ def _terminations_raise():
 
 def write_new(path: Path | str, text: str) -> Path:
     """Create ``path`` with ``text``, and its folder if need be; never replaces a file that
-    exists (created exclusively, so a file made in between is not lost either)."""
+    exists (created exclusively, so a file made in between is not lost either). A write that
+    fails (a full disk) or is stopped by SIGTERM, SIGHUP or Ctrl-C removes the file it
+    created: no partial template is left."""
     target = Path(path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        with open(target, "x", encoding="utf-8") as handle:
-            handle.write(text)
+        with _terminations_raise():
+            _create_exclusively(target, text)
     except FileExistsError:
         raise PtceError("the file already exists; `ptce new` never overwrites",
                         file=str(target)) from None
     except OSError as err:
         raise PtceError(f"cannot write the file: {err.strerror}", file=str(target)) from None
     return target
+
+
+def _create_exclusively(target: Path, text: str) -> None:
+    """Create ``target`` exclusively and write ``text``; a failed write removes it."""
+    handle = open(target, "x", encoding="utf-8")  # noqa: SIM115 - closed below, then removed
+    try:
+        with handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(target)
+        raise

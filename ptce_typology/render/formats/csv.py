@@ -33,17 +33,39 @@ def to_csv(frame: pd.DataFrame, index: bool = True) -> str:
 def csv_safe(text: str) -> str:
     """A CSV cell that no spreadsheet runs as a formula (OWASP's advice on CSV injection).
 
-    A cell that starts with ``= + - @``, a tab or a carriage return is written with a leading
-    ``'``, which spreadsheets show as text; a cell that starts with ``'`` before one of these
-    (or before ``'``) gets one more. ``intake.tables.unescape_csv_cell`` takes one ``'`` off,
-    so ``--cases`` reads back the exact value. A lone ``-`` or ``+`` (no formula) is left as
-    it is."""
-    if text in ("-", "+"):
+    A cell that starts with ``= + - @``, a tab or a carriage return, or a character that is
+    one of these once NFKC-normalised (full-width ``＝ ＋ － ＠``, small forms) or the minus
+    sign ``−``, is written with a leading ``'``, which spreadsheets show as text; a cell that
+    starts with ``'`` before one of these (or before ``'``) gets one more.
+    ``intake.tables.unescape_csv_cell`` takes one ``'`` off, so ``--cases`` reads back the
+    exact value (the reader does so before the ASCII characters and ``'`` only: a cell that
+    starts with a full-width sign is read back with the guard's ``'`` until it follows
+    :func:`formula_start`). A lone ``-`` or ``+`` (no formula) is left as it is."""
+    if len(text) == 1 and _first(text) in ("-", "+"):
         return text
-    if text.startswith(CSV_FORMULA_PREFIXES) or (
-            text.startswith("'") and len(text) > 1 and text[1] in (*CSV_FORMULA_PREFIXES, "'")):
+    if formula_start(text) or (text.startswith("'") and len(text) > 1
+                               and (formula_start(text[1:]) or text[1] == "'")):
         return "'" + text
     return text
+
+
+def formula_start(text: str) -> bool:
+    """Whether a spreadsheet may read ``text`` as a formula: its first character, NFKC-
+    normalised, is one of ``= + - @``, a tab or a carriage return, or it is the minus sign.
+
+    >>> formula_start("＝1+1"), formula_start("\u22121"), formula_start("a=1")
+    (True, True, False)
+    """
+    return bool(text) and _first(text) in CSV_FORMULA_PREFIXES
+
+
+def _first(text: str) -> str:
+    """The first character as a spreadsheet may read it: NFKC-normalised, the minus sign as
+    ``-``."""
+    import unicodedata
+
+    first = text[0]
+    return "-" if first == "\u2212" else unicodedata.normalize("NFKC", first)[:1]
 
 
 def csv_ready(table: pd.DataFrame) -> pd.DataFrame:

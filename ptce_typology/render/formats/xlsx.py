@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING, Any
 
-from ptce_typology.render.cells import cell_text, normalise_zip
+from ptce_typology.render.cells import cell_text, normalise_zip, xml_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -37,7 +37,8 @@ def sheet_title(title: str, used: set[str]) -> str:
 
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    text = ILLEGAL_CHARACTERS_RE.sub("", re.sub(r"[\[\]:*?/\\]", "-", title)).strip().strip("'")
+    text = xml_text(ILLEGAL_CHARACTERS_RE.sub("", re.sub(r"[\[\]:*?/\\]", "-", title)))
+    text = text.strip().strip("'")
     text = text[:31].strip() or "table"
     if text.lower() == "history":
         text = "History table"
@@ -66,7 +67,7 @@ def _xlsx_cell(value: Any) -> Any:
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     if isinstance(value, str):  # control characters are not allowed in XLSX: shown instead
-        value = ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+        value = xml_text(ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", value))
     text = cell_text(value)
     if text == "":
         return None
