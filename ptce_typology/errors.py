@@ -36,7 +36,6 @@ ISSUE_CODES: dict[str, str] = {
     "duplicate-source-id": "two sources with the same id",
     "unknown-start-event": "grouping_start.start names no event",
     "unknown-rule": "a rule the codebook does not define, or one of another descriptor",
-    "missing-rule": "an inferred value of a coded descriptor that names no codebook rule",
     "duplicate-pole-id": "two cases with the same pole_id",
     "table-missing-column": "a required column is missing from a table",
 }

@@ -38,7 +38,7 @@ def validate_mapping(data: Any, name: str, lines: dict[tuple, int],
         return default_line
 
     issues = _source_issues(data, name, line_of) if check_sources else []
-    issues += rule_issues(data, name, line_of, require=check_sources)
+    issues += rule_issues(data, name, line_of)
     try:
         case = Case.model_validate(data)
     except ValidationError as err:

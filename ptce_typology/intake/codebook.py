@@ -125,7 +125,8 @@ def _parse(raw: bytes, target: Path) -> Codebook:
 
 # The codebook descriptor of a case field: the field itself for the coded descriptors, the
 # start for grouping events, the calls for every national call.
-_CODED = ("origin", "territory", "sector", "shared_premises", "employer_group")
+_CODED = ("origin", "territory", "sector", "shared_premises", "employer_group",
+          "research_partnership")
 
 
 def field_descriptor(path: tuple) -> str | None:
@@ -146,11 +147,12 @@ def field_descriptor(path: tuple) -> str | None:
 _YAML_BOOLEANS = {True: "yes", False: "no"}
 
 
-def rule_issues(data: Any, name: str, line_of, require: bool = True) -> list[Issue]:
+def rule_issues(data: Any, name: str, line_of) -> list[Issue]:
     """Issues of the ``rule`` fields of one case given as plain data: ``unknown-rule`` for a
     rule the codebook does not define, or one of another descriptor or category;
-    ``missing-rule`` for an inferred value of a coded descriptor that names no rule (when
-    ``require``); ``unknown-source`` for a ``searched`` id that no source defines."""
+    ``unknown-source`` for a ``searched`` id that no source defines. (An inferred value
+    without a rule is valid: the bundled data name one for every inferred value, a test
+    holds them to it, and a user's own files may not use this codebook.)"""
     if not isinstance(data, dict):
         return []
     rules = load_codebook().rules()
@@ -161,8 +163,7 @@ def rule_issues(data: Any, name: str, line_of, require: bool = True) -> list[Iss
         if isinstance(node, dict):
             value = node.get("value", category)
             category = _YAML_BOOLEANS[value] if isinstance(value, bool) else value
-            issues.extend(_node_issues(node, path, category, rules, defined, name, line_of,
-                                       require))
+            issues.extend(_node_issues(node, path, category, rules, defined, name, line_of))
             for key, child in node.items():
                 walk(child, (*path, key), category)
         elif isinstance(node, list):
@@ -176,7 +177,7 @@ def rule_issues(data: Any, name: str, line_of, require: bool = True) -> list[Iss
 
 
 def _node_issues(node: dict, path: tuple, category: Any, rules: dict, defined: set, name: str,
-                 line_of, require: bool) -> list[Issue]:
+                 line_of) -> list[Issue]:
     issues = []
     descriptor = field_descriptor(path)
     rule = node.get("rule")
@@ -188,10 +189,6 @@ def _node_issues(node: dict, path: tuple, category: Any, rules: dict, defined: s
                                    if key in (descriptor, *GENERAL_RULES)))
             issues.append(Issue("unknown-rule", name, problem, line=line_of((*path, "rule")),
                                 field=f"{dotted}.rule", value=rule, allowed=allowed))
-    elif require and descriptor and node.get("basis") == "inferred":
-        issues.append(Issue("missing-rule", name, "an inferred value names the codebook rule "
-                            "it applies (`rule:`; `ptce codebook` lists them)",
-                            line=line_of(path), field=f"{dotted}.rule"))
     searched = node.get("searched")
     for j, ref in enumerate(searched if isinstance(searched, list) else []):
         if isinstance(ref, str) and ref not in defined:
