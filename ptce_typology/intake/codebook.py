@@ -59,10 +59,26 @@ class CodebookDescriptor(_Model):
     rules: list[CodebookRule] = Field(default_factory=list)
 
 
+class Figure(_Model):
+    """The agreement of two independent codings on one descriptor (``ptce agreement``)."""
+    n_both: int
+    n: int
+    kappa: float | None = None
+    alpha: float | None = None
+
+
+class Reliability(_Model):
+    """How far two independent codings of the same poles agree: a note saying which poles and
+    how the disagreements were settled, and the figures per descriptor."""
+    note: Bilingual
+    figures: dict[str, Figure]
+
+
 class Codebook(_Model):
     """The whole codebook, checked for consistency: every rule id starts with its descriptor's
     key and is unique, and a category rule names a category of its descriptor."""
     version: int
+    reliability: Reliability | None = None
     descriptors: dict[str, CodebookDescriptor] = Field(min_length=1)
 
     @model_validator(mode="after")

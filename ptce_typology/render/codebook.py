@@ -62,15 +62,50 @@ def rule_table(descriptor: CodebookDescriptor, lang: str = "en") -> pd.DataFrame
         index=pd.Index([r.id for r in rules], name=_head("rule_id", lang)))
 
 
+def reliability_table(codebook: Codebook, lang: str = "en") -> pd.DataFrame | None:
+    """The agreement of two independent codings, per descriptor (None when the codebook
+    gives none).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index: the descriptor's label. Columns headed in ``lang``: poles coded by both (of
+        the poles compared), Cohen's κ, Krippendorff's α (empty where undefined: one
+        category on both sides).
+    """
+    import pandas as pd
+
+    from ptce_typology.render.cells import format_number
+    from ptce_typology.vocabulary import vocabulary
+
+    found = codebook.reliability
+    if found is None:
+        return None
+
+    def number(value: float | None) -> str:
+        return "" if value is None else format_number(value, lang, 2)
+
+    rows = [{_head("descriptor", lang): vocabulary().label(key, lang) if key != "all"
+             else text("codebook.all_descriptors", lang),
+             _head("coded_by_both", lang): f"{f.n_both} / {f.n}",
+             "κ": number(f.kappa), "α": number(f.alpha)} for key, f in found.figures.items()]
+    return pd.DataFrame(rows).set_index(_head("descriptor", lang))
+
+
 def codebook_sections(codebook: Codebook, lang: str = "en") -> list[tuple[str, pd.DataFrame]]:
-    """The codebook as titled tables: for each descriptor, its categories (when it has any)
-    and its rules; the definition is the first table's title.
+    """The codebook as titled tables: the reliability of the coding (when given), then for
+    each descriptor its categories (when it has any) and its rules; the definition is the
+    first table's title.
 
     Returns
     -------
     list of (str, pandas.DataFrame)
     """
     sections = []
+    reliability = reliability_table(codebook, lang)
+    if reliability is not None:
+        sections.append((text("codebook.reliability", lang,
+                              note=getattr(codebook.reliability.note, lang)), reliability))
     for descriptor in codebook.descriptors.values():
         label = getattr(descriptor.label, lang)
         definition = getattr(descriptor.definition, lang)
