@@ -35,6 +35,7 @@ ISSUE_CODES: dict[str, str] = {
     "unknown-source": "a source id that no source defines",
     "duplicate-source-id": "two sources with the same id",
     "unknown-start-event": "grouping_start.start names no event",
+    "unknown-rule": "a rule the codebook does not define, or one of another descriptor",
     "duplicate-pole-id": "two cases with the same pole_id",
     "table-missing-column": "a required column is missing from a table",
 }
@@ -91,13 +92,18 @@ class PtceError(Exception):
 
     def __init__(self, message: str, *, file: str | None = None, line: int | None = None,
                  field: str | None = None, value: object = None,
-                 allowed: tuple[str, ...] | list[str] = ()) -> None:
+                 allowed: tuple[str, ...] | list[str] = (), key: str | None = None,
+                 values: Mapping[str, object] | None = None) -> None:
         self.message = message
         self.file = file
         self.line = line
         self.field = field
         self.value = value
         self.allowed = tuple(allowed)
+        # A label of ``data/labels*.yaml`` (``errors.<key>``) and its fields, so that a
+        # renderer can say the error in the user's language; ``message`` is the English text.
+        self.key = key
+        self.values = dict(values or {})
         super().__init__(self._render())
 
     def naming(self, names: Mapping[str, str]) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ptce_typology.intake.loading import load_records
 from ptce_typology.intake.records import CATEGORY_COLUMNS, FRAME_COLUMNS, case_record
@@ -85,3 +85,66 @@ def load_frame(paths: Path | str | Iterable[Path | str] | None = None,
     """
     records = load_records(paths, reference_year, members_year)
     return frame_from_records(records, reference_year, members_year)
+
+
+# The age class rests on the grouping's start event; every other descriptor on its own value.
+_START_DESCRIPTORS = ("age_class", "start_year", "age")
+
+
+def evidence_frame(cases: Iterable[Case], descriptors: Iterable[str]) -> pd.DataFrame:
+    """What each pole's value of each descriptor rests on, for reading two codings side by
+    side.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index (``pole_id``, ``descriptor``). Columns: ``basis`` (stated, inferred, derived;
+        None when the value is unknown), ``sources`` (tuple of ``{id, citation, url, quote}``),
+        ``event`` (for the age class: the start event's ``{id, year, event}``, else None).
+    """
+    import pandas as pd
+
+    rows = []
+    for case in cases:
+        by_id = {s.id: s for s in case.sources}
+        for descriptor in descriptors:
+            start = descriptor in _START_DESCRIPTORS
+            value = case.start_event() if start else getattr(case, descriptor, None)
+            sources = tuple({"id": sid, "citation": by_id[sid].citation, "url": by_id[sid].url,
+                             "quote": by_id[sid].quote}
+                            for sid in getattr(value, "sources", None) or [] if sid in by_id)
+            event = ({"id": value.id, "year": value.year, "event": value.event}
+                     if start and value is not None else None)
+            rows.append({"pole_id": case.pole_id, "descriptor": descriptor,
+                         "basis": getattr(value, "basis", None), "sources": sources,
+                         "event": event})
+    frame = pd.DataFrame(rows, columns=["pole_id", "descriptor", "basis", "sources", "event"])
+    return frame.set_index(["pole_id", "descriptor"])
+
+
+def aliases_frame(cases: Iterable[Case]) -> pd.Series:
+    """Each pole's other names (``aliases``), as a tuple, indexed by ``pole_id``."""
+    import pandas as pd
+
+    cases = list(cases)
+    return pd.Series([tuple(c.aliases) for c in cases],
+                     index=pd.Index([c.pole_id for c in cases], name="pole_id"), name="aliases",
+                     dtype=object)
+
+
+class Coding(NamedTuple):
+    """One coding of a set of poles, as :func:`~ptce_typology.analysis.agreement.agreement`
+    reads it: the tidy frame, the evidence of each value and the poles' aliases."""
+
+    frame: pd.DataFrame
+    evidence: pd.DataFrame
+    aliases: pd.Series
+
+
+def coding_of(cases: Iterable[Case], descriptors: Iterable[str],
+              reference_year: int = DEFAULT_REFERENCE_YEAR) -> Coding:
+    """The :class:`Coding` of validated cases (:func:`cases_frame`, :func:`evidence_frame`,
+    :func:`aliases_frame`)."""
+    cases = list(cases)
+    return Coding(cases_frame(cases, reference_year), evidence_frame(cases, list(descriptors)),
+                  aliases_frame(cases))

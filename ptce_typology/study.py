@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from ptce_typology.analysis.qca import QCAResult
     from ptce_typology.analysis.typology import Typology
+    from ptce_typology.intake.codebook import Codebook
     from ptce_typology.intake.referentiel import Referentiel
     from ptce_typology.intake.schema import Case
 
@@ -59,11 +60,12 @@ class Study:
     placements: Any
     placed_coordinates: pd.DataFrame | None
     comparison: dict | None
-    comparison_error: str | None
+    comparison_error: PtceError | None
     qca: QCAResult | None
-    qca_error: str | None
+    qca_error: PtceError | None
     referentiel: Referentiel
     gap: dict
+    codebook: Codebook | None = None
     checksums: list[tuple[str, str]] = field(default_factory=list)
 
     @property
@@ -191,6 +193,7 @@ def _other_results(frame: pd.DataFrame, cases: list[Case], seed: int,
     from ptce_typology.analysis.comparison import compare_groups
     from ptce_typology.analysis.qca import qca
     from ptce_typology.analysis.referentiel import gap_matrix
+    from ptce_typology.intake.codebook import load_codebook
     from ptce_typology.intake.loading import assessments
     from ptce_typology.intake.referentiel import load_referentiel
 
@@ -199,15 +202,15 @@ def _other_results(frame: pd.DataFrame, cases: list[Case], seed: int,
     try:
         comparison = compare_groups(frame, seed=seed)
     except PtceError as err:  # e.g. a data set with a single group
-        comparison_error = str(err)
+        comparison_error = err
     step("qca")
     qca_result, qca_error = None, None
     try:
         qca_result = qca(frame, "laureate_2013", list(qca_conditions))
     except PtceError as err:
-        qca_error = str(err)
+        qca_error = err
     step("gap")
     ref = load_referentiel()
     return {"comparison": comparison, "comparison_error": comparison_error,
             "qca": qca_result, "qca_error": qca_error, "referentiel": ref,
-            "gap": gap_matrix(frame, ref, assessments(cases))}
+            "gap": gap_matrix(frame, ref, assessments(cases)), "codebook": load_codebook()}

@@ -16,21 +16,24 @@ def _by_id(cases):
 def test_describe_case_shows_basis_and_note(temoins):
     table = describe_case(_by_id(temoins)["paris_mix"])
     assert list(table.columns[:3]) == ["Value", "Basis", "Note"]
-    assert table.loc["origin", "Basis"] == "inferred"
+    assert table.loc["origin", "Basis"] == "inferred (rule origin.citizen_associative.R1)"
     assert "by elimination" in table.loc["origin", "Note"]
     assert table.loc["territory", "Basis"] == "stated"
     assert table.loc["website", "Basis"] == ""  # unknown, no source: no basis to show
     assert "basis=" not in " ".join(table["Value"])
     french = describe_case(_by_id(temoins)["paris_mix"], "fr")
-    assert french.loc["origin", "Fondement"] == "déduit"
+    assert french.loc["origin", "Fondement"] == "déduit (règle origin.citizen_associative.R1)"
 
 
 def test_case_json_carries_every_basis(temoins):
     data = case_json(_by_id(temoins)["paris_mix"])
     assert data["origin"]["basis"] == "inferred" and data["territory"]["basis"] == "stated"
     assert data["members"][0]["basis"] == "stated"
-    assert list(data["derived"]["inferred"]) == ["origin"]
-    assert data["derived"]["inferred"]["origin"].startswith("by elimination")
+    # the origin, its two other readings and the shared premises rest on reasoning
+    assert list(data["derived"]["inferred"]) == [
+        "origin", "origin.alternatives.0", "origin.alternatives.1", "shared_premises"]
+    assert data["derived"]["inferred"]["origin"].startswith("The paper's category")
+    assert data["origin"]["rule"] == "origin.citizen_associative.R1"
 
 
 def test_inferred_columns_follow_the_value_they_rest_on(temoins):
@@ -43,13 +46,13 @@ def test_inferred_columns_follow_the_value_they_rest_on(temoins):
 
 
 def test_frame_has_the_inferred_column(frame, temoins):
-    assert frame.loc["paris_mix", "inferred"] == "origin"
+    assert frame.loc["paris_mix", "inferred"] == "origin;shared_premises"
     assert all(frame.loc[c.pole_id, "inferred"] == inferred_text(c) for c in temoins)
 
 
 def test_list_json_lists_inferred_descriptors(run, frame):
     data = {row["pole_id"]: row for row in json.loads(run("list", "-f", "json").stdout)}
-    assert data["paris_mix"]["inferred"] == ["origin"]
+    assert data["paris_mix"]["inferred"] == ["origin", "shared_premises"]
     assert all(isinstance(row["inferred"], list) for row in data.values())
     assert data["culture_et_cooperation"]["inferred"] == \
         frame.loc["culture_et_cooperation", "inferred"].split(";")
@@ -86,7 +89,8 @@ def test_report_marks_inferred_values(temoins, frame):
              "shared_premises", "employer_group", "members", "laureate_any"]
     for lang, mark in (("en", "(inferred)"), ("fr", "(inféré)")):
         section = marked_table_html(frame, shown, notes, lang)
-        assert '<span class="inferred" title="by elimination' in section
+        assert ('<span class="inferred" title="The paper&#x27;s category, the one the '
+                'analyses use: by elimination') in section
         assert mark in section
     assert "(inferred)" not in marked_table_html(frame, shown, notes, "fr")
     # Without the notes the values stay marked, with no reasoning to show.

@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import FIXTURES
 
 from ptce_typology import cases_frame, load_cases
 from ptce_typology.analysis.stability import stability
@@ -58,11 +59,11 @@ def test_periscope_is_flagged_with_reasons(model):
     (result,) = placement_records(model.classify(new))
     assert result["pole_id"] == "le_periscope"
     unseen = [f for f in result["flags"] if f["code"] == "unseen_categories"]
-    assert unseen and "origin=other" in unseen[0]["categories"]  # never dropped silently
+    assert unseen and "origin=local_authority" in unseen[0]["categories"]  # never dropped
     # An unknown is passive, not a category no témoin has: it is not flagged as unseen, but
     # it is listed, and the placement says what it depends on.
     assert "territory=unknown" not in unseen[0]["categories"]
-    assert {"territory", "sector"} <= set(result["unknown"])
+    assert result["unknown"] == ["employer_group"]
     assert set(result["distances"]) == set(model.centres_.index)
     assert result["cluster"] == min(result["distances"], key=result["distances"].get)
     assert 0 <= result["typicality"] <= 1 and 0 <= result["cos2"] <= 1
@@ -314,13 +315,12 @@ def test_estimator_contract_with_scikit_learn(model, frame):
 
 def test_many_deciding_descriptors_read_as_a_list(run):
     """Four descriptors decide PEPSS 30's cluster: « A, B, C et D », not « A et B et C et D »."""
-    from ptce_typology.resources import poles_dir
 
     for lang, expected in (("fr", "selon Ancienneté du regroupement, Origine, Territoire et "
                                   "Secteur d'activité"),
                            ("en", "depending on Age of the grouping, Origin, Territory and "
                                   "Sector")):
-        result = run("classify", poles_dir() / "pepss_30.yaml", "--lang", lang,
+        result = run("classify", FIXTURES / "good" / "nothing_known.yaml", "--lang", lang,
                      "--format", "md")
         assert result.exit_code == 0, result.stderr
         assert expected in result.stdout
@@ -332,9 +332,8 @@ def test_a_pole_no_source_describes_gets_no_cluster(run):
     completions fall in, and a flag that says why."""
     import json
 
-    from ptce_typology.resources import poles_dir
 
-    result = run("classify", poles_dir() / "pepss_30.yaml", "--format", "json")
+    result = run("classify", FIXTURES / "good" / "nothing_known.yaml", "--format", "json")
     assert result.exit_code == 0, result.stderr
     pole = json.loads(result.stdout)["poles"][0]
     assert pole["unknown"] == list(pole["categories"])  # every active descriptor unknown
@@ -342,7 +341,7 @@ def test_a_pole_no_source_describes_gets_no_cluster(run):
     assert pole["nearest"] == [] and pole["cos2"] is None and pole["distances"] == {}
     assert abs(sum(pole["possible_clusters"].values()) - 1) < 1e-12
     assert [f["code"] for f in pole["flags"]] == ["nothing_known"]
-    table = run("classify", poles_dir() / "pepss_30.yaml", "--format", "md").stdout
+    table = run("classify", FIXTURES / "good" / "nothing_known.yaml", "--format", "md").stdout
     assert "undetermined: cluster" in table and "Nearest témoins" not in table
 
 
@@ -351,12 +350,13 @@ def test_no_position_for_a_pole_no_source_describes(temoins):
     (so --plot draws no star at the centre of the map), while Le Périscope keeps both."""
     from ptce_typology.analysis.typology import Typology
     from ptce_typology.frame import cases_frame, load_frame
-    from ptce_typology.resources import examples_dir, poles_dir
+    from ptce_typology.resources import examples_dir
 
     model = Typology().fit(cases_frame(temoins))
-    new = load_frame([poles_dir() / "pepss_30.yaml", examples_dir() / "le_periscope.yaml"])
+    new = load_frame([FIXTURES / "good" / "nothing_known.yaml",
+                       examples_dir() / "le_periscope.yaml"])
     coords = model.transform(new)
-    assert coords.loc["pepss_30"].isna().all() and coords.loc["le_periscope"].notna().all()
+    assert coords.loc["nothing_known"].isna().all() and coords.loc["le_periscope"].notna().all()
     predicted = model.predict(new)
-    assert predicted.isna()["pepss_30"] and predicted["le_periscope"] == 2
+    assert predicted.isna()["nothing_known"] and predicted["le_periscope"] == 4
     assert model.predict(cases_frame(temoins)).tolist() == model.labels_.tolist()

@@ -39,7 +39,7 @@ def test_two_by_two_against_scipy(result, frame):
 def test_unknown_is_left_out_and_n_shown(result):
     tests = result["tests"]
     assert tests.loc["shared_premises", "n"] == 7   # 5 unknown left out
-    assert tests.loc["members", "n"] == 10  # dated counts of structures only
+    assert tests.loc["members", "n"] == 9  # dated counts of structures only (not Archer's tenants)
 
 
 def test_rxc_is_exact(result):
@@ -152,7 +152,7 @@ def test_a_name_with_a_comma_keeps_the_left_out_list_readable(run):
     listed = line.split("): ", 1)[1].split("; ")
     assert "PEPSS 30, Plateforme d’émergence de projets sociaux et solidaires dans le Gard" \
         in listed
-    assert "L’Accordeur" in listed and len(listed) > 10
+    assert "Les Grandlieu’Zarts" in listed and len(listed) > 10
 
 
 def test_tests_hold_codes_not_sentences(result, frame):
@@ -167,3 +167,22 @@ def test_tests_hold_codes_not_sentences(result, frame):
     assert tests.loc["shared_premises", "test"] == "none"  # a single known category
     assert set(tests["test"]) <= {"fisher_2x2", "fisher_exact", "fisher_monte_carlo", "chi2",
                                   "mann_whitney_exact", "mann_whitney_normal", "none"}
+
+
+def test_one_known_group_is_one_error_in_the_chosen_language(run, tmp_path):
+    table = tmp_path / "groups.csv"
+    table.write_text("id,G,X\na,yes,1\nb,yes,0\nc,unknown,1\n", encoding="utf-8")
+    result = run("compare", "--data", str(table), "--by", "G", "--lang", "fr")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("erreur : --by : le descripteur de regroupement a moins "
+                                    "de deux groupes connus (connus : yes)")
+
+
+def test_a_call_grouping_says_how_its_groups_were_built(result):
+    from ptce_typology.render.comparison import comparison_table
+
+    assert [item["call"] for item in result["lists"]] == ["call_2013"]
+    assert result["lists"][0]["complete"] is False
+    notes = comparison_table(result, "en").attrs["notes"]
+    assert any("its list is incomplete" in n for n in notes)
+    assert any("not a random sample" in n for n in notes)

@@ -114,3 +114,52 @@ def test_every_inferred_value_has_a_note(bundled):
                 for path, value in sourced_values(case) if value.basis == "inferred"]
     assert len(inferred) > 20
     assert [f"{p}.{path}" for p, path, v in inferred if not (v.note or "").strip()] == []
+
+
+# Words about how data were gathered, not about poles or sources (a published data set speaks
+# of poles and sources only). `searched:` as a key is a field; as prose it is a process note.
+PROCESS_WORDS = (r"\bhelpers?\b|\bbatch(es)?\b|\blook-?ups?\b|\bschema v\d|\bv[12]\b|"
+                 r"ptce_lists|corrections\.md|research/|\bre-read\b|to be checked|"
+                 r"\bsearched\b(?!:)|earlier version|this version of the file")
+
+
+def test_no_data_file_speaks_of_how_it_was_made():
+    import re
+
+    from ptce_typology.resources import data_dir
+
+    pattern = re.compile(PROCESS_WORDS, re.IGNORECASE)
+    found = []
+    for path in sorted(data_dir().rglob("*.yaml")):
+        if path.name.startswith("labels"):
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if pattern.search(line):
+                found.append(f"{path.relative_to(data_dir())}:{number}: {line.strip()[:80]}")
+    assert not found, "\n".join(found[:30])
+
+
+def test_the_process_word_check_can_fail():
+    import re
+
+    pattern = re.compile(PROCESS_WORDS, re.IGNORECASE)
+    for line in ("# Research helper, batch C", "notes: [Searched Brie'Nov (1 look-up)]",
+                 "# Schema v2 (see ../corrections.md)", "the page was not re-read"):
+        assert pattern.search(line), line
+    for line in ("  searched: [cress_2021]", "quote: « une dizaine de structures »"):
+        assert not pattern.search(line), line
+
+
+def test_every_start_is_the_earliest_dated_event(bundled):
+    """The start rule (codebook start.R1): the start of the grouping is the earliest dated
+    event of the grouping or of the structure that founded it; a file with dated events has a
+    start."""
+    checked = 0
+    for case in bundled:
+        years = [event.year for event in case.grouping_start.events]
+        if not years:
+            assert case.start_year() is None, case.pole_id
+            continue
+        assert case.start_year() == min(years), (case.pole_id, case.start_year(), min(years))
+        checked += 1
+    assert checked >= 50

@@ -91,7 +91,7 @@ def test_schemas_give_types_categories_descriptions_and_keys(descriptor):
     assert [f["name"] for f in schema["fields"]] == list(SOURCES_COLUMNS)
     assert schema["foreignKeys"] == [{"fields": ["pole_id"], "reference": {
         "resource": "poles", "fields": ["pole_id"]}}]
-    assert fields["basis"]["constraints"]["enum"] == ["stated", "inferred"]
+    assert fields["basis"]["constraints"]["enum"] == ["stated", "inferred", "derived"]
 
 
 def test_package_metadata(descriptor, exported):
@@ -111,12 +111,15 @@ def test_sources_rows_carry_the_quote_of_each_cited_source():
     assert len(table) > 1000
     assert not table.duplicated(["pole_id", "descriptor", "source_id"]).any()
     assert set(table["basis"]) == {"stated", "inferred"}
+    assert table.loc[table["basis"] == "inferred", "rule"].notna().all()
     for row in table.sample(200, random_state=0).itertuples():
         source = by_id[row.pole_id].source(row.source_id)
         assert row.quote == source.quote and row.url == source.url
     paris = table[(table.pole_id == "paris_mix") & (table.descriptor == "origin")]
-    assert list(paris["source_id"]) == ["paper_origin", "citego_dossier"]
-    assert set(paris["basis"]) == {"inferred"} and paris["note"].iloc[0].startswith("by elim")
+    assert list(paris["source_id"])[:2] == ["paper_origin", "citego_dossier"]
+    assert set(paris["basis"]) == {"inferred"}
+    assert paris["note"].iloc[0].startswith("The paper's category")
+    assert set(paris["rule"]) == {"origin.citizen_associative.R1"}
 
 
 def test_rerun_is_byte_identical_and_needs_force(exported, run, tmp_path):

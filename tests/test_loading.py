@@ -193,13 +193,14 @@ def test_bundled_data_checksums_hash_the_bytes_the_loaders_parsed(monkeypatch):
     from pathlib import Path
 
     from ptce_typology.intake.claims import load_claims
+    from ptce_typology.intake.codebook import load_codebook
     from ptce_typology.intake.loading import input_checksums
     from ptce_typology.intake.referentiel import load_referentiel
     from ptce_typology.resources import data_file
     from ptce_typology.vocabulary import vocabulary
 
-    vocabulary(), load_claims(), load_referentiel()
-    names = ("vocabulary.yaml", "paper_claims.yaml", "referentiel.yaml")
+    vocabulary(), load_claims(), load_referentiel(), load_codebook()
+    names = ("vocabulary.yaml", "paper_claims.yaml", "referentiel.yaml", "codebook.yaml")
     expected = [(str(data_file(n)), hashlib.sha256(data_file(n).read_bytes()).hexdigest())
                 for n in names]
 

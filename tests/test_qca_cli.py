@@ -54,3 +54,34 @@ def test_a_call_that_ran_before_the_pole_started_leaves_it_out(run):
     in_rows = ",".join(row["cases"] for row in data["truth_table"]).split(",")
     assert "la_californie_toucy" not in in_rows and "ptce_pays_de_bray" in in_rows
     assert "value unknown or not applicable" in result.stderr
+
+
+def _table(tmp_path, rows):
+    table = tmp_path / "calls.csv"
+    table.write_text("id,A,Y\n" + "".join(f"c{i},{a},{y}\n" for i, (a, y) in enumerate(rows)),
+                     encoding="utf-8")
+    return table
+
+
+def test_a_not_applicable_outcome_is_left_out_and_named(tmp_path):
+    import pandas as pd
+
+    data = pd.DataFrame({"A": ["yes", "no", "yes", "no", "yes"],
+                         "Y": ["yes", "no", "not_applicable", "no", "yes"]},
+                        index=pd.Index([f"c{i}" for i in range(5)], name="id"))
+    result = qca(data, "Y", ["A"])
+    assert result.left_out == ["c2"]
+    assert result.solutions["complex"] == ["A"]
+
+
+def test_a_constant_outcome_is_one_error_in_the_chosen_language(run, tmp_path):
+    table = _table(tmp_path, [("yes", "yes"), ("no", "yes"), ("yes", "yes")])
+    result = run("qca", "--data", str(table), "--outcome", "Y", "--conditions", "A")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == ("error: --outcome: the outcome is 1 for every one of the "
+                                     "3 cases left: there is nothing to explain")
+    french = run("qca", "--data", str(table), "--outcome", "Y", "--conditions", "A",
+                 "--lang", "fr")
+    assert french.exit_code == 1
+    assert french.stderr.startswith("erreur : --outcome : le résultat vaut 1 pour chacun des 3")
+    assert "Traceback" not in french.output

@@ -173,8 +173,9 @@ def test_dimension_named_once_with_a_rule_between_groups(run):
     assert body.count(r"\midrule") >= 6  # the header rule and one between each group
     # only the three descriptors with unknown values keep an unknown row (origin has none)
     unknown_rows = [line for line in body.splitlines() if line.startswith(" & Unknown &")]
-    # members: Éoliennes en Pays de Vilaine and Fontaine O Livres (adhérents, not structures)
-    assert [line.split(" & ")[2] for line in unknown_rows] == ["2", "5", "7"]
+    # members: Éoliennes en Pays de Vilaine, Fontaine O Livres (adhérents, not structures)
+    # and Pôle Sud Archer (tenants of a building, not member structures)
+    assert [line.split(" & ")[2] for line in unknown_rows] == ["3", "5", "7"]
     assert "Rows of unknown values with a zero count are left out." in body
 
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import FIXTURES
 
 from ptce_typology.analysis.typology import PLACEMENT_COLUMNS, Typology, placement_records
 from ptce_typology.errors import PtceError
 from ptce_typology.frame import load_frame
-from ptce_typology.resources import examples_dir, poles_dir
+from ptce_typology.resources import examples_dir
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +21,8 @@ def model(frame):
 
 @pytest.fixture(scope="module")
 def new():
-    return load_frame([poles_dir() / "pepss_30.yaml", examples_dir() / "le_periscope.yaml"])
+    return load_frame([FIXTURES / "good" / "nothing_known.yaml",
+                       examples_dir() / "le_periscope.yaml"])
 
 
 @pytest.mark.parametrize(("params", "field"), [
@@ -66,24 +68,26 @@ def test_fit_predict_and_fit_transform_are_fit_then_the_fitted_attributes(frame,
 def test_predict_is_nullable_int64(model, new, frame):
     predicted = model.predict(new)
     assert predicted.dtype == "Int64" and predicted.name == "cluster"
-    assert predicted.isna().tolist() == [True, False] and predicted["le_periscope"] == 2
+    assert predicted.isna().tolist() == [True, False] and predicted["le_periscope"] == 4
     assert model.predict(frame).dtype == "Int64"  # also when every pole is placed
 
 
 def test_placements_are_one_row_per_pole(model, new):
     placed = model.classify(new)
-    assert placed.index.name == "pole_id" and list(placed.index) == ["pepss_30", "le_periscope"]
+    assert placed.index.name == "pole_id"
+    assert list(placed.index) == ["nothing_known", "le_periscope"]
     assert list(placed.columns) == list(PLACEMENT_COLUMNS)
     assert placed["cluster"].dtype == "Int64" and placed["determined"].dtype == bool
     assert placed["cos2"].dtype == float and placed["typicality"].dtype == float
-    assert pd.isna(placed.at["pepss_30", "cluster"]) and np.isnan(placed.at["pepss_30", "cos2"])
-    assert placed.at["le_periscope", "cluster"] == 2
+    assert pd.isna(placed.at["nothing_known", "cluster"])
+    assert np.isnan(placed.at["nothing_known", "cos2"])
+    assert placed.at["le_periscope", "cluster"] == 4
     assert len(placed.at["le_periscope", "nearest"]) == 3
     records = placement_records(placed)
-    assert [r["pole_id"] for r in records] == ["pepss_30", "le_periscope"]
+    assert [r["pole_id"] for r in records] == ["nothing_known", "le_periscope"]
     assert list(records[1]) == ["pole_id", *PLACEMENT_COLUMNS]
     assert records[0]["cluster"] is None and records[0]["cos2"] is None
-    assert records[1]["cluster"] == 2 and isinstance(records[1]["cluster"], int)
+    assert records[1]["cluster"] == 4 and isinstance(records[1]["cluster"], int)
 
 
 def test_classify_takes_the_seed(run, monkeypatch):

@@ -51,8 +51,8 @@ def test_yaml_12_forms_read_as_written(tmp_path):
 
 @pytest.mark.parametrize("edit, needle", [
     (("{count: 37,", "{count: 010,"), "write 10"),
-    (("employer_group: {value: unknown}", "employer_group: {value: on}"), "write yes"),
-    (("employer_group: {value: unknown}", "employer_group: {value: y}"), "allowed: yes, no")])
+    (("employer_group: {value: unknown,", "employer_group: {value: on,"), "write yes"),
+    (("employer_group: {value: unknown,", "employer_group: {value: y,"), "allowed: yes, no")])
 def test_validate_names_file_line_field_value_and_fix(run, tmp_path, edit, needle):
     path = tmp_path / "le_periscope.yaml"
     path.write_text(EXAMPLE.read_text(encoding="utf-8").replace(*edit, 1), encoding="utf-8")

@@ -171,7 +171,24 @@ def compare_groups(frame: pd.DataFrame, by: str = "laureate_2013",
             "tests": tests, "tables": tables,
             "medians": medians, "quartiles": quartiles, "unknown": unknown,
             "min_p_value": min_p_value(sizes) if len(sizes) == 2 else None,
-            "correction": correction}
+            "correction": correction, "lists": call_lists(frame, by)}
+
+
+def call_lists(frame: pd.DataFrame, by: str) -> list[dict]:
+    """How the groups of a call grouping were built: for each call behind ``by``
+    (``laureate_2013``: one; ``laureate_any``: every call), its laureates announced and named
+    and whether its list is complete (:func:`~ptce_typology.analysis.calls.calls_ledger`);
+    empty for any other grouping."""
+    from ptce_typology.analysis.calls import calls_ledger
+
+    ledger = calls_ledger(frame)
+    if by == "laureate_any":
+        chosen = ledger
+    else:
+        chosen = ledger[ledger["column"] == by]
+    return [{"call": str(call), "announced": None if pd.isna(row["announced"])
+             else int(row["announced"]), "named": int(row["named"]),
+             "complete": bool(row["complete"])} for call, row in chosen.iterrows()]
 
 
 #: The columns of ``compare_groups(...)["tests"]``.
@@ -193,8 +210,10 @@ def _groups(frame: pd.DataFrame, by: str) -> tuple[pd.Series, pd.Series, list]:
     else:
         order = sorted(groups_values.unique(), key=str)
     if len(order) < 2:
-        raise PtceError("the grouping descriptor has fewer than two known groups",
-                        field="by", value=by)
+        held = ", ".join(map(str, order)) or "-"
+        raise PtceError(f"the grouping descriptor has fewer than two known groups (known: "
+                        f"{held}); nothing to compare", field="by", value=by,
+                        key="one_group", values={"by": by, "groups": held})
     return group_col, known, order
 
 

@@ -12,8 +12,10 @@ import importlib
 
 from ptce_typology.cli.app import app
 
-# In the order `ptce --help` lists them: the data, the paper, the clusters, groups, référentiel.
-for _family in ("data", "paper", "clusters", "groups", "referentiel", "report", "export"):
+# In the order `ptce --help` lists them: the data and its codebook, the paper, the clusters,
+# groups and calls, the référentiel.
+for _family in ("data", "codebook", "agreement", "paper", "clusters", "groups", "calls",
+                "referentiel", "report", "export"):
     importlib.import_module(f"ptce_typology.cli.{_family}")
 
 __all__ = ["app", "main", "run"]

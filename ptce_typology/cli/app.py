@@ -128,7 +128,10 @@ def command(*args: Any, **kwargs: Any) -> Callable:
             except PtceError as err:
                 if _state["debug"]:
                     raise
-                sys.stderr.write(f"error: {err.naming(FLAGS)}\n")
+                from ptce_typology.render.errors import error_line
+
+                lang = kw.get("lang") if kw.get("lang") in ("fr", "en") else "en"
+                sys.stderr.write(error_line(err, lang, FLAGS) + "\n")
                 raise typer.Exit(1) from None
 
         return app.command(*args, **kwargs)(wrapper)

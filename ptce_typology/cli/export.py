@@ -33,10 +33,12 @@ def export_data_cmd(
     Example: ptce export-data -o pkg && frictionless validate pkg/datapackage.json
     """
     from ptce_typology.frame import cases_frame
+    from ptce_typology.intake.codebook import load_codebook
     from ptce_typology.intake.loading import load_cases
     from ptce_typology.render.datapackage import write_data_package
 
     loaded = load_cases(cases or ["all"])
     frame = cases_frame(loaded, reference_year=reference_year)
-    for path in write_data_package(frame, loaded, output_dir, force=force):
+    for path in write_data_package(frame, loaded, output_dir, force=force,
+                                   codebook=load_codebook()):
         sys.stderr.write(f"wrote {path}\n")

@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ptce_typology.errors import Issue
+from ptce_typology.intake.codebook import rule_issues
 from ptce_typology.intake.schema import Case
 from ptce_typology.vocabulary import UNKNOWN
 
@@ -37,6 +38,7 @@ def validate_mapping(data: Any, name: str, lines: dict[tuple, int],
         return default_line
 
     issues = _source_issues(data, name, line_of) if check_sources else []
+    issues += rule_issues(data, name, line_of)
     try:
         case = Case.model_validate(data)
     except ValidationError as err:

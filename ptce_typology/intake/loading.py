@@ -193,4 +193,5 @@ def input_checksums(*read: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
 
     inputs = sorted(dict(pair for sums in read for pair in sums).items())
     return inputs + [(str(data_file(n)), hashlib.sha256(data_bytes(n)).hexdigest())
-                     for n in ("vocabulary.yaml", "paper_claims.yaml", "referentiel.yaml")]
+                     for n in ("vocabulary.yaml", "paper_claims.yaml", "referentiel.yaml",
+                               "codebook.yaml")]

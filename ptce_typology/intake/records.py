@@ -13,9 +13,9 @@ from ptce_typology.intake.schema import (
 from ptce_typology.vocabulary import UNKNOWN
 
 # The national calls and their columns (data/vocabulary.yaml, `calls`), in call order.
-CALLS = ("call_2013", "call_2015", "ami_2021", "ami_2023", "ami_2024", "ami_2025")
-CALL_COLUMNS = ("laureate_2013", "laureate_2015", "laureate_ami_2021", "laureate_ami_2023",
-                "laureate_ami_2024", "laureate_ami_2025")
+CALLS = ("call_2013", "call_2015", "ami_2021", "ami_2022", "ami_2023", "ami_2024", "ami_2025")
+CALL_COLUMNS = ("laureate_2013", "laureate_2015", "laureate_ami_2021", "laureate_ami_2022",
+                "laureate_ami_2023", "laureate_ami_2024", "laureate_ami_2025")
 # Categorical columns of the tidy frame, in this order, each an ordered categorical.
 CATEGORY_COLUMNS = (
     "role", "age_class", "members_class", "origin", "territory", "sector", "shared_premises",

@@ -119,6 +119,9 @@ class Source(_Strict):
     url: Annotated[NonEmpty, AfterValidator(_http_url)] | None = None
     quote: NonEmpty | None = None
     date: DateText | None = Field(None, description="publication or consultation date")
+    checked: bool = Field(True, description="false when the quote could not be checked against "
+                                            "the page itself (a page not stored, a copy only)")
+    accessed: DateText | None = Field(None, description="when the source was last read")
 
     @model_validator(mode="after")
     def _followable(self) -> Source:
@@ -130,13 +133,19 @@ class Source(_Strict):
 class Sourced(_Strict):
     """Base of every sourced value: the ids of the sources it rests on, its basis and a note.
 
-    ``basis`` is ``stated`` (a cited quote says it, the default) or ``inferred`` (derived by
-    reasoning: by elimination, from a rule, from a date), and then ``note`` gives the
-    reasoning.
+    ``basis`` is ``stated`` (a cited quote says it, the default), ``inferred`` (derived by
+    reasoning: by elimination, from a rule, from a date; ``rule`` names the codebook rule and
+    ``note`` gives the reasoning) or ``derived`` (computed from official data named as a
+    source with its version).
     """
 
     sources: list[Identifier] = Field(default_factory=list)
-    basis: Literal["stated", "inferred"] = "stated"
+    basis: Literal["stated", "inferred", "derived"] = "stated"
+    rule: Identifier | None = Field(None, description="with `inferred`: the id of the codebook "
+                                                      "rule it applies")
+    searched: list[Identifier] = Field(
+        default_factory=list, description="ids of the sources read for this value that do not "
+                                          "give it (an `unknown` value says where it was sought)")
     note: NonEmpty | None = None
 
     @model_validator(mode="after")
@@ -274,7 +283,8 @@ class Funding(_Strict):
 
 class NationalCalls(_Strict):
     """One entry per national call (``data/vocabulary.yaml``, ``calls``): ``yes`` (laureate),
-    ``no`` (applied, not a laureate: only when a source says so) or ``unknown``.
+    ``no`` (a source says the pole applied and lost, or the call's complete list of laureates,
+    cited, does not hold a pole that had started: codebook rule calls.R1) or ``unknown``.
     ``not_applicable`` is derived, never typed: the pole started after the call's results.
     The keys ``laureate_2013`` and ``laureate_2015`` of earlier files are read as
     ``call_2013`` and ``call_2015``."""
@@ -282,6 +292,7 @@ class NationalCalls(_Strict):
     call_2013: YesNo = Field(default_factory=_unknown_yes_no)
     call_2015: YesNo = Field(default_factory=_unknown_yes_no)
     ami_2021: YesNo = Field(default_factory=_unknown_yes_no)
+    ami_2022: YesNo = Field(default_factory=_unknown_yes_no)
     ami_2023: YesNo = Field(default_factory=_unknown_yes_no)
     ami_2024: YesNo = Field(default_factory=_unknown_yes_no)
     ami_2025: YesNo = Field(default_factory=_unknown_yes_no)

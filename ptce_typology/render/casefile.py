@@ -46,8 +46,8 @@ def shown_value(value: Sourced, path: str | None = None, lang: str = "en") -> st
     With the value's ``path`` (``territory``, ``funding.public``), a category gets its label in
     ``lang``, for reading; without it, the vocabulary key stays, as data (the data package).
     """
-    data = value.model_dump(exclude={"sources", "note", "basis", "alternatives"},
-                            exclude_none=True)
+    data = value.model_dump(exclude={"sources", "note", "basis", "alternatives", "rule",
+                                     "searched"}, exclude_none=True)
     data = {k: v for k, v in data.items() if v != []}
     if set(data) == {"value"}:
         return str(data["value"]) if path is None else _category_text(data["value"], path, lang)
@@ -101,20 +101,39 @@ def describe_case(case: Case, lang: str = "en") -> pd.DataFrame:
 
     rows = []
     for path, value in sourced_values(case):
-        cites = []
-        for sid in value.sources:
-            src = case.source(sid)
-            cites.append(" ".join(x for x in (src.citation, f"<{src.url}>" if src.url else None)
-                                  if x))
         silent = getattr(value, "value", None) == UNKNOWN and not value.sources
         rows.append({"field": path, "value": shown_value(value, path, lang),
-                     "basis": "" if silent else text(f"casefile.basis.{value.basis}", lang),
-                     "note": value.note or "", "sources": "; ".join(value.sources),
-                     "citations": " | ".join(cites)})
+                     "basis": "" if silent else _basis_text(value, lang),
+                     "note": _note_text(value, lang), "sources": "; ".join(value.sources),
+                     "citations": " | ".join(_citation(case.source(sid), lang)
+                                             for sid in value.sources)})
     columns = ["field", "value", "basis", "note", "sources", "citations"]
     frame = pd.DataFrame(rows, columns=columns)
     frame.columns = [text(f"casefile.head.{c}", lang) for c in columns]
     return frame.set_index(frame.columns[0])
+
+
+def _basis_text(value: Sourced, lang: str) -> str:
+    """« inferred (rule origin.citizen_associative.R1) », or the basis alone."""
+    basis = text(f"casefile.basis.{value.basis}", lang)
+    return text("casefile.with_rule", lang, basis=basis, rule=value.rule) if value.rule \
+        else basis
+
+
+def _note_text(value: Sourced, lang: str) -> str:
+    """The value's note, and for a value no source gives, the sources read for it."""
+    parts = [value.note] if value.note else []
+    if value.searched:
+        parts.append(text("casefile.searched", lang, sources=", ".join(value.searched)))
+    return " ".join(parts)
+
+
+def _citation(source, lang: str) -> str:
+    """A source's citation and URL, with a word when its quote was not checked against the
+    page itself."""
+    cited = " ".join(x for x in (source.citation, f"<{source.url}>" if source.url else None)
+                     if x)
+    return f"{cited} {text('casefile.unchecked', lang)}" if not source.checked else cited
 
 
 def case_json(case: Case) -> dict:

@@ -151,8 +151,24 @@ def comparison_table(result: dict, lang: str = "en") -> pd.DataFrame:
                           reason=vocab.category_label(by, reason, lang),
                           poles=name_list(result.get("names", {}).get(p, p)
                                           for p, r in reasons.items() if r == reason)))
+    notes.extend(list_notes(result, lang))
     frame.attrs = {"grouped": True, "notes": notes}
     return frame
+
+
+def list_notes(result: dict, lang: str = "en") -> list[str]:
+    """How the groups of a call grouping were built: each call's list, complete or not, and
+    that the bundled poles are not a random sample (empty for any other grouping)."""
+    calls = vocabulary().calls
+    notes = []
+    for item in result.get("lists") or []:
+        announced = item["announced"]
+        notes.append(text(f"calls.list_note.{item['complete']}", lang,
+                          call=calls[item["call"]][lang], named=item["named"],
+                          announced="?" if announced is None else announced))
+    if notes:
+        notes.append(text("calls.sample_note", lang))
+    return notes
 
 
 def _group_cells(result: dict, var: str, heads: dict[str, str], lang: str
@@ -237,8 +253,9 @@ def comparison_json(result: dict) -> dict:
     dict
         ``by``, ``groups``, ``left_out``, ``correction``, ``min_p_value``, ``tests`` (one
         record per descriptor), ``tables`` ({variable: {categories, counts}}), ``medians``,
-        ``quartiles``, ``unknown``, ``note`` (the smallest-p sentence) and ``rows``
-        (:func:`comparison_tidy`).
+        ``quartiles``, ``unknown``, ``note`` (the smallest-p sentence), ``lists`` (for a
+        call grouping, each call's list: ``call``, ``announced``, ``named``, ``complete``)
+        and ``rows`` (:func:`comparison_tidy`).
     """
     tests = result["tests"].reset_index()
     return {
@@ -250,5 +267,6 @@ def comparison_json(result: dict) -> dict:
         "medians": result["medians"], "quartiles": result.get("quartiles", {}),
         "unknown": result.get("unknown", {}),
         "note": min_p_sentence(result),
+        "lists": result.get("lists", []),
         "rows": comparison_tidy(result).to_dict(orient="records"),
     }

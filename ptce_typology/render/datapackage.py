@@ -28,8 +28,8 @@ PACKAGE_NAME = "ptce-typology-data"
 PAPER_URL = "https://shs.hal.science/halshs-01142474"
 LICENSE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0 International",
            "path": "https://creativecommons.org/licenses/by/4.0/"}
-SOURCES_COLUMNS = ("pole_id", "descriptor", "value", "basis", "note", "source_id", "citation",
-                   "url", "quote", "date")
+SOURCES_COLUMNS = ("pole_id", "descriptor", "value", "basis", "rule", "note", "source_id",
+                   "citation", "url", "quote", "date", "checked")
 FILES = ("poles.csv", "sources.csv", "datapackage.json")
 
 # Table Schema types of the tidy frame's columns that are not text.
@@ -48,8 +48,10 @@ def sources_table(cases: Iterable[Case]) -> pd.DataFrame:
     pandas.DataFrame
         Columns ``pole_id``, ``descriptor`` (dotted field path: ``origin``,
         ``members.0``, ``grouping_start.events.1``), ``value`` (as ``ptce show`` shows it),
-        ``basis`` (``stated`` or ``inferred``), ``note``, ``source_id``, ``citation``,
-        ``url``, ``quote``, ``date`` (the source's date; empty cells are missing). Cases in
+        ``basis`` (``stated``, ``inferred`` or ``derived``), ``rule`` (the codebook rule an
+        inferred value applies), ``note``, ``source_id``, ``citation``, ``url``, ``quote``,
+        ``date`` (the source's date), ``checked`` (``false`` when the quote was not checked
+        against the page itself; empty cells are missing). Cases in
         the order given, values in file order, sources in the order cited.
     """
     import pandas as pd
@@ -61,8 +63,10 @@ def sources_table(cases: Iterable[Case]) -> pd.DataFrame:
                 src = case.source(sid)
                 rows.append({"pole_id": case.pole_id, "descriptor": path,
                              "value": shown_value(value), "basis": value.basis,
-                             "note": value.note, "source_id": sid, "citation": src.citation,
-                             "url": src.url, "quote": src.quote, "date": src.date})
+                             "rule": value.rule, "note": value.note, "source_id": sid,
+                             "citation": src.citation, "url": src.url, "quote": src.quote,
+                             "date": src.date,
+                             "checked": None if src.checked else "false"})
     return pd.DataFrame(rows, columns=list(SOURCES_COLUMNS), dtype=object)
 
 
@@ -71,7 +75,12 @@ def _both(key: str) -> str:
     return f"{text(key, 'en')} (fr: {text(key, 'fr')})"
 
 
-def _pole_field(column: str) -> dict[str, Any]:
+# The codebook's descriptor that defines a column of the tidy table (the calls share one).
+def _codebook_key(column: str) -> str:
+    return "calls" if column.startswith("laureate_") else column
+
+
+def _pole_field(column: str, codebook: Any = None) -> dict[str, Any]:
     vocab = vocabulary()
     if column == "pole_id" or column in vocab.column_labels or column in vocab.descriptors:
         field = {"name": column, "title": vocab.label(column, "en"),
@@ -95,6 +104,10 @@ def _pole_field(column: str) -> dict[str, Any]:
                            for key in descriptor.allowed)
         derived = f" [{_both('data.package.derived')}]" if descriptor.derived else ""
         field["description"] += f"{derived}. {text('data.package.categories', 'en')}: {labels}"
+    defined = codebook.descriptors.get(_codebook_key(column)) if codebook is not None else None
+    if defined is not None:
+        field["description"] += (f". {text('data.package.codebook', 'en')}: "
+                                 f"{defined.definition.en} (fr: {defined.definition.fr})")
     return field
 
 
@@ -110,7 +123,9 @@ def _sources_field(column: str) -> dict[str, Any]:
     if column in ("pole_id", "descriptor", "value", "basis", "source_id"):
         field["constraints"] = {"required": True}
     if column == "basis":
-        field["constraints"]["enum"] = ["stated", "inferred"]
+        field["constraints"]["enum"] = ["stated", "inferred", "derived"]
+    if column == "checked":
+        field["constraints"] = {"enum": ["false"]}
     if column == "date":
         field["constraints"] = {"pattern": DATE_PATTERN}
     return field
@@ -125,7 +140,7 @@ def _resource(name: str, data: bytes, schema: dict[str, Any]) -> dict[str, Any]:
             "schema": schema}
 
 
-def data_package(poles_csv: bytes, sources_csv: bytes) -> dict[str, Any]:
+def data_package(poles_csv: bytes, sources_csv: bytes, codebook: Any = None) -> dict[str, Any]:
     """The ``datapackage.json`` descriptor of the two tables (their bytes give the size and
     SHA-256 it records).
 
@@ -136,11 +151,12 @@ def data_package(poles_csv: bytes, sources_csv: bytes) -> dict[str, Any]:
         ``licenses`` (CC-BY-4.0), ``sources`` (the paper), ``keywords`` and the ``poles`` and
         ``sources`` resources, each with its size, SHA-256 and Table Schema (type,
         description and, for categorical columns, ``constraints.enum`` from
-        ``data/vocabulary.yaml``, ``unknown`` included); primary keys ``pole_id`` and
+        ``data/vocabulary.yaml``, ``unknown`` included; the definition of each coded
+        descriptor from the ``codebook``, when given); primary keys ``pole_id`` and
         (``pole_id``, ``descriptor``, ``source_id``), and a foreign key from
         ``sources.pole_id`` to ``poles.pole_id``.
     """
-    poles_schema = {"fields": [_pole_field(c) for c in ("pole_id", *FRAME_COLUMNS)],
+    poles_schema = {"fields": [_pole_field(c, codebook) for c in ("pole_id", *FRAME_COLUMNS)],
                     "missingValues": [""], "primaryKey": ["pole_id"]}
     sources_schema = {"fields": [_sources_field(c) for c in SOURCES_COLUMNS],
                       "missingValues": [""],
@@ -169,7 +185,7 @@ def data_package(poles_csv: bytes, sources_csv: bytes) -> dict[str, Any]:
 
 
 def write_data_package(frame: pd.DataFrame, cases: Iterable[Case], directory: Path | str,
-                       force: bool = False) -> list[Path]:
+                       force: bool = False, codebook: Any = None) -> list[Path]:
     """Write ``poles.csv``, ``sources.csv`` and ``datapackage.json`` into ``directory``.
 
     Parameters
@@ -183,6 +199,9 @@ def write_data_package(frame: pd.DataFrame, cases: Iterable[Case], directory: Pa
         Created when missing. An existing folder must be empty unless ``force``.
     force
         Write into a non-empty folder, replacing the three files (other files are left).
+    codebook
+        The codebook (:func:`ptce_typology.intake.codebook.load_codebook`), whose definitions
+        the descriptors' descriptions carry.
 
     Returns
     -------
@@ -204,7 +223,7 @@ def write_data_package(frame: pd.DataFrame, cases: Iterable[Case], directory: Pa
     target.mkdir(parents=True, exist_ok=True)
     poles = render_frame(frame, "csv").encode("utf-8")  # as `ptce list --format csv`
     sources = to_csv(sources_table(cases), index=False).encode("utf-8")
-    descriptor = to_json(data_package(poles, sources)).encode("utf-8")
+    descriptor = to_json(data_package(poles, sources, codebook)).encode("utf-8")
     written = []
     for name, data in zip(FILES, (poles, sources, descriptor), strict=True):
         atomic_write(target / name, data)

@@ -27,6 +27,7 @@ from ptce_typology.render.labels import text
 if TYPE_CHECKING:
     import pandas as pd
 
+    from ptce_typology.errors import PtceError
     from ptce_typology.study import Study
 
 CSS = """
@@ -76,9 +77,13 @@ def _section(key: str, title: str, body: str) -> str:
     return f'<section id="{key}"><h2>{html.escape(title)}</h2>\n{body}\n</section>\n'
 
 
-def _not_computable(err: str | None, lang: str) -> str:
-    """A section the data cannot support says why, instead of failing the whole report."""
-    return f'<p class="note">{html.escape(text("report.not_computable", lang, reason=err))}</p>'
+def _not_computable(err: PtceError | None, lang: str) -> str:
+    """A section the data cannot support says why, in the report's language when the error
+    has a label, instead of failing the whole report."""
+    from ptce_typology.render.errors import error_text
+
+    reason = error_text(err, lang) if err is not None else ""
+    return f'<p class="note">{html.escape(text("report.not_computable", lang, reason=reason))}</p>'
 
 
 def _report_date() -> str:
@@ -284,6 +289,19 @@ def _gap_section(page: _Page) -> str:
     return page.section("gap", "\n".join(parts))
 
 
+def _codebook_section(page: _Page) -> str:
+    """The codebook's decision rules, which the inferred values of the data name."""
+    from ptce_typology.render.codebook import codebook_sections
+
+    book = page.study.codebook
+    if book is None:
+        return ""
+    rules = [(title, table) for title, table in codebook_sections(book, page.lang)
+             if table.index.name == text("codebook.head.rule_id", page.lang)]
+    intro = f"<p>{html.escape(page.t('codebook_intro'))}</p>"
+    return page.section("codebook", intro + "\n".join(_titled_tables(rules)))
+
+
 def _reproducibility_footer(page: _Page) -> str:
     """The footer: versions, parameters, seed, date and the SHA-256 of every input."""
     from ptce_typology.render.typology import consolidation_text
@@ -318,7 +336,7 @@ BUILDERS: dict[str, Callable[[_Page], str]] = {
     "reproduction": _reproduction_section, "clusters": _clusters_section,
     "sensitivity": _sensitivity_section, "classification": _classification_section,
     "comparison": _comparison_section, "qca": _qca_section, "gap": _gap_section,
-    "reproducibility": _reproducibility_footer,
+    "codebook": _codebook_section, "reproducibility": _reproducibility_footer,
 }
 SECTIONS = tuple(BUILDERS)
 

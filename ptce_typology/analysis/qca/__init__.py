@@ -113,6 +113,11 @@ def qca(data: pd.DataFrame, outcome: str, conditions: list[str], incl_cut: float
         raise PtceError("no case has known values for every condition and the outcome")
     X = binary[names].to_numpy()
     y = binary[out_cond.name].to_numpy().astype(float)
+    if len(set(y.tolist())) == 1:
+        raise PtceError(f"the outcome is the same ({y[0]:g}) for every case left "
+                        f"({len(y)}): there is nothing to explain", field="outcome",
+                        value=outcome, key="constant_outcome",
+                        values={"outcome": outcome, "value": f"{y[0]:g}", "n": len(y)})
     if len(names) > MAX_CONDITIONS:
         raise PtceError(f"at most {MAX_CONDITIONS} conditions", field="conditions",
                         value=len(names))

@@ -52,7 +52,7 @@ def parse_condition(spec: str, data: pd.DataFrame, fuzzy: bool = False,
     if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", name):
         raise PtceError("a condition name is letters, digits and _", value=name)
     if op is None:
-        values = set(data[column].dropna().astype(object)) - {UNKNOWN}
+        values = set(data[column].dropna().astype(object)) - set(NO_VALUE)
         if values <= {0, 1, "0", "1"} and not fuzzy:
             return Condition(name, column, "0/1")
         if values <= {"yes", "no"}:
