@@ -98,7 +98,7 @@ def test_example_is_not_a_temoin():
 def test_every_stated_number_is_in_a_quote_it_cites(bundled):
     # Years of grouping events, member counts and their dates, shared premises' year; digits or
     # French words (« cinq cents », « une vingtaine »). Inferred values give a note instead.
-    assert len(bundled) == 69
+    assert len(bundled) == 80
     missing = [u.one_line() for case in bundled for u in unquoted_numbers(case)]
     assert missing == []
 

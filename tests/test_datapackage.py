@@ -62,7 +62,7 @@ def test_frictionless_catches_a_value_outside_the_vocabulary(exported, tmp_path)
 def test_every_bundled_pole_by_default(exported, run):
     assert sorted(p.name for p in exported.iterdir()) == sorted(FILES)
     lines = (exported / "poles.csv").read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 1 + 68
+    assert len(lines) == 1 + 79
     assert (exported / "poles.csv").read_text(encoding="utf-8") == \
         run("list", "--cases", "all", "-f", "csv").stdout
 
