@@ -25,4 +25,4 @@ def test_cli_runs_from_any_folder(tmp_path):
     result = subprocess.run([sys.executable, "-m", "ptce_typology.cli", "validate"],
                             cwd=tmp_path, capture_output=True, text=True, env=env, check=False)
     assert result.returncode == 0, result.stderr
-    assert "69 case(s): valid" in result.stderr
+    assert "80 case(s): valid" in result.stderr

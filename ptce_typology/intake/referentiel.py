@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ptce_typology.errors import PtceError
-from ptce_typology.intake.yamlread import IssueError, parse_yaml, read_yaml
+from ptce_typology.intake.yamlread import IssueError, model_error, parse_yaml, read_yaml
 from ptce_typology.resources import data_bytes, data_file
 from ptce_typology.vocabulary import UNKNOWN
 
@@ -151,8 +151,4 @@ def load_referentiel(path: Path | str | None = None) -> Referentiel:
     except IssueError as err:
         raise PtceError(err.issue.message, file=str(target), line=err.issue.line) from None
     except ValidationError as err:
-        first = err.errors()[0]
-        loc = tuple(first["loc"])
-        line = next((lines[loc[:i]] for i in range(len(loc), 0, -1) if loc[:i] in lines), None)
-        raise PtceError(first["msg"].removeprefix("Value error, "), file=str(target),
-                        line=line, field=".".join(map(str, loc)) or None) from None
+        raise model_error(err, target, lines) from None

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from ptce_typology.errors import Issue
+from ptce_typology.errors import Issue, PtceError
 
 MAX_FILE_BYTES = 1_000_000
 # C0 and C1 control characters other than tab, line feed and carriage return: a terminal acts
@@ -276,3 +276,14 @@ class _Converter:
             raise self.fail("invalid-value", "a control character (such as ESC, BEL or NUL) "
                             "is not allowed", node, path)
         return value
+
+
+def model_error(err: Any, target: object, lines: dict) -> PtceError:
+    """The first problem of a pydantic ``ValidationError`` met while reading a bundled-style
+    data file (the référentiel, the codebook), as one user error naming the file, the line
+    and the field."""
+    first = err.errors()[0]
+    loc = tuple(first["loc"])
+    line = next((lines[loc[:i]] for i in range(len(loc), 0, -1) if loc[:i] in lines), None)
+    return PtceError(first["msg"].removeprefix("Value error, "), file=str(target), line=line,
+                     field=".".join(map(str, loc)) or None)
