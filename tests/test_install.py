@@ -26,3 +26,16 @@ def test_cli_runs_from_any_folder(tmp_path):
                             cwd=tmp_path, capture_output=True, text=True, env=env, check=False)
     assert result.returncode == 0, result.stderr
     assert "80 case(s): valid" in result.stderr
+
+
+def test_every_subpackage_is_installed():
+    """A non-editable install carries only the packages pyproject.toml lists: every folder of
+    the package with an ``__init__.py`` must be among them."""
+    import tomllib
+
+    root = Path(__file__).resolve().parent.parent
+    listed = set(tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+                 ["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(root).parts)
+             for p in (root / "ptce_typology").rglob("__init__.py")}
+    assert found <= listed, found - listed
