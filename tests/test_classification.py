@@ -82,11 +82,24 @@ def test_typicality_counts_modal_categories_over_known_descriptors(model, frame)
     assert len(known) < len(model.active)  # Domb'Innov has unknowns: they do not count
 
 
-def test_ncp_and_rule_change_the_result_and_are_reported(frame):
+def test_ncp_and_rule_change_the_result_and_are_reported(model, frame):
     small = Typology(ncp=2).fit(frame)
-    assert small.summary()["ncp"] == 2
-    assert Typology(rule="gain_ratio").fit(frame).summary()["rule"] == "gain_ratio"
-    assert Typology(n_clusters=3).fit(frame).hcpc_.n_clusters_ == 3
+    # ncp keeps the first dimensions of the same MCA, and the tree is built on them only.
+    assert small.coordinates_.shape == (12, 2) and model.coordinates_.shape == (12, 5)
+    np.testing.assert_allclose(small.coordinates_, model.coordinates_.iloc[:, :2], atol=1e-10)
+    assert not np.allclose(small.hcpc_.within_, model.hcpc_.within_)
+    # On these two dimensions the rules choose different k, each by its own criterion
+    # (k from min_clusters = 3 to round(n / 2) = 6; gain_ratio from 4 to 7).
+    within, gains = small.hcpc_.within_, small.hcpc_.inertia_gain_
+    by_within = min(range(3, 7), key=lambda k: within[k] / within[k - 1])
+    by_gain = max(range(4, 8), key=lambda k: gains[k - 1] / gains[k])
+    gain = Typology(ncp=2, rule="gain_ratio").fit(frame)
+    assert small.hcpc_.n_clusters_ == by_within == 3
+    assert gain.hcpc_.n_clusters_ == by_gain == 5
+    assert small.summary()["ncp"] == 2 and gain.summary()["rule"] == "gain_ratio"
+    fixed = Typology(n_clusters=3).fit(frame)
+    assert fixed.hcpc_.n_clusters_ == 3 != model.hcpc_.n_clusters_
+    assert set(fixed.labels_) == {1, 2, 3} and fixed.summary()["rule"] == "fixed"
 
 
 def test_bad_descriptor_is_a_user_error(frame):
@@ -265,16 +278,42 @@ def test_unknown_values_are_passive_in_the_typology(model):
     assert (plain.mca_.column_contributions_.loc[list(model.passive_)] > 0).any().any()
 
 
-def test_near_tie_and_nearest_elsewhere_are_flagged(model, frame):
-    # Halfway between two témoins of different clusters: a near tie.
+def _two_mirrored_groups(rows: dict[str, tuple[str, str]]) -> pd.DataFrame:
+    frame = pd.DataFrame.from_dict(rows, orient="index", columns=["x", "y"])
+    frame.index.name = "pole_id"
+    for column in ("x", "y"):
+        frame[column] = pd.Categorical(frame[column], categories=["a", "b", "c"], ordered=True)
+    frame["name"] = frame.index
+    return frame
+
+
+def test_near_tie_is_flagged_exactly_when_two_centres_are_as_near():
+    # Swapping x and y, then a and b, maps the p poles onto the q poles and leaves (a, b)
+    # and (b, a) where they are: those two are as far from both centres, a tie by symmetry.
+    # (a, a) is a copy of p1 and p2, with nothing in common with any q pole: no tie.
+    model = Typology(active=("x", "y"), supplementary=(), n_clusters=2, min_clusters=2,
+                     ncp=4).fit(_two_mirrored_groups(
+        {"p1": ("a", "a"), "p2": ("a", "a"), "p3": ("a", "c"), "p4": ("c", "a"),
+         "q1": ("b", "b"), "q2": ("b", "b"), "q3": ("c", "b"), "q4": ("b", "c")}))
+    assert model.labels_["p1"] != model.labels_["q1"]
+    assert model.labels_[["p1", "p2", "p3", "p4"]].nunique() == 1
+    new = _two_mirrored_groups({"tie_ab": ("a", "b"), "tie_ba": ("b", "a"),
+                                "like_p": ("a", "a")})
+    placed = {r["pole_id"]: r for r in placement_records(model.classify(new))}
+    for pole in ("tie_ab", "tie_ba"):
+        codes = {f["code"] for f in placed[pole]["flags"]}
+        assert "near_tie" in codes, pole
+        first, second = sorted(placed[pole]["distances"].values())
+        assert second == pytest.approx(first, rel=1e-9)
+    like_p = placed["like_p"]
+    assert like_p["cluster"] == model.labels_["p1"]
+    assert "near_tie" not in {f["code"] for f in like_p["flags"]}
+
+
+def test_nearest_temoin_elsewhere_is_flagged(model, frame):
     new = _new_poles(frame, paris_mix={"territory": "rural"})
     (result,) = placement_records(model.classify(new))
     codes = {f["code"] for f in result["flags"]}
-    ordered = sorted(result["distances"].values())
-    if ordered[1] <= 1.05 * ordered[0]:
-        assert "near_tie" in codes
-    else:
-        assert "near_tie" not in codes
     nearest = result["nearest"][0]
     assert ("nearest_temoin_elsewhere" in codes) == (nearest["cluster"] != result["cluster"])
 
