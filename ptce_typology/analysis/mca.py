@@ -116,6 +116,12 @@ def indicator(X: pd.DataFrame, categories: dict[str, list] | None = None,
     With ``categories`` (from a fit), the columns are exactly those; a value outside them raises
     :class:`UnseenCategory` naming it. Without, the categories are the observed ones, in
     categorical order (or sorted order for plain columns).
+
+    Returns
+    -------
+    DataFrame
+        ``X``'s index; one float column ``variable=category`` (1.0 or 0.0) per category of
+        each variable, variables in ``X``'s order.
     """
     blocks = {}
     for var in X.columns:
@@ -178,6 +184,21 @@ class MCA:
     # Fitting ---------------------------------------------------------------------------------
 
     def fit(self, X: pd.DataFrame, supplementary: pd.DataFrame | None = None) -> MCA:
+        """Fit the MCA on the active variables.
+
+        Parameters
+        ----------
+        X : DataFrame
+            Individuals × active categorical variables (no missing value: write
+            ``unknown``), at least two rows.
+        supplementary : DataFrame, optional
+            Supplementary categorical variables of the same individuals, projected only.
+
+        Returns
+        -------
+        MCA
+            ``self``, with the attributes above.
+        """
         if X.shape[0] < 2 or X.shape[1] < 1:
             raise PtceError("an MCA needs at least two individuals and one variable",
                             value=f"{X.shape[0]} × {X.shape[1]}")
@@ -289,6 +310,12 @@ class MCA:
 
         Raises :class:`UnseenCategory` when a value was not seen at fit, naming it: such a
         category has no position, and dropping it silently would move the point.
+
+        Returns
+        -------
+        DataFrame
+            Index ``individual`` (``X``'s index); columns ``Dim 1..ncp``, as
+            ``row_coordinates_``.
         """
         z = indicator(X[self.variables_], self.categories_).to_numpy()
         coords = self._coordinates(z / self._Q)
