@@ -95,7 +95,7 @@ def build_report(path: Path, *args: str) -> Path:
 def study():
     """The one study of the test session: the bundled témoins, Le Périscope placed, as
     ``ptce report --classify data/examples/le_periscope.yaml --resamples 5`` computes it
-    (``test_report.py::test_byte_identical_rerun`` holds the command to these bytes)."""
+    (``test_html.py::test_byte_identical_rerun`` holds the command to these bytes)."""
     from ptce_typology.resources import examples_dir
     from ptce_typology.study import run_study
 

@@ -174,7 +174,7 @@ def test_every_command_is_byte_identical_twice(run, args):
 
 
 def test_files_are_byte_identical_twice(run, tmp_path, monkeypatch):
-    # The HTML report's rerun is test_report.py::test_byte_identical_rerun (against the
+    # The HTML report's rerun is test_html.py::test_byte_identical_rerun (against the
     # session's study), so that the suite computes the whole study once more, not twice.
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1400000000")
     for name, args in (("t.xlsx", ("typology", "-f", "xlsx")),
