@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -90,3 +91,50 @@ def test_the_dead_code_check_finds_a_function_nobody_calls(tmp_path):
                       "print(used())\n", encoding="utf-8")
     (found,) = dead_code(module)
     assert "never_called" in found
+
+
+# Modules without a test file of their own, and the test file that exercises each: a new
+# module gets tests/test_<module>.py (or test_<package>_<module>.py), or a line here.
+EXERCISED_ELSEWHERE = {
+    "analysis/parameters.py": "test_typology.py (the defaults Typology and the CLI share)",
+    "analysis/qca/conditions.py": "test_qca.py (conditions parsed and binarised by qca())",
+    "analysis/qca/truthtable.py": "test_qca.py, test_qca_minimise.py",
+    "cli/app.py": "test_cli.py (every command on the bundled data)",
+    "cli/export.py": "test_datapackage.py (ptce export-data)",
+    "cli/flags.py": "test_typology.py (an analysis error names its flag)",
+    "cli/groups.py": "test_comparison.py, test_qca_cli.py (ptce compare and ptce qca)",
+    "cli/options.py": "test_hostile_options.py, test_cli.py",
+    "cli/report.py": "test_html.py (the command's rerun against the session's study)",
+    "errors.py": "test_validation.py, test_hardening.py",
+    "frame.py": "test_loading.py, test_mixed_study.py",
+    "intake/checks.py": "test_validation.py (one bad fixture per code)",
+    "intake/schema.py": "test_validation.py, test_loading.py",
+    "intake/tables.py": "test_hostile_input.py, test_loading.py (case tables)",
+    "intake/template.py": "test_mixed_study.py, test_cli.py (ptce new)",
+    "render/casefile.py": "test_records.py, test_cli.py (ptce show)",
+    "render/cells.py": "test_hostile_render.py",
+    "render/errors.py": "test_comparison.py, test_qca_cli.py (errors in the chosen language)",
+    "render/formats/json.py": "test_cli.py (--format json equals the library's result)",
+    "render/formats/terminal.py": "test_hostile_render.py, test_french.py",
+    "render/links.py": "test_markdown.py, test_hostile_render.py",
+    "render/plots.py": "test_clusters.py, test_hostile_render.py, test_mixed_study.py",
+    "render/poles.py": "test_records.py, test_html.py",
+    "resources.py": "test_install.py",
+    "study.py": "test_html.py, test_mixed_study.py",
+    "vocabulary.py": "test_data.py, test_codebook.py, test_calls.py",
+}
+
+
+def test_every_module_has_a_test_file_or_says_where_it_is_tested():
+    tests = {p.name for p in Path(__file__).parent.glob("test_*.py")}
+    without = set()
+    for path in (REPO / "ptce_typology").rglob("*.py"):
+        if path.stem in ("__init__", "__main__"):
+            continue
+        own = {f"test_{path.stem}.py", f"test_{path.parent.name}_{path.stem}.py"}
+        if not own & tests:
+            without.add(path.relative_to(REPO / "ptce_typology").as_posix())
+    assert without == set(EXERCISED_ELSEWHERE)
+    named = {name for where in EXERCISED_ELSEWHERE.values()
+             for name in re.findall(r"test_\w+\.py", where)}
+    assert named <= tests
