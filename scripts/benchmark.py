@@ -46,7 +46,7 @@ STAGES = {
     "stability": ("from ptce_typology.frame import load_frame\n"
                   "from ptce_typology.analysis.typology import Typology\n"
                   "from ptce_typology.analysis.stability import stability\n"
-                  "model = Typology()._fit_partition(load_frame(CSV))\n"
+                  "model = Typology().fit(load_frame(CSV))\n"
                   "t = time.perf_counter(); stability(model)"),
 }
 

@@ -39,7 +39,7 @@ cat(nlevels(hc$data.clust$clust), "\\n")
 
 PY_SCRIPT = """from ptce_typology.frame import load_frame
 from ptce_typology.analysis.typology import Typology
-model = Typology(supplementary=(), passive=None)._fit_partition(load_frame({csv!r}))
+model = Typology(supplementary=(), passive=None).fit(load_frame({csv!r}))
 print(model.hcpc_.n_clusters_)
 """
 

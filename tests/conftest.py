@@ -76,27 +76,58 @@ def paper_text():
 
 
 REPORT_EPOCH = "1400000000"  # 2014-05-13: the report's date, so that reruns are identical
+REPORT_RESAMPLES = 5  # the report's tests test the page, not the bootstrap
 
 
 def build_report(path: Path, *args: str) -> Path:
-    """``ptce report`` with 5 resamples and a fixed date; the HTML file's path."""
+    """``ptce report`` with the session study's options and a fixed date; the HTML file."""
     from ptce_typology.resources import examples_dir
 
     result = CliRunner().invoke(
         app, ["report", "--classify", str(examples_dir() / "le_periscope.yaml"),
-              "--resamples", "5", "-o", str(path), *args],
+              "--resamples", str(REPORT_RESAMPLES), "-o", str(path), *args],
         env={"SOURCE_DATE_EPOCH": REPORT_EPOCH})
     assert result.exit_code == 0, result.stderr
     return path
 
 
 @pytest.fixture(scope="session")
-def report_file(tmp_path_factory):
-    """The English report, built once per test session."""
-    return build_report(tmp_path_factory.mktemp("report") / "report.html")
+def study():
+    """The one study of the test session: the bundled témoins, Le Périscope placed, as
+    ``ptce report --classify data/examples/le_periscope.yaml --resamples 5`` computes it
+    (``test_html.py::test_byte_identical_rerun`` holds the command to these bytes)."""
+    from ptce_typology.resources import examples_dir
+    from ptce_typology.study import run_study
+
+    return run_study(None, [examples_dir() / "le_periscope.yaml"],
+                     resamples=REPORT_RESAMPLES)
+
+
+def _render(study, lang: str, path: Path) -> Path:
+    import os
+
+    from ptce_typology.render.html import render_html
+    from ptce_typology.render.write import atomic_write
+
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = REPORT_EPOCH
+    try:
+        atomic_write(path, render_html(study, lang))
+    finally:
+        if before is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = before
+    return path
 
 
 @pytest.fixture(scope="session")
-def french_report(tmp_path_factory):
-    """The French report (``--lang fr``), built once per test session."""
-    return build_report(tmp_path_factory.mktemp("report") / "rapport.html", "--lang", "fr")
+def report_file(study, tmp_path_factory):
+    """The session study's English report."""
+    return _render(study, "en", tmp_path_factory.mktemp("report") / "report.html")
+
+
+@pytest.fixture(scope="session")
+def french_report(study, tmp_path_factory):
+    """The session study's French report (``--lang fr``)."""
+    return _render(study, "fr", tmp_path_factory.mktemp("report") / "rapport.html")

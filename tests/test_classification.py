@@ -1,8 +1,7 @@
-"""The typology of the twelve témoins, its stability, and the classification of new poles."""
+"""The typology of the twelve témoins and the classification of new poles (the commands are
+tests/test_clusters.py, the stability tests/test_stability.py)."""
 
 from __future__ import annotations
-
-import json
 
 import numpy as np
 import pandas as pd
@@ -10,7 +9,6 @@ import pytest
 from conftest import FIXTURES
 
 from ptce_typology import cases_frame, load_cases
-from ptce_typology.analysis.stability import stability
 from ptce_typology.analysis.typology import Typology, placement_records
 from ptce_typology.resources import cases_dir, examples_dir
 
@@ -82,11 +80,24 @@ def test_typicality_counts_modal_categories_over_known_descriptors(model, frame)
     assert len(known) < len(model.active)  # Domb'Innov has unknowns: they do not count
 
 
-def test_ncp_and_rule_change_the_result_and_are_reported(frame):
+def test_ncp_and_rule_change_the_result_and_are_reported(model, frame):
     small = Typology(ncp=2).fit(frame)
-    assert small.summary()["ncp"] == 2
-    assert Typology(rule="gain_ratio").fit(frame).summary()["rule"] == "gain_ratio"
-    assert Typology(n_clusters=3).fit(frame).hcpc_.n_clusters_ == 3
+    # ncp keeps the first dimensions of the same MCA, and the tree is built on them only.
+    assert small.coordinates_.shape == (12, 2) and model.coordinates_.shape == (12, 5)
+    np.testing.assert_allclose(small.coordinates_, model.coordinates_.iloc[:, :2], atol=1e-10)
+    assert not np.allclose(small.hcpc_.within_, model.hcpc_.within_)
+    # On these two dimensions the rules choose different k, each by its own criterion
+    # (k from min_clusters = 3 to round(n / 2) = 6; gain_ratio from 4 to 7).
+    within, gains = small.hcpc_.within_, small.hcpc_.inertia_gain_
+    by_within = min(range(3, 7), key=lambda k: within[k] / within[k - 1])
+    by_gain = max(range(4, 8), key=lambda k: gains[k - 1] / gains[k])
+    gain = Typology(ncp=2, rule="gain_ratio").fit(frame)
+    assert small.hcpc_.n_clusters_ == by_within == 3
+    assert gain.hcpc_.n_clusters_ == by_gain == 5
+    assert small.summary()["ncp"] == 2 and gain.summary()["rule"] == "gain_ratio"
+    fixed = Typology(n_clusters=3).fit(frame)
+    assert fixed.hcpc_.n_clusters_ == 3 != model.hcpc_.n_clusters_
+    assert set(fixed.labels_) == {1, 2, 3} and fixed.summary()["rule"] == "fixed"
 
 
 def test_bad_descriptor_is_a_user_error(frame):
@@ -94,96 +105,6 @@ def test_bad_descriptor_is_a_user_error(frame):
 
     with pytest.raises(PtceError):
         Typology(active=("origin", "colour")).fit(frame)
-
-
-def test_stability_is_seeded_and_bounded(model):
-    a = stability(model, n_resamples=30, seed=4)
-    b = stability(model, n_resamples=30, seed=4)
-    pd.testing.assert_frame_equal(a["poles"], b["poles"])
-    assert a["bootstrap"] == b["bootstrap"]
-    assert -1 <= a["bootstrap"]["ari_min"] <= a["bootstrap"]["ari_mean"] <= 1
-    assert 0 <= a["leave_one_out"]["ari_mean"] <= 1
-    stay = a["poles"]["loo_stay"].dropna()
-    assert ((stay >= 0) & (stay <= 1)).all()
-    singletons = model.labels_.value_counts()[lambda s: s == 1].index
-    for pole in model.labels_.index[model.labels_.isin(singletons)]:
-        assert np.isnan(a["poles"].at[pole, "loo_stay"])
-
-
-def test_clusters_cli_json(run):
-    result = run("clusters", "--format", "json", "--resamples", "20")
-    assert result.exit_code == 0, result.stderr
-    data = json.loads(result.stdout)
-    for key in ("active_variables", "ncp", "rule", "eigenvalues", "n_clusters", "clusters",
-                "coordinates", "description", "stability"):
-        assert key in data
-    assert data["active_variables"] == ["age_class", "origin", "territory", "sector",
-                                        "shared_premises", "employer_group"]
-    assert len(data["clusters"]) == 12
-    assert data["passive_categories"] == ["shared_premises=unknown", "employer_group=unknown"]
-    assert set(data["cluster_names"]) == {str(c) for c in set(data["clusters"].values())}
-
-
-def test_clusters_cli_is_deterministic(run):
-    a = run("clusters", "--format", "json", "--resamples", "10", "--seed", "2").stdout
-    b = run("clusters", "--format", "json", "--resamples", "10", "--seed", "2").stdout
-    assert a == b
-
-
-def test_clusters_cli_writes_three_figures(run, tmp_path):
-    result = run("clusters", "--resamples", "0", "--plot", tmp_path / "map.svg",
-                 "--format", "md")
-    assert result.exit_code == 0, result.stderr
-    for name in ("map.svg", "map_dendrogram.svg", "map_gains.svg"):
-        assert (tmp_path / name).stat().st_size > 5000
-    first = (tmp_path / "map.svg").read_bytes()
-    run("clusters", "--resamples", "0", "--plot", tmp_path / "map.svg")
-    assert (tmp_path / "map.svg").read_bytes() == first  # byte-identical figure
-
-
-def test_classify_plot_says_where_in_the_chosen_language(run, tmp_path):
-    from ptce_typology.resources import examples_dir
-
-    result = run("classify", examples_dir() / "le_periscope.yaml", "--plot",
-                 tmp_path / "placed.svg", "--lang", "fr", "--format", "csv")
-    assert result.exit_code == 0, result.stderr
-    assert (tmp_path / "placed.svg").stat().st_size > 5000
-    assert f"écrit : {tmp_path / 'placed.svg'}" in result.stderr
-    assert "wrote" not in result.stderr
-
-
-def test_clusters_cli_bad_plot_suffix(run, tmp_path):
-    result = run("clusters", "--resamples", "0", "--plot", tmp_path / "map.gif")
-    assert result.exit_code == 1 and "allowed: .png, .svg, .pdf" in result.stderr
-
-
-def test_classify_cli_json(run):
-    result = run("classify", examples_dir() / "le_periscope.yaml", cases_dir() / "domb_innov.yaml",
-                 "--format", "json")
-    assert result.exit_code == 0, result.stderr
-    data = json.loads(result.stdout)["poles"]
-    assert [d["pole_id"] for d in data] == ["le_periscope", "domb_innov"]
-    for item in data:
-        for key in ("pole_id", "cluster", "distances", "nearest", "typicality", "flags",
-                    "determined", "possible_clusters", "decided_by"):
-            assert key in item
-    own = data[1]["nearest"][0]
-    assert own["pole_id"] == "domb_innov" and own["distance"] == pytest.approx(0, abs=1e-9)
-    assert own["different"] == []
-
-
-def test_classify_cli_bad_file(run, tmp_path):
-    from conftest import FIXTURES
-
-    result = run("classify", FIXTURES / "bad" / "unknown-category.yaml")
-    assert result.exit_code == 1 and "[unknown-category]" in result.stderr
-
-
-def test_classify_cli_csv_and_table(run):
-    result = run("classify", examples_dir() / "le_periscope.yaml", "--format", "csv")
-    assert result.stdout.startswith("pole_id,name,cluster,determined,decided_by,typicality,cos2")
-    result = run("classify", examples_dir() / "le_periscope.yaml", "--lang", "fr")
-    assert "Témoins les plus proches" in result.stdout
 
 
 # What no source says is not a category (specific MCA; placements that say what they depend
@@ -265,16 +186,42 @@ def test_unknown_values_are_passive_in_the_typology(model):
     assert (plain.mca_.column_contributions_.loc[list(model.passive_)] > 0).any().any()
 
 
-def test_near_tie_and_nearest_elsewhere_are_flagged(model, frame):
-    # Halfway between two témoins of different clusters: a near tie.
+def _two_mirrored_groups(rows: dict[str, tuple[str, str]]) -> pd.DataFrame:
+    frame = pd.DataFrame.from_dict(rows, orient="index", columns=["x", "y"])
+    frame.index.name = "pole_id"
+    for column in ("x", "y"):
+        frame[column] = pd.Categorical(frame[column], categories=["a", "b", "c"], ordered=True)
+    frame["name"] = frame.index
+    return frame
+
+
+def test_near_tie_is_flagged_exactly_when_two_centres_are_as_near():
+    # Swapping x and y, then a and b, maps the p poles onto the q poles and leaves (a, b)
+    # and (b, a) where they are: those two are as far from both centres, a tie by symmetry.
+    # (a, a) is a copy of p1 and p2, with nothing in common with any q pole: no tie.
+    model = Typology(active=("x", "y"), supplementary=(), n_clusters=2, min_clusters=2,
+                     ncp=4).fit(_two_mirrored_groups(
+        {"p1": ("a", "a"), "p2": ("a", "a"), "p3": ("a", "c"), "p4": ("c", "a"),
+         "q1": ("b", "b"), "q2": ("b", "b"), "q3": ("c", "b"), "q4": ("b", "c")}))
+    assert model.labels_["p1"] != model.labels_["q1"]
+    assert model.labels_[["p1", "p2", "p3", "p4"]].nunique() == 1
+    new = _two_mirrored_groups({"tie_ab": ("a", "b"), "tie_ba": ("b", "a"),
+                                "like_p": ("a", "a")})
+    placed = {r["pole_id"]: r for r in placement_records(model.classify(new))}
+    for pole in ("tie_ab", "tie_ba"):
+        codes = {f["code"] for f in placed[pole]["flags"]}
+        assert "near_tie" in codes, pole
+        first, second = sorted(placed[pole]["distances"].values())
+        assert second == pytest.approx(first, rel=1e-9)
+    like_p = placed["like_p"]
+    assert like_p["cluster"] == model.labels_["p1"]
+    assert "near_tie" not in {f["code"] for f in like_p["flags"]}
+
+
+def test_nearest_temoin_elsewhere_is_flagged(model, frame):
     new = _new_poles(frame, paris_mix={"territory": "rural"})
     (result,) = placement_records(model.classify(new))
     codes = {f["code"] for f in result["flags"]}
-    ordered = sorted(result["distances"].values())
-    if ordered[1] <= 1.05 * ordered[0]:
-        assert "near_tie" in codes
-    else:
-        assert "near_tie" not in codes
     nearest = result["nearest"][0]
     assert ("nearest_temoin_elsewhere" in codes) == (nearest["cluster"] != result["cluster"])
 
@@ -311,38 +258,6 @@ def test_estimator_contract_with_scikit_learn(model, frame):
     frame_copy = frame.copy()
     frame_copy.loc["paris_mix", "name"] = "changed"
     assert fitted.frame_.loc["paris_mix", "name"] == "Paris Mix"  # the estimator keeps a copy
-
-
-def test_many_deciding_descriptors_read_as_a_list(run):
-    """Four descriptors decide PEPSS 30's cluster: « A, B, C et D », not « A et B et C et D »."""
-
-    for lang, expected in (("fr", "selon Ancienneté du regroupement, Origine, Territoire et "
-                                  "Secteur d'activité"),
-                           ("en", "depending on Age of the grouping, Origin, Territory and "
-                                  "Sector")):
-        result = run("classify", FIXTURES / "good" / "nothing_known.yaml", "--lang", lang,
-                     "--format", "md")
-        assert result.exit_code == 0, result.stderr
-        assert expected in result.stdout
-
-
-def test_a_pole_no_source_describes_gets_no_cluster(run):
-    """No source gives any of PEPSS 30's active descriptors: its projection would be the
-    centre of the map, so it gets no cluster and no nearest témoins, only the clusters its
-    completions fall in, and a flag that says why."""
-    import json
-
-
-    result = run("classify", FIXTURES / "good" / "nothing_known.yaml", "--format", "json")
-    assert result.exit_code == 0, result.stderr
-    pole = json.loads(result.stdout)["poles"][0]
-    assert pole["unknown"] == list(pole["categories"])  # every active descriptor unknown
-    assert pole["cluster"] is None and pole["determined"] is False
-    assert pole["nearest"] == [] and pole["cos2"] is None and pole["distances"] == {}
-    assert abs(sum(pole["possible_clusters"].values()) - 1) < 1e-12
-    assert [f["code"] for f in pole["flags"]] == ["nothing_known"]
-    table = run("classify", FIXTURES / "good" / "nothing_known.yaml", "--format", "md").stdout
-    assert "undetermined: cluster" in table and "Nearest témoins" not in table
 
 
 def test_no_position_for_a_pole_no_source_describes(temoins):

@@ -39,7 +39,7 @@ def test_module_examples_run(name):
     assert result.attempted > 0 and result.failed == 0
 
 
-LAYERS = ("intake", "render", "cli")
+LAYERS = ("intake", "analysis", "render", "cli")
 DOCUMENTED = [p for p in sorted(PACKAGE.rglob("*.py"))
               if p.relative_to(PACKAGE).parts[0] in LAYERS or p.name in ("frame.py", "study.py")]
 

@@ -8,10 +8,12 @@ import re
 import pytest
 
 from ptce_typology.render.labels import labels
+from ptce_typology.resources import cases_dir, data_dir, examples_dir
 
 # Words an English label may hold that French shares, or that name people and methods.
 SHARED = {"Dimension", "Total", "Sources", "Note", "Binarisation", "expression", "condition",
-          "contradiction", "Consolidation", "Mann-Whitney", "Holm", "Bergsma", "PTCE"}
+          "contradiction", "Consolidation", "Mann-Whitney", "Holm", "Bergsma", "PTCE",
+          "Citation"}
 # Fragments made only of these are too common to say anything (and case files use them).
 COMMON = {"of", "the", "and", "to", "in", "on", "a", "an", "by", "for", "with", "is", "are"}
 # English words the brief names, whatever the labels hold.
@@ -53,13 +55,35 @@ def test_the_check_finds_english():
 QCA = ("qca", "--outcome", "laureate_2013", "--conditions",
        "SEG:origin=social_enterprise_group,DEIND:territory=deindustrialised")
 COMMANDS = [("typology",), ("typology", "--by", "sector"), ("reproduce",), ("compare",), QCA,
-            ("referentiel",), ("gap",), ("list",), ("show", "paris_mix")]
+            ("referentiel",), ("gap",), ("list",), ("show", "paris_mix"),
+            ("clusters", "--resamples", "5"),
+            ("classify", str(examples_dir() / "le_periscope.yaml")),
+            ("codebook",), ("calls",),
+            ("agreement", str(cases_dir()), str(data_dir() / "reliability" / "second_coding"),
+             "--resamples", "20")]
+# The report is the session's French report, checked below.
+CHECKED_ELSEWHERE = {"report"}
+
+
+def test_every_command_with_a_language_is_checked():
+    import typer
+
+    from ptce_typology.cli import app
+
+    group = typer.main.get_command(app)
+    with_lang = {name for name, command in group.commands.items()
+                 if any(p.name == "lang" for p in command.params)}
+    assert len(with_lang) >= 14
+    assert with_lang == {c[0] for c in COMMANDS} | CHECKED_ELSEWHERE
 
 
 def _shown_labels(command: tuple[str, ...], output: str) -> str:
     """What the command's labels make of the output: for ``show``, the header and the
     values (the notes and citations are the case file's own words); for ``referentiel``,
-    all but the table of sources (their citations)."""
+    all but the table of sources (their citations); for ``codebook``, all but the case
+    files' syntax its rules quote as code (`basis: inferred`)."""
+    if command[0] == "codebook":
+        return re.sub(r"`[^`]*`", " ", output)
     if command[0] == "referentiel":
         return output.split("Sources")[0]
     if command[0] != "show":

@@ -171,19 +171,89 @@ def test_sheet_titles_are_unique_and_legal():
 # Mathtext ---------------------------------------------------------------------------------
 
 
-def test_dollar_signs_in_names_are_drawn_as_written(run, tmp_path):
+def _drawn_glyphs(svg: str, text: str) -> list[str]:
+    """The glyphs an SVG of matplotlib draws for ``text``: the ``<use>`` references of the
+    group that follows the comment holding the raw string (fonts drawn as paths)."""
+    start = svg.index(f"<!-- {text} -->")
+    group = svg[start:svg.index("</g>", start)]
+    return re.findall(r'<use xlink:href="#([^"]+)"', group)
+
+
+def _glyphs_as_written(text: str, weight: str = "normal") -> list[str]:
+    """The glyphs of ``text`` drawn as plain text, never as mathtext."""
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    figure = Figure()
+    figure.text(0, 0, text, parse_math=False, fontweight=weight)
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg")
+    return _drawn_glyphs(buffer.getvalue(), text)
+
+
+def test_the_glyph_check_sees_mathtext():
+    # mathtext drops the dollars and draws « 5 and » in italics: fewer, other glyphs.
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    figure = Figure()
+    figure.text(0, 0, "Money $5 and $10", parse_math=True)
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg")
+    drawn = _drawn_glyphs(buffer.getvalue(), "Money $5 and $10")
+    plain = _glyphs_as_written("Money $5 and $10")
+    assert drawn != plain and len(plain) == len("Money $5 and $10")
+
+
+@pytest.fixture(scope="module")
+def dollar_rows():
+    """The témoins' header and rows, two named with dollars, with a followable source and
+    two that are not."""
+    from typer.testing import CliRunner
+
+    from ptce_typology.cli import app
+
+    def run(*args):
+        return CliRunner().invoke(app, [str(a) for a in args])
+
     header, rows = table_rows(run)
     rows[0] = with_cell(header, rows[0], "name", "Math $\\foo{x}$")
     rows[1] = with_cell(header, rows[1], "name", "Money $5 and $10")
     sources = ["https://example.org/a", "javascript:alert(4)", " JaVaScRiPt:alert(5)"]
-    table = write_table(tmp_path / "h.csv", [*header, "source"],
-                        [[*r, sources[i % 3]] for i, r in enumerate(rows)])
-    result = run("clusters", "--cases", table, "--resamples", "0", "--plot", tmp_path / "m.svg")
+    return [*header, "source"], [[*r, sources[i % 3]] for i, r in enumerate(rows)]
+
+
+@pytest.fixture(scope="module")
+def dollar_table(dollar_rows, tmp_path_factory):
+    return write_table(tmp_path_factory.mktemp("dollars") / "h.csv", *dollar_rows)
+
+
+def test_dollar_signs_in_names_are_drawn_as_written(run, tmp_path, dollar_table):
+    result = run("clusters", "--cases", dollar_table, "--resamples", "0", "--plot",
+                 tmp_path / "m.svg")
     assert result.exit_code == 0, result.output[-500:]
     svg = (tmp_path / "m.svg").read_text(encoding="utf-8")
-    assert "Money $5 and $10" in svg or "Money" in svg
-    result = run("gap", "--cases", table, "--plot", tmp_path / "g.png")
+    # The raw string is in a comment whatever is drawn: the glyphs say what was drawn.
+    for name in ("Money $5 and $10", "Math $\\foo{x}$"):
+        drawn = _drawn_glyphs(svg, name)
+        weight = "bold" if drawn[0].startswith("DejaVuSans-Bold-") else "normal"  # témoins
+        assert drawn == _glyphs_as_written(name, weight), name
+    result = run("gap", "--cases", dollar_table, "--plot", tmp_path / "g.png")
     assert result.exit_code == 0, result.output[-500:]
+
+
+def test_a_report_with_dollars_and_hostile_links(run, tmp_path, dollar_rows):
+    # Six poles are enough for names and links (twelve take three times as long).
+    header, rows = dollar_rows
+    table = write_table(tmp_path / "six.csv", header, rows[:6])
     out = tmp_path / "r.html"
     result = run("report", "--cases", table, "--resamples", "2", "-o", out)
     assert result.exit_code == 0, result.output[-500:]

@@ -150,7 +150,7 @@ def test_the_twelve_report_keeps_its_title(french_report, report_file):
 
 def test_clusters_on_every_bundled_pole_with_the_default_stability(run):
     """The 68 bundled poles hold many identical profiles; a bootstrap sample of them used to
-    stop the Ward chain with an IndexError (see tests/test_scale.py)."""
+    stop the Ward chain with an IndexError (see tests/test_ward.py)."""
     import json
 
     result = run("clusters", "--cases", "all", "--format", "json")

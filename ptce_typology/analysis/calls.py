@@ -55,8 +55,3 @@ def calls_ledger(frame: pd.DataFrame) -> pd.DataFrame:
     for column in ("results_year", "announced"):
         ledger[column] = ledger[column].astype("Int64")
     return ledger
-
-
-def call_sources(call: str) -> list[dict]:
-    """The sources of a call's figures (citation, url, quote, date)."""
-    return list(vocabulary().calls[call].get("sources") or [])

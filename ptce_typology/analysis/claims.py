@@ -227,7 +227,14 @@ def _inferred_behind(frame: pd.DataFrame, claim: Any, poles: tuple) -> tuple:
 
 def temoins_only(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     """The paper speaks of its twelve témoins only: the frame's poles with ``role: temoin``,
-    and the ids of the others (left out of the reproduction)."""
+    and the ids of the others (left out of the reproduction).
+
+    Returns
+    -------
+    tuple of (DataFrame, list of str)
+        The rows of ``frame`` whose ``role`` is ``temoin`` (same columns and index), and the
+        ``pole_id`` of every other row, in the frame's order.
+    """
     is_temoin = frame["role"].astype(object) == "temoin"
     return frame[is_temoin], [str(p) for p in frame.index[~is_temoin]]
 

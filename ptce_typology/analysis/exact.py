@@ -31,7 +31,8 @@ class ExactResult:
 
 
 class TooManyTables(Exception):
-    pass
+    """More tables share the margins than an exact enumeration visits (its argument: how
+    many); the caller falls back to a Monte Carlo test."""
 
 
 def _compositions(total: int, caps: list[int]):

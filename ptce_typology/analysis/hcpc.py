@@ -106,6 +106,18 @@ class HCPC:
         self.iter_max = iter_max
 
     def fit(self, coordinates: pd.DataFrame) -> HCPC:
+        """Build the Ward tree, choose k, cut and consolidate.
+
+        Parameters
+        ----------
+        coordinates : DataFrame
+            Individuals × dimensions (an MCA's ``row_coordinates_``), at least three rows.
+
+        Returns
+        -------
+        HCPC
+            ``self``, with the attributes above; ``labels_`` is indexed as ``coordinates``.
+        """
         from ptce_typology.analysis.ward import cut
 
         if self.rule not in RULES[:2]:

@@ -19,6 +19,10 @@ BIG = 1.0e30
 
 @dataclass
 class KMeansResult:
+    """What a k-means run found: the 0-based label of each point, the k × p centres, the
+    within-cluster sum of squares of each cluster, the iterations run, whether it converged,
+    and a note saying what it did otherwise (an empty cluster...)."""
+
     labels: np.ndarray        # 0-based cluster of each point
     centres: np.ndarray       # k × p
     within: np.ndarray        # within-cluster sum of squares per cluster

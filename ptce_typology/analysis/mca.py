@@ -116,6 +116,12 @@ def indicator(X: pd.DataFrame, categories: dict[str, list] | None = None,
     With ``categories`` (from a fit), the columns are exactly those; a value outside them raises
     :class:`UnseenCategory` naming it. Without, the categories are the observed ones, in
     categorical order (or sorted order for plain columns).
+
+    Returns
+    -------
+    DataFrame
+        ``X``'s index; one float column ``variable=category`` (1.0 or 0.0) per category of
+        each variable, variables in ``X``'s order.
     """
     blocks = {}
     for var in X.columns:
@@ -169,6 +175,9 @@ class MCA:
         The same for supplementary categorical variables given to ``fit``.
     categories_ : dict
         The observed categories of each active variable, in order.
+    signs_ : ndarray
+        The sign (+1 or -1) each kept dimension was multiplied by to follow FactoMineR's
+        convention.
     """
 
     def __init__(self, n_components: int = 5, passive: tuple[str, ...] = ()) -> None:
@@ -178,6 +187,42 @@ class MCA:
     # Fitting ---------------------------------------------------------------------------------
 
     def fit(self, X: pd.DataFrame, supplementary: pd.DataFrame | None = None) -> MCA:
+        """Fit the MCA on the active variables.
+
+        Parameters
+        ----------
+        X : DataFrame
+            Individuals × active categorical variables (no missing value: write
+            ``unknown``), at least two rows.
+        supplementary : DataFrame, optional
+            Supplementary categorical variables of the same individuals, projected only.
+
+        Returns
+        -------
+        MCA
+            ``self``, with the attributes above.
+        """
+        Z, active = self._indicator(X)
+        n, Q = Z.shape[0], X.shape[1]
+        core = mca_core(Z.to_numpy(), Q, active, self.n_components)
+        self.signs_ = core["signs"]
+        self._c, self._n, self._Q = core["c"], n, Q
+        self._active = active
+        self._eig, self._ncp = core["eig"], core["ncp"]
+        self._G = core["G"]
+        self.passive_ = tuple(name for name, a in zip(Z.columns, active, strict=True) if not a)
+        self._describe(X.index, Z, core, active)
+        self.supplementary_coordinates_ = None
+        self.supplementary_cos2_ = None
+        self.supplementary_vtest_ = None
+        self.supplementary_eta2_ = None
+        if supplementary is not None and supplementary.shape[1]:
+            self._fit_supplementary(supplementary.loc[X.index])
+        return self
+
+    def _indicator(self, X: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+        """The disjunctive table of the active variables and which of its categories are
+        active (not passive), after checking that the MCA can be fitted."""
         if X.shape[0] < 2 or X.shape[1] < 1:
             raise PtceError("an MCA needs at least two individuals and one variable",
                             value=f"{X.shape[0]} × {X.shape[1]}")
@@ -190,30 +235,23 @@ class MCA:
             raise PtceError("a passive category is not held by any individual",
                             field="passive", value=", ".join(unknown_passive),
                             allowed=list(Z.columns))
-        n, J = Z.shape
-        Q = X.shape[1]
-        z = Z.to_numpy()
         active = ~np.isin(np.array(Z.columns, dtype=object), list(self.passive))
         if not active.any():
             raise PtceError("every category is passive; nothing is left to make the axes",
                             field="passive")
-        core = mca_core(z, Q, active, self.n_components)
-        F, G, eig, signs = core["F"], core["G"], core["eig"], core["signs"]
-        r, c, w, Tc, ncp = core["r"], core["c"], core["w"], core["Tc"], core["ncp"]
-        n_eig = len(eig)
-        self.signs_ = signs
-        self._r, self._c, self._w, self._n, self._Q = r, c, w, n, Q
-        self._active = active
-        self._eig, self._ncp = eig, ncp
-        self._G = G
-        self._columns = list(Z.columns)
-        self.passive_ = tuple(name for name, a in zip(Z.columns, active, strict=True) if not a)
+        return Z, active
 
+    def _describe(self, index: pd.Index, Z: pd.DataFrame, core: dict,
+                  active: np.ndarray) -> None:
+        """The eigenvalues and the individuals' and categories' tables from ``mca_core``."""
+        F, G, eig = core["F"], core["G"], core["eig"]
+        r, w, Tc, ncp = core["r"], core["w"], core["Tc"], core["ncp"]
+        n, z = Z.shape[0], Z.to_numpy()
         dims = _dims(ncp)
         total = core["total"]
         self.eigenvalues_ = pd.DataFrame(
             {"eigenvalue": eig, "percentage": 100 * eig / total,
-             "cumulative": 100 * np.cumsum(eig) / total}, index=_dims(n_eig))
+             "cumulative": 100 * np.cumsum(eig) / total}, index=_dims(len(eig)))
         self.eigenvalues_.index.name = "dimension"
         lam = eig[:ncp]
         # Squared distances to the centroid, over all dimensions (chi-square metric, passive
@@ -224,10 +262,10 @@ class MCA:
         # A category every individual holds sits at the origin: its cos2 and v.test are
         # undefined (NaN), as in FactoMineR.
         with np.errstate(divide="ignore", invalid="ignore"):
-            self.row_coordinates_ = self._frame(F, X.index, dims, "individual")
-            self.row_contributions_ = self._frame(100 * r[:, None] * F ** 2 / lam, X.index, dims,
+            self.row_coordinates_ = self._frame(F, index, dims, "individual")
+            self.row_contributions_ = self._frame(100 * r[:, None] * F ** 2 / lam, index, dims,
                                                   "individual")
-            self.row_cos2_ = self._frame(F ** 2 / row_d2[:, None], X.index, dims, "individual")
+            self.row_cos2_ = self._frame(F ** 2 / row_d2[:, None], index, dims, "individual")
             self.column_coordinates_ = self._frame(G, Z.columns, dims, "category")
             self.column_contributions_ = self._frame(100 * w[:, None] * G ** 2 / lam, Z.columns,
                                                      dims, "category")
@@ -238,13 +276,6 @@ class MCA:
             active_names = [name for name, a in zip(Z.columns, active, strict=True) if a]
             self.eta2_ = self._eta2(self.column_coordinates_.loc[active_names],
                                     self.column_counts_.loc[active_names])
-        self.supplementary_coordinates_ = None
-        self.supplementary_cos2_ = None
-        self.supplementary_vtest_ = None
-        self.supplementary_eta2_ = None
-        if supplementary is not None and supplementary.shape[1]:
-            self._fit_supplementary(supplementary.loc[X.index])
-        return self
 
     @staticmethod
     def _frame(values: np.ndarray, index, columns, name: str) -> pd.DataFrame:
@@ -289,6 +320,12 @@ class MCA:
 
         Raises :class:`UnseenCategory` when a value was not seen at fit, naming it: such a
         category has no position, and dropping it silently would move the point.
+
+        Returns
+        -------
+        DataFrame
+            Index ``individual`` (``X``'s index); columns ``Dim 1..ncp``, as
+            ``row_coordinates_``.
         """
         z = indicator(X[self.variables_], self.categories_).to_numpy()
         coords = self._coordinates(z / self._Q)

@@ -36,6 +36,8 @@ def test_sha256_and_versions_in_footer(report_file):
 
 
 def test_byte_identical_rerun(report_file, tmp_path):
+    # The command, run again, writes the bytes the session's study rendered: a rerun is
+    # identical, and the command is run_study then render_html, nothing more.
     again = build_report(tmp_path / "again.html")
     assert again.read_bytes() == report_file.read_bytes()
     assert "2014-05-13" in again.read_text(encoding="utf-8")

@@ -8,7 +8,6 @@ import pytest
 from sklearn.metrics import adjusted_rand_score
 from test_mca import DIMS, load, ref_table
 
-from ptce_typology.analysis import kmeans
 from ptce_typology.analysis.hcpc import HCPC, describe_categories, paragons
 from ptce_typology.analysis.mca import MCA
 
@@ -101,36 +100,3 @@ def test_gain_ratio_rule_and_fixed_k(aligned):
     assert hcpc.ratios_.idxmax() == k and hcpc.ratios_[k] == gains[k - 1] / gains[k]
     assert k >= 4
     assert HCPC(n_clusters=4).fit(coords).labels_.nunique() == 4
-
-
-def _total_within(X, labels):
-    return sum(((X[labels == j] - X[labels == j].mean(axis=0)) ** 2).sum()
-               for j in np.unique(labels))
-
-
-def test_hartigan_wong_reaches_a_transfer_optimum():
-    rng = np.random.default_rng(1)
-    X = np.vstack([rng.normal(c, 1.0, size=(40, 3)) for c in (0, 3, 6)])
-    start = X[[0, 1, 2]]
-    result = kmeans.hartigan_wong(X, start, iter_max=50)
-    labels = result.labels
-    best = _total_within(X, labels)
-    assert result.converged
-    assert best <= _total_within(X, kmeans.lloyd(X, start, iter_max=50).labels) + 1e-9
-    for i in range(len(X)):  # no single transfer lowers the within sum of squares
-        for j in range(3):
-            if j != labels[i] and (labels == labels[i]).sum() > 1:
-                moved = labels.copy()
-                moved[i] = j
-                assert _total_within(X, moved) >= best - 1e-9
-
-
-def test_lloyd_equals_scikit_learn():
-    from sklearn.cluster import KMeans
-
-    rng = np.random.default_rng(2)
-    X = rng.normal(size=(60, 2))
-    start = X[:4]
-    ours = kmeans.lloyd(X, start, iter_max=100)
-    sk = KMeans(4, init=start, n_init=1, algorithm="lloyd", max_iter=100, tol=0).fit(X)
-    assert adjusted_rand_score(ours.labels, sk.labels_) == 1.0
