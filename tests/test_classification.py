@@ -22,7 +22,7 @@ def model(frame):
 def test_estimator_protocol(model, frame):
     assert isinstance(model.fit(frame), Typology)
     params = model.get_params()
-    assert params["ncp"] == 5 and params["rule"] == "within_ratio"
+    assert params["ncp"] == 5 and params["rule"] == "gain_ratio"
     assert list(model.labels_.index) == list(frame.index)
     assert set(model.labels_) == set(range(1, model.hcpc_.n_clusters_ + 1))
     assert model.coordinates_.shape == (12, 5)

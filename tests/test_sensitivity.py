@@ -36,7 +36,7 @@ def reference():
 
 @pytest.fixture(scope="module")
 def ours():
-    model = Typology(supplementary=()).fit(_frame())
+    model = Typology(supplementary=(), rule="within_ratio").fit(_frame())
     return model, sensitivity(model)
 
 

@@ -49,7 +49,10 @@ Ncp = Annotated[int, typer.Option("--ncp", min=1, max=1000,
 K = Annotated[Optional[int], typer.Option(  # noqa: UP045
     "--k", min=2, max=1000, help="A fixed number of clusters (default: the --rule).")]
 Rule = Annotated[Literal[K_RULES], typer.Option(
-    "--rule", help="Automatic k: FactoMineR 2.7's within_ratio or 2.14's gain_ratio.")]
+    "--rule", help="Automatic k. gain_ratio (default) reproduces FactoMineR 2.14's HCPC: k in "
+                   "[min+1, max+1] maximising gain(k-1)/gain(k); within_ratio reproduces "
+                   "FactoMineR 2.7 (1.34 to 2.12): k in [min, max] minimising "
+                   "within(k)/within(k-1).")]
 Consolidation = Annotated[Literal[CONSOLIDATIONS], typer.Option(
     "--consolidation", help="k-means consolidation of the Ward partition (R's default first).")]
 Seed = Annotated[int, typer.Option("--seed", min=0, max=2**32 - 1,
