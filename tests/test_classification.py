@@ -214,13 +214,18 @@ def test_unknown_territory_leaves_the_placement_undetermined(model, frame):
     assert len(results) == 3
     for result in results:
         assert result["determined"] is False
-        assert result["decided_by"] == ["territory"]
+        # Territory decides; so may an unknown yes/no descriptor now that `no` is tried.
+        assert "territory" in result["decided_by"]
+        assert set(result["decided_by"]) <= set(result["unknown"])
         assert len(result["possible_clusters"]) >= 2
         # The cluster of the témoin it copies (its true territory) is one of them.
         source = result["pole_id"].removeprefix("new_")
         assert model.labels_[source] in result["possible_clusters"]
-        # Four territories held by the témoins: four completions.
-        assert result["completions"] == {"n": 4, "exhaustive": True, "seed": None}
+        # Every territory of the vocabulary (five; the témoins hold four), times yes and no
+        # for each other unknown (yes/no descriptors).
+        others = len(result["unknown"]) - 1
+        assert result["completions"] == {"n": 5 * 2 ** others, "exhaustive": True,
+                                         "seed": None}
         assert sum(result["possible_clusters"].values()) == pytest.approx(1)
 
 
@@ -313,13 +318,14 @@ def test_estimator_contract_with_scikit_learn(model, frame):
 
 
 def test_many_deciding_descriptors_read_as_a_list(run):
-    """Four descriptors decide PEPSS 30's cluster: « A, B, C et D », not « A et B et C et D »."""
+    """Every descriptor decides PEPSS 30's cluster (no source gives any; shared premises and
+    employer group try `no` too): « A, B, … et F », not « A et B et … et F »."""
     from ptce_typology.resources import poles_dir
 
-    for lang, expected in (("fr", "selon Ancienneté du regroupement, Origine, Territoire et "
-                                  "Secteur d'activité"),
-                           ("en", "depending on Age of the grouping, Origin, Territory and "
-                                  "Sector")):
+    for lang, expected in (("fr", "selon Ancienneté du regroupement, Origine, Territoire, "
+                                  "Secteur d'activité, Lieu partagé et Groupement d'employeurs"),
+                           ("en", "depending on Age of the grouping, Origin, Territory, "
+                                  "Sector, Shared premises and Employer group")):
         result = run("classify", poles_dir() / "pepss_30.yaml", "--lang", lang,
                      "--format", "md")
         assert result.exit_code == 0, result.stderr
@@ -358,5 +364,109 @@ def test_no_position_for_a_pole_no_source_describes(temoins):
     coords = model.transform(new)
     assert coords.loc["pepss_30"].isna().all() and coords.loc["le_periscope"].notna().all()
     predicted = model.predict(new)
-    assert predicted.isna()["pepss_30"] and predicted["le_periscope"] == 2
+    assert predicted.isna()["pepss_30"] and predicted["le_periscope"] == 1  # origin passive
     assert model.predict(cases_frame(temoins)).tolist() == model.labels_.tolist()
+
+
+# What the témoins cannot represent (issue 23) -----------------------------------------------
+
+
+def test_unknown_shared_premises_and_employer_group_try_no(model, frame):
+    """The témoins only ever say `yes` (or unknown) for both: the completions still try `no`,
+    held passive as a category no témoin has."""
+    new = _new_poles(frame, paris_mix={"shared_premises": "unknown",
+                                       "employer_group": "unknown"})
+    row = new.iloc[0]
+    table, unknown, exhaustive = model._completions(row)
+    assert unknown == ["shared_premises", "employer_group"] and exhaustive
+    assert sorted(map(tuple, table[unknown].to_numpy().tolist())) == sorted(
+        [("yes", "yes"), ("yes", "no"), ("no", "yes"), ("no", "no")])
+    result = placement_records(model.classify(new))[0]
+    assert result["completions"]["n"] == 4
+
+
+def test_an_unseen_category_keeps_its_share_and_is_named(model, frame):
+    """A copy of a témoin whose origin is one no témoin has: the origin keeps its 1/6 of the
+    profile with no weight, exactly as an unknown origin, instead of being dropped and the
+    other five descriptors re-weighted; the placement names it and is `outside`."""
+    new = _new_poles(frame, paris_mix={"origin": "other"})
+    as_unknown = _new_poles(frame, paris_mix={"origin": "unknown"})
+    coords = model.transform(new)
+    np.testing.assert_allclose(coords.to_numpy(), model.transform(as_unknown).to_numpy(),
+                               rtol=0, atol=1e-12)
+    # Not the old re-weighted profile over the five other descriptors.
+    mca = model.mca_
+    z = np.array([[1.0 if f"{d}={new.iloc[0][d]}" == name else 0.0 for name in mca._columns]
+                  for d in [mca.variables_[0]]]).sum(axis=0)
+    z = sum(np.array([1.0 if name == f"{d}={new.iloc[0][d]}" else 0.0
+                      for name in mca._columns]) for d in mca.variables_)
+    dropped = mca._coordinates((z / 5)[None, :])[0]
+    kept = mca._coordinates((z / 6)[None, :])[0]
+    np.testing.assert_allclose(coords.iloc[0].to_numpy(), kept, atol=1e-12)
+    assert np.abs(coords.iloc[0].to_numpy() - dropped).max() > 1e-3
+    result = placement_records(model.classify(new))[0]
+    assert result["unseen"] == ["origin=other"] and result["placement"] == "outside"
+    assert "origin" not in result["placed_on"] and len(result["placed_on"]) == 5
+    assert any(f["code"] == "unseen_categories" and f["categories"] == ["origin=other"]
+               for f in result["flags"])
+
+
+def test_two_unseen_active_categories_are_outside(model, frame, run, tmp_path):
+    new = _new_poles(frame, paris_mix={"origin": "local_authority", "territory": "other"})
+    result = placement_records(model.classify(new))[0]
+    assert result["placement"] == "outside" and result["determined"] is False
+    assert result["unseen"] == ["origin=local_authority", "territory=other"]
+    assert "unseen_categories" in result["placement_reasons"]
+    from ptce_typology.render.typology import placement_text
+
+    shown = placement_text(result, {}, "en")
+    assert shown.startswith("outside: placed on 4 of 6 descriptors; Origin and Territory are "
+                            "outside the typology")
+    assert "hors de la typologie" in placement_text(result, {}, "fr")
+
+
+def _every_bundled_placement():
+    from ptce_typology.frame import load_frame
+    from ptce_typology.resources import examples_dir, poles_dir
+
+    model = Typology().fit(load_frame())
+    new = load_frame([poles_dir(), examples_dir()])
+    return placement_records(model.classify(new))
+
+
+def test_no_undetermined_placement_without_deciding_descriptors():
+    placements = _every_bundled_placement()
+    states = {r["placement"] for r in placements}
+    assert states <= {"determined", "undetermined", "outside"} and "undetermined" in states
+    for r in placements:
+        if r["placement"] == "undetermined":
+            assert r["decided_by"], r["pole_id"]
+        assert r["determined"] == (r["placement"] == "determined")
+
+
+def test_a_cluster_outside_its_possible_clusters_says_why():
+    """`cluster` (the passive projection) may be a cluster no completion gives (Les Ateliers
+    read « cluster 4, undetermined: cluster 2 (100 %), depending on »): then the state is
+    not `determined` and its reasons say so."""
+    for r in _every_bundled_placement():
+        if r["cluster"] is not None and r["cluster"] not in r["possible_clusters"]:
+            assert r["placement"] != "determined"
+            assert "passive_differs" in r["placement_reasons"], r["pole_id"]
+        if r["placement"] == "determined":
+            assert r["cluster"] is not None and set(r["possible_clusters"]) == {r["cluster"]}
+
+
+def test_classify_reference(run):
+    import json
+
+    from ptce_typology.resources import examples_dir
+
+    pole = examples_dir() / "le_periscope.yaml"
+    default = run("classify", pole, "--format", "json")
+    temoins = run("classify", pole, "--reference", "temoins", "--format", "json")
+    assert default.exit_code == 0 and temoins.stdout == default.stdout
+    wider = run("classify", pole, "--reference", "all", "--format", "json")
+    assert wider.exit_code == 0, wider.stderr
+    assert "reference poles" in wider.stderr and "12 reference poles" not in wider.stderr
+    assert json.loads(wider.stdout)["poles"][0]["placement"] in ("determined", "undetermined",
+                                                                 "outside")

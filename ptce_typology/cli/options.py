@@ -34,6 +34,11 @@ Cases = Annotated[Optional[list[Path]], typer.Option(  # noqa: UP045
     "--cases", "-c", help="Case files, folders or CSV/XLSX tables (repeatable); 'all': every "
                           "bundled pole (the twelve témoins and the other PTCE); default: the "
                           "twelve témoins.")]
+Reference = Annotated[Optional[list[Path]], typer.Option(  # noqa: UP045
+    "--reference", "--cases", "-c",
+    help="The poles that form the typology a new pole is placed against: 'temoins' (the "
+         "default: the twelve témoins), 'all' (every bundled pole) or case files, folders or "
+         "CSV/XLSX tables (repeatable).")]
 Data = Annotated[Optional[Path], typer.Option(  # noqa: UP045
     "--data", help="Any CSV with one row per case (first column: the id).")]
 ReferenceYear = Annotated[int, typer.Option(
@@ -96,6 +101,13 @@ class TypologyOptions:
                         ncp=self.ncp, n_clusters=self.k, rule=self.rule,
                         consolidation=self.consolidation, seed=self.seed,
                         passive=passive_parameter(self.passive))
+
+
+def reference_cases(value: Optional[list[Path]]) -> Optional[list[Path]]:  # noqa: UP045
+    """``--reference`` as ``load_frame``'s paths: None (the témoins) for ``temoins``."""
+    if not value or [str(v) for v in value] == ["temoins"]:
+        return None
+    return value
 
 
 def passive_parameter(value: Optional[str]) -> Optional[tuple[str, ...]]:  # noqa: UP045
