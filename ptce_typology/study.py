@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ptce_typology.analysis.parameters import DEFAULT_CONSOLIDATION, DEFAULT_RULE
 from ptce_typology.errors import PtceError
 from ptce_typology.intake.schema import DEFAULT_REFERENCE_YEAR
 from ptce_typology.resources import resolve_paths
@@ -84,8 +85,8 @@ class Study:
 
 def run_study(cases: Sequence[Path | str] | None = None, classify: Iterable[Path | str] = (),
               *, seed: int = 0, resamples: int | None = None, ncp: int = 5,
-              n_clusters: int | None = None, rule: str = "within_ratio",
-              consolidation: str = "hartigan-wong", active: Sequence[str] | None = None,
+              n_clusters: int | None = None, rule: str = DEFAULT_RULE,
+              consolidation: str = DEFAULT_CONSOLIDATION, active: Sequence[str] | None = None,
               passive: Sequence[str] | None = None, typology: Typology | None = None,
               reference_year: int = DEFAULT_REFERENCE_YEAR,
               qca_conditions: Sequence[str] = DEFAULT_QCA_CONDITIONS,

@@ -9,7 +9,7 @@ import pytest
 from conftest import FIXTURES
 
 from ptce_typology import cases_frame, load_cases
-from ptce_typology.analysis.typology import Typology, placement_records
+from ptce_typology.analysis.typology import PLACEMENTS, Typology, placement_records
 from ptce_typology.resources import cases_dir, examples_dir
 
 
@@ -21,7 +21,7 @@ def model(frame):
 def test_estimator_protocol(model, frame):
     assert isinstance(model.fit(frame), Typology)
     params = model.get_params()
-    assert params["ncp"] == 5 and params["rule"] == "within_ratio"
+    assert params["ncp"] == 5 and params["rule"] == "gain_ratio"
     assert list(model.labels_.index) == list(frame.index)
     assert set(model.labels_) == set(range(1, model.hcpc_.n_clusters_ + 1))
     assert model.coordinates_.shape == (12, 5)
@@ -81,16 +81,17 @@ def test_typicality_counts_modal_categories_over_known_descriptors(model, frame)
 
 
 def test_ncp_and_rule_change_the_result_and_are_reported(model, frame):
-    small = Typology(ncp=2).fit(frame)
+    small = Typology(ncp=2, rule="within_ratio").fit(frame)
     # ncp keeps the first dimensions of the same MCA, and the tree is built on them only.
     assert small.coordinates_.shape == (12, 2) and model.coordinates_.shape == (12, 5)
     np.testing.assert_allclose(small.coordinates_, model.coordinates_.iloc[:, :2], atol=1e-10)
     assert not np.allclose(small.hcpc_.within_, model.hcpc_.within_)
     # On these two dimensions the rules choose different k, each by its own criterion
-    # (k from min_clusters = 3 to round(n / 2) = 6; gain_ratio from 4 to 7).
+    # (within_ratio, FactoMineR 2.7: k from min_clusters = 3 to round(n / 2) = 6;
+    # gain_ratio, 2.14: k from 4 to 8).
     within, gains = small.hcpc_.within_, small.hcpc_.inertia_gain_
     by_within = min(range(3, 7), key=lambda k: within[k] / within[k - 1])
-    by_gain = max(range(4, 8), key=lambda k: gains[k - 1] / gains[k])
+    by_gain = max(range(4, 9), key=lambda k: gains[k - 1] / gains[k])
     gain = Typology(ncp=2, rule="gain_ratio").fit(frame)
     assert small.hcpc_.n_clusters_ == by_within == 3
     assert gain.hcpc_.n_clusters_ == by_gain == 5
@@ -136,13 +137,18 @@ def test_unknown_territory_leaves_the_placement_undetermined(model, frame):
     assert len(results) == 3
     for result in results:
         assert result["determined"] is False
-        assert result["decided_by"] == ["territory"]
+        # Territory decides; so may an unknown yes/no descriptor now that `no` is tried.
+        assert "territory" in result["decided_by"]
+        assert set(result["decided_by"]) <= set(result["unknown"])
         assert len(result["possible_clusters"]) >= 2
         # The cluster of the témoin it copies (its true territory) is one of them.
         source = result["pole_id"].removeprefix("new_")
         assert model.labels_[source] in result["possible_clusters"]
-        # Four territories held by the témoins: four completions.
-        assert result["completions"] == {"n": 4, "exhaustive": True, "seed": None}
+        # Every territory of the vocabulary (five; the témoins hold four), times yes and no
+        # for each other unknown (yes/no descriptors).
+        others = len(result["unknown"]) - 1
+        assert result["completions"] == {"n": 5 * 2 ** others, "exhaustive": True,
+                                         "seed": None}
         assert sum(result["possible_clusters"].values()) == pytest.approx(1)
 
 
@@ -273,5 +279,107 @@ def test_no_position_for_a_pole_no_source_describes(temoins):
     coords = model.transform(new)
     assert coords.loc["nothing_known"].isna().all() and coords.loc["le_periscope"].notna().all()
     predicted = model.predict(new)
-    assert predicted.isna()["nothing_known"] and predicted["le_periscope"] == 4
+    assert predicted.isna()["nothing_known"] and predicted["le_periscope"] == 1  # origin passive
     assert model.predict(cases_frame(temoins)).tolist() == model.labels_.tolist()
+
+
+# What the témoins cannot represent (issue 23) -----------------------------------------------
+
+
+def test_unknown_shared_premises_and_employer_group_try_no(model, frame):
+    """The témoins only ever say `yes` (or unknown) for both: the completions still try `no`,
+    held passive as a category no témoin has."""
+    new = _new_poles(frame, paris_mix={"shared_premises": "unknown",
+                                       "employer_group": "unknown"})
+    row = new.iloc[0]
+    table, unknown, exhaustive = model._completions(row)
+    assert unknown == ["shared_premises", "employer_group"] and exhaustive
+    assert sorted(map(tuple, table[unknown].to_numpy().tolist())) == sorted(
+        [("yes", "yes"), ("yes", "no"), ("no", "yes"), ("no", "no")])
+    result = placement_records(model.classify(new))[0]
+    assert result["completions"]["n"] == 4
+
+
+def test_an_unseen_category_keeps_its_share_and_is_named(model, frame):
+    """A copy of a témoin whose origin is one no témoin has: the origin keeps its 1/6 of the
+    profile with no weight, exactly as an unknown origin, instead of being dropped and the
+    other five descriptors re-weighted; the placement names it and is `outside`."""
+    new = _new_poles(frame, paris_mix={"origin": "other"})
+    as_unknown = _new_poles(frame, paris_mix={"origin": "unknown"})
+    coords = model.transform(new)
+    np.testing.assert_allclose(coords.to_numpy(), model.transform(as_unknown).to_numpy(),
+                               rtol=0, atol=1e-12)
+    # Not the old re-weighted profile over the five other descriptors.
+    mca = model.mca_
+    held = {f"{d}={new.iloc[0][d]}" for d in mca.variables_}
+    z = np.array([1.0 if name in held else 0.0 for name in mca.column_counts_.index])
+    dropped = mca._coordinates((z / 5)[None, :])[0]
+    kept = mca._coordinates((z / 6)[None, :])[0]
+    np.testing.assert_allclose(coords.iloc[0].to_numpy(), kept, atol=1e-12)
+    assert np.abs(coords.iloc[0].to_numpy() - dropped).max() > 1e-3
+    result = placement_records(model.classify(new))[0]
+    assert result["unseen"] == ["origin=other"] and result["placement"] == "outside"
+    assert "origin" not in result["placed_on"] and len(result["placed_on"]) == 5
+    assert any(f["code"] == "unseen_categories" and f["categories"] == ["origin=other"]
+               for f in result["flags"])
+
+
+def test_two_unseen_active_categories_are_outside(model, frame, run, tmp_path):
+    new = _new_poles(frame, paris_mix={"origin": "local_authority", "territory": "other"})
+    result = placement_records(model.classify(new))[0]
+    assert result["placement"] == "outside" and result["determined"] is False
+    assert result["unseen"] == ["origin=local_authority", "territory=other"]
+    assert "unseen_categories" in result["placement_reasons"]
+    from ptce_typology.render.typology import placement_text
+
+    shown = placement_text(result, {}, "en")
+    assert shown.startswith("outside: placed on 4 of 6 descriptors; Origin and Territory are "
+                            "outside the typology")
+    assert "hors de la typologie" in placement_text(result, {}, "fr")
+
+
+def _every_bundled_placement():
+    from ptce_typology.frame import load_frame
+    from ptce_typology.resources import examples_dir, poles_dir
+
+    model = Typology().fit(load_frame())
+    new = load_frame([poles_dir(), examples_dir()])
+    return placement_records(model.classify(new))
+
+
+def test_no_undetermined_placement_without_deciding_descriptors():
+    placements = _every_bundled_placement()
+    states = {r["placement"] for r in placements}
+    assert states <= set(PLACEMENTS) and "undetermined" in states
+    for r in placements:
+        if r["placement"] == "undetermined":
+            assert r["decided_by"], r["pole_id"]
+        assert r["determined"] == (r["placement"] == "determined")
+
+
+def test_a_cluster_outside_its_possible_clusters_says_why():
+    """`cluster` (the passive projection) may be a cluster no completion gives (Les Ateliers
+    read « cluster 4, undetermined: cluster 2 (100 %), depending on »): then the state is
+    not `determined` and its reasons say so."""
+    for r in _every_bundled_placement():
+        if r["cluster"] is not None and r["cluster"] not in r["possible_clusters"]:
+            assert r["placement"] != "determined"
+            assert "passive_differs" in r["placement_reasons"], r["pole_id"]
+        if r["placement"] == "determined":
+            assert r["cluster"] is not None and set(r["possible_clusters"]) == {r["cluster"]}
+
+
+def test_classify_reference(run):
+    import json
+
+    from ptce_typology.resources import examples_dir
+
+    pole = examples_dir() / "le_periscope.yaml"
+    default = run("classify", pole, "--format", "json")
+    temoins = run("classify", pole, "--reference", "temoins", "--format", "json")
+    assert default.exit_code == 0 and temoins.stdout == default.stdout
+    wider = run("classify", pole, "--reference", "all", "--format", "json")
+    assert wider.exit_code == 0, wider.stderr
+    assert "reference poles" in wider.stderr and "12 reference poles" not in wider.stderr
+    assert json.loads(wider.stdout)["poles"][0]["placement"] in ("determined", "undetermined",
+                                                                 "outside")

@@ -82,18 +82,20 @@ def test_classify_cli_bad_file(run, tmp_path):
 
 def test_classify_cli_csv_and_table(run):
     result = run("classify", examples_dir() / "le_periscope.yaml", "--format", "csv")
-    assert result.stdout.startswith("pole_id,name,cluster,determined,decided_by,typicality,cos2")
+    assert result.stdout.startswith("pole_id,name,cluster,determined,decided_by,placement,unseen,"
+                                    "typicality,cos2")
     result = run("classify", examples_dir() / "le_periscope.yaml", "--lang", "fr")
     assert "Témoins les plus proches" in result.stdout
 
 
 def test_many_deciding_descriptors_read_as_a_list(run):
-    """Four descriptors decide PEPSS 30's cluster: « A, B, C et D », not « A et B et C et D »."""
+    """Every descriptor decides the cluster of a pole no source describes (shared premises and
+    employer group try `no` too): « A, B, … et F », not « A et B et … et F »."""
 
-    for lang, expected in (("fr", "selon Ancienneté du regroupement, Origine, Territoire et "
-                                  "Secteur d'activité"),
-                           ("en", "depending on Age of the grouping, Origin, Territory and "
-                                  "Sector")):
+    for lang, expected in (("fr", "selon Ancienneté du regroupement, Origine, Territoire, "
+                                  "Secteur d'activité, Lieu partagé et Groupement d'employeurs"),
+                           ("en", "depending on Age of the grouping, Origin, Territory, "
+                                  "Sector, Shared premises and Employer group")):
         result = run("classify", FIXTURES / "good" / "nothing_known.yaml", "--lang", lang,
                      "--format", "md")
         assert result.exit_code == 0, result.stderr

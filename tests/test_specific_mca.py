@@ -140,7 +140,7 @@ def test_hcpc_partition_label_for_label(specific, consolidation, key):
     coords = mca.row_coordinates_
     theirs_coords = ref_table(ref, "ind_coord").loc[coords.index]
     signs = np.sign((coords[DIMS] * theirs_coords).sum())
-    hcpc = HCPC(consolidation=consolidation).fit(coords * signs)
+    hcpc = HCPC(rule="within_ratio", consolidation=consolidation).fit(coords * signs)
     assert hcpc.n_clusters_ == ref["hcpc_n_clusters"]
     theirs = pd.Series(ref[key]).loc[coords.index]
     assert (hcpc.labels_.to_numpy() == theirs.to_numpy()).all()

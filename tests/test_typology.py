@@ -68,7 +68,9 @@ def test_fit_predict_and_fit_transform_are_fit_then_the_fitted_attributes(frame,
 def test_predict_is_nullable_int64(model, new, frame):
     predicted = model.predict(new)
     assert predicted.dtype == "Int64" and predicted.name == "cluster"
-    assert predicted.isna().tolist() == [True, False] and predicted["le_periscope"] == 4
+    # Le Périscope's origin (other) is held passive, its share kept: cluster 1 (left out and
+    # its profile spread over the other descriptors, it was cluster 2).
+    assert predicted.isna().tolist() == [True, False] and predicted["le_periscope"] == 1
     assert model.predict(frame).dtype == "Int64"  # also when every pole is placed
 
 
@@ -81,13 +83,16 @@ def test_placements_are_one_row_per_pole(model, new):
     assert placed["cos2"].dtype == float and placed["typicality"].dtype == float
     assert pd.isna(placed.at["nothing_known", "cluster"])
     assert np.isnan(placed.at["nothing_known", "cos2"])
-    assert placed.at["le_periscope", "cluster"] == 4
+    assert placed.at["le_periscope", "cluster"] == 1
+    assert placed.at["le_periscope", "placement"] == "outside"
+    assert placed.at["le_periscope", "unseen"] == ["origin=local_authority", "territory=other"]
     assert len(placed.at["le_periscope", "nearest"]) == 3
     records = placement_records(placed)
     assert [r["pole_id"] for r in records] == ["nothing_known", "le_periscope"]
     assert list(records[1]) == ["pole_id", *PLACEMENT_COLUMNS]
     assert records[0]["cluster"] is None and records[0]["cos2"] is None
-    assert records[1]["cluster"] == 4 and isinstance(records[1]["cluster"], int)
+    assert records[1]["cluster"] == 1 and isinstance(records[1]["cluster"], int)
+    assert records[1]["placement"] == "outside"
 
 
 def test_classify_takes_the_seed(run, monkeypatch):

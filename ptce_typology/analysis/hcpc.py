@@ -1,7 +1,8 @@
 """Hierarchical clustering on principal components, as FactoMineR's ``HCPC`` does it.
 
-Steps (FactoMineR 2.7, ``R/HCPC.R``): the individuals' MCA coordinates on the first ``ncp``
-dimensions, sorted by their coordinate on dimension 1 (a stable sort); Ward's method (scipy's
+Steps (FactoMineR 2.7 and 2.14, ``R/HCPC.R``; only the automatic k differs): the individuals'
+MCA coordinates on the first ``ncp`` dimensions, sorted by their coordinate on dimension 1 (a
+stable sort); Ward's method (scipy's
 ``ward`` linkage on those coordinates gives FactoMineR's tree; the inertia gain of a merge is
 ``height² / (2n)``); the number of clusters by a named rule; the tree cut at k; k-means
 consolidation from the cluster means (Hartigan-Wong, R's default, or Lloyd); clusters numbered
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ptce_typology.analysis.parameters import CONSOLIDATIONS, K_RULES
+from ptce_typology.analysis.parameters import CONSOLIDATIONS, DEFAULT_RULE, K_RULES
 from ptce_typology.errors import PtceError
 
 RULES = (*K_RULES, "fixed")
@@ -40,7 +41,8 @@ class ClusterRule:
 RULE_TEXT = {
     "within_ratio": "FactoMineR 2.7 (up to 2.12): k in [min, max] minimising "
                     "within(k) / within(k-1), max = min(10, round(n/2))",
-    "gain_ratio": "FactoMineR 2.14: k in [min+1, max+1] maximising gain(k-1) / gain(k)",
+    "gain_ratio": "FactoMineR 2.14: k in [min+1, max+1] maximising gain(k-1) / gain(k), "
+                  "max = min(max(min(10, round(n/2)) + 1, min), n - 1)",
     "fixed": "k fixed by the user",
 }
 
@@ -57,9 +59,10 @@ class HCPC:
     ----------
     n_clusters : int or None
         A fixed k; None chooses k with ``rule``.
-    rule : {"within_ratio", "gain_ratio"}
-        ``within_ratio`` is FactoMineR 2.7's automatic rule (the default); ``gain_ratio`` is
-        2.14's.
+    rule : {"gain_ratio", "within_ratio"}
+        ``gain_ratio`` is FactoMineR 2.14's automatic rule (the default): k in [min+1, max+1]
+        maximising gain(k-1) / gain(k); ``within_ratio`` is 2.7's (1.34 to 2.12): k in
+        [min, max] minimising within(k) / within(k-1).
     min_clusters, max_clusters : int
         FactoMineR's ``min`` (3) and ``max`` (None: min(10, round(n/2))).
     consolidation : {"hartigan-wong", "lloyd", "none"}
@@ -95,7 +98,7 @@ class HCPC:
     rule_ : ClusterRule
     """
 
-    def __init__(self, n_clusters: int | None = None, rule: str = "within_ratio",
+    def __init__(self, n_clusters: int | None = None, rule: str = DEFAULT_RULE,
                  min_clusters: int = 3, max_clusters: int | None = None,
                  consolidation: str = "hartigan-wong", iter_max: int = 10) -> None:
         self.n_clusters = n_clusters
@@ -281,8 +284,11 @@ def choose_k(within: np.ndarray, gains: np.ndarray, n: int, n_clusters: int | No
                             "give the number of clusters", field="n_clusters", value=n)
         ratios = np.array([within[k - 1] / within[k - 2] for k in ks])
         return ks[int(np.argmin(ratios))], ks, ratios
+    # FactoMineR 2.14: max <- min(max(max + 1, min), n - 1), then gain[min:max] /
+    # gain[(min+1):(max+1)] and k = which.max + min, so k runs over min+1 .. max+1; gain(n - 1)
+    # is the last gain, so k = n - 1 has a ratio and k = n (R's NA) has none.
     high = min(max(high + 1, low), n - 1)
-    ks = [k for k in range(low + 1, high + 1) if k <= n - 2]
+    ks = [k for k in range(low + 1, high + 2) if k <= n - 1]
     if not ks:
         raise PtceError("too few individuals for the automatic number of clusters; "
                         "give the number of clusters", field="n_clusters", value=n)
@@ -305,7 +311,7 @@ def consolidate(Xs: np.ndarray, before: np.ndarray, k: int, consolidation: str,
     return HCPC._number(Xs, result.labels), result
 
 
-def partition(X: np.ndarray, n_clusters: int | None = None, rule: str = "within_ratio",
+def partition(X: np.ndarray, n_clusters: int | None = None, rule: str = DEFAULT_RULE,
               min_clusters: int = 3, max_clusters: int | None = None,
               consolidation: str = "hartigan-wong", iter_max: int = 10) -> np.ndarray:
     """The HCPC partition (labels 1..k, in the rows' order) of coordinates in plain arrays,

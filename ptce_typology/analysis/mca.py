@@ -346,39 +346,44 @@ class MCA:
 
     def project(self, X: pd.DataFrame, passive: tuple[str, ...] = ()
                 ) -> tuple[pd.DataFrame, pd.Series, dict[object, list[str]]]:
-        """Project new individuals, leaving out (and reporting) categories never seen at fit.
+        """Project new individuals; a category never seen at fit is held as a passive one.
 
-        A category no fitted individual holds has no position. Instead of failing, each such
-        value is left out of that individual's profile, which then spreads over its other
-        variables, and it is returned in ``skipped`` so that the caller says so. A value that
-        is passive (a fitted passive category, or one named in ``passive`` as
-        ``descriptor=category`` or a bare category) is held but weightless, as in the fit.
+        Every value keeps its share 1/Q of the individual's profile, as in FactoMineR's
+        projection of supplementary individuals (2.14: the profile centred, passive categories
+        weightless). A category no fitted individual holds has no column, so its share stays
+        in the profile with no weight, exactly as a passive ``unknown``: the individual is
+        placed by its other values, which are **not** re-weighted to fill the gap. Such values
+        are returned in ``unseen`` so that the caller names them; values passive by ``passive``
+        (``descriptor=category`` or a bare category, e.g. an ``unknown`` no fitted individual
+        held) are not. An individual holding no active category has no position (NaN).
 
         Returns
         -------
         coordinates : DataFrame
-            Individuals × kept dimensions (NaN when every value is unseen).
+            Individuals × kept dimensions (NaN when no active category is held).
         quality : Series
             Sum of cos2 over the kept dimensions (the share of the individual's distance to
             the centroid that the kept dimensions show).
-        skipped : dict
-            Individual -> list of ``variable=category`` left out.
+        unseen : dict
+            Individual -> list of ``variable=category`` held passive because never seen.
         """
         data = X[self.variables_]
         z = indicator(data, self.categories_, strict=False).to_numpy()
         values = data.astype(object)
         seen = np.column_stack([values[var].isin(self.categories_[var]).to_numpy()
                                 for var in self.variables_])
-        weightless = np.column_stack([
+        passive_here = np.column_stack([
             values[var].map(lambda v, var=var: f"{var}{SEP}{v}" in passive or v in passive)
-            .to_numpy(dtype=bool) for var in self.variables_]) & ~seen
-        q = (seen | weightless).sum(axis=1).astype(float)
-        skipped = {idx: [f"{var}{SEP}{data.at[idx, var]}" for j, var in enumerate(self.variables_)
-                         if not seen[row, j] and not weightless[row, j]]
-                   for row, idx in enumerate(data.index)}
+            .to_numpy(dtype=bool) for var in self.variables_])
+        unseen = {idx: [f"{var}{SEP}{data.at[idx, var]}" for j, var in enumerate(self.variables_)
+                        if not seen[row, j] and not passive_here[row, j]]
+                  for row, idx in enumerate(data.index)}
+        profile = z / self._Q
+        placed = (z[:, self._active] > 0).any(axis=1)
         with np.errstate(divide="ignore", invalid="ignore"):
-            profile = z / q[:, None]
             coords = self._coordinates(profile)
             quality = (coords ** 2).sum(axis=1) / self._distance2(profile)
+        coords[~placed] = np.nan
+        quality[~placed] = np.nan
         frame = self._frame(coords, X.index, list(self.row_coordinates_.columns), "individual")
-        return frame, pd.Series(quality, index=X.index, name="cos2"), skipped
+        return frame, pd.Series(quality, index=X.index, name="cos2"), unseen

@@ -12,9 +12,11 @@ DEFAULT_SUPPLEMENTARY = ("laureate_2013",)
 # What no source says, and an age that does not exist yet, shape no axis.
 DEFAULT_PASSIVE = (UNKNOWN, "not_started")
 DEFAULT_NCP = 5  # FactoMineR's default
-# The automatic choices of k: FactoMineR 2.7's within_ratio, 2.14's gain_ratio.
-K_RULES = ("within_ratio", "gain_ratio")
-DEFAULT_RULE = "within_ratio"
+# The automatic choices of k: FactoMineR 2.14's gain_ratio (the default: current FactoMineR,
+# which the supplementary projection follows too) and 2.7's within_ratio (FactoMineR 1.34 to
+# 2.12), kept because the two differ on some tables (not on the twelve: both give k = 5).
+K_RULES = ("gain_ratio", "within_ratio")
+DEFAULT_RULE = "gain_ratio"
 CONSOLIDATIONS = ("hartigan-wong", "lloyd", "none")
 DEFAULT_CONSOLIDATION = "hartigan-wong"  # R's kmeans default
 DEFAULT_SEED = 0

@@ -47,10 +47,13 @@ from ptce_typology.vocabulary import SEP, UNKNOWN
 MAX_COMPLETIONS = 10_000  # above this, a seeded sample of completions
 NEAR_TIE = 0.05  # the second-nearest centre within 5 % of the nearest
 #: The columns of :meth:`Typology.classify`, in the order of the JSON of ``ptce classify``.
-PLACEMENT_COLUMNS = ("name", "categories", "unknown", "coordinates", "cluster", "distances",
-                     "determined", "possible_clusters", "decided_by", "completions",
-                     "alternatives", "nearest", "typicality", "typicality_known", "cos2",
-                     "flags")
+PLACEMENT_COLUMNS = ("name", "categories", "unknown", "unseen", "placed_on", "coordinates",
+                     "cluster",
+                     "placement", "placement_reasons", "distances", "determined",
+                     "possible_clusters", "decided_by", "completions", "alternatives",
+                     "nearest", "typicality", "typicality_known", "cos2", "flags")
+#: The states of a placement (:meth:`Typology.classify`'s ``placement``).
+PLACEMENTS = ("determined", "undetermined", "outside")
 
 
 class Typology:
@@ -335,8 +338,10 @@ class Typology:
 
     def _completions(self, row: pd.Series, seed: int | None = None
                     ) -> tuple[pd.DataFrame, list[str], bool]:
-        """Every completion of a pole's active unknowns by the categories the reference poles
-        hold for each (all combinations, or a seeded sample of ``MAX_COMPLETIONS``).
+        """Every completion of a pole's active unknowns by every category of the vocabulary
+        for each (all combinations, or a seeded sample of ``MAX_COMPLETIONS``). A category the
+        reference poles never hold is tried too (``no`` where every témoin says ``yes``): it
+        is then passive in the projection, as it is for a pole that holds it.
 
         Returns
         -------
@@ -350,7 +355,9 @@ class Typology:
         self._check_fitted()
         active = list(self.active)
         unknown = [d for d in active if self._is_unknown(row[d])]
-        options = [[c for c in self.mca_.categories_[d] if f"{d}{SEP}{c}" not in self.passive_]
+        spec = set(self._passive_spec())
+        options = [[str(c) for c in self.frame_[d].cat.categories
+                    if c != UNKNOWN and str(c) not in spec and f"{d}{SEP}{c}" not in spec]
                    for d in unknown]
         total = int(np.prod([len(o) for o in options])) if options else 1
         base = {d: row[d] for d in active}
@@ -386,19 +393,39 @@ class Typology:
                 Active descriptor -> category.
             unknown : list of str
                 Active descriptors no source gives.
+            unseen : list of str
+                ``descriptor=category`` values the reference poles never hold: passive in the
+                projection (their share kept, no weight), like ``unknown``.
+            placed_on : list of str
+                The active descriptors that place the pole: known, held by reference poles
+                and not passive (``not_started`` is).
             coordinates : list of float
-                The projection, unknowns passive (NaN: no position).
+                The projection, unknowns and unseen categories passive (NaN: no position).
             cluster : Int64
-                The nearest centre; ``<NA>`` when no active descriptor is known (flag
-                ``nothing_known``) or the pole cannot be placed.
+                The nearest centre of that projection; ``<NA>`` when no active category is
+                held (flag ``nothing_known`` or ``not_placeable``). Settled only when
+                ``placement`` is ``determined``.
+            placement : str
+                ``determined`` (every completion of the unknowns and the passive projection
+                give ``cluster``), ``undetermined`` (they do not, or there is no projection;
+                ``decided_by`` names the descriptors that decide, never empty) or
+                ``outside`` (an active descriptor holds a category the reference poles never
+                show: the pole is placed on its other descriptors only).
+            placement_reasons : list of str
+                Why a placement is not ``determined``: ``unseen_categories``,
+                ``completions_disagree`` (the completions give several clusters),
+                ``passive_differs`` (no completion gives ``cluster``), ``nothing_known``,
+                ``not_placeable``.
             distances : dict
                 Cluster -> distance to its centre.
             determined : bool
-                Every completion of the unknowns gives ``cluster``.
+                ``placement == "determined"``.
             possible_clusters : dict
                 Cluster -> share of the completions.
             decided_by : list of str
-                The unknown descriptors whose value changes the cluster.
+                The unknown descriptors whose value changes the cluster; when the
+                completions agree but not with the passive projection, or nothing is known,
+                every unknown descriptor.
             completions : dict
                 ``n``, ``exhaustive`` (and ``seed`` when sampled).
             alternatives : list of dict
@@ -430,7 +457,7 @@ class Typology:
         """What placing every pole needs, computed once for all: the projections, the
         distances to the centres and to the témoins, the témoins' most common categories."""
         active = list(self.active)
-        coords, quality, skipped = self.mca_.project(frame[active], self._passive_spec())
+        coords, quality, unseen = self.mca_.project(frame[active], self._passive_spec())
         X = coords.to_numpy(dtype=float)
         fitted = self.coordinates_.to_numpy(dtype=float)
         to_temoins = np.sqrt(((X[:, None, :] - fitted[None, :, :]) ** 2).sum(axis=2))
@@ -440,7 +467,7 @@ class Typology:
                  .sort_index(kind="stable").idxmax() if known_t[:, j].any() else None
                  for j in range(len(active))]
         return {
-            "X": X, "quality": quality, "skipped": skipped, "modes": modes,
+            "X": X, "quality": quality, "unseen": unseen, "modes": modes,
             "to_centres": self._distances(coords).to_numpy(dtype=float),
             "clusters": [int(c) for c in self.centres_.index],
             "to_temoins": to_temoins,
@@ -463,39 +490,38 @@ class Typology:
         pole = frame.index[i]
         mine = context["values"][i].tolist()
         known = [v != UNKNOWN for v in mine]
+        unseen = list(context["unseen"][pole])
         flags: list[dict] = []
-        if context["skipped"][pole]:
-            flags.append({"code": "unseen_categories", "categories": context["skipped"][pole]})
+        if unseen:
+            flags.append({"code": "unseen_categories", "categories": unseen})
         cluster, dist, nearest = None, {}, []
-        completion = {"n": 0, "exhaustive": True}
-        possible: dict[int, float] = {}
-        decided_by: list[str] = []
         if not context["placed"][i]:
-            flags.append({"code": "not_placeable"})
-        elif not any(known):
-            # No source gives any active descriptor: the projection is the centre of the
-            # map, not a placement, and no témoin shares anything. Only the completions of
-            # the unknowns say where the pole could fall.
-            flags.append({"code": "nothing_known"})
-            possible, decided_by, completion = self._completion_clusters(frame.iloc[i], None)
+            # No active category held: the projection would be the centre of the map, not a
+            # placement, and no témoin shares anything. Only the completions of the unknowns
+            # say where the pole could fall.
+            flags.append({"code": "nothing_known" if not any(known) and not unseen
+                          else "not_placeable"})
         else:
             cluster, dist, nearest = self._nearest(context, i, mine, flags)
-            possible, decided_by, completion = self._completion_clusters(frame.iloc[i],
-                                                                         cluster)
+        possible, decided_by, completion = self._completion_clusters(frame.iloc[i], cluster)
+        state, reasons, decided_by = placement_state(
+            cluster, possible, decided_by, [d for d, k in zip(active, known, strict=True)
+                                            if not k], unseen, [f["code"] for f in flags])
         if context["ages"][i] == "not_started":
             flags.append({"code": "not_started"})
         known_modes = [(v, m) for v, m, k in zip(mine, context["modes"], known, strict=True)
                        if k and m is not None]
         typicality = (sum(v == m for v, m in known_modes) / len(known_modes)
                       if known_modes else None)
-        q = float(context["quality"].iloc[i]) if any(known) else float("nan")  # no projection
+        q = float(context["quality"].iloc[i])
         return {
             "name": context["names"][i],
             "categories": dict(zip(active, mine, strict=True)),
             "unknown": [d for d, k in zip(active, known, strict=True) if not k],
+            "unseen": unseen, "placed_on": self._placed_on(mine, unseen),
             "coordinates": context["X"][i].tolist(),
-            "cluster": cluster, "distances": dist,
-            "determined": bool(cluster is not None and set(possible) == {cluster}),
+            "cluster": cluster, "placement": state, "placement_reasons": reasons,
+            "distances": dist, "determined": state == "determined",
             "possible_clusters": possible, "decided_by": decided_by,
             "completions": completion,
             "alternatives": (self._alternative_clusters(frame.iloc[i])
@@ -504,6 +530,13 @@ class Typology:
             "typicality_known": len(known_modes), "cos2": None if q != q else q,
             "flags": flags,
         }
+
+    def _placed_on(self, values: list, unseen: list[str]) -> list[str]:
+        """The active descriptors whose value is held by reference poles and active."""
+        spec = set(self._passive_spec())
+        return [d for d, v in zip(self.active, values, strict=True)
+                if v != UNKNOWN and f"{d}{SEP}{v}" not in unseen and str(v) not in spec
+                and f"{d}{SEP}{v}" not in spec and f"{d}{SEP}{v}" not in self.passive_]
 
     def _nearest(self, context: dict, i: int, mine: list, flags: list[dict]
                  ) -> tuple[int, dict[int, float], list[dict]]:
@@ -554,13 +587,13 @@ class Typology:
                 continue
             changed = row[list(self.active)].astype(object).copy()
             changed[descriptor] = value
-            coords, _, skipped = self.mca_.project(pd.DataFrame([changed]),
+            coords, _, unseen = self.mca_.project(pd.DataFrame([changed]),
                                                    self._passive_spec())
             distances = self._distances(coords).iloc[0]
             readings.append({"descriptor": descriptor, "value": value,
                              "cluster": None if distances.isna().all()
                              else int(distances.idxmin()),
-                             "unseen": list(skipped[next(iter(skipped))])})
+                             "unseen": list(unseen[next(iter(unseen))])})
         return readings
 
     def _completion_clusters(self, row: pd.Series, cluster: int | None
@@ -569,10 +602,13 @@ class Typology:
         change the cluster (two completions differing in that descriptor alone differ)."""
         table, unknown, exhaustive = self._completions(row)
         if not unknown:
-            return {cluster: 1.0}, [], {"n": 1, "exhaustive": True}
+            return ({} if cluster is None else {cluster: 1.0}), [], {"n": 1, "exhaustive": True}
         coords, _, _ = self.mca_.project(table, self._passive_spec())
-        labels = self._distances(coords).idxmin(axis=1).astype(int).to_numpy()
-        counts = pd.Series(labels).value_counts()
+        distances = self._distances(coords)
+        # 0: a completion holding no active category (every value unseen) has no cluster.
+        labels = distances.fillna(np.inf).idxmin(axis=1).astype(int).where(
+            distances.notna().any(axis=1), 0).to_numpy()
+        counts = pd.Series(labels[labels > 0]).value_counts()
         possible = {int(c): float(n / len(labels)) for c, n in counts.sort_index().items()}
         decided_by = []
         for d in unknown:
@@ -629,6 +665,37 @@ class Typology:
         }
 
 
+
+
+def placement_state(cluster: int | None, possible: dict[int, float], decided_by: list[str],
+                    unknown: list[str], unseen: list[str], flags: list[str]
+                    ) -> tuple[str, list[str], list[str]]:
+    """A placement's state (:data:`PLACEMENTS`), the reasons it is not ``determined`` and the
+    descriptors that decide it (never empty when ``undetermined``).
+
+    ``outside`` when an active value is a category the reference poles never show; else
+    ``determined`` when the passive projection gives ``cluster`` and so does every
+    completion of the unknowns; else ``undetermined``. When the completions all agree but
+    not with the passive projection, or nothing places the pole, every unknown descriptor
+    decides: its being unknown is what leaves the cluster open.
+    """
+    reasons = []
+    if unseen:
+        reasons.append("unseen_categories")
+    reasons += [code for code in ("nothing_known", "not_placeable") if code in flags]
+    if len(possible) > 1:
+        reasons.append("completions_disagree")
+    if cluster is not None and possible and cluster not in possible:
+        reasons.append("passive_differs")
+    if reasons and not decided_by:
+        decided_by = list(unknown)
+    if unseen:
+        return "outside", reasons, decided_by
+    if cluster is not None and not reasons:
+        return "determined", reasons, decided_by
+    if not decided_by:  # not placed and nothing unknown: what decides is what is unseen
+        decided_by = [name.split(SEP, 1)[0] for name in unseen]
+    return "undetermined", reasons, decided_by
 
 
 def placement_records(placements: pd.DataFrame) -> list[dict]:

@@ -16,8 +16,10 @@ from ptce_typology.cli.options import (
     Label,
     Lang,
     Output,
+    Reference,
     Resamples,
     TypologyOptions,
+    reference_cases,
     typology_options,
 )
 from ptce_typology.render.labels import text
@@ -94,7 +96,7 @@ def clusters_cmd(
 def classify_cmd(
     files: Annotated[list[Path], typer.Argument(
         help="Case files (YAML) or tables of new poles.")],
-    cases: Cases = None,
+    reference: Reference = None,
     typology: TypologyOptions = TypologyOptions(),
     plot: Annotated[Optional[Path], typer.Option(  # noqa: UP045
         "--plot", help="Write the factor map with the new poles as supplementary points to "
@@ -105,11 +107,13 @@ def classify_cmd(
     caption: Caption = None,
     label: Label = None,
 ) -> None:
-    """Place new poles against the typology of the témoins: cluster (named), whether the
-    unknowns could change it (every completion of them is tried), distances, nearest témoins
-    with what they share and what is unknown, typicality, projection quality and flags.
+    """Place new poles against the typology of the témoins (or --reference): cluster (named),
+    its state (determined, undetermined: the descriptors that decide; outside: a category no
+    reference pole has, held passive like an unknown), every completion of the unknowns (each
+    takes every category of the vocabulary), distances, nearest reference poles with what
+    they share and what is unknown, typicality, projection quality and flags.
 
-    Example: ptce classify data/examples/le_periscope.yaml --lang fr --format md
+    Example: ptce classify data/examples/le_periscope.yaml --reference all --format md
     """
     from ptce_typology.analysis.typology import placement_records
     from ptce_typology.frame import load_frame
@@ -120,7 +124,7 @@ def classify_cmd(
         cluster_names,
     )
 
-    frame = load_frame(cases, reference_year=typology.reference_year)
+    frame = load_frame(reference_cases(reference), reference_year=typology.reference_year)
     new = load_frame(files, reference_year=typology.reference_year)
     model = typology.model().fit(frame)
     results = placement_records(model.classify(new))

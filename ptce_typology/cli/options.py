@@ -34,6 +34,11 @@ Cases = Annotated[Optional[list[Path]], typer.Option(  # noqa: UP045
     "--cases", "-c", help="Case files, folders or CSV/XLSX tables (repeatable); 'all': every "
                           "bundled pole (the twelve témoins and the other PTCE); default: the "
                           "twelve témoins.")]
+Reference = Annotated[Optional[list[Path]], typer.Option(  # noqa: UP045
+    "--reference", "--cases", "-c",
+    help="The poles that form the typology a new pole is placed against: 'temoins' (the "
+         "default: the twelve témoins), 'all' (every bundled pole) or case files, folders or "
+         "CSV/XLSX tables (repeatable).")]
 Data = Annotated[Optional[Path], typer.Option(  # noqa: UP045
     "--data", help="Any CSV with one row per case (first column: the id).")]
 ReferenceYear = Annotated[int, typer.Option(
@@ -49,7 +54,10 @@ Ncp = Annotated[int, typer.Option("--ncp", min=1, max=1000,
 K = Annotated[Optional[int], typer.Option(  # noqa: UP045
     "--k", min=2, max=1000, help="A fixed number of clusters (default: the --rule).")]
 Rule = Annotated[Literal[K_RULES], typer.Option(
-    "--rule", help="Automatic k: FactoMineR 2.7's within_ratio or 2.14's gain_ratio.")]
+    "--rule", help="Automatic k. gain_ratio (default) reproduces FactoMineR 2.14's HCPC: k in "
+                   "[min+1, max+1] maximising gain(k-1)/gain(k); within_ratio reproduces "
+                   "FactoMineR 2.7 (1.34 to 2.12): k in [min, max] minimising "
+                   "within(k)/within(k-1).")]
 Consolidation = Annotated[Literal[CONSOLIDATIONS], typer.Option(
     "--consolidation", help="k-means consolidation of the Ward partition (R's default first).")]
 Seed = Annotated[int, typer.Option("--seed", min=0, max=2**32 - 1,
@@ -93,6 +101,13 @@ class TypologyOptions:
                         ncp=self.ncp, n_clusters=self.k, rule=self.rule,
                         consolidation=self.consolidation, seed=self.seed,
                         passive=passive_parameter(self.passive))
+
+
+def reference_cases(value: Optional[list[Path]]) -> Optional[list[Path]]:  # noqa: UP045
+    """``--reference`` as ``load_frame``'s paths: None (the témoins) for ``temoins``."""
+    if not value or [str(v) for v in value] == ["temoins"]:
+        return None
+    return value
 
 
 def passive_parameter(value: Optional[str]) -> Optional[tuple[str, ...]]:  # noqa: UP045

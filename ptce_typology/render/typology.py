@@ -325,24 +325,71 @@ def clusters_json(model: Typology, stab: dict | None, sensitivity: dict | None =
 
 
 def placement_text(result: dict, names: dict[int, str], lang: str = "en") -> str:
-    """« undetermined: cluster 1 (rural…, 50 %) or 3 (urban…, 50 %), depending on territory »,
-    or « determined »."""
+    """A placement in words, by its state (``placement``): « determined »; « undetermined:
+    cluster 1 (rural…, 50 %) or 3 (urban…, 50 %), depending on territory »; « outside: placed
+    on 4 of 6 descriptors; origin and territory are outside the typology »."""
     if result["cluster"] is None and not result["possible_clusters"]:
         return "-"
     sampled = "" if result["completions"]["exhaustive"] else text(
         "classify.sampled", lang, n=result["completions"]["n"],
         seed=result["completions"].get("seed", ""))
-    if result["determined"]:
+    state = result.get("placement", "determined" if result["determined"] else "undetermined")
+    if state == "outside":
+        return _outside_text(result, names, lang) + sampled
+    if state == "determined":
         if result["unknown"]:
             unknown = _descriptor_list(result["unknown"], lang)
             return text("classify.determined_with_unknowns", lang, unknown=unknown) + sampled
         return text("classify.determined", lang)
-    options = text("classify.or", lang).join(
+    decided = _descriptor_list(result["decided_by"], lang)
+    shown = text("classify.undetermined", lang, options=_options(result, names, lang),
+                 decided_by=decided)
+    return shown + _passive_differs(result, lang) + sampled
+
+
+def _options(result: dict, names: dict[int, str], lang: str) -> str:
+    """« cluster 1 (Rural, 50.0 %) or cluster 3 (…) », the most frequent first."""
+    return text("classify.or", lang).join(
         text("classify.option", lang, cluster=c, name=names.get(int(c), ""),
              share=_pct(share, lang))
         for c, share in sorted(result["possible_clusters"].items(), key=lambda kv: -kv[1]))
-    decided = _descriptor_list(result["decided_by"], lang)
-    return text("classify.undetermined", lang, options=options, decided_by=decided) + sampled
+
+
+def _passive_differs(result: dict, lang: str) -> str:
+    """« ; left unknown, its nearest centre is cluster 4, which no completion gives »."""
+    if "passive_differs" not in result.get("placement_reasons", []):
+        return ""
+    return text("classify.passive_differs", lang, cluster=result["cluster"])
+
+
+def _outside_text(result: dict, names: dict[int, str], lang: str) -> str:
+    """« outside: placed on 4 of 6 descriptors; Origin and Territory are outside the
+    typology », then what the unknowns leave open."""
+    outside = list(dict.fromkeys(name.partition(SEP)[0] for name in result["unseen"]))
+    key = "classify.outside_one" if len(outside) == 1 else "classify.outside_many"
+    shown = text(key, lang, n=len(result["placed_on"]), total=len(result["categories"]),
+                 descriptors=_descriptor_list(outside, lang))
+    if len(result["possible_clusters"]) > 1:
+        shown += text("classify.outside_open", lang, options=_options(result, names, lang),
+                      decided_by=_descriptor_list(result["decided_by"], lang))
+    return shown + _passive_differs(result, lang)
+
+
+def cluster_cell(result: dict, names: dict[int, str], lang: str = "en") -> str:
+    """The cluster of a placement, never shown as settled when it is not: « 1 (Rural) »,
+    « 1 (Rural), not settled », « 1 (Rural), placed on 4 of 6 descriptors »."""
+    cluster = result["cluster"]
+    if cluster is None:
+        return ""
+    named = text("classify.cluster_named", lang, cluster=cluster,
+                 name=names.get(int(cluster), ""))
+    state = result.get("placement", "determined" if result["determined"] else "undetermined")
+    if state == "determined":
+        return named
+    if state == "outside":
+        return text("classify.cluster_outside", lang, named=named,
+                    total=len(result["categories"]), n=len(result["placed_on"]))
+    return text("classify.cluster_unsettled", lang, named=named)
 
 
 def flag_text(flag: dict, names: dict[str, str], lang: str = "en") -> str:
@@ -380,13 +427,10 @@ def classify_sections(results: list[dict], names: dict[str, str], lang: str = "e
 
     rows, near = [], []
     for r in results:
-        cluster = r["cluster"]
         rows.append({
             "pole_id": r["pole_id"],
             t("classify.column.name"): r["name"],
-            t("classify.column.cluster"): "" if cluster is None else t(
-                "classify.cluster_named", cluster=cluster,
-                name=cluster_labels.get(int(cluster), "")),
+            t("classify.column.cluster"): cluster_cell(r, cluster_labels, lang),
             t("classify.column.placement"): placement_text(r, cluster_labels, lang),
             t("classify.column.distances"):
                 "; ".join(f"{c}: {_num(d, lang)}" for c, d in r["distances"].items()),
@@ -432,6 +476,7 @@ def classify_csv_frame(results: list[dict]) -> pd.DataFrame:
     for r in results:
         row = {"pole_id": r["pole_id"], "name": r["name"], "cluster": r["cluster"],
                "determined": r["determined"], "decided_by": ";".join(r["decided_by"]),
+               "placement": r["placement"], "unseen": ";".join(r["unseen"]),
                "typicality": r["typicality"], "cos2": r["cos2"]}
         for c, share in r["possible_clusters"].items():
             row[f"possible_{c}"] = share
