@@ -222,12 +222,16 @@ def test_referentiel_and_gap_json_equal_the_library(run):
 
 
 def test_clusters_and_classify_json_equal_the_library(run, loaded):
+    from ptce_typology.analysis.sensitivity import HEADLINE_COMPLETIONS, sensitivity
     from ptce_typology.analysis.typology import Typology, placement_records
     from ptce_typology.frame import load_frame
     from ptce_typology.render.typology import cluster_names, clusters_json
 
     model = Typology(seed=0).fit(loaded)
-    assert _json(run, "clusters", "--resamples", "0") == as_json(clusters_json(model, None))
+    headline = sensitivity(model, max_exhaustive=HEADLINE_COMPLETIONS,
+                           n_sampled=HEADLINE_COMPLETIONS)
+    assert _json(run, "clusters", "--resamples", "0") == as_json(
+        clusters_json(model, None, headline=headline))
     path = examples_dir() / "le_periscope.yaml"
     expected = {"cluster_names": {str(c): n for c, n in cluster_names(model).items()},
                 "poles": placement_records(model.classify(load_frame([path])))}

@@ -180,9 +180,10 @@ def test_the_factor_map_names_the_temoins_and_counts_the_many_others():
 
     frame = load_frame(["all"])
     names, roles = frame["name"].to_dict(), frame["role"].to_dict()
-    others = [p for p, r in roles.items() if r != "temoin"]
+    model = Typology().fit(frame)
+    others = [p for p in model.labels_.index if roles[p] != "temoin"]  # the poles clustered
     assert len(others) > NAMED_OTHERS_MAX
-    figure = factor_map(Typology().fit(frame), names, "fr", roles=roles)
+    figure = factor_map(model, names, "fr", roles=roles)
     ax = figure.axes[0]
     shown = {t.get_text() for t in ax.texts}
     assert {names[p] for p, r in roles.items() if r == "temoin"} <= shown

@@ -15,6 +15,7 @@ from test_mca import REF
 from ptce_typology.analysis.sensitivity import (
     adjusted_rand_index,
     robust_groups,
+    scenarios,
     sensitivity,
     unknown_cells,
 )
@@ -111,23 +112,33 @@ def test_adjusted_rand_index_equals_scikit_learn():
     assert adjusted_rand_index([1, 1, 2], [5, 5, 7]) == 1.0
 
 
-def test_alternatives_are_completions_too():
+def test_an_alternative_reading_is_a_scenario_not_a_completion():
+    """Domb'Innov's other origin is not mixed into the completions of the unknowns: it is its
+    own scenario, the partition refitted with that one value changed."""
     frame = _frame()
     frame["alternatives"] = ""
     frame.loc["domb_innov", "alternatives"] = "origin=social_enterprise_group"
     model = Typology(supplementary=()).fit(frame)
     cells = unknown_cells(model, frame)
-    assert ("domb_innov", "origin", ["citizen_associative", "social_enterprise_group"]) in cells
-    assert len(cells) == 13
+    assert len(cells) == 12 and all(frame.at[p, d] == "unknown" for p, d, _ in cells)
+    (scenario,) = scenarios(model)
+    assert scenario["pole_id"] == "domb_innov" and scenario["value"] == "social_enterprise_group"
+    changed = frame.copy()
+    changed.loc["domb_innov", "origin"] = "social_enterprise_group"
+    refit = Typology(supplementary=()).fit(changed)
+    assert scenario["n_clusters"] == int(refit.labels_.max())
+    assert scenario["ari"] == pytest.approx(adjusted_rand_index(model.labels_.to_numpy(),
+                                                                refit.labels_.to_numpy()))
+    result = sensitivity(model)
+    assert result["n_completions"] == 2 ** 12 and result["scenarios"] == [scenario]
 
 
-def test_sampled_when_too_many_and_says_so(monkeypatch):
+def test_sampled_when_too_many_and_says_so():
     import ptce_typology.analysis.sensitivity as module
 
-    monkeypatch.setattr(module, "MAX_EXHAUSTIVE", 100)
-    monkeypatch.setattr(module, "N_SAMPLED", 50)
     model = Typology(supplementary=()).fit(_frame())
-    result = module.sensitivity(model, seed=7)
+    result = module.sensitivity(model, seed=7, max_exhaustive=100, n_sampled=50)
     assert result["exhaustive"] is False and result["seed"] == 7
     assert result["n_completions"] == 50
-    assert module.sensitivity(model, seed=7)["co_clustering"] == result["co_clustering"]
+    again = module.sensitivity(model, seed=7, max_exhaustive=100, n_sampled=50)
+    assert again["co_clustering"] == result["co_clustering"]

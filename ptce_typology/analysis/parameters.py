@@ -20,3 +20,6 @@ DEFAULT_RULE = "gain_ratio"
 CONSOLIDATIONS = ("hartigan-wong", "lloyd", "none")
 DEFAULT_CONSOLIDATION = "hartigan-wong"  # R's kmeans default
 DEFAULT_SEED = 0
+# A pole with fewer known active descriptors shapes no axis and no cluster: it is placed as a
+# supplementary individual (the twelve témoins all have at least 4 of the 6 known).
+DEFAULT_MIN_KNOWN = 4

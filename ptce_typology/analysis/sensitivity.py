@@ -21,6 +21,10 @@ from ptce_typology.vocabulary import SEP, UNKNOWN
 MAX_EXHAUSTIVE = 2 ** 14
 N_SAMPLED = 2_000
 ROBUST = 0.90
+# Below this mean ARI over the completions, the unknowns could change the typology.
+DETERMINED_ARI = 0.5
+# The headline that ``ptce clusters`` always prints: a seeded sample of this many completions.
+HEADLINE_COMPLETIONS = 256
 
 
 def adjusted_rand_index(a: np.ndarray, b: np.ndarray) -> float:
@@ -48,18 +52,9 @@ def adjusted_rand_index(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def unknown_cells(model, frame: pd.DataFrame) -> list[tuple[str, str, list[str]]]:
-    """(pole_id, descriptor, categories it may take) for every unknown active value, and for
-    every active value with other readings (the case file's ``alternatives:``: the value
-    itself or each alternative)."""
+    """(pole_id, descriptor, categories it may take) for every unknown active value."""
     cells = []
     spec = set(model._passive_spec())
-    readings: dict[tuple[str, str], list[str]] = {}
-    if "alternatives" in frame.columns:
-        for pole, text in frame["alternatives"].items():
-            for reading in str(text or "").split(";"):
-                d, _, value = reading.partition(SEP)
-                if d in model.active and value in list(frame[d].cat.categories):
-                    readings.setdefault((pole, d), []).append(value)
     for d in model.active:
         column = frame[d].astype(object)
         categories = [c for c in frame[d].cat.categories
@@ -67,10 +62,50 @@ def unknown_cells(model, frame: pd.DataFrame) -> list[tuple[str, str, list[str]]
         for pole in frame.index:
             if column[pole] == UNKNOWN:
                 cells.append((pole, d, categories))
-            elif (pole, d) in readings:
-                options = [column[pole], *readings[(pole, d)]]
-                cells.append((pole, d, list(dict.fromkeys(options))))
     return cells
+
+
+def alternative_readings(model, frame: pd.DataFrame) -> list[tuple[str, str, str]]:
+    """(pole_id, descriptor, value) for every other reading of an active value that a case
+    file keeps (``alternatives:``) and the vocabulary holds."""
+    readings = []
+    if "alternatives" not in frame.columns:
+        return readings
+    for pole, listed in frame["alternatives"].items():
+        for reading in str(listed or "").split(";"):
+            d, _, value = reading.partition(SEP)
+            if (d in model.active and value in list(frame[d].cat.categories)
+                    and value != frame.at[pole, d]):
+                readings.append((pole, d, value))
+    return readings
+
+
+def scenarios(model) -> list[dict]:
+    """The partition under each other reading of an active value, one at a time, the other
+    values as fitted (unknowns passive): its k and its ARI against the main partition. A
+    reading is a scenario of its own, not mixed into the completions of the unknowns."""
+    frame = model.frame_
+    main = model.labels_.to_numpy()
+    codes, levels = model._encode(frame)
+    active = list(model.active)
+    position = {p: i for i, p in enumerate(frame.index)}
+    result = []
+    for pole, d, value in alternative_readings(model, frame):
+        data = codes.copy()
+        j = active.index(d)
+        data[position[pole], j] = levels[j].index(value)
+        try:
+            labels = model._partition_codes(data, levels)
+        except (PtceError, ValueError, np.linalg.LinAlgError):
+            result.append({"pole_id": str(pole), "descriptor": d, "value": value,
+                           "n_clusters": None, "ari": None, "clusters": None})
+            continue
+        result.append({"pole_id": str(pole), "descriptor": d, "value": value,
+                       "n_clusters": int(labels.max()),
+                       "ari": adjusted_rand_index(main, labels),
+                       "clusters": {str(p): int(c) for p, c in zip(frame.index, labels,
+                                                                   strict=True)}})
+    return result
 
 
 def _refit_chunk(item: tuple) -> tuple[np.ndarray, list[int], list[float], int]:
@@ -96,9 +131,11 @@ def _refit_chunk(item: tuple) -> tuple[np.ndarray, list[int], list[float], int]:
     return together, ks, aris, failed
 
 
-def sensitivity(model, seed: int | None = None, n_jobs: int | None = None) -> dict:
+def sensitivity(model, seed: int | None = None, n_jobs: int | None = None,
+                max_exhaustive: int = MAX_EXHAUSTIVE, n_sampled: int = N_SAMPLED) -> dict:
     """Refit a fitted :class:`~ptce_typology.analysis.typology.Typology` on every completion
-    of its reference poles' unknown active values.
+    of its reference poles' unknown active values (a seeded sample of ``n_sampled`` above
+    ``max_exhaustive``), and on each other reading of a value (:func:`scenarios`).
 
     ``n_jobs`` worker processes refit the completions (default 1: the refits are fast, a few
     milliseconds each, and a process pool costs more than it saves on the twelve); the result
@@ -107,13 +144,14 @@ def sensitivity(model, seed: int | None = None, n_jobs: int | None = None) -> di
     Returns
     -------
     dict
-        ``n_completions``, ``n_unknown_values`` (unknown values and values with other
-        readings), ``n_alternatives`` (of which with other readings), ``exhaustive``
+        ``n_completions``, ``n_unknown_values``, ``exhaustive``
         (False: a seeded sample), ``seed``, ``unknown_values``
         ([{pole_id, descriptor, categories}]),
-        ``k_distribution`` (k -> share), ``ari`` ({mean, min, q05} against the main
-        partition), ``co_clustering`` (pole -> pole -> share of completions that put them
-        together), ``robust_groups`` (lists of poles together in at least 90 % of
+        ``n_clusters`` (the main partition's k), ``same_k`` (the share of completions that
+        give it), ``k_distribution`` (k -> share), ``ari`` ({mean, min, q05} against the main
+        partition), ``determined`` (mean ARI at least 0.5), ``scenarios`` (the partition
+        under each other reading), ``co_clustering`` (pole -> pole -> share of completions
+        that put them together), ``robust_groups`` (lists of poles together in at least 90 % of
         completions, two poles or more) and ``n_failed`` (refits that failed).
     """
     import os
@@ -123,15 +161,17 @@ def sensitivity(model, seed: int | None = None, n_jobs: int | None = None) -> di
     seed = model.seed if seed is None else seed
     n_jobs = 1 if n_jobs is None else max(1, min(n_jobs, os.cpu_count() or 1))
     cells = unknown_cells(model, frame)
+    main_k = int(model.labels_.max())
     if not cells:
-        return {"n_completions": 0, "n_unknown_values": 0, "n_alternatives": 0,
-                "exhaustive": True, "seed": seed,
-                "unknown_values": [], "k_distribution": {}, "ari": {}, "co_clustering": {},
+        return {"n_completions": 0, "n_unknown_values": 0, "exhaustive": True, "seed": seed,
+                "unknown_values": [], "n_clusters": main_k, "same_k": None,
+                "k_distribution": {}, "ari": {}, "determined": True,
+                "scenarios": scenarios(model), "co_clustering": {},
                 "robust_groups": [], "n_failed": 0}
     sizes = [len(c[2]) for c in cells]
     if any(s == 0 for s in sizes):
         raise PtceError("an unknown value has no category to take", field="sensitivity")
-    choices, exhaustive = _completion_choices(sizes, seed)
+    choices, exhaustive = _completion_choices(sizes, seed, max_exhaustive, n_sampled)
     poles = list(frame.index)
     position = {p: i for i, p in enumerate(poles)}
     together, ks, aris, failed = _refit_completions(model, cells, choices, n_jobs)
@@ -142,28 +182,32 @@ def sensitivity(model, seed: int | None = None, n_jobs: int | None = None) -> di
     arr = np.array(aris)
     return {
         "n_completions": int(len(choices)), "n_unknown_values": len(cells),
-        "n_alternatives": int(sum(frame.at[p, d] != UNKNOWN for p, d, _ in cells)),
         "exhaustive": exhaustive, "seed": None if exhaustive else seed,
         "unknown_values": [{"pole_id": str(p), "descriptor": d, "categories": list(c)}
                            for p, d, c in cells],
+        "n_clusters": main_k,
+        "same_k": float(np.mean(np.array(ks) == main_k)) if done else None,
         "k_distribution": {int(k): float(v / done) for k, v in k_counts.items()},
         "ari": {"mean": float(arr.mean()), "min": float(arr.min()),
                 "q05": float(np.quantile(arr, 0.05))} if done else {},
+        "determined": bool(done and arr.mean() >= DETERMINED_ARI),
+        "scenarios": scenarios(model),
         "co_clustering": co,
         "robust_groups": robust_groups(share, poles),
         "n_failed": failed,
     }
 
 
-def _completion_choices(sizes: list[int], seed: int) -> tuple[np.ndarray, bool]:
+def _completion_choices(sizes: list[int], seed: int, max_exhaustive: int = MAX_EXHAUSTIVE,
+                        n_sampled: int = N_SAMPLED) -> tuple[np.ndarray, bool]:
     """One row per completion, one column per unknown value (the index of the category it
-    takes): every completion, or a seeded sample of ``N_SAMPLED`` above ``MAX_EXHAUSTIVE``."""
+    takes): every completion, or a seeded sample of ``n_sampled`` above ``max_exhaustive``."""
     total = float(np.prod([float(s) for s in sizes]))
-    if total <= MAX_EXHAUSTIVE:
+    if total <= max_exhaustive:
         grids = np.meshgrid(*[np.arange(s) for s in sizes], indexing="ij")
         return np.stack([g.ravel() for g in grids], axis=1), True
     rng = np.random.default_rng(seed)
-    return np.stack([rng.integers(0, s, size=N_SAMPLED) for s in sizes], axis=1), False
+    return np.stack([rng.integers(0, s, size=n_sampled) for s in sizes], axis=1), False
 
 
 def _refit_completions(model, cells: list, choices: np.ndarray, n_jobs: int

@@ -35,6 +35,7 @@ from ptce_typology.analysis.mca import MCA, mca_core, passive_categories
 from ptce_typology.analysis.parameters import (
     DEFAULT_ACTIVE,
     DEFAULT_CONSOLIDATION,
+    DEFAULT_MIN_KNOWN,
     DEFAULT_NCP,
     DEFAULT_PASSIVE,
     DEFAULT_RULE,
@@ -83,6 +84,11 @@ class Typology:
     seed : int
         Seed of every random step (stability resampling, permutation tests, sampled
         completions).
+    min_known : int or None
+        A pole with fewer known active descriptors (not ``unknown``) than this shapes neither
+        the axes nor the clusters: it is placed afterwards as a supplementary individual,
+        like :meth:`classify` places a new pole (default 4, or every active descriptor when
+        there are fewer; None or 0: every pole is fitted).
 
     Attributes (after ``fit``)
     --------------------------
@@ -106,7 +112,16 @@ class Typology:
         Paragons and specific poles of each cluster.
     profiles_ : dict
         cluster -> the categories (``descriptor=category``) that name it: its most
-        over-represented active categories.
+        over-represented active categories that a majority of its members with the
+        descriptor known hold.
+    profile_support_ : dict
+        cluster -> one dict per category of ``profiles_``: ``category``, ``holding`` (members
+        holding it), ``known`` (members with the descriptor known) and ``size``.
+    known_counts_ : Series
+        pole_id -> number of active descriptors known, for every pole given to ``fit``.
+    supplementary_placements_ : DataFrame
+        The poles with fewer than ``min_known`` active descriptors known, placed as
+        :meth:`classify` places new poles (empty when there are none).
     """
 
     def __init__(self, active: tuple[str, ...] = DEFAULT_ACTIVE,
@@ -115,7 +130,7 @@ class Typology:
                  rule: str = DEFAULT_RULE, consolidation: str = DEFAULT_CONSOLIDATION,
                  min_clusters: int = 3, max_clusters: int | None = None,
                  passive: tuple[str, ...] | None = DEFAULT_PASSIVE,
-                 seed: int = DEFAULT_SEED) -> None:
+                 seed: int = DEFAULT_SEED, min_known: int | None = DEFAULT_MIN_KNOWN) -> None:
         self.active = active
         self.supplementary = supplementary
         self.ncp = ncp
@@ -126,6 +141,7 @@ class Typology:
         self.max_clusters = max_clusters
         self.passive = passive
         self.seed = seed
+        self.min_known = min_known
 
     # scikit-learn's estimator protocol -------------------------------------------------------
 
@@ -195,9 +211,13 @@ class Typology:
         Parameters
         ----------
         frame : DataFrame
-            The tidy frame (:func:`~ptce_typology.frame.load_frame`); it is copied.
+            The tidy frame (:func:`~ptce_typology.frame.load_frame`); it is copied. Poles
+            with fewer than ``min_known`` active descriptors known are placed afterwards,
+            as supplementary individuals (:attr:`supplementary_placements_`).
         """
-        self._fit_partition(frame)
+        self._check_columns(frame)
+        thin = self._thin(frame)
+        self._fit_partition(frame[~thin])
         described = self.frame_[list(self.active) + list(self.supplementary)]
         passive_all = set(self.passive_) | set(passive_categories(
             self.frame_[list(self.supplementary)], self._passive_spec())
@@ -212,8 +232,30 @@ class Typology:
         own = self._distances(self.coordinates_)
         self.own_distance_ = pd.Series(
             [own.at[p, c] for p, c in self.labels_.items()], index=self.labels_.index)
-        self.profiles_ = self._profiles()
+        self.profiles_, self.profile_support_ = self._profiles()
+        self.supplementary_placements_ = self.classify(frame[thin])
         return self
+
+    def supplementary_records(self) -> list[dict]:
+        """:attr:`supplementary_placements_` as JSON-ready records (:func:`placement_records`)."""
+        self._check_fitted()
+        return placement_records(self.supplementary_placements_)
+
+    def _thin(self, frame: pd.DataFrame) -> pd.Series:
+        """The poles with fewer than ``min_known`` active descriptors known (a boolean
+        Series); sets :attr:`known_counts_`."""
+        self.known_counts_ = (frame[list(self.active)].astype(object) != UNKNOWN).sum(axis=1)
+        if self.min_known is None:
+            return pd.Series(False, index=frame.index)
+        if not isinstance(self.min_known, int) or self.min_known < 0:
+            raise PtceError("min_known must be a number of active descriptors (0 or more)",
+                            field="min_known", value=self.min_known)
+        least = min(self.min_known, len(self.active))  # with fewer actives: all of them
+        thin = self.known_counts_ < least
+        if (~thin).sum() < 3:
+            raise PtceError(f"fewer than 3 poles have at least {least} active descriptors "
+                            "known; lower it", field="min_known", value=self.min_known)
+        return thin
 
     @property
     def variable_tests_(self) -> pd.DataFrame:
@@ -288,21 +330,39 @@ class Typology:
             return HCPC(**options).fit(pd.DataFrame(core["F"])).labels_.to_numpy()
         return partition(core["F"], **options)
 
-    def _profiles(self, n_max: int = 3, p_max: float = 0.10) -> dict[int, list[str]]:
+    def _profiles(self, n_max: int = 3, p_max: float = 0.10
+                  ) -> tuple[dict[int, list[str]], dict[int, list[dict]]]:
         """For each cluster, the active, non-passive categories that name it: over-represented
-        (v.test > 0) with p <= ``p_max``, the strongest first; at least the strongest one."""
+        (v.test > 0) with p <= ``p_max``, the strongest first, else the strongest one; only a
+        category that most of the cluster's members with that descriptor known hold (a name
+        never rests on a minority). With each, its support: members holding it, members with
+        the descriptor known, and the cluster's size."""
         desc = self.description_.reset_index()
         desc = desc[desc["variable"].isin(self.active) & ~desc["passive"]
                     & (desc["v_test"] > 0)]
-        profiles = {}
+        values = self.frame_[list(self.active)].astype(object)
+        spec = set(self._passive_spec())
+        profiles, support = {}, {}
         for cluster in sorted(self.labels_.unique()):
+            members = values[(self.labels_ == cluster).to_numpy()]
             rows = desc[desc["cluster"] == cluster].sort_values("v_test", ascending=False,
                                                                 kind="stable")
-            chosen = rows[rows["p_value"] <= p_max].head(n_max)
-            if chosen.empty:
-                chosen = rows.head(1)
-            profiles[int(cluster)] = chosen["category"].tolist()
-        return profiles
+            chosen = rows[rows["p_value"] <= p_max] if (rows["p_value"] <= p_max).any() \
+                else rows.head(1)
+            named = []
+            for category in chosen["category"]:
+                variable, value = category.split(SEP, 1)
+                column = members[variable]
+                known = int((~column.isin(spec) & ~column.map(
+                    lambda v, d=variable: f"{d}{SEP}{v}" in spec)).sum())
+                holding = int((column == value).sum())
+                if 2 * holding > known:
+                    named.append({"category": category, "holding": holding, "known": known,
+                                  "size": len(members)})
+            named = named[:n_max]
+            profiles[int(cluster)] = [item["category"] for item in named]
+            support[int(cluster)] = named
+        return profiles, support
 
     def _distances(self, coords: pd.DataFrame) -> pd.DataFrame:
         X = coords.to_numpy(dtype=float)

@@ -50,10 +50,15 @@ def clusters_cmd(
     """Statistical typology: specific MCA of the descriptors, Ward clustering on the first ncp
     dimensions (FactoMineR's HCPC), cluster description and stability.
 
-    Unknown values are passive categories (a specific MCA): they shape no axis.
+    Unknown values are passive categories (a specific MCA): they shape no axis. Poles with
+    fewer than --min-known active descriptors known are supplementary: placed afterwards, as
+    classify places a new pole, and listed apart. Beside the partition: how far the data
+    determine it (k and mean ARI over 256 sampled completions of the unknowns; every
+    completion with --sensitivity). The tests of active descriptors are descriptive.
 
     Example: ptce clusters --ncp 5 --seed 1 --sensitivity --plot map.png --format md
     """
+    from ptce_typology.analysis.sensitivity import HEADLINE_COMPLETIONS
     from ptce_typology.analysis.sensitivity import sensitivity as run_sensitivity
     from ptce_typology.analysis.stability import stability
     from ptce_typology.frame import load_frame
@@ -70,6 +75,8 @@ def clusters_cmd(
     stab = None if resamples == 0 else stability(model, n_resamples=resamples,
                                                  seed=typology.seed)
     sens = run_sensitivity(model) if sensitivity else None
+    headline = sens if sens is not None else run_sensitivity(
+        model, max_exhaustive=HEADLINE_COMPLETIONS, n_sampled=HEADLINE_COMPLETIONS)
     names = frame["name"].to_dict()
     if plot is not None:
         from ptce_typology.render.plots import cluster_figures
@@ -81,12 +88,16 @@ def clusters_cmd(
         sections = [("clusters", cluster_csv_frame(model, stab))]
     else:
         sections = cluster_sections(model, stab, names, lang,
-                                    p_max=None if all_categories else 0.10, sensitivity=sens)
+                                    p_max=None if all_categories else 0.10, sensitivity=sens,
+                                    headline=headline)
     emit(render_sections(sections, fmt, label=label or "tab:clusters", caption=caption,
-                         lang=lang, json_data=clusters_json(model, stab, sens, lang)),
+                         lang=lang, json_data=clusters_json(model, stab, sens, lang,
+                                                            headline=headline)),
          output, lang)
     summary = model.summary()
-    sys.stderr.write(text("cli.clusters_summary", lang, n=len(frame), ncp=summary["ncp"],
+    sys.stderr.write(text("cli.clusters_summary", lang, n=len(model.labels_),
+                          supplementary=len(model.supplementary_placements_),
+                          min_known=model.min_known, ncp=summary["ncp"],
                           rule=summary["rule"], k=summary["n_clusters"],
                           passive=", ".join(summary["passive_categories"]) or "-") + "\n")
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 FLAGS = {
     # the typology (analysis.typology, hcpc, mca, sensitivity)
     "active": "--active", "supplementary": "--supplementary", "ncp": "--ncp",
+    "min_known": "--min-known",
     "n_clusters": "--k", "rule": "--rule", "consolidation": "--consolidation",
     "passive": "--passive", "seed": "--seed", "sensitivity": "--sensitivity",
     # comparisons and tables (analysis.comparison, paper)

@@ -15,6 +15,7 @@ from ptce_typology.analysis.parameters import (
     CONSOLIDATIONS,
     DEFAULT_ACTIVE,
     DEFAULT_CONSOLIDATION,
+    DEFAULT_MIN_KNOWN,
     DEFAULT_NCP,
     DEFAULT_PASSIVE,
     DEFAULT_RULE,
@@ -70,6 +71,11 @@ Passive = Annotated[Optional[str], typer.Option(  # noqa: UP045
                       "descriptor=category pairs or bare categories (every descriptor); "
                       f"default: {','.join(DEFAULT_PASSIVE)} (what no source says shapes no "
                       "axis); 'none': the plain MCA.")]
+MinKnown = Annotated[int, typer.Option(
+    "--min-known", min=0, max=len(DEFAULT_ACTIVE),
+    help=f"Poles with fewer known active descriptors are supplementary: placed afterwards, as "
+         f"classify places a new pole, and listed apart (default {DEFAULT_MIN_KNOWN}; 0: every "
+         f"pole shapes the typology).")]
 Caption = Annotated[Optional[str], typer.Option(  # noqa: UP045
     "--caption", help="Caption of the table (LaTeX, Word, Markdown, terminal); default: a "
                       "caption built from the labels.")]
@@ -90,6 +96,7 @@ class TypologyOptions:
     passive: Optional[str] = None  # noqa: UP045
     seed: int = DEFAULT_SEED
     reference_year: int = DEFAULT_REFERENCE_YEAR
+    min_known: int = DEFAULT_MIN_KNOWN
 
     def model(self) -> Any:
         """The unfitted :class:`~ptce_typology.analysis.typology.Typology` they describe."""
@@ -100,7 +107,7 @@ class TypologyOptions:
                         else split(self.supplementary, "--supplementary"),
                         ncp=self.ncp, n_clusters=self.k, rule=self.rule,
                         consolidation=self.consolidation, seed=self.seed,
-                        passive=passive_parameter(self.passive))
+                        passive=passive_parameter(self.passive), min_known=self.min_known)
 
 
 def reference_cases(value: Optional[list[Path]]) -> Optional[list[Path]]:  # noqa: UP045
@@ -122,13 +129,15 @@ def passive_parameter(value: Optional[str]) -> Optional[tuple[str, ...]]:  # noq
 # The option of each field of TypologyOptions, in the order `--help` lists them.
 _TYPOLOGY_ANNOTATIONS = {"active": Active, "supplementary": Supplementary, "ncp": Ncp, "k": K,
                          "rule": Rule, "consolidation": Consolidation, "passive": Passive,
-                         "seed": Seed, "reference_year": ReferenceYear}
+                         "seed": Seed, "reference_year": ReferenceYear,
+                         "min_known": MinKnown}
 
 
 def typology_options(command: Callable) -> Callable:
     """Give a command the typology's options, declared once: its parameter
     ``typology: TypologyOptions`` becomes ``--active``, ``--supplementary``, ``--ncp``, ``--k``,
-    ``--rule``, ``--consolidation``, ``--passive``, ``--seed`` and ``--reference-year``, with
+    ``--rule``, ``--consolidation``, ``--passive``, ``--seed``, ``--reference-year`` and
+    ``--min-known``, with
     the library's defaults, and the command receives them as one :class:`TypologyOptions`."""
     signature = inspect.signature(command, eval_str=True)
     group = [inspect.Parameter(f.name, inspect.Parameter.POSITIONAL_OR_KEYWORD,

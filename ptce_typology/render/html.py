@@ -227,7 +227,8 @@ def _clusters_section(page: _Page) -> str:
                                   cluster_labels=page.cluster_labels), page.t("map"))
                + _figure(dendrogram_figure(model, names, lang), page.t("tree"))
                + _figure(gains_figure(model, lang), page.t("gains")))
-    tables = _titled_tables(cluster_sections(model, study.stability, names, lang, p_max=None))
+    tables = _titled_tables(cluster_sections(model, study.stability, names, lang, p_max=None,
+                                             headline=study.sensitivity))
     return page.section("clusters", "\n".join([figures, *tables]))
 
 

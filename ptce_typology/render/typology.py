@@ -32,17 +32,25 @@ def short_category_label(name: str, lang: str = "en") -> str:
     return vocab.category_label(var, cat, lang)
 
 
-def cluster_name(profile: list[str], lang: str = "en") -> str:
+def cluster_name(profile: list[str], lang: str = "en",
+                 support: list[dict] | None = None) -> str:
     """A cluster's short name from its most over-represented categories: « Rural · Activités
-    de production »."""
+    de production »; a category that most members have unknown says so: « Rural (known for 5
+    of 43) »."""
     if not profile:
         return text("clusters.no_label", lang)
-    return " · ".join(short_category_label(c, lang) for c in profile)
+    thin = {item["category"]: item for item in support or ()
+            if 2 * item["known"] < item["size"]}
+    return " · ".join(
+        text("clusters.thin_name", lang, name=short_category_label(c, lang),
+             known=thin[c]["known"], size=thin[c]["size"]) if c in thin
+        else short_category_label(c, lang) for c in profile)
 
 
 def cluster_names(model: Typology, lang: str = "en") -> dict[int, str]:
     """cluster -> short name, for every cluster of a fitted typology."""
-    return {int(c): cluster_name(p, lang) for c, p in model.profiles_.items()}
+    return {int(c): cluster_name(p, lang, model.profile_support_.get(c))
+            for c, p in model.profiles_.items()}
 
 
 def _pct(value: float, lang: str) -> str:
@@ -88,8 +96,11 @@ def _passive_text(passive: list[str], lang: str) -> str:
 
 def cluster_sections(model: Typology, stab: dict | None, names: dict[str, str],
                      lang: str = "en", p_max: float | None = 0.10,
-                     sensitivity: dict | None = None) -> list[tuple[str, pd.DataFrame]]:
-    """The results of ``ptce clusters`` as titled display tables (labels, percentages)."""
+                     sensitivity: dict | None = None, headline: dict | None = None
+                     ) -> list[tuple[str, pd.DataFrame]]:
+    """The results of ``ptce clusters`` as titled display tables (labels, percentages): the
+    clusters' names, then how far the data determine the partition (``headline``, or the
+    full ``sensitivity``), the poles, the supplementary poles, the parameters…"""
     def t(key: str, **values: Any) -> str:
         return text(key, lang, **values)
 
@@ -106,9 +117,18 @@ def cluster_sections(model: Typology, stab: dict | None, names: dict[str, str],
         t("clusters.column.cumulative"): [_num(v, lang, 1) for v in eig["cumulative"]],
     }, index=eig.index)
     shown_p = "" if p_max is None else t("clusters.shown_p", p=format_number(p_max, lang, 2))
-    sections = [
-        (t("clusters.title.names"), cluster_table),
-        (t("clusters.title.poles"), _poles_table(model, stab, names, lang)),
+    sections = [(t("clusters.title.names"), cluster_table)]
+    if sensitivity is not None or headline is not None:
+        sections.append((t("clusters.title.headline"), pd.DataFrame(
+            {t("clusters.column.value"): [sensitivity_headline(sensitivity or headline,
+                                                               names, lang)]},
+            index=pd.Index([""], name=""))))
+    sections.append((t("clusters.title.poles"), _poles_table(model, stab, names, lang)))
+    if len(model.supplementary_placements_):
+        sections.append((t("clusters.title.supplementary", n=model.min_known,
+                           total=len(model.active)),
+                         supplementary_table(model, names, lang)))
+    sections += [
         (t("clusters.title.parameters"), _parameters_table(model, stab, names, lang)),
         (t("clusters.title.eigenvalues"), eig_shown),
         (t("clusters.title.description") + shown_p, _description_table(model, p_max, lang)),
@@ -119,6 +139,69 @@ def cluster_sections(model: Typology, stab: dict | None, names: dict[str, str],
     if sensitivity is not None:
         sections += sensitivity_sections(sensitivity, names, lang)
     return sections
+
+
+def supplementary_table(model: Typology, names: dict[str, str], lang: str) -> pd.DataFrame:
+    """The poles too thinly known to shape the typology, placed as ``classify`` places new
+    poles: known descriptors, cluster (never shown as settled when it is not), placement."""
+    named = cluster_names(model, lang)
+    records = model.supplementary_records()
+    total = len(model.active)
+    return pd.DataFrame({
+        text("clusters.column.pole", lang): [names.get(r["pole_id"], r["name"])
+                                             for r in records],
+        text("clusters.column.known", lang): [
+            text("clusters.known_of", lang, n=int(model.known_counts_[r["pole_id"]]),
+                 total=total) for r in records],
+        text("classify.column.cluster", lang): [cluster_cell(r, named, lang) or "-"
+                                                for r in records],
+        text("classify.column.placement", lang): [placement_text(r, named, lang)
+                                                  for r in records],
+    }, index=pd.Index([r["pole_id"] for r in records], name="pole_id"))
+
+
+def sensitivity_headline(result: dict, names: dict[str, str], lang: str = "en") -> str:
+    """What the partition rests on, in one paragraph: the share of completions that give
+    its k, the mean ARI, a warning below 0.5, the robust groups."""
+    if result["n_completions"] == 0:
+        return text("clusters.sensitivity.headline_none", lang)
+    how = text("clusters.sensitivity.exhaustive", lang) if result["exhaustive"] else \
+        text("clusters.sensitivity.sampled", lang, seed=result["seed"])
+    ari = result["ari"]
+    parts = [text("clusters.sensitivity.headline", lang, k=result["n_clusters"],
+                  same_k=_pct(result["same_k"], lang), n=result["n_completions"],
+                  cells=result["n_unknown_values"], how=how, mean=_num(ari["mean"], lang, 2),
+                  min=_num(ari["min"], lang, 2))]
+    if not result["determined"]:
+        parts.append(text("clusters.sensitivity.warning", lang))
+    groups = result["robust_groups"]
+    if groups:
+        grouped = [names.get(p, p) for g in groups for p in g]
+        parts.append(text("clusters.sensitivity.robust", lang, groups=text(
+            "clusters.sensitivity.groups_sep", lang).join(
+                name_list((names.get(p, p) for p in g), among=grouped) for g in groups)))
+    else:
+        parts.append(text("clusters.sensitivity.robust_none", lang))
+    return " ".join(parts)
+
+
+def scenarios_table(result: dict, names: dict[str, str], lang: str) -> pd.DataFrame:
+    """The partition under each other reading of a contested coding: its k and its ARI."""
+    vocab = vocabulary()
+    rows = result.get("scenarios", [])
+    return pd.DataFrame({
+        text("clusters.column.reading_of", lang): [
+            text("clusters.sensitivity.scenario", lang, pole=names.get(r["pole_id"],
+                                                                       r["pole_id"]),
+                 descriptor=vocab.label(r["descriptor"], lang),
+                 value=vocab.category_label(r["descriptor"], r["value"], lang))
+            for r in rows],
+        text("clusters.column.k", lang): [
+            str(r["n_clusters"]) if r["n_clusters"] is not None
+            else text("clusters.sensitivity.scenario_failed", lang) for r in rows],
+        text("clusters.column.ari", lang): [_num(r["ari"], lang, 2) if r["ari"] is not None
+                                            else "-" for r in rows],
+    }, index=pd.RangeIndex(1, len(rows) + 1, name="#"))
 
 
 def _parameters_table(model: Typology, stab: dict | None, names: dict[str, str],
@@ -206,9 +289,13 @@ def _description_table(model: Typology, p_max: float | None, lang: str) -> pd.Da
 
 
 def _tests_table(model: Typology, lang: str) -> pd.DataFrame:
-    """The exact test of each descriptor against the clusters."""
+    """The exact test of each descriptor against the clusters; those of the active
+    descriptors are labelled descriptive (the clusters are built from them)."""
     tests = model.variable_tests_
     return pd.DataFrame({
+        text("clusters.column.reading", lang): [
+            text("clusters.reading.descriptive" if v in model.active
+                 else "clusters.reading.evidence", lang) for v in tests.index],
         text("clusters.column.test", lang): [test_name(m, lang) for m in tests["test"]],
         "p": [_num(v, lang, 4) for v in tests["p_value"]],
         text("clusters.column.tested", lang): tests["n"].to_list(),
@@ -265,9 +352,7 @@ def sensitivity_sections(result: dict, names: dict[str, str],
     summary = one_column({
         t("clusters.sensitivity.completions"): t(
             "clusters.sensitivity.summary", n=result["n_completions"],
-            cells=result["n_unknown_values"], how=how,
-            unknown=result["n_unknown_values"] - result["n_alternatives"],
-            alternatives=result["n_alternatives"]),
+            cells=result["n_unknown_values"], how=how),
         t("clusters.sensitivity.agreement"): t(
             "clusters.sensitivity.ari", mean=_num(ari["mean"], lang, 2),
             min=_num(ari["min"], lang, 2), q05=_num(ari["q05"], lang, 2))})
@@ -285,15 +370,20 @@ def sensitivity_sections(result: dict, names: dict[str, str],
     co = pd.DataFrame(result["co_clustering"])
     co_shown = co.map(lambda v: _num(v, lang, 2))
     co_shown.index = [names.get(p, p) for p in co.index]
-    return [(t("clusters.title.sensitivity"), summary),
-            (t("clusters.title.k_distribution"), ks),
-            (t("clusters.title.robust_groups"), robust),
-            (t("clusters.title.co_clustering"), co_shown)]
+    sections = [(t("clusters.title.sensitivity"), summary),
+                (t("clusters.title.k_distribution"), ks),
+                (t("clusters.title.robust_groups"), robust),
+                (t("clusters.title.co_clustering"), co_shown)]
+    if result.get("scenarios"):
+        sections.append((t("clusters.title.scenarios"),
+                         scenarios_table(result, names, lang)))
+    return sections
 
 
 def clusters_json(model: Typology, stab: dict | None, sensitivity: dict | None = None,
-                  lang: str = "en") -> dict:
-    """The documented JSON of ``ptce clusters``."""
+                  lang: str = "en", headline: dict | None = None) -> dict:
+    """The documented JSON of ``ptce clusters``; ``headline``: the sensitivity said beside
+    the partition (a sample of completions, when the full ``sensitivity`` is not run)."""
     data = model.summary()
     data["eigenvalues"] = [
         {"dimension": d, "eigenvalue": float(r["eigenvalue"]),
@@ -319,6 +409,19 @@ def clusters_json(model: Typology, stab: dict | None, sensitivity: dict | None =
                       for p, r in stab["poles"].iterrows()}}
     else:
         data["stability"] = None
+    data["variable_tests_note"] = text("clusters.tests_note", lang)
+    for record in data["variable_tests"]:
+        record["reading"] = "descriptive" if record["variable"] in model.active else "evidence"
+    data["min_known"] = model.min_known
+    data["known_counts"] = {str(p): int(n) for p, n in model.known_counts_.items()}
+    data["cluster_name_support"] = {str(c): items
+                                    for c, items in model.profile_support_.items()}
+    data["supplementary_poles"] = model.supplementary_records()
+    shown = sensitivity if sensitivity is not None else headline
+    if shown is not None:
+        data["sensitivity_headline"] = {key: shown[key] for key in (
+            "n_completions", "n_unknown_values", "exhaustive", "seed", "n_clusters",
+            "same_k", "k_distribution", "ari", "determined", "robust_groups")}
     if sensitivity is not None:
         data["sensitivity"] = sensitivity
     return data
