@@ -116,3 +116,67 @@ def test_a_pole_no_source_describes_gets_no_cluster(run):
     assert [f["code"] for f in pole["flags"]] == ["nothing_known"]
     table = run("classify", FIXTURES / "good" / "nothing_known.yaml", "--format", "md").stdout
     assert "undetermined: cluster" in table and "Nearest témoins" not in table
+
+
+def test_thinly_known_poles_are_supplementary_and_named(run):
+    """`clusters --cases all`: a pole with fewer than 4 of the 6 active descriptors known
+    shapes no cluster; it is placed afterwards and listed apart, by name."""
+    result = run("clusters", "--cases", "all", "--reference-year", "2025", "--resamples", "0",
+                 "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    known = data["known_counts"]
+    supplementary = {r["pole_id"] for r in data["supplementary_poles"]}
+    assert supplementary and all(known[p] < 4 for p in supplementary)
+    assert all(known[p] >= 4 for p in data["clusters"])
+    assert not supplementary & set(data["clusters"])
+    assert {r["placement"] for r in data["supplementary_poles"]} <= {
+        "determined", "undetermined", "outside"}
+    headline = data["sensitivity_headline"]
+    assert 0 <= headline["same_k"] <= 1 and headline["n_clusters"] == data["n_clusters"]
+    assert headline["determined"] == (headline["ari"]["mean"] >= 0.5)
+    table = run("clusters", "--cases", "all", "--reference-year", "2025", "--resamples", "0",
+                "--format", "md").stdout
+    assert "Supplementary poles (fewer than 4 of 6 active descriptors known)" in table
+    name = next(r["name"] for r in data["supplementary_poles"])
+    assert name in table[table.index("Supplementary poles"):]
+    every = run("clusters", "--cases", "all", "--reference-year", "2025", "--resamples", "0",
+                "--min-known", "0", "--format", "json")
+    assert json.loads(every.stdout)["supplementary_poles"] == []
+
+
+def test_a_cluster_name_never_rests_on_a_minority(run):
+    data = json.loads(run("clusters", "--cases", "all", "--reference-year", "2025",
+                          "--resamples", "0", "--format", "json").stdout)
+    for cluster, items in data["cluster_name_support"].items():
+        assert [i["category"] for i in items] == data["cluster_profiles"][cluster]
+        for item in items:
+            assert 2 * item["holding"] > item["known"], (cluster, item)
+            if 2 * item["known"] < item["size"]:  # most members have it unknown: said
+                assert f"known for {item['known']} of {item['size']}" in \
+                    data["cluster_names"][cluster]
+
+
+def test_the_partition_says_how_far_the_data_determine_it(run):
+    for lang, title, warning, poles in (
+            ("en", "How far the data determine this partition", "Warning: the mean ARI",
+             "Clusters of the poles"),
+            ("fr", "Ce que les données déterminent de cette partition", "Attention : ARI",
+             "Classes des pôles")):
+        result = run("clusters", "--resamples", "0", "--lang", lang, "--format", "md")
+        assert result.exit_code == 0, result.stderr
+        out = result.stdout
+        assert title in out and "k = 5" in out
+        assert out.index(title) < out.index(poles)  # beside the partition, before the poles
+        corpus = run("clusters", "--cases", "all", "--reference-year", "2025",
+                     "--resamples", "0", "--lang", lang, "--format", "md").stdout
+        data = json.loads(run("clusters", "--cases", "all", "--reference-year", "2025",
+                              "--resamples", "0", "--format", "json").stdout)
+        assert (warning in corpus) == (not data["sensitivity_headline"]["determined"])
+
+
+def test_tests_of_active_descriptors_are_descriptive(run):
+    data = json.loads(run("clusters", "--resamples", "0", "--format", "json").stdout)
+    readings = {r["variable"]: r["reading"] for r in data["variable_tests"]}
+    assert readings["territory"] == "descriptive" and readings["laureate_2013"] == "evidence"
+    assert "no evidence that the clusters differ" in data["variable_tests_note"]

@@ -107,3 +107,11 @@ def test_small_data_report_says_what_is_not_computable(run, tmp_path):
     assert result.exit_code == 0, result.stderr
     text = out.read_text(encoding="utf-8")
     assert "Not computable on these data" in text and 'id="gap"' in text
+
+
+def test_the_sensitivity_headline_is_beside_the_partition(report_file, french_report):
+    for path, title in ((report_file, "How far the data determine this partition"),
+                        (french_report, "Ce que les données déterminent de cette partition")):
+        page = path.read_text(encoding="utf-8")
+        clusters = page[page.index('id="clusters"'):page.index('id="sensitivity"')]
+        assert title in clusters and "ARI" in clusters
