@@ -157,7 +157,9 @@ def classify_cmd(
                              label=label or "tab:classify", caption=caption, lang=lang),
              output, lang)
     flagged = sum(1 for r in results if r["flags"])
-    undetermined = sum(1 for r in results if not r["determined"])
-    sys.stderr.write(text("cli.classify_summary", lang, n=len(results), temoins=len(frame),
-                          k=model.hcpc_.n_clusters_, flagged=flagged,
-                          undetermined=undetermined) + "\n")
+    states = [r["placement"] for r in results]
+    sys.stderr.write(text("cli.classify_summary", lang, n=len(results),
+                          temoins=len(model.labels_), k=model.hcpc_.n_clusters_,
+                          flagged=flagged, determined=states.count("determined"),
+                          undetermined=states.count("undetermined"),
+                          outside=states.count("outside")) + "\n")
