@@ -594,8 +594,24 @@ def classify_csv_frame(results: list[dict]) -> pd.DataFrame:
 
 
 def cluster_csv_frame(model: Typology, stab: dict | None) -> pd.DataFrame:
-    """One flat row per pole (cluster, distance, coordinates, stability), for CSV."""
+    """One flat row per pole (cluster, distance, coordinates, stability), for CSV; the
+    supplementary poles (too thinly known to shape the typology) after them, with their
+    placement, and a cluster only where it is determined."""
     table = model.cluster_table()
+    table["cluster"] = table["cluster"].astype("Int64")
     if stab is not None:
         table = table.join(stab["poles"][["bootstrap_stay", "loo_stay"]])
+    table.insert(0, "fitted", True)
+    table["placement"] = "fitted"
+    placed = model.supplementary_placements_
+    if len(placed):
+        dims = list(model.coordinates_.columns)
+        extra = pd.DataFrame([row for row in placed["coordinates"]], columns=dims,
+                             index=placed.index)
+        extra.insert(0, "fitted", False)
+        extra.insert(1, "cluster", placed["cluster"].where(
+            placed["placement"] == "determined").astype("Int64"))
+        extra.insert(2, "distance", float("nan"))
+        extra["placement"] = placed["placement"]
+        table = pd.concat([table, extra[[c for c in table.columns if c in extra.columns]]])
     return table
