@@ -118,13 +118,30 @@ def test_a_pole_no_source_describes_gets_no_cluster(run):
     assert "undetermined: cluster" in table and "Nearest témoins" not in table
 
 
-def test_thinly_known_poles_are_supplementary_and_named(run):
+CORPUS = ("clusters", "--cases", "all", "--reference-year", "2025", "--resamples", "0")
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    """`ptce clusters --cases all --reference-year 2025`, run once: its JSON, and its Markdown
+    in English and in French."""
+    from typer.testing import CliRunner
+
+    from ptce_typology.cli import app
+
+    def invoke(*args):
+        result = CliRunner().invoke(app, [*CORPUS, *args])
+        assert result.exit_code == 0, result.stderr
+        return result.stdout
+
+    return {"json": json.loads(invoke("--format", "json")),
+            "en": invoke("--format", "md"), "fr": invoke("--format", "md", "--lang", "fr")}
+
+
+def test_thinly_known_poles_are_supplementary_and_named(corpus, run):
     """`clusters --cases all`: a pole with fewer than 4 of the 6 active descriptors known
     shapes no cluster; it is placed afterwards and listed apart, by name."""
-    result = run("clusters", "--cases", "all", "--reference-year", "2025", "--resamples", "0",
-                 "--format", "json")
-    assert result.exit_code == 0, result.stderr
-    data = json.loads(result.stdout)
+    data = corpus["json"]
     known = data["known_counts"]
     supplementary = {r["pole_id"] for r in data["supplementary_poles"]}
     assert supplementary and all(known[p] < 4 for p in supplementary)
@@ -135,19 +152,16 @@ def test_thinly_known_poles_are_supplementary_and_named(run):
     headline = data["sensitivity_headline"]
     assert 0 <= headline["same_k"] <= 1 and headline["n_clusters"] == data["n_clusters"]
     assert headline["determined"] == (headline["ari"]["mean"] >= 0.5)
-    table = run("clusters", "--cases", "all", "--reference-year", "2025", "--resamples", "0",
-                "--format", "md").stdout
+    table = corpus["en"]
     assert "Supplementary poles (fewer than 4 of 6 active descriptors known)" in table
     name = next(r["name"] for r in data["supplementary_poles"])
     assert name in table[table.index("Supplementary poles"):]
-    every = run("clusters", "--cases", "all", "--reference-year", "2025", "--resamples", "0",
-                "--min-known", "0", "--format", "json")
+    every = run(*CORPUS, "--min-known", "0", "--format", "json")
     assert json.loads(every.stdout)["supplementary_poles"] == []
 
 
-def test_a_cluster_name_never_rests_on_a_minority(run):
-    data = json.loads(run("clusters", "--cases", "all", "--reference-year", "2025",
-                          "--resamples", "0", "--format", "json").stdout)
+def test_a_cluster_name_never_rests_on_a_minority(corpus):
+    data = corpus["json"]
     for cluster, items in data["cluster_name_support"].items():
         assert [i["category"] for i in items] == data["cluster_profiles"][cluster]
         for item in items:
@@ -157,7 +171,8 @@ def test_a_cluster_name_never_rests_on_a_minority(run):
                     data["cluster_names"][cluster]
 
 
-def test_the_partition_says_how_far_the_data_determine_it(run):
+def test_the_partition_says_how_far_the_data_determine_it(corpus, run):
+    determined = corpus["json"]["sensitivity_headline"]["determined"]
     for lang, title, warning, poles in (
             ("en", "How far the data determine this partition", "Warning: the mean ARI",
              "Clusters of the poles"),
@@ -168,11 +183,7 @@ def test_the_partition_says_how_far_the_data_determine_it(run):
         out = result.stdout
         assert title in out and "k = 5" in out
         assert out.index(title) < out.index(poles)  # beside the partition, before the poles
-        corpus = run("clusters", "--cases", "all", "--reference-year", "2025",
-                     "--resamples", "0", "--lang", lang, "--format", "md").stdout
-        data = json.loads(run("clusters", "--cases", "all", "--reference-year", "2025",
-                              "--resamples", "0", "--format", "json").stdout)
-        assert (warning in corpus) == (not data["sensitivity_headline"]["determined"])
+        assert (warning in corpus[lang]) == (not determined)
 
 
 def test_tests_of_active_descriptors_are_descriptive(run):

@@ -135,7 +135,9 @@ def test_every_inferred_value_of_the_bundled_data_names_a_rule_that_exists():
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_codebook_renders_in_every_format(run, tmp_path, fmt, lang):
     out = tmp_path / f"codebook.{fmt}"
-    result = run("codebook", "--format", fmt, "--lang", lang, "-o", out)
+    # A terminal table takes its width from COLUMNS (a test runner may set it narrow).
+    result = run("codebook", "--format", fmt, "--lang", lang, "-o", out,
+                 env={"COLUMNS": "160"})
     assert result.exit_code == 0, result.output
     data = out.read_bytes()
     assert len(data) > 2000

@@ -228,11 +228,16 @@ class HCPC:
     @staticmethod
     def _number(Xs: np.ndarray, labels: np.ndarray) -> np.ndarray:
         """Clusters 1..k by the coordinate of their centre on dimension 1, as FactoMineR."""
-        keys = list(dict.fromkeys(int(label) for label in labels))
-        centre = {key: Xs[labels == key, 0].mean() for key in keys}
-        ranked = sorted(keys, key=lambda key: (centre[key], keys.index(key)))
-        mapping = {key: rank for rank, key in enumerate(ranked, start=1)}
-        return np.array([mapping[int(label)] for label in labels])
+        labels = np.asarray(labels, dtype=np.int64)
+        keys, first = np.unique(labels, return_index=True)
+        inverse = np.searchsorted(keys, labels)
+        centre = (np.bincount(inverse, weights=Xs[:, 0], minlength=len(keys))
+                  / np.bincount(inverse, minlength=len(keys)))
+        # by the centre on dimension 1, then by first appearance
+        ranked = np.lexsort((first, centre))
+        rank = np.empty(len(keys), dtype=np.int64)
+        rank[ranked] = np.arange(1, len(keys) + 1)
+        return rank[inverse]
 
     def _choose_k(self, n: int) -> tuple[int, pd.Series, ClusterRule]:
         k, ks, ratios = choose_k(self.within_.to_numpy(), self.inertia_gain_.to_numpy(), n,
@@ -305,7 +310,7 @@ def consolidate(Xs: np.ndarray, before: np.ndarray, k: int, consolidation: str,
         return before, None
     from ptce_typology.analysis import kmeans
 
-    centres = np.vstack([Xs[before == j].mean(axis=0) for j in range(1, k + 1)])
+    centres = kmeans.cluster_means(Xs, before - 1, k)
     algo = kmeans.hartigan_wong if consolidation == "hartigan-wong" else kmeans.lloyd
     result = algo(Xs, centres, iter_max=iter_max)
     return HCPC._number(Xs, result.labels), result
@@ -316,7 +321,11 @@ def partition(X: np.ndarray, n_clusters: int | None = None, rule: str = DEFAULT_
               consolidation: str = "hartigan-wong", iter_max: int = 10) -> np.ndarray:
     """The HCPC partition (labels 1..k, in the rows' order) of coordinates in plain arrays,
     with Ward on every individual: what :class:`HCPC` gives for up to ``AGGREGATE_FROM``
-    individuals, without its tables (the fast path of stability and sensitivity refits)."""
+    individuals, without its tables (the fast path of stability and sensitivity refits, which
+    run it hundreds of times: scipy's compiled Ward, whose import is paid once, builds the
+    same tree as :func:`ward_tree`)."""
+    from scipy.cluster.hierarchy import linkage
+
     from ptce_typology.analysis.ward import cut
 
     n = len(X)
@@ -324,7 +333,8 @@ def partition(X: np.ndarray, n_clusters: int | None = None, rule: str = DEFAULT_
         raise PtceError("clustering needs at least three individuals", value=n)
     order = np.argsort(X[:, 0], kind="stable")
     Xs = X[order]
-    Z = ward_tree(Xs)
+    Z = linkage(Xs, method="ward")
+    Z[:, 2] = Z[:, 2] ** 2 / 2
     gains = np.sort(Z[:, 2])[::-1] / n
     within = np.cumsum(gains[::-1])[::-1]
     k, _, _ = choose_k(within, gains, n, n_clusters, rule, min_clusters, max_clusters)

@@ -31,10 +31,19 @@ class KMeansResult:
     note: str = ""
 
 
+def cluster_means(X: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
+    """The mean of each cluster's points (k × p; labels 0..k-1), in one pass over the
+    points."""
+    sums = np.zeros((k, X.shape[1]))
+    np.add.at(sums, labels, X)
+    return sums / np.bincount(labels, minlength=k)[:, None]
+
+
 def _finish(X: np.ndarray, labels: np.ndarray, k: int, iterations: int, converged: bool,
             note: str = "") -> KMeansResult:
-    centres = np.vstack([X[labels == j].mean(axis=0) for j in range(k)])
-    within = np.array([((X[labels == j] - centres[j]) ** 2).sum() for j in range(k)])
+    centres = cluster_means(X, labels, k)
+    within = np.bincount(labels, weights=((X - centres[labels]) ** 2).sum(axis=1),
+                         minlength=k)
     return KMeansResult(labels, centres, within, iterations, converged, note)
 
 
@@ -69,29 +78,16 @@ def hartigan_wong(X: np.ndarray, centres: np.ndarray, iter_max: int = 10) -> KMe
     k = C.shape[0]
     if k < 2 or k >= m:
         raise ValueError("Hartigan-Wong needs 1 < k < number of points")
-    # For each point, its closest and second closest centres (ties go to the lower index).
+    # For each point, its closest and second closest centres (ties go to the lower index, as
+    # AS 136's scan does: a stable sort of the distances).
     d = ((A[:, None, :] - C[None, :, :]) ** 2).sum(axis=2)
-    ic1 = np.empty(m, dtype=int)
-    ic2 = np.empty(m, dtype=int)
-    for i in range(m):
-        dt1, dt2 = d[i, 0], d[i, 1]
-        a, b = 0, 1
-        if dt1 > dt2:
-            a, b, dt1, dt2 = 1, 0, dt2, dt1
-        for j in range(2, k):
-            db = d[i, j]
-            if db >= dt2:
-                continue
-            if db >= dt1:
-                dt2, b = db, j
-            else:
-                dt2, b, dt1, a = dt1, a, db, j
-        ic1[i], ic2[i] = a, b
+    nearest = np.argsort(d, axis=1, kind="stable")
+    ic1 = nearest[:, 0].copy()
+    ic2 = nearest[:, 1].copy()
     nc = np.bincount(ic1, minlength=k).astype(float)
     if (nc == 0).any():
         raise ValueError("empty cluster: try a better set of initial centres")
-    for j in range(k):
-        C[j] = A[ic1 == j].mean(axis=0)
+    C[:] = cluster_means(A, ic1, k)
     an2 = nc / (nc + 1.0)
     an1 = np.where(nc > 1, nc / np.maximum(nc - 1.0, 1.0), BIG)
     itran = np.ones(k, dtype=bool)
