@@ -3,6 +3,8 @@ tests/test_clusters.py, the stability tests/test_stability.py)."""
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -338,6 +340,7 @@ def test_two_unseen_active_categories_are_outside(model, frame, run, tmp_path):
     assert "hors de la typologie" in placement_text(result, {}, "fr")
 
 
+@functools.cache
 def _every_bundled_placement():
     from ptce_typology.frame import load_frame
     from ptce_typology.resources import examples_dir, poles_dir

@@ -140,16 +140,19 @@ def _optra(A, C, k, ic1, ic2, nc, an1, an2, ncp, dd, itran, live, state) -> None
         state["indx"] += 1
         l1 = ic1[i]
         if nc[l1] != 1:
+            # The squared distances to every centre at once (the centres move only on a
+            # transfer, after this point's scan); the same sums as one centre at a time.
+            dist = ((A[i] - C) ** 2).sum(axis=1).tolist()
             if ncp[l1] != 0:
-                dd[i] = ((A[i] - C[l1]) ** 2).sum() * an1[l1]
-            da = ((A[i] - C[ic2[i]]) ** 2).sum()
+                dd[i] = dist[l1] * an1[l1]
+            da = dist[ic2[i]]
             r2 = da * an2[ic2[i]]
             l2 = ll = ic2[i]
             for cl in range(k):
                 if (step >= live[l1] and step >= live[cl]) or cl == l1 or cl == ll:
                     continue
                 rr = r2 / an2[cl]
-                dc = ((A[i] - C[cl]) ** 2).sum()
+                dc = dist[cl]
                 if dc >= rr:
                     continue
                 r2 = dc * an2[cl]
