@@ -51,7 +51,7 @@ def ours():
 
     model._partition_codes = recorded
     try:
-        result = sensitivity(model)
+        result = sensitivity(model, n_jobs=1)  # one process: the recording sees every refit
     finally:
         del model._partition_codes
     return model, result, refits
@@ -142,3 +142,10 @@ def test_sampled_when_too_many_and_says_so():
     assert result["n_completions"] == 50
     again = module.sensitivity(model, seed=7, max_exhaustive=100, n_sampled=50)
     assert again["co_clustering"] == result["co_clustering"]
+
+
+def test_the_result_does_not_depend_on_the_processes():
+    model = Typology(supplementary=()).fit(_frame())
+    one = sensitivity(model, n_jobs=1, max_exhaustive=0, n_sampled=200)
+    two = sensitivity(model, n_jobs=2, max_exhaustive=0, n_sampled=200)
+    assert one == two and one["n_completions"] == 200
