@@ -119,10 +119,10 @@ def cluster_sections(model: Typology, stab: dict | None, names: dict[str, str],
     shown_p = "" if p_max is None else t("clusters.shown_p", p=format_number(p_max, lang, 2))
     sections = [(t("clusters.title.names"), cluster_table)]
     if sensitivity is not None or headline is not None:
+        rows = headline_rows(sensitivity or headline, names, lang)
         sections.append((t("clusters.title.headline"), pd.DataFrame(
-            {t("clusters.column.value"): [sensitivity_headline(sensitivity or headline,
-                                                               names, lang)]},
-            index=pd.Index([""], name=""))))
+            {t("clusters.column.value"): list(rows.values())},
+            index=pd.Index(list(rows), name=t("clusters.column.parameter")))))
     sections.append((t("clusters.title.poles"), _poles_table(model, stab, names, lang)))
     if len(model.supplementary_placements_):
         sections.append((t("clusters.title.supplementary", n=model.min_known,
@@ -160,29 +160,37 @@ def supplementary_table(model: Typology, names: dict[str, str], lang: str) -> pd
     }, index=pd.Index([r["pole_id"] for r in records], name="pole_id"))
 
 
-def sensitivity_headline(result: dict, names: dict[str, str], lang: str = "en") -> str:
-    """What the partition rests on, in one paragraph: the share of completions that give
-    its k, the mean ARI, a warning below 0.5, the robust groups."""
+def headline_rows(result: dict, names: dict[str, str], lang: str = "en") -> dict[str, str]:
+    """What the partition rests on, one row each: the completions, the share that give its
+    k, the ARI, the reading (a warning below 0.5) and the robust groups."""
+    def t(key: str, **values: Any) -> str:
+        return text(key, lang, **values)
+
     if result["n_completions"] == 0:
-        return text("clusters.sensitivity.headline_none", lang)
-    how = text("clusters.sensitivity.exhaustive", lang) if result["exhaustive"] else \
-        text("clusters.sensitivity.sampled", lang, seed=result["seed"])
+        return {t("clusters.sensitivity.completions"): t("clusters.sensitivity.headline_none")}
+    how = t("clusters.sensitivity.exhaustive") if result["exhaustive"] else \
+        t("clusters.sensitivity.sampled", seed=result["seed"])
     ari = result["ari"]
-    parts = [text("clusters.sensitivity.headline", lang, k=result["n_clusters"],
-                  same_k=_pct(result["same_k"], lang), n=result["n_completions"],
-                  cells=result["n_unknown_values"], how=how, mean=_num(ari["mean"], lang, 2),
-                  min=_num(ari["min"], lang, 2))]
-    if not result["determined"]:
-        parts.append(text("clusters.sensitivity.warning", lang))
     groups = result["robust_groups"]
-    if groups:
-        grouped = [names.get(p, p) for g in groups for p in g]
-        parts.append(text("clusters.sensitivity.robust", lang, groups=text(
-            "clusters.sensitivity.groups_sep", lang).join(
-                name_list((names.get(p, p) for p in g), among=grouped) for g in groups)))
-    else:
-        parts.append(text("clusters.sensitivity.robust_none", lang))
-    return " ".join(parts)
+    grouped = [names.get(p, p) for g in groups for p in g]
+    return {
+        t("clusters.sensitivity.completions"): t(
+            "clusters.sensitivity.summary", n=result["n_completions"],
+            cells=result["n_unknown_values"], how=how),
+        t("clusters.sensitivity.same_k_label"): t(
+            "clusters.sensitivity.same_k", k=result["n_clusters"],
+            share=_pct(result["same_k"], lang)),
+        t("clusters.sensitivity.agreement"): t(
+            "clusters.sensitivity.ari", mean=_num(ari["mean"], lang, 2),
+            min=_num(ari["min"], lang, 2), q05=_num(ari["q05"], lang, 2)),
+        t("clusters.sensitivity.reading_label"): t(
+            "clusters.sensitivity.determined" if result["determined"]
+            else "clusters.sensitivity.warning"),
+        t("clusters.title.robust_groups"): t("clusters.sensitivity.robust_list", groups=t(
+            "clusters.sensitivity.groups_sep").join(
+                name_list((names.get(p, p) for p in g), among=grouped) for g in groups))
+        if groups else t("clusters.sensitivity.robust_none"),
+    }
 
 
 def scenarios_table(result: dict, names: dict[str, str], lang: str) -> pd.DataFrame:
