@@ -15,7 +15,7 @@ from ptce_typology.render.cells import visible
 from ptce_typology.render.formats.csv import csv_safe
 from ptce_typology.render.formats.markdown import markdown_text
 from ptce_typology.render.formats.xlsx import sheet_title
-from ptce_typology.render.html import safe_href
+from ptce_typology.render.links import safe_href
 
 
 def _hostile_table(run, tmp_path, filename="h.csv", **cells):
