@@ -56,11 +56,10 @@ def adjusted_rand_index(a: np.ndarray, b: np.ndarray) -> float:
 def unknown_cells(model, frame: pd.DataFrame) -> list[tuple[str, str, list[str]]]:
     """(pole_id, descriptor, categories it may take) for every unknown active value."""
     cells = []
-    spec = set(model._passive_spec())
     for d in model.active:
         column = frame[d].astype(object)
         categories = [c for c in frame[d].cat.categories
-                      if c != UNKNOWN and f"{d}{SEP}{c}" not in spec and c not in spec]
+                      if c != UNKNOWN and not model._is_passive(d, c)]
         for pole in frame.index:
             if column[pole] == UNKNOWN:
                 cells.append((pole, d, categories))

@@ -279,6 +279,12 @@ class Typology:
     def _passive_spec(self) -> tuple[str, ...]:
         return tuple(self.passive or ())
 
+    def _is_passive(self, descriptor: str, value: object) -> bool:
+        """Whether ``passive`` makes this value of a descriptor passive (named as
+        ``descriptor=category`` or as a bare category)."""
+        spec = self._passive_spec()
+        return str(value) in spec or f"{descriptor}{SEP}{value}" in spec
+
     def _fit_partition(self, frame: pd.DataFrame) -> Typology:
         """The MCA and the clustering only (what stability and sensitivity refits need)."""
         self._check_columns(frame)
@@ -310,15 +316,13 @@ class Typology:
         """The partition :meth:`_fit_partition` gives (labels 1..k in the rows' order), from
         category codes, without building tables: the fast path of the stability and
         sensitivity refits."""
-        spec = set(self._passive_spec())
         columns, names = [], []
         for q, var in enumerate(self.active):
             for code in np.unique(codes[:, q]):
                 columns.append(codes[:, q] == code)
                 names.append((var, levels[q][code]))
         z = np.column_stack(columns).astype(float)
-        active = np.array([f"{var}{SEP}{level}" not in spec and level not in spec
-                           for var, level in names])
+        active = np.array([not self._is_passive(var, level) for var, level in names])
         if not active.any():
             raise PtceError("every category is passive; nothing is left to make the axes",
                             field="passive")
@@ -341,7 +345,6 @@ class Typology:
         desc = desc[desc["variable"].isin(self.active) & ~desc["passive"]
                     & (desc["v_test"] > 0)]
         values = self.frame_[list(self.active)].astype(object)
-        spec = set(self._passive_spec())
         profiles, support = {}, {}
         for cluster in sorted(self.labels_.unique()):
             members = values[(self.labels_ == cluster).to_numpy()]
@@ -353,8 +356,8 @@ class Typology:
             for category in chosen["category"]:
                 variable, value = category.split(SEP, 1)
                 column = members[variable]
-                known = int((~column.isin(spec) & ~column.map(
-                    lambda v, d=variable: f"{d}{SEP}{v}" in spec)).sum())
+                known = int((~column.map(
+                    lambda v, d=variable: self._is_passive(d, v))).sum())
                 holding = int((column == value).sum())
                 if 2 * holding > known:
                     named.append({"category": category, "holding": holding, "known": known,
@@ -415,10 +418,8 @@ class Typology:
         self._check_fitted()
         active = list(self.active)
         unknown = [d for d in active if self._is_unknown(row[d])]
-        spec = set(self._passive_spec())
         options = [[str(c) for c in self.frame_[d].cat.categories
-                    if c != UNKNOWN and str(c) not in spec and f"{d}{SEP}{c}" not in spec]
-                   for d in unknown]
+                    if c != UNKNOWN and not self._is_passive(d, c)] for d in unknown]
         total = int(np.prod([len(o) for o in options])) if options else 1
         base = {d: row[d] for d in active}
         if total <= MAX_COMPLETIONS:
@@ -593,10 +594,9 @@ class Typology:
 
     def _placed_on(self, values: list, unseen: list[str]) -> list[str]:
         """The active descriptors whose value is held by reference poles and active."""
-        spec = set(self._passive_spec())
         return [d for d, v in zip(self.active, values, strict=True)
-                if v != UNKNOWN and f"{d}{SEP}{v}" not in unseen and str(v) not in spec
-                and f"{d}{SEP}{v}" not in spec and f"{d}{SEP}{v}" not in self.passive_]
+                if v != UNKNOWN and f"{d}{SEP}{v}" not in unseen and not self._is_passive(d, v)
+                and f"{d}{SEP}{v}" not in self.passive_]
 
     def _nearest(self, context: dict, i: int, mine: list, flags: list[dict]
                  ) -> tuple[int, dict[int, float], list[dict]]:
@@ -753,8 +753,6 @@ def placement_state(cluster: int | None, possible: dict[int, float], decided_by:
         return "outside", reasons, decided_by
     if cluster is not None and not reasons:
         return "determined", reasons, decided_by
-    if not decided_by:  # not placed and nothing unknown: what decides is what is unseen
-        decided_by = [name.split(SEP, 1)[0] for name in unseen]
     return "undetermined", reasons, decided_by
 
 

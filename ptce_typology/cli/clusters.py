@@ -75,7 +75,8 @@ def clusters_cmd(
     stab = None if resamples == 0 else stability(model, n_resamples=resamples,
                                                  seed=typology.seed)
     sens = run_sensitivity(model) if sensitivity else None
-    headline = sens if sens is not None else run_sensitivity(
+    # The headline is said beside the partition; a CSV holds the poles' table only.
+    headline = sens if sens is not None or fmt == "csv" else run_sensitivity(
         model, max_exhaustive=HEADLINE_COMPLETIONS, n_sampled=HEADLINE_COMPLETIONS)
     names = frame["name"].to_dict()
     if plot is not None:
