@@ -227,3 +227,38 @@ def test_nothing_is_written_when_an_output_folder_is_missing(run, tmp_path):
                  "-o", tmp_path / "missing" / "clusters.csv")
     assert_one_line_error(result, "missing", "--output")
     assert _listing(tmp_path) == []  # the figures were not written first
+
+
+# Two outputs on one file, a case file written among the cases, a folder named as a file ----
+
+
+@pytest.mark.parametrize("other", ["map.png", "map_gains.png", "sub/../map_dendrogram.png"])
+def test_output_equal_to_a_figure_is_refused_before_anything_is_written(run, tmp_path, other):
+    (tmp_path / "sub").mkdir()
+    result = run("clusters", "--resamples", "0", "--plot", tmp_path / "map.png",
+                 "-o", f"{tmp_path}/{other}")
+    assert_one_line_error(result, "--output", "--plot", "same file")
+    assert _listing(tmp_path) == ["sub"]
+
+
+def test_a_yaml_output_into_the_case_folder_is_refused(run, tmp_path):
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    (folder / "paris_mix.yaml").write_bytes(PARIS.read_bytes())
+    for name in ("new.yaml", "NEW.YML"):  # a file that does not exist yet, too
+        result = run("list", "--cases", folder, "-f", "json", "-o", folder / name)
+        assert_one_line_error(result, name, "--output", "among the cases read")
+    assert _listing(folder) == ["paris_mix.yaml"]
+    assert run("list", "--cases", folder, "--lang", "fr", "-f", "json",
+               "-o", folder / "x.yaml").stderr.startswith("erreur : ")
+
+
+@pytest.mark.parametrize("command", [("list", "-f", "csv", "-o"), ("report", "-o"),
+                                     ("clusters", "--resamples", "0", "--plot")])
+def test_an_output_naming_a_folder_is_refused(run, tmp_path, command):
+    (tmp_path / "folder").mkdir()
+    for name in ("new/", "folder/", "folder"):  # `-o new/` used to write a file named new
+        result = run(*command, f"{tmp_path}/{name}")
+        assert_one_line_error(result, name.rstrip("/"), "folder")
+    assert _listing(tmp_path) == ["folder"]
+    assert _listing(tmp_path / "folder") == []

@@ -144,44 +144,26 @@ _OUTPUTS = {"output": "--output", "plot": "--plot"}
 
 
 def check_outputs(params: dict[str, Any]) -> None:
-    """Before anything is read or written: a file a command would write must not be one it
-    reads (``-o poles.csv --cases poles.csv`` would replace the case table), nor a folder,
-    and its folder must exist (so that a figure is not written when the table then fails)."""
+    """Before anything is read or written, the files a command would write pass
+    :func:`ptce_typology.render.write.check_outputs` (the one place an output path is refused):
+    not a folder, not one of its inputs, not twice the same file, no ``.yaml`` among the cases
+    read, in a folder that exists (so that a figure is not written when the table then fails).
+    """
     inputs: list[Path] = []
     outputs: list[tuple[str, Path]] = []
     for key, value in params.items():
         for item in value if isinstance(value, (list, tuple)) else [value]:
-            if not isinstance(item, Path):
-                continue
-            if key in _OUTPUTS:
+            if key in _OUTPUTS and isinstance(item, (Path, str)):  # str: `-o out/` as given
                 outputs.append((_OUTPUTS[key], item))
-                if key == "plot":  # the figures written beside the map
+                if key == "plot" and isinstance(item, Path):  # the figures beside the map
                     stem = item.with_suffix("")
                     outputs += [("--plot", Path(f"{stem}_{part}{item.suffix}"))
                                 for part in ("dendrogram", "gains")]
-            else:
+            elif isinstance(item, Path):
                 inputs.append(item)
-    from ptce_typology.render.write import check_output
+    from ptce_typology.render.write import check_outputs as check
 
-    for option, out in outputs:
-        check_output(out, option)
-        if any(_same_input(out, source) for source in inputs):
-            raise PtceError("the output would overwrite an input file; choose another name",
-                            file=str(out), field=option)
-
-
-def _same_input(out: Path, source: Path) -> bool:
-    """Whether writing ``out`` would replace ``source`` or one of the case files of the
-    folder ``source``."""
-    try:
-        if not out.exists():
-            return False
-        if source.is_dir():
-            return out.suffix.lower() in (".yaml", ".yml") and out.parent.exists() \
-                and os.path.samefile(out.parent, source)
-        return source.exists() and os.path.samefile(out, source)
-    except OSError:
-        return False
+    check(outputs, inputs)
 
 
 def emit(data: str | bytes, output: Optional[Path], lang: str = "en") -> None:  # noqa: UP045

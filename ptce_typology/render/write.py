@@ -34,8 +34,7 @@ def check_output(path: Path | str, field: str | None = None) -> None:
         With a one-line message naming the file.
     """
     if str(path).endswith(("/", os.sep)):  # `-o out/`: a folder was meant, not a file
-        raise PtceError("the output ends with a slash, which names a folder; name a file",
-                        file=str(path), field=field)
+        raise _refused("output_slash", path, field)
     target = Path(path)
     try:
         is_folder = target.is_dir()
@@ -43,7 +42,7 @@ def check_output(path: Path | str, field: str | None = None) -> None:
         raise PtceError(f"cannot write the file: {err.strerror or err}", file=str(target),
                         field=field) from None
     if is_folder:
-        raise PtceError("the output is a folder; name a file", file=str(target), field=field)
+        raise _refused("output_folder", target, field)
     if not target.parent.is_dir():
         raise PtceError("the output folder does not exist; create it first",
                         file=str(target), field=field, value=str(target.parent))
@@ -88,14 +87,17 @@ def check_outputs(outputs: list[tuple[str, Path]], inputs: list[Path]) -> None:
         check_output(out, option)
         key = _identity(out)
         if key in seen:
-            raise PtceError(f"two outputs on the same file ({seen[key]} and {option}); "
-                            "choose another name", file=str(out), field=option)
+            raise _refused("output_twice", out, option, first=seen[key], second=option)
         seen[key] = option
-        for source in inputs:
-            if _overwrites(out, source):
-                raise PtceError("the output would overwrite an input file, or write a case "
-                                "file among the cases read; choose another name",
-                                file=str(out), field=option)
+        if any(_overwrites(out, source) for source in inputs):
+            raise _refused("output_is_input", out, option)
+
+
+def _refused(key: str, path: Path | str, field: str | None, **values: str) -> PtceError:
+    """The error ``errors.<key>`` of ``data/labels_errors.yaml`` about the output ``path``."""
+    from ptce_typology.render.errors import labelled_error
+
+    return labelled_error(key, file=str(path), field=field, **values)
 
 
 def _identity(path: Path) -> str:
