@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from ptce_typology import __version__
 from ptce_typology.render.cells import name_list
 from ptce_typology.render.labels import text
+from ptce_typology.render.links import safe_href
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -112,16 +113,6 @@ def _note(message: str) -> str:
 
 def _titled_tables(sections: Iterable[tuple[str, pd.DataFrame]]) -> list[str]:
     return [f"<h3>{html.escape(title)}</h3>{_table(table)}" for title, table in sections]
-
-
-def safe_href(url: str | None) -> str | None:
-    """``url`` when it may be a link (http, https or mailto, no space or control character),
-    else None: the report shows any other url (javascript:, data:, vbscript:, ...) as text."""
-    import re
-
-    if url and re.fullmatch(r"(?i)(https?://|mailto:)[^\s\x00-\x1f\x7f-\x9f]+", url):
-        return url
-    return None
 
 
 @dataclass(frozen=True)
