@@ -124,6 +124,7 @@ def command(*args: Any, **kwargs: Any) -> Callable:
         def wrapper(*a: Any, **kw: Any) -> Any:
             try:
                 check_outputs(kw)
+                _note_all(kw)
                 return func(*a, **kw)
             except PtceError as err:
                 if _state["debug"]:
@@ -164,6 +165,22 @@ def check_outputs(params: dict[str, Any]) -> None:
     from ptce_typology.render.write import check_outputs as check
 
     check(outputs, inputs)
+
+
+def _note_all(params: dict[str, Any]) -> None:
+    """``--cases all`` beside a file or folder named ``all``: one line on stderr says that the
+    bundled poles are read, not it (README, « Case files »)."""
+    from ptce_typology.resources import shadowed_by_all
+
+    paths = [item for value in params.values()
+             for item in (value if isinstance(value, (list, tuple)) else [value])
+             if isinstance(item, Path)]
+    shadowed = shadowed_by_all(paths)
+    if shadowed is not None:
+        from ptce_typology.render.labels import text
+
+        lang = params.get("lang") if params.get("lang") in ("fr", "en") else "en"
+        sys.stderr.write(text("cli.all_shadows", lang, path=one_line(str(shadowed))) + "\n")
 
 
 def emit(data: str | bytes, output: Optional[Path], lang: str = "en") -> None:  # noqa: UP045
