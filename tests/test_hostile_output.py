@@ -262,3 +262,34 @@ def test_an_output_naming_a_folder_is_refused(run, tmp_path, command):
         assert_one_line_error(result, name.rstrip("/"), "folder")
     assert _listing(tmp_path) == ["folder"]
     assert _listing(tmp_path / "folder") == []
+
+
+# export-data: never through a link, never into a folder that holds files ----------------------
+
+
+def test_export_data_refuses_a_link_and_a_non_empty_folder(run, tmp_path):
+    real = tmp_path / "real"
+    real.mkdir()
+    (tmp_path / "link").symlink_to(real)
+    (tmp_path / "dangling").symlink_to(tmp_path / "nowhere")
+    for name in ("link", "dangling"):
+        assert_one_line_error(run("export-data", "-o", tmp_path / name, "--force"),
+                              name, "--output", "link")
+    assert _listing(real) == [] and not (tmp_path / "nowhere").exists()
+    full = tmp_path / "full"
+    full.mkdir()
+    (full / "notes.txt").write_text("mine")
+    assert_one_line_error(run("export-data", "-o", full), "full", "--force")
+    assert _listing(full) == ["notes.txt"]
+
+
+def test_export_data_never_writes_through_a_link_in_the_folder(run, tmp_path):
+    outside = tmp_path / "outside.csv"
+    outside.write_text("keep me")
+    package = tmp_path / "package"
+    package.mkdir()
+    (package / "poles.csv").symlink_to(outside)
+    result = run("export-data", "-o", package, "--force")
+    assert_one_line_error(result, "poles.csv", "link")
+    assert outside.read_text() == "keep me"
+    assert _listing(package) == ["poles.csv"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -115,14 +115,21 @@ def _overwrites(out: Path, source: Path) -> bool:
         return False
 
 
-def check_output_folder(directory: Path, force: bool) -> None:
-    """Refuse an output folder that is a file, or that holds files unless ``force``."""
+def check_output_folder(directory: Path, force: bool, names: Iterable[str] = ()) -> None:
+    """Refuse an output folder that is a symbolic link or a file, or that holds files unless
+    ``force``; with ``force``, refuse it when one of the files ``names`` it would replace is a
+    symbolic link (writing would go through it, outside the folder)."""
+    if directory.is_symlink():
+        raise _refused("output_folder_link", directory, "--output")
     if directory.exists() and not directory.is_dir():
-        raise PtceError("the output is a file, not a folder", file=str(directory),
-                        field="--output")
-    if directory.is_dir() and any(directory.iterdir()) and not force:
-        raise PtceError("the output folder is not empty; give --force to write into it",
-                        file=str(directory), field="--output")
+        raise _refused("output_not_folder", directory, "--output")
+    if not directory.is_dir():
+        return
+    if any(directory.iterdir()) and not force:
+        raise _refused("output_folder_full", directory, "--output")
+    for name in names:
+        if (directory / name).is_symlink():
+            raise _refused("output_file_link", directory / name, "--output")
 
 
 def atomic_write(path: Path | str, data: str | bytes) -> None:
