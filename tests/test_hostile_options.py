@@ -46,3 +46,19 @@ def test_odd_terminal_width_is_ignored(run, monkeypatch, columns):
     result = run("list")
     assert result.exit_code == 0, result.output[-300:]
     assert "Poles" in result.stdout
+
+
+@pytest.mark.parametrize("epoch", ["²", "99999999999999", "١٢", "", " 12", "-1", "1e9"])
+def test_a_bad_source_date_epoch_is_one_line(run, tmp_path, monkeypatch, epoch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    result = run("report", "--resamples", "0", "-o", tmp_path / "r.html")
+    assert_one_line_error(result, "SOURCE_DATE_EPOCH", repr(epoch))
+    assert not (tmp_path / "r.html").exists()
+    assert run("list", "--lang", "fr").stderr.startswith("erreur : SOURCE_DATE_EPOCH")
+
+
+def test_source_date_epoch_up_to_the_year_9999_dates_the_report(run, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "253402300799")
+    result = run("report", "--resamples", "0", "-o", tmp_path / "r.html")
+    assert result.exit_code == 0, result.output[-300:]
+    assert "9999-12-31" in (tmp_path / "r.html").read_text(encoding="utf-8")

@@ -123,6 +123,9 @@ def command(*args: Any, **kwargs: Any) -> Callable:
         @functools.wraps(func)
         def wrapper(*a: Any, **kw: Any) -> Any:
             try:
+                from ptce_typology.render.dates import source_date_epoch
+
+                source_date_epoch()  # before numpy or matplotlib read it
                 check_outputs(kw)
                 _note_all(kw)
                 return func(*a, **kw)

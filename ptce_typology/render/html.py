@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import html
 import io
-import os
 import platform
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -88,9 +87,11 @@ def _not_computable(err: PtceError | None, lang: str) -> str:
 
 
 def _report_date() -> str:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date().isoformat()
+    from ptce_typology.render.dates import source_date_epoch
+
+    epoch = source_date_epoch()
+    if epoch is not None:
+        return datetime.fromtimestamp(epoch, tz=timezone.utc).date().isoformat()
     return date.today().isoformat()
 
 
