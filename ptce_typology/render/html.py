@@ -208,16 +208,20 @@ def _reproduction_section(page: _Page) -> str:
 
 
 def _clusters_section(page: _Page) -> str:
+    from ptce_typology.errors import PtceError
     from ptce_typology.render.plots import dendrogram_figure, factor_map, gains_figure
     from ptce_typology.render.typology import cluster_sections
 
     study, lang, names = page.study, page.lang, page.names
     model = study.model
-    figures = (_figure(factor_map(model, study.names, lang,
-                                  roles=study.frame["role"].to_dict(),
-                                  extra=study.placed_coordinates,
-                                  cluster_labels=page.cluster_labels), page.t("map"))
-               + _figure(dendrogram_figure(model, names, lang), page.t("tree"))
+    try:
+        figures = _figure(factor_map(model, study.names, lang,
+                                     roles=study.frame["role"].to_dict(),
+                                     extra=study.placed_coordinates,
+                                     cluster_labels=page.cluster_labels), page.t("map"))
+    except PtceError as err:  # a map needs two axes
+        figures = _not_computable(err, lang)
+    figures += (_figure(dendrogram_figure(model, names, lang), page.t("tree"))
                + _figure(gains_figure(model, lang), page.t("gains")))
     tables = _titled_tables(cluster_sections(model, study.stability, names, lang, p_max=None,
                                              headline=study.sensitivity))

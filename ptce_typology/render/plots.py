@@ -73,10 +73,15 @@ def factor_map(model: Typology, names: dict[str, str], lang: str = "en",
     labels pushed apart so that they do not overlap."""
     from adjustText import adjust_text
 
+    a, b = (f"Dim {d}" for d in dims)
+    axes = list(model.coordinates_.columns)
+    if a not in axes or b not in axes:  # active descriptors with too few categories
+        from ptce_typology.render.errors import labelled_error
+
+        raise labelled_error("map_axes", n=len(axes), first=dims[0], second=dims[1])
     plt = _pyplot()
     roles = roles or {}
     cluster_labels = cluster_labels or {}
-    a, b = (f"Dim {d}" for d in dims)
     eig = model.mca_.eigenvalues_
     fig, ax = plt.subplots(figsize=(8, 7))
     ax.axhline(0, color="#cccccc", lw=0.6, zorder=0)
