@@ -293,3 +293,35 @@ def test_export_data_never_writes_through_a_link_in_the_folder(run, tmp_path):
     assert_one_line_error(result, "poles.csv", "link")
     assert outside.read_text() == "keep me"
     assert _listing(package) == ["poles.csv"]
+
+
+# A closed or broken stdout --------------------------------------------------------------------
+
+PTCE = (sys.executable, "-m", "ptce_typology.cli")
+
+
+@pytest.mark.parametrize("args", [("list", "-f", "csv"), ("list",), ("validate",),
+                                  ("schema",)])
+def test_a_closed_stdout_ends_quietly(args):
+    result = subprocess.run([*PTCE, *args], stderr=subprocess.PIPE, text=True, timeout=120,
+                            preexec_fn=lambda: os.close(1))  # `ptce list >&-`
+    assert result.stderr == ""
+    assert result.returncode == 1
+
+
+@pytest.mark.parametrize("fmt", ["csv", "table"])
+def test_a_reader_that_went_away_ends_quietly(fmt):
+    proc = subprocess.Popen([*PTCE, "list", "--cases", "all", "-f", fmt],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc.stdout.close()  # `ptce list | head -c0`: the reader is gone before the first write
+    stderr = proc.stderr.read()
+    assert proc.wait(timeout=120) == 1
+    assert stderr == ""
+
+
+def test_written_files_still_work_with_a_closed_stdout(tmp_path):
+    result = subprocess.run([*PTCE, "list", "-f", "csv", "-o", tmp_path / "p.csv"],
+                            stderr=subprocess.PIPE, text=True, timeout=120,
+                            preexec_fn=lambda: os.close(1))
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "p.csv").read_text(encoding="utf-8").startswith("pole_id,")

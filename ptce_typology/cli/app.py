@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import functools
+import io
 import os
 import sys
 from pathlib import Path
@@ -27,6 +29,8 @@ class _OneLineErrors(TyperGroup):
              standalone_mode: bool = True, **extra: Any) -> Any:
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        if sys.stdout is None:  # `ptce list >&-`: Python gives None for a closed descriptor
+            sys.stdout = _ClosedStdout()
         _encodable_streams()
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
@@ -47,6 +51,14 @@ class _OneLineErrors(TyperGroup):
                 pass
             sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)
+
+
+class _ClosedStdout(io.TextIOBase):
+    """Stands for a closed stdout: the first write ends the command as a reader that went
+    away does (quietly, exit code 1); a command that writes only files still succeeds."""
+
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(errno.EBADF, "stdout is closed")
 
 
 def _encodable_streams() -> None:
