@@ -325,3 +325,16 @@ def test_written_files_still_work_with_a_closed_stdout(tmp_path):
                             preexec_fn=lambda: os.close(1))
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "p.csv").read_text(encoding="utf-8").startswith("pole_id,")
+
+
+def test_a_home_that_cannot_be_written_gives_no_matplotlib_warning(tmp_path):
+    (tmp_path / "file").write_text("")
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("MPLCONFIGDIR", "XDG_CONFIG_HOME", "XDG_CACHE_HOME")}
+    env["HOME"] = str(tmp_path / "file" / "home")  # under a file: nothing can be made there
+    result = subprocess.run([*PTCE, "clusters", "--resamples", "0", "--plot",
+                             tmp_path / "map.png", "-f", "csv"], env=env, cwd=tmp_path,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "atplotlib" not in result.stderr and "mkdir" not in result.stderr, result.stderr
+    assert (tmp_path / "map.png").exists()
