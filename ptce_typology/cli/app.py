@@ -29,6 +29,9 @@ class _OneLineErrors(TyperGroup):
              standalone_mode: bool = True, **extra: Any) -> Any:
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        given = list(sys.argv[1:] if args is None else args)
+        if given and set(given) == {"--debug"}:  # `ptce --debug`: no command, as bare `ptce`
+            args = given = []
         if sys.stdout is None:  # `ptce list >&-`: Python gives None for a closed descriptor
             sys.stdout = _ClosedStdout()
         _encodable_streams()
@@ -38,7 +41,6 @@ class _OneLineErrors(TyperGroup):
             if type(err).__name__ == "NoArgsIsHelpError":  # bare `ptce`: the help
                 err.show()
                 sys.exit(err.exit_code)
-            given = list(sys.argv[1:] if args is None else args)
             sys.stderr.write(f"error: {usage_error_line(err, given)}\n")
             sys.exit(1)
         except typer.Abort:
