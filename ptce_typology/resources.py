@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -49,6 +50,19 @@ def resolve_paths(paths: Iterable[Path | str] | Path | str | None) -> list[Path 
     for path in paths:
         out.extend([cases_dir(), poles_dir()] if str(path) == ALL else [path])
     return out
+
+
+def shadowed_by_all(paths: Iterable[Path | str] | Path | str | None) -> Path | None:
+    """The file or folder ``all`` of the working directory when ``paths`` holds the word
+    ``all``: it is not read (the word means every bundled pole, :func:`resolve_paths`), so a
+    command can say so; None otherwise. Its full path reads it."""
+    if paths is None:
+        return None
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    if any(str(path) == ALL for path in paths) and os.path.lexists(ALL):
+        return Path(ALL).absolute()
+    return None
 
 
 def examples_dir() -> Path:

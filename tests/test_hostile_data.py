@@ -116,3 +116,24 @@ def test_outputs_without_utf8(encoding, commands):
         assert "r\\xe9f\\xe9rentiel" in out.lower()  # Pôle as P\\xf4le, not a crash
     else:
         assert "référentiel" in out.lower()
+
+
+# A map with one axis ------------------------------------------------------------------------
+
+
+def test_one_category_active_descriptor_map_cannot_be_drawn(run, tmp_path):
+    header, rows = table_rows(run)
+    one_sector = write_table(tmp_path / "one_sector.csv", header,
+                             [with_cell(header, row, "sector", "production") for row in rows])
+    options = ("--cases", one_sector, "--active", "sector,age_class")
+    report = run("report", *options, "--resamples", "0", "-o", tmp_path / "r.html")
+    # was KeyError: 'Dim 2'
+    assert report.exit_code == 0, report.output[-500:]
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "the factor map cannot be drawn" in page
+    example = data_file("examples") / "le_periscope.yaml"
+    for command in (("clusters", "--resamples", "0", "--plot", tmp_path / "map.png"),
+                    ("classify", example, "--plot", tmp_path / "map.svg")):
+        result = run(*command, *options, "--lang", "fr")
+        assert_one_line_error(result, "carte factorielle", "1")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["one_sector.csv", "r.html"]

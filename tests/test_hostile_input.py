@@ -358,3 +358,27 @@ def test_csv_cell_count_is_bounded_before_parsing(run, tmp_path, monkeypatch):
     data = tmp_path / "d.csv"
     data.write_text("id,grp\n" + ",,\n" * 2000, encoding="utf-8")
     assert_one_line_error(run("compare", "--data", data, "--by", "grp"), "d.csv", "cells")
+
+
+# `--cases all` beside a folder named all ----------------------------------------------------
+
+
+def test_cases_all_beside_a_folder_named_all_says_which_is_read(run, tmp_path, monkeypatch):
+    from ptce_typology.resources import cases_dir, examples_dir
+
+    PARIS_EXAMPLE = examples_dir() / "le_periscope.yaml"  # noqa: N806
+    folder = tmp_path / "all"
+    folder.mkdir()
+    (folder / "paris_mix.yaml").write_bytes((cases_dir() / "paris_mix.yaml").read_bytes())
+    monkeypatch.chdir(tmp_path)
+    bundled = run("list", "--cases", "all", "-f", "csv")
+    assert bundled.exit_code == 0, bundled.output[-300:]
+    assert len(bundled.stdout.splitlines()) > 20  # every bundled pole, not the one in ./all
+    (note,) = bundled.stderr.splitlines()
+    assert "bundled" in note and str(folder) in note
+    french = run("classify", PARIS_EXAMPLE, "--reference", "all", "--lang", "fr", "-f", "csv")
+    assert "fournis" in french.stderr and str(folder) in french.stderr
+    mine = run("list", "--cases", folder, "-f", "csv")  # its full path reads the folder
+    assert len(mine.stdout.splitlines()) == 2 and mine.stderr == ""
+    folder.rename(tmp_path / "other")
+    assert run("list", "--cases", "all", "-f", "csv").stderr == ""

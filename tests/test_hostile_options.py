@@ -46,3 +46,38 @@ def test_odd_terminal_width_is_ignored(run, monkeypatch, columns):
     result = run("list")
     assert result.exit_code == 0, result.output[-300:]
     assert "Poles" in result.stdout
+
+
+@pytest.mark.parametrize("epoch", ["²", "99999999999999", "١٢", "", " 12", "-1", "1e9"])
+def test_a_bad_source_date_epoch_is_one_line(run, tmp_path, monkeypatch, epoch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    result = run("report", "--resamples", "0", "-o", tmp_path / "r.html")
+    assert_one_line_error(result, "SOURCE_DATE_EPOCH", repr(epoch))
+    assert not (tmp_path / "r.html").exists()
+    assert run("list", "--lang", "fr").stderr.startswith("erreur : SOURCE_DATE_EPOCH")
+
+
+def test_source_date_epoch_up_to_the_year_9999_dates_the_report(run, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "253402300799")
+    result = run("report", "--resamples", "0", "-o", tmp_path / "r.html")
+    assert result.exit_code == 0, result.output[-300:]
+    assert "9999-12-31" in (tmp_path / "r.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("args", [(), ("--debug",), ("--debug", "--debug")])
+def test_bare_ptce_shows_the_help_with_the_commands(run, args):
+    result = run(*args)  # `ptce --debug` said « Missing command » without the list
+    assert result.exit_code == 2
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    assert "Usage" in result.output and "export-data" in result.output
+
+
+def test_debug_shows_the_traceback_of_a_user_error(run, tmp_path):
+    from ptce_typology.errors import PtceError
+
+    result = run("--debug", "list", "-o", tmp_path / "missing" / "p.csv")
+    assert type(result.exception) is PtceError  # raised, not turned into one line
+    assert result.exception.field == "--output"
+    plain = run("list", "-o", tmp_path / "missing" / "p.csv")
+    assert_one_line_error(plain, "missing", "--output")

@@ -227,3 +227,114 @@ def test_nothing_is_written_when_an_output_folder_is_missing(run, tmp_path):
                  "-o", tmp_path / "missing" / "clusters.csv")
     assert_one_line_error(result, "missing", "--output")
     assert _listing(tmp_path) == []  # the figures were not written first
+
+
+# Two outputs on one file, a case file written among the cases, a folder named as a file ----
+
+
+@pytest.mark.parametrize("other", ["map.png", "map_gains.png", "sub/../map_dendrogram.png"])
+def test_output_equal_to_a_figure_is_refused_before_anything_is_written(run, tmp_path, other):
+    (tmp_path / "sub").mkdir()
+    result = run("clusters", "--resamples", "0", "--plot", tmp_path / "map.png",
+                 "-o", f"{tmp_path}/{other}")
+    assert_one_line_error(result, "--output", "--plot", "same file")
+    assert _listing(tmp_path) == ["sub"]
+
+
+def test_a_yaml_output_into_the_case_folder_is_refused(run, tmp_path):
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    (folder / "paris_mix.yaml").write_bytes(PARIS.read_bytes())
+    for name in ("new.yaml", "NEW.YML"):  # a file that does not exist yet, too
+        result = run("list", "--cases", folder, "-f", "json", "-o", folder / name)
+        assert_one_line_error(result, name, "--output", "among the cases read")
+    assert _listing(folder) == ["paris_mix.yaml"]
+    assert run("list", "--cases", folder, "--lang", "fr", "-f", "json",
+               "-o", folder / "x.yaml").stderr.startswith("erreur : ")
+
+
+@pytest.mark.parametrize("command", [("list", "-f", "csv", "-o"), ("report", "-o"),
+                                     ("clusters", "--resamples", "0", "--plot")])
+def test_an_output_naming_a_folder_is_refused(run, tmp_path, command):
+    (tmp_path / "folder").mkdir()
+    for name in ("new/", "folder/", "folder"):  # `-o new/` used to write a file named new
+        result = run(*command, f"{tmp_path}/{name}")
+        assert_one_line_error(result, name.rstrip("/"), "folder")
+    assert _listing(tmp_path) == ["folder"]
+    assert _listing(tmp_path / "folder") == []
+
+
+# export-data: never through a link, never into a folder that holds files ----------------------
+
+
+def test_export_data_refuses_a_link_and_a_non_empty_folder(run, tmp_path):
+    real = tmp_path / "real"
+    real.mkdir()
+    (tmp_path / "link").symlink_to(real)
+    (tmp_path / "dangling").symlink_to(tmp_path / "nowhere")
+    for name in ("link", "dangling"):
+        assert_one_line_error(run("export-data", "-o", tmp_path / name, "--force"),
+                              name, "--output", "link")
+    assert _listing(real) == [] and not (tmp_path / "nowhere").exists()
+    full = tmp_path / "full"
+    full.mkdir()
+    (full / "notes.txt").write_text("mine")
+    assert_one_line_error(run("export-data", "-o", full), "full", "--force")
+    assert _listing(full) == ["notes.txt"]
+
+
+def test_export_data_never_writes_through_a_link_in_the_folder(run, tmp_path):
+    outside = tmp_path / "outside.csv"
+    outside.write_text("keep me")
+    package = tmp_path / "package"
+    package.mkdir()
+    (package / "poles.csv").symlink_to(outside)
+    result = run("export-data", "-o", package, "--force")
+    assert_one_line_error(result, "poles.csv", "link")
+    assert outside.read_text() == "keep me"
+    assert _listing(package) == ["poles.csv"]
+
+
+# A closed or broken stdout --------------------------------------------------------------------
+
+PTCE = (sys.executable, "-m", "ptce_typology.cli")
+
+
+@pytest.mark.parametrize("args", [("list", "-f", "csv"), ("list",), ("validate",),
+                                  ("schema",)])
+def test_a_closed_stdout_ends_quietly(args):
+    result = subprocess.run([*PTCE, *args], stderr=subprocess.PIPE, text=True, timeout=120,
+                            preexec_fn=lambda: os.close(1))  # `ptce list >&-`
+    assert result.stderr == ""
+    assert result.returncode == 1
+
+
+@pytest.mark.parametrize("fmt", ["csv", "table"])
+def test_a_reader_that_went_away_ends_quietly(fmt):
+    proc = subprocess.Popen([*PTCE, "list", "--cases", "all", "-f", fmt],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc.stdout.close()  # `ptce list | head -c0`: the reader is gone before the first write
+    stderr = proc.stderr.read()
+    assert proc.wait(timeout=120) == 1
+    assert stderr == ""
+
+
+def test_written_files_still_work_with_a_closed_stdout(tmp_path):
+    result = subprocess.run([*PTCE, "list", "-f", "csv", "-o", tmp_path / "p.csv"],
+                            stderr=subprocess.PIPE, text=True, timeout=120,
+                            preexec_fn=lambda: os.close(1))
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "p.csv").read_text(encoding="utf-8").startswith("pole_id,")
+
+
+def test_a_home_that_cannot_be_written_gives_no_matplotlib_warning(tmp_path):
+    (tmp_path / "file").write_text("")
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("MPLCONFIGDIR", "XDG_CONFIG_HOME", "XDG_CACHE_HOME")}
+    env["HOME"] = str(tmp_path / "file" / "home")  # under a file: nothing can be made there
+    result = subprocess.run([*PTCE, "clusters", "--resamples", "0", "--plot",
+                             tmp_path / "map.png", "-f", "csv"], env=env, cwd=tmp_path,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "atplotlib" not in result.stderr and "mkdir" not in result.stderr, result.stderr
+    assert (tmp_path / "map.png").exists()

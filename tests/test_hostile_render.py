@@ -49,6 +49,12 @@ def test_followable_links(url):
     assert safe_href(url) == url
 
 
+def test_the_report_checks_links_with_the_one_check():
+    from ptce_typology.render import html, links
+
+    assert html.safe_href is links.safe_href  # no second copy that could drift
+
+
 # Spreadsheet formulas ---------------------------------------------------------------------
 
 FORMULAS = {"name": '=HYPERLINK("http://evil.example","click")', "theme_1": "+1+2",

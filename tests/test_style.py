@@ -113,6 +113,7 @@ EXERCISED_ELSEWHERE = {
     "intake/template.py": "test_mixed_study.py, test_cli.py (ptce new)",
     "render/casefile.py": "test_records.py, test_cli.py (ptce show)",
     "render/cells.py": "test_hostile_render.py",
+    "render/dates.py": "test_hostile_options.py (SOURCE_DATE_EPOCH)",
     "render/errors.py": "test_comparison.py, test_qca_cli.py (errors in the chosen language)",
     "render/formats/json.py": "test_cli.py (--format json equals the library's result)",
     "render/formats/terminal.py": "test_hostile_render.py, test_french.py",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import functools
+import io
 import os
 import sys
 from pathlib import Path
@@ -27,6 +29,11 @@ class _OneLineErrors(TyperGroup):
              standalone_mode: bool = True, **extra: Any) -> Any:
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        given = list(sys.argv[1:] if args is None else args)
+        if given and set(given) == {"--debug"}:  # `ptce --debug`: no command, as bare `ptce`
+            args = given = []
+        if sys.stdout is None:  # `ptce list >&-`: Python gives None for a closed descriptor
+            sys.stdout = _ClosedStdout()
         _encodable_streams()
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
@@ -34,7 +41,6 @@ class _OneLineErrors(TyperGroup):
             if type(err).__name__ == "NoArgsIsHelpError":  # bare `ptce`: the help
                 err.show()
                 sys.exit(err.exit_code)
-            given = list(sys.argv[1:] if args is None else args)
             sys.stderr.write(f"error: {usage_error_line(err, given)}\n")
             sys.exit(1)
         except typer.Abort:
@@ -47,6 +53,14 @@ class _OneLineErrors(TyperGroup):
                 pass
             sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)
+
+
+class _ClosedStdout(io.TextIOBase):
+    """Stands for a closed stdout: the first write ends the command as a reader that went
+    away does (quietly, exit code 1); a command that writes only files still succeeds."""
+
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(errno.EBADF, "stdout is closed")
 
 
 def _encodable_streams() -> None:
@@ -123,7 +137,11 @@ def command(*args: Any, **kwargs: Any) -> Callable:
         @functools.wraps(func)
         def wrapper(*a: Any, **kw: Any) -> Any:
             try:
+                from ptce_typology.render.dates import source_date_epoch
+
+                source_date_epoch()  # before numpy or matplotlib read it
                 check_outputs(kw)
+                _note_all(kw)
                 return func(*a, **kw)
             except PtceError as err:
                 if _state["debug"]:
@@ -144,44 +162,42 @@ _OUTPUTS = {"output": "--output", "plot": "--plot"}
 
 
 def check_outputs(params: dict[str, Any]) -> None:
-    """Before anything is read or written: a file a command would write must not be one it
-    reads (``-o poles.csv --cases poles.csv`` would replace the case table), nor a folder,
-    and its folder must exist (so that a figure is not written when the table then fails)."""
+    """Before anything is read or written, the files a command would write pass
+    :func:`ptce_typology.render.write.check_outputs` (the one place an output path is refused):
+    not a folder, not one of its inputs, not twice the same file, no ``.yaml`` among the cases
+    read, in a folder that exists (so that a figure is not written when the table then fails).
+    """
     inputs: list[Path] = []
     outputs: list[tuple[str, Path]] = []
     for key, value in params.items():
         for item in value if isinstance(value, (list, tuple)) else [value]:
-            if not isinstance(item, Path):
-                continue
-            if key in _OUTPUTS:
+            if key in _OUTPUTS and isinstance(item, (Path, str)):  # str: `-o out/` as given
                 outputs.append((_OUTPUTS[key], item))
-                if key == "plot":  # the figures written beside the map
+                if key == "plot" and isinstance(item, Path):  # the figures beside the map
                     stem = item.with_suffix("")
                     outputs += [("--plot", Path(f"{stem}_{part}{item.suffix}"))
                                 for part in ("dendrogram", "gains")]
-            else:
+            elif isinstance(item, Path):
                 inputs.append(item)
-    from ptce_typology.render.write import check_output
+    from ptce_typology.render.write import check_outputs as check
 
-    for option, out in outputs:
-        check_output(out, option)
-        if any(_same_input(out, source) for source in inputs):
-            raise PtceError("the output would overwrite an input file; choose another name",
-                            file=str(out), field=option)
+    check(outputs, inputs)
 
 
-def _same_input(out: Path, source: Path) -> bool:
-    """Whether writing ``out`` would replace ``source`` or one of the case files of the
-    folder ``source``."""
-    try:
-        if not out.exists():
-            return False
-        if source.is_dir():
-            return out.suffix.lower() in (".yaml", ".yml") and out.parent.exists() \
-                and os.path.samefile(out.parent, source)
-        return source.exists() and os.path.samefile(out, source)
-    except OSError:
-        return False
+def _note_all(params: dict[str, Any]) -> None:
+    """``--cases all`` beside a file or folder named ``all``: one line on stderr says that the
+    bundled poles are read, not it (README, « Case files »)."""
+    from ptce_typology.resources import shadowed_by_all
+
+    paths = [item for value in params.values()
+             for item in (value if isinstance(value, (list, tuple)) else [value])
+             if isinstance(item, Path)]
+    shadowed = shadowed_by_all(paths)
+    if shadowed is not None:
+        from ptce_typology.render.labels import text
+
+        lang = params.get("lang") if params.get("lang") in ("fr", "en") else "en"
+        sys.stderr.write(text("cli.all_shadows", lang, path=one_line(str(shadowed))) + "\n")
 
 
 def emit(data: str | bytes, output: Optional[Path], lang: str = "en") -> None:  # noqa: UP045

@@ -19,6 +19,7 @@ from ptce_typology.cli.options import (
     Reference,
     Resamples,
     TypologyOptions,
+    output_path,
     reference_cases,
     typology_options,
 )
@@ -40,7 +41,8 @@ def clusters_cmd(
         "--all-categories", help="Describe every category, not only p <= 0.10.")] = False,
     plot: Annotated[Optional[Path], typer.Option(  # noqa: UP045
         "--plot", help="Write the factor map to FILE.png|svg|pdf, and FILE_dendrogram "
-                       "and FILE_gains beside it.")] = None,
+                       "and FILE_gains beside it.", parser=output_path,
+        metavar="<file>")] = None,
     fmt: Format = "table",
     lang: Lang = "en",
     output: Output = None,
@@ -112,7 +114,7 @@ def classify_cmd(
     typology: TypologyOptions = TypologyOptions(),
     plot: Annotated[Optional[Path], typer.Option(  # noqa: UP045
         "--plot", help="Write the factor map with the new poles as supplementary points to "
-                       "FILE.png|svg|pdf.")] = None,
+                       "FILE.png|svg|pdf.", parser=output_path, metavar="<file>")] = None,
     fmt: Format = "table",
     lang: Lang = "en",
     output: Output = None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import os
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Annotated, Any, Callable, Literal, Optional  # noqa: UP035
@@ -29,8 +30,17 @@ from ptce_typology.vocabulary import DEFAULT_REFERENCE_YEAR
 Lang = Annotated[Literal["fr", "en"], typer.Option("--lang", help="Language of the labels.")]
 TableFormat = Literal["table", "md", "latex", "csv", "json", "xlsx", "docx"]
 Format = Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")]
+
+
+def output_path(value: str) -> Path | str:
+    """An output file as given: a path, or the text itself when it ends with a slash (a
+    folder, which the command's output checks refuse; a Path would drop the slash)."""
+    return value if value.endswith(("/", os.sep)) else Path(value)
+
+
 Output = Annotated[Optional[Path], typer.Option(  # noqa: UP045
-    "--output", "-o", help="Write to this file instead of stdout.", dir_okay=False)]
+    "--output", "-o", help="Write to this file instead of stdout.",
+    parser=output_path, metavar="<file>")]
 Cases = Annotated[Optional[list[Path]], typer.Option(  # noqa: UP045
     "--cases", "-c", help="Case files, folders or CSV/XLSX tables (repeatable); 'all': every "
                           "bundled pole (the twelve témoins and the other PTCE); default: the "

@@ -9,14 +9,22 @@ from typing import Annotated, Optional  # noqa: UP035
 import typer
 
 from ptce_typology.cli.app import command, emit
-from ptce_typology.cli.options import Cases, Lang, Resamples, TypologyOptions, typology_options
+from ptce_typology.cli.options import (
+    Cases,
+    Lang,
+    Resamples,
+    TypologyOptions,
+    output_path,
+    typology_options,
+)
 
 
 @command("report")
 @typology_options
 def report_cmd(
     output: Annotated[Path, typer.Option(
-        "--output", "-o", dir_okay=False, help="The HTML file to write.")],
+        "--output", "-o", help="The HTML file to write.", parser=output_path,
+        metavar="<file>")],
     cases: Cases = None,
     classify: Annotated[Optional[list[Path]], typer.Option(  # noqa: UP045
         "--classify", help="New poles to place against the typology (repeatable).")] = None,
@@ -33,10 +41,8 @@ def report_cmd(
     from rich.progress import Progress
 
     from ptce_typology.render.html import render_html
-    from ptce_typology.render.write import check_output
     from ptce_typology.study import STEPS, run_study
 
-    check_output(output)
     with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
         task = progress.add_task("report", total=len(STEPS) + 1)
 

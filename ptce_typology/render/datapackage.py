@@ -219,7 +219,7 @@ def write_data_package(frame: pd.DataFrame, cases: Iterable[Case], directory: Pa
     from ptce_typology.render.write import atomic_write, check_output_folder
 
     target = Path(directory)
-    check_output_folder(target, force)
+    check_output_folder(target, force, FILES)
     target.mkdir(parents=True, exist_ok=True)
     poles = render_frame(frame, "csv").encode("utf-8")  # as `ptce list --format csv`
     sources = to_csv(sources_table(cases), index=False).encode("utf-8")

@@ -17,8 +17,20 @@ def error_text(err: PtceError, lang: str = "en", names: Mapping[str, str] | None
         return err.naming(names or {})
     field = (names or {}).get(err.field or "", err.field)
     message = text(key, lang, **err.values)
-    return one_line(text("errors.field", lang, field=field, message=message) if field
-                    else message)
+    if field:
+        message = text("errors.field", lang, field=field, message=message)
+    if err.file:
+        where = err.file + (f":{err.line}" if err.line else "")
+        message = text("errors.file", lang, file=where, message=message)
+    return one_line(message)
+
+
+def labelled_error(key: str, *, file: str | None = None, field: str | None = None,
+                   **values: object) -> PtceError:
+    """A :class:`PtceError` whose message is the label ``errors.<key>``: ``str()`` says it in
+    English, :func:`error_line` in the user's language."""
+    return PtceError(text(f"errors.{key}", "en", **values), file=file, field=field, key=key,
+                     values=values)
 
 
 def error_line(err: PtceError, lang: str = "en", names: Mapping[str, str] | None = None) -> str:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import html
 import io
-import os
 import platform
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -88,9 +87,11 @@ def _not_computable(err: PtceError | None, lang: str) -> str:
 
 
 def _report_date() -> str:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date().isoformat()
+    from ptce_typology.render.dates import source_date_epoch
+
+    epoch = source_date_epoch()
+    if epoch is not None:
+        return datetime.fromtimestamp(epoch, tz=timezone.utc).date().isoformat()
     return date.today().isoformat()
 
 
@@ -207,16 +208,20 @@ def _reproduction_section(page: _Page) -> str:
 
 
 def _clusters_section(page: _Page) -> str:
+    from ptce_typology.errors import PtceError
     from ptce_typology.render.plots import dendrogram_figure, factor_map, gains_figure
     from ptce_typology.render.typology import cluster_sections
 
     study, lang, names = page.study, page.lang, page.names
     model = study.model
-    figures = (_figure(factor_map(model, study.names, lang,
-                                  roles=study.frame["role"].to_dict(),
-                                  extra=study.placed_coordinates,
-                                  cluster_labels=page.cluster_labels), page.t("map"))
-               + _figure(dendrogram_figure(model, names, lang), page.t("tree"))
+    try:
+        figures = _figure(factor_map(model, study.names, lang,
+                                     roles=study.frame["role"].to_dict(),
+                                     extra=study.placed_coordinates,
+                                     cluster_labels=page.cluster_labels), page.t("map"))
+    except PtceError as err:  # a map needs two axes
+        figures = _not_computable(err, lang)
+    figures += (_figure(dendrogram_figure(model, names, lang), page.t("tree"))
                + _figure(gains_figure(model, lang), page.t("gains")))
     tables = _titled_tables(cluster_sections(model, study.stability, names, lang, p_max=None,
                                              headline=study.sensitivity))

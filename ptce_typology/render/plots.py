@@ -23,12 +23,48 @@ if TYPE_CHECKING:
 
 Typology = Any  # a fitted ptce_typology.analysis.typology.Typology (render never imports analysis)
 
+def _writable_config() -> None:
+    """Give matplotlib a private temporary folder for its configuration and font cache when
+    its default folders cannot be written (a read-only HOME): it would make one itself, but
+    print a warning on stderr each time."""
+    import os
+    import sys
+
+    if os.environ.get("MPLCONFIGDIR"):
+        return
+    home = Path(os.path.expanduser("~"))
+    if sys.platform.startswith(("linux", "freebsd")):  # matplotlib's own choice of folders
+        folders = [Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config") / "matplotlib",
+                   Path(os.environ.get("XDG_CACHE_HOME") or home / ".cache") / "matplotlib"]
+    else:
+        folders = [home / ".matplotlib"]
+    if not all(_writable_folder(folder) for folder in folders):
+        import atexit
+        import shutil
+        import tempfile
+
+        private = tempfile.mkdtemp(prefix="ptce-matplotlib-")
+        atexit.register(shutil.rmtree, private, ignore_errors=True)
+        os.environ["MPLCONFIGDIR"] = private
+
+
+def _writable_folder(folder: Path) -> bool:
+    import os
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return folder.is_dir() and os.access(folder, os.W_OK)
+
+
 FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
 # Colour-blind-safe palette (Okabe & Ito), one colour per cluster.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
            "#000000", "#999999", "#7F3C8D")
 
 def _pyplot():
+    _writable_config()
     import matplotlib
 
     matplotlib.use("Agg")
@@ -71,12 +107,17 @@ def factor_map(model: Typology, names: dict[str, str], lang: str = "en",
     supplementary categories (red squares, marked) and, in ``extra`` (a DataFrame of
     coordinates indexed by pole_id), classified poles as supplementary points (black stars);
     labels pushed apart so that they do not overlap."""
-    from adjustText import adjust_text
+    a, b = (f"Dim {d}" for d in dims)
+    axes = list(model.coordinates_.columns)
+    if a not in axes or b not in axes:  # active descriptors with too few categories
+        from ptce_typology.render.errors import labelled_error
 
+        raise labelled_error("map_axes", n=len(axes), first=dims[0], second=dims[1])
     plt = _pyplot()
+    from adjustText import adjust_text  # it imports matplotlib: after _pyplot()
+
     roles = roles or {}
     cluster_labels = cluster_labels or {}
-    a, b = (f"Dim {d}" for d in dims)
     eig = model.mca_.eigenvalues_
     fig, ax = plt.subplots(figsize=(8, 7))
     ax.axhline(0, color="#cccccc", lw=0.6, zorder=0)
@@ -287,10 +328,10 @@ def cluster_figures(model: Typology, names: dict[str, str], path: Path | str,
 def gap_heatmap(result: dict, ref: Referentiel, names: dict[str, str], lang: str = "en"):
     """A heat map of the matrix: one colour per status."""
     import numpy as np
-    from matplotlib.colors import ListedColormap
-
 
     plt = _pyplot()
+    from matplotlib.colors import ListedColormap
+
     status = result["status"]
     codes = status.replace({s: i for i, s in enumerate(GAP_STATUSES)}).to_numpy(dtype=float)
     colours = ["#1b9e77", "#d95f02", "#dddddd", "#ffffff"]

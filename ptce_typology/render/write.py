@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +34,7 @@ def check_output(path: Path | str, field: str | None = None) -> None:
         With a one-line message naming the file.
     """
     if str(path).endswith(("/", os.sep)):  # `-o out/`: a folder was meant, not a file
-        raise PtceError("the output ends with a slash, which names a folder; name a file",
-                        file=str(path), field=field)
+        raise _refused("output_slash", path, field)
     target = Path(path)
     try:
         is_folder = target.is_dir()
@@ -43,7 +42,7 @@ def check_output(path: Path | str, field: str | None = None) -> None:
         raise PtceError(f"cannot write the file: {err.strerror or err}", file=str(target),
                         field=field) from None
     if is_folder:
-        raise PtceError("the output is a folder; name a file", file=str(target), field=field)
+        raise _refused("output_folder", target, field)
     if not target.parent.is_dir():
         raise PtceError("the output folder does not exist; create it first",
                         file=str(target), field=field, value=str(target.parent))
@@ -88,14 +87,17 @@ def check_outputs(outputs: list[tuple[str, Path]], inputs: list[Path]) -> None:
         check_output(out, option)
         key = _identity(out)
         if key in seen:
-            raise PtceError(f"two outputs on the same file ({seen[key]} and {option}); "
-                            "choose another name", file=str(out), field=option)
+            raise _refused("output_twice", out, option, first=seen[key], second=option)
         seen[key] = option
-        for source in inputs:
-            if _overwrites(out, source):
-                raise PtceError("the output would overwrite an input file, or write a case "
-                                "file among the cases read; choose another name",
-                                file=str(out), field=option)
+        if any(_overwrites(out, source) for source in inputs):
+            raise _refused("output_is_input", out, option)
+
+
+def _refused(key: str, path: Path | str, field: str | None, **values: str) -> PtceError:
+    """The error ``errors.<key>`` of ``data/labels_errors.yaml`` about the output ``path``."""
+    from ptce_typology.render.errors import labelled_error
+
+    return labelled_error(key, file=str(path), field=field, **values)
 
 
 def _identity(path: Path) -> str:
@@ -113,14 +115,21 @@ def _overwrites(out: Path, source: Path) -> bool:
         return False
 
 
-def check_output_folder(directory: Path, force: bool) -> None:
-    """Refuse an output folder that is a file, or that holds files unless ``force``."""
+def check_output_folder(directory: Path, force: bool, names: Iterable[str] = ()) -> None:
+    """Refuse an output folder that is a symbolic link or a file, or that holds files unless
+    ``force``; with ``force``, refuse it when one of the files ``names`` it would replace is a
+    symbolic link (writing would go through it, outside the folder)."""
+    if directory.is_symlink():
+        raise _refused("output_folder_link", directory, "--output")
     if directory.exists() and not directory.is_dir():
-        raise PtceError("the output is a file, not a folder", file=str(directory),
-                        field="--output")
-    if directory.is_dir() and any(directory.iterdir()) and not force:
-        raise PtceError("the output folder is not empty; give --force to write into it",
-                        file=str(directory), field="--output")
+        raise _refused("output_not_folder", directory, "--output")
+    if not directory.is_dir():
+        return
+    if any(directory.iterdir()) and not force:
+        raise _refused("output_folder_full", directory, "--output")
+    for name in names:
+        if (directory / name).is_symlink():
+            raise _refused("output_file_link", directory / name, "--output")
 
 
 def atomic_write(path: Path | str, data: str | bytes) -> None:
