@@ -191,3 +191,83 @@ def test_tests_of_active_descriptors_are_descriptive(run):
     readings = {r["variable"]: r["reading"] for r in data["variable_tests"]}
     assert readings["territory"] == "descriptive" and readings["laureate_2013"] == "evidence"
     assert "no evidence that the clusters differ" in data["variable_tests_note"]
+
+
+@pytest.fixture(scope="module")
+def typology_model():
+    from ptce_typology.analysis.typology import Typology
+    from ptce_typology.frame import load_frame
+
+    return Typology().fit(load_frame())
+
+
+def test_clusters_json_holds_the_mca_tables(run, typology_model):
+    """The category table, eta2 and the modified rates in ``--format json`` equal the
+    library's (``MCA.category_table``, ``MCA.eta2_table``, ``MCA.eigenvalues_``)."""
+    import pandas as pd
+
+    data = json.loads(run("clusters", "--format", "json", "--resamples", "0").stdout)
+    mca = typology_model.mca_
+    shown = pd.DataFrame(data["categories"]).set_index("category")
+    ours = mca.category_table()
+    assert list(shown.index) == list(ours.index) and list(shown.columns) == list(ours.columns)
+    pd.testing.assert_frame_equal(shown.astype(ours.dtypes.to_dict()), ours, check_names=False,
+                                  rtol=1e-12)
+    assert set(shown["status"]) == {"active", "passive", "supplementary"}
+    eta2 = pd.DataFrame(data["eta2"]).set_index("variable")
+    pd.testing.assert_frame_equal(eta2, mca.eta2_table(), check_names=False, rtol=1e-12)
+    first = data["eigenvalues"][0]
+    for key in ("benzecri_rate", "benzecri_cumulative", "greenacre_rate",
+                "greenacre_cumulative"):
+        assert first[key] == pytest.approx(mca.eigenvalues_[key].iloc[0], rel=1e-12)
+
+
+@pytest.mark.parametrize("table", ["categories", "eta2", "eigenvalues", "clusters"])
+def test_clusters_csv_tables(run, typology_model, table):
+    import io
+
+    import pandas as pd
+
+    from ptce_typology.render.typology import CSV_TABLES, clusters_csv_table
+
+    result = run("clusters", "--format", "csv", "--resamples", "0", "--table", table)
+    assert result.exit_code == 0, result.stderr
+    shown = pd.read_csv(io.StringIO(result.stdout), index_col=0)
+    ours = clusters_csv_table(typology_model, None, table)
+    assert list(shown.index.astype(str)) == list(ours.index.astype(str))
+    assert list(shown.columns) == list(ours.columns)
+    numbers = ours.select_dtypes("number").columns
+    pd.testing.assert_frame_equal(shown[numbers].astype(float), ours[numbers].astype(float),
+                                  check_names=False, check_index_type=False, rtol=1e-12)
+    assert table in CSV_TABLES
+
+
+def test_clusters_csv_table_choices_are_the_renderer_s():
+    from typing import get_args
+
+    from ptce_typology.cli.clusters import CsvTable
+    from ptce_typology.render.typology import CSV_TABLES
+
+    assert get_args(CsvTable) == CSV_TABLES
+
+
+@pytest.mark.parametrize("lang,words", [
+    ("en", ["Categories on dimensions 1 and 2", "Benzécri (modified rate) %",
+            "Greenacre (adjusted rate) %", "Squared correlation ratios η²", "| passive |",
+            "| supplementary |", "Territory: Rural", "v.test 2"]),
+    ("fr", ["Modalités sur les axes 1 et 2", "Benzécri (taux modifié) %",
+            "Greenacre (taux ajusté) %", "Rapports de corrélation η²", "| passive |",
+            "| supplémentaire |", "| actif |", "Territoire : Rural", "v.test 2", "63,0"]),
+])
+def test_clusters_md_shows_the_category_tables(run, lang, words):
+    result = run("clusters", "--format", "md", "--resamples", "0", "--lang", lang)
+    assert result.exit_code == 0, result.stderr
+    for word in words:
+        assert word in result.stdout, word
+
+
+def test_clusters_latex_shows_the_category_tables(run):
+    result = run("clusters", "--format", "latex", "--resamples", "0")
+    assert result.exit_code == 0, result.stderr
+    assert "Categories on dimensions 1 and 2" in result.stdout
+    assert "Greenacre (adjusted rate)" in result.stdout and "eta2" not in result.stdout

@@ -13,7 +13,7 @@ from ptce_typology.resources import cases_dir, data_dir, examples_dir
 # Words an English label may hold that French shares, or that name people and methods.
 SHARED = {"Dimension", "Total", "Sources", "Note", "Binarisation", "expression", "condition",
           "contradiction", "Consolidation", "Mann-Whitney", "Holm", "Bergsma", "PTCE",
-          "Citation"}
+          "Citation", "active"}  # « active »: a category's status in French too
 # Fragments made only of these are too common to say anything (and case files use them).
 COMMON = {"of", "the", "and", "to", "in", "on", "a", "an", "by", "for", "with", "is", "are"}
 # English words the brief names, whatever the labels hold.

@@ -115,3 +115,14 @@ def test_the_sensitivity_headline_is_beside_the_partition(report_file, french_re
         page = path.read_text(encoding="utf-8")
         clusters = page[page.index('id="clusters"'):page.index('id="sensitivity"')]
         assert title in clusters and "ARI" in clusters
+
+
+def test_the_mca_tables_are_in_the_clusters_section(report_file, french_report):
+    for path, words in ((report_file, ("Categories on dimensions 1 and 2",
+                                       "Squared correlation ratios", "Benzécri")),
+                        (french_report, ("Modalités sur les axes 1 et 2",
+                                         "Rapports de corrélation", "Greenacre (taux ajusté)"))):
+        page = path.read_text(encoding="utf-8")
+        clusters = page[page.index('id="clusters"'):page.index('id="sensitivity"')]
+        for word in words:
+            assert word in clusters, word

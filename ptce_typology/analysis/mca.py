@@ -105,6 +105,55 @@ def mca_core(z: np.ndarray, Q: int, active: np.ndarray, n_components: int) -> di
             "w": w, "Tc": Tc, "total": float(np.sum(S ** 2)), "ncp": ncp}
 
 
+def modified_rates(eigenvalues: np.ndarray, n_variables: int, n_categories: int
+                   ) -> pd.DataFrame:
+    """Benzécri's and Greenacre's modified rates of an MCA's eigenvalues, in percent.
+
+    Only the dimensions whose eigenvalue exceeds the mean 1/Q are kept; each gets the pseudo
+    eigenvalue ``(Q / (Q - 1) * (eigenvalue - 1/Q))**2`` (Benzécri 1979; Le Roux & Rouanet,
+    *Multiple Correspondence Analysis*, 2010; Greenacre, *Correspondence Analysis in
+    Practice*, 2007), the others 0.
+
+    - **Benzécri**: a pseudo eigenvalue over their sum (the rates add up to 100), as
+      FactoMineR's ``MCA(excl = ...)`` and GDAtools' ``modif.rate`` give it.
+    - **Greenacre**: a pseudo eigenvalue over the mean inertia of the off-diagonal blocks of
+      the Burt table, ``Q / (Q - 1) * (sum(eigenvalue**2) - (J - Q) / Q**2)``; the rates add
+      up to less than 100 (the adjusted inertia the kept dimensions show).
+
+    Parameters
+    ----------
+    eigenvalues : ndarray
+        Every non-trivial eigenvalue of the MCA, largest first.
+    n_variables : int
+        Q, the number of active variables.
+    n_categories : int
+        J, the number of categories in Greenacre's total: in a specific MCA the **active**
+        categories (the passive ones shape no axis). Benzécri's rate uses Q only, in a plain
+        and a specific MCA alike (FactoMineR and GDAtools do so).
+
+    Returns
+    -------
+    DataFrame
+        One row per eigenvalue; columns ``benzecri_rate``, ``benzecri_cumulative``,
+        ``greenacre_rate``, ``greenacre_cumulative`` (percent; 0 for a dimension at or below
+        1/Q). With one variable there is no off-diagonal block: every rate is NaN.
+    """
+    eig = np.asarray(eigenvalues, dtype=float)
+    Q = n_variables
+    if Q < 2:
+        nan = np.full(len(eig), np.nan)
+        return pd.DataFrame({"benzecri_rate": nan, "benzecri_cumulative": nan,
+                             "greenacre_rate": nan, "greenacre_cumulative": nan})
+    pseudo = np.where(eig > 1 / Q, (Q / (Q - 1) * (eig - 1 / Q)) ** 2, 0.0)
+    adjusted_total = Q / (Q - 1) * (np.sum(eig ** 2) - (n_categories - Q) / Q ** 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        benzecri = 100 * pseudo / pseudo.sum()
+        greenacre = 100 * pseudo / adjusted_total
+    return pd.DataFrame({"benzecri_rate": benzecri, "benzecri_cumulative": np.cumsum(benzecri),
+                         "greenacre_rate": greenacre,
+                         "greenacre_cumulative": np.cumsum(greenacre)})
+
+
 def _dims(n: int) -> list[str]:
     return [f"Dim {k}" for k in range(1, n + 1)]
 
@@ -163,16 +212,29 @@ class MCA:
     --------------------------
     eigenvalues_ : DataFrame
         Index ``Dim k`` for every non-trivial dimension (min(n - 1, J - Q)); columns
-        ``eigenvalue``, ``percentage`` and ``cumulative`` (percent of inertia).
+        ``eigenvalue``, ``percentage`` and ``cumulative`` (percent of inertia), and the
+        modified rates of :func:`modified_rates` (``benzecri_rate``, ``benzecri_cumulative``,
+        ``greenacre_rate``, ``greenacre_cumulative``; Greenacre's total counts the active
+        categories only in a specific MCA).
     row_coordinates_, row_contributions_, row_cos2_ : DataFrame
         Individuals × ``Dim 1..ncp``; contributions in percent, as FactoMineR.
     column_coordinates_, column_contributions_, column_cos2_, column_vtest_ : DataFrame
-        Categories (``variable=category``) × dimensions.
+        Categories (``variable=category``) × dimensions, FactoMineR's ``res$var`` (coord,
+        contrib, cos2, v.test). Passive categories are there too, where FactoMineR's
+        ``MCA(excl = ...)`` drops them: contribution 0, coordinate by the transition formula
+        (the mean point of their holders over sqrt(eigenvalue)), cos2 and v.test as for a
+        supplementary category (FactoMineR's ``res$quali.sup`` of the same category).
+    column_counts_ : Series
+        How many individuals hold each category.
     eta2_ : DataFrame
-        Squared correlation ratio of each active variable with each dimension.
+        FactoMineR's ``res$var$eta2``: each active variable × dimension, the sum of its
+        active categories' contributions times the eigenvalue times Q (the squared
+        correlation ratio in a plain MCA; passive categories count for nothing).
     supplementary_coordinates_, supplementary_cos2_, supplementary_vtest_,
-    supplementary_eta2_ : DataFrame or None
-        The same for supplementary categorical variables given to ``fit``.
+    supplementary_eta2_, supplementary_counts_ : DataFrame, Series or None
+        FactoMineR's ``res$quali.sup`` (coord, cos2, v.test, eta2) for the supplementary
+        categorical variables given to ``fit``; eta2 is the squared correlation ratio of the
+        variable with the individuals' coordinates.
     categories_ : dict
         The observed categories of each active variable, in order.
     signs_ : ndarray
@@ -252,6 +314,9 @@ class MCA:
         self.eigenvalues_ = pd.DataFrame(
             {"eigenvalue": eig, "percentage": 100 * eig / total,
              "cumulative": 100 * np.cumsum(eig) / total}, index=_dims(len(eig)))
+        rates = modified_rates(eig, self._Q, int(active.sum()))
+        for column in rates.columns:
+            self.eigenvalues_[column] = rates[column].to_numpy()
         self.eigenvalues_.index.name = "dimension"
         lam = eig[:ncp]
         # Squared distances to the centroid, over all dimensions (chi-square metric, passive
@@ -312,6 +377,76 @@ class MCA:
         self.supplementary_counts_ = pd.Series(nj.astype(int), index=Zs.columns, name="count")
         self.supplementary_eta2_ = self._eta2(self.supplementary_coordinates_,
                                               self.supplementary_counts_)
+
+    # Tables as a paper shows them ----------------------------------------------------------
+
+    def category_table(self, n_dims: int | None = None) -> pd.DataFrame:
+        """Every category's results on the first ``n_dims`` dimensions (all kept ones when
+        ``None``): active, then passive, then supplementary categories, variables in order.
+
+        Returns
+        -------
+        DataFrame
+            Index ``category`` (``variable=category``); columns ``variable``, ``category_code``
+            (the category alone), ``status`` (``active``, ``passive`` or ``supplementary``),
+            ``count``, then for each dimension k ``coordinate_k``, ``contribution_k``
+            (percent; 0 for passive, NaN for supplementary: they shape no axis), ``cos2_k``
+            and ``vtest_k``.
+        """
+        dims = list(self.row_coordinates_.columns)[:n_dims]
+        passive = set(self.passive_)
+        parts = [(self.column_coordinates_, self.column_contributions_, self.column_cos2_,
+                  self.column_vtest_, self.column_counts_,
+                  ["passive" if c in passive else "active"
+                   for c in self.column_coordinates_.index])]
+        if self.supplementary_coordinates_ is not None:
+            sup = self.supplementary_coordinates_
+            parts.append((sup, sup * np.nan, self.supplementary_cos2_,
+                          self.supplementary_vtest_, self.supplementary_counts_,
+                          ["supplementary"] * len(sup)))
+        frames = []
+        for coord, contrib, cos2, vtest, counts, status in parts:
+            frame = pd.DataFrame({
+                "variable": [c.split(SEP, 1)[0] for c in coord.index],
+                "category_code": [c.split(SEP, 1)[1] for c in coord.index],
+                "status": status, "count": counts.loc[coord.index].to_numpy()},
+                index=coord.index)
+            for k, dim in enumerate(dims, start=1):
+                frame[f"coordinate_{k}"] = coord[dim].to_numpy()
+                frame[f"contribution_{k}"] = contrib[dim].to_numpy()
+                frame[f"cos2_{k}"] = cos2[dim].to_numpy()
+                frame[f"vtest_{k}"] = vtest[dim].to_numpy()
+            frames.append(frame)
+        table = pd.concat(frames)
+        order = {"active": 0, "passive": 1, "supplementary": 2}
+        table = table.iloc[np.lexsort((np.arange(len(table)),
+                                       table["status"].map(order).to_numpy()))]
+        table.index.name = "category"
+        return table
+
+    def eta2_table(self, n_dims: int | None = None) -> pd.DataFrame:
+        """FactoMineR's ``res$var$eta2`` and ``res$quali.sup$eta2`` in one table: each active,
+        then supplementary, variable on the first ``n_dims`` dimensions.
+
+        Returns
+        -------
+        DataFrame
+            Index ``variable``; columns ``status`` (``active`` or ``supplementary``), then
+            ``eta2_k`` for each dimension k.
+        """
+        dims = list(self.row_coordinates_.columns)[:n_dims]
+        parts = [(self.eta2_, "active")]
+        if self.supplementary_eta2_ is not None:
+            parts.append((self.supplementary_eta2_, "supplementary"))
+        frames = []
+        for eta2, status in parts:
+            frame = pd.DataFrame({"status": status}, index=eta2.index)
+            for k, dim in enumerate(dims, start=1):
+                frame[f"eta2_{k}"] = eta2[dim].to_numpy()
+            frames.append(frame)
+        table = pd.concat(frames)
+        table.index.name = "variable"
+        return table
 
     # Projection of new individuals -----------------------------------------------------------
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional  # noqa: UP035
+from typing import Annotated, Literal, Optional  # noqa: UP035
 
 import typer
 
@@ -25,6 +25,10 @@ from ptce_typology.cli.options import (
 )
 from ptce_typology.render.labels import text
 
+# The tables of ``clusters --format csv`` (render.typology.CSV_TABLES, not imported here: the
+# CLI starts without pandas).
+CsvTable = Literal["clusters", "categories", "eta2", "eigenvalues"]
+
 
 @command("clusters")
 @typology_options
@@ -44,6 +48,11 @@ def clusters_cmd(
                        "and FILE_gains beside it.", parser=output_path,
         metavar="<file>")] = None,
     fmt: Format = "table",
+    table: Annotated[CsvTable, typer.Option(
+        "--table", help="With --format csv, the table written (one per file): clusters (the "
+                        "poles), categories (the MCA's coordinates, contributions, cos2 and "
+                        "v.test of every category), eta2 (per descriptor) or eigenvalues "
+                        "(with Benzécri's and Greenacre's rates).")] = "clusters",
     lang: Lang = "en",
     output: Output = None,
     caption: Caption = None,
@@ -66,9 +75,9 @@ def clusters_cmd(
     from ptce_typology.frame import load_frame
     from ptce_typology.render.formats import render_sections
     from ptce_typology.render.typology import (
-        cluster_csv_frame,
         cluster_names,
         cluster_sections,
+        clusters_csv_table,
         clusters_json,
     )
 
@@ -88,7 +97,7 @@ def clusters_cmd(
                                     cluster_labels=cluster_names(model, lang)):
             sys.stderr.write(text("cli.wrote", lang, path=path) + "\n")
     if fmt == "csv":
-        sections = [("clusters", cluster_csv_frame(model, stab))]
+        sections = [(table, clusters_csv_table(model, stab, table))]
     else:
         sections = cluster_sections(model, stab, names, lang,
                                     p_max=None if all_categories else 0.10, sensitivity=sens,

@@ -110,12 +110,6 @@ def cluster_sections(model: Typology, stab: dict | None, names: dict[str, str],
         t("clusters.column.name"): [named[c] for c in sorted(named)],
         t("clusters.column.size"): [int(sizes.get(c, 0)) for c in sorted(named)],
     }, index=pd.Index(sorted(named), name=t("clusters.column.cluster")))
-    eig = model.mca_.eigenvalues_
-    eig_shown = pd.DataFrame({
-        t("clusters.column.eigenvalue"): [_num(v, lang, 4) for v in eig["eigenvalue"]],
-        t("clusters.column.percentage"): [_num(v, lang, 1) for v in eig["percentage"]],
-        t("clusters.column.cumulative"): [_num(v, lang, 1) for v in eig["cumulative"]],
-    }, index=eig.index)
     shown_p = "" if p_max is None else t("clusters.shown_p", p=format_number(p_max, lang, 2))
     sections = [(t("clusters.title.names"), cluster_table)]
     if sensitivity is not None or headline is not None:
@@ -130,7 +124,10 @@ def cluster_sections(model: Typology, stab: dict | None, names: dict[str, str],
                          supplementary_table(model, names, lang)))
     sections += [
         (t("clusters.title.parameters"), _parameters_table(model, stab, names, lang)),
-        (t("clusters.title.eigenvalues"), eig_shown),
+        (t("clusters.title.eigenvalues"), eigenvalue_table(model, lang)),
+        (t("clusters.title.categories", dims=_dimension_list(CATEGORY_DIMS, model, lang)),
+         category_table(model, lang)),
+        (t("clusters.title.eta2"), eta2_table(model, lang)),
         (t("clusters.title.description") + shown_p, _description_table(model, p_max, lang)),
         (t("clusters.title.tests"), _tests_table(model, lang)),
         (t("clusters.title.gains"), _gains_table(model, lang)),
@@ -139,6 +136,69 @@ def cluster_sections(model: Typology, stab: dict | None, names: dict[str, str],
     if sensitivity is not None:
         sections += sensitivity_sections(sensitivity, names, lang)
     return sections
+
+
+# The dimensions the category table shows (the first factorial plane, as a paper's table).
+CATEGORY_DIMS = 2
+# The columns of the eigenvalue table: a column of ``MCA.eigenvalues_``, its label, digits.
+EIGENVALUE_COLUMNS = (("eigenvalue", "eigenvalue", 4), ("percentage", "percentage", 1),
+                      ("cumulative", "cumulative", 1), ("benzecri_rate", "benzecri", 1),
+                      ("benzecri_cumulative", "benzecri_cumulative", 1),
+                      ("greenacre_rate", "greenacre", 1),
+                      ("greenacre_cumulative", "greenacre_cumulative", 1))
+CATEGORY_COLUMNS = (("coordinate", 3), ("contribution", 1), ("cos2", 3), ("vtest", 2))
+
+
+def _dimension_list(n_dims: int, model: Typology, lang: str) -> str:
+    """« 1 and 2 », « 1, 2 and 3 »: the dimensions a table shows."""
+    shown = [str(k) for k in range(1, min(n_dims, model.mca_.row_coordinates_.shape[1]) + 1)]
+    if len(shown) < 2:
+        return "".join(shown)
+    return ", ".join(shown[:-1]) + text("classify.and", lang) + shown[-1]
+
+
+def eigenvalue_table(model: Typology, lang: str = "en") -> pd.DataFrame:
+    """The eigenvalues with their rates: raw, Benzécri's modified and Greenacre's adjusted
+    (percent, as ``MCA.eigenvalues_`` holds them)."""
+    eig = model.mca_.eigenvalues_
+    return pd.DataFrame({text(f"clusters.column.{key}", lang): [_num(v, lang, digits)
+                                                                for v in eig[column]]
+                         for column, key, digits in EIGENVALUE_COLUMNS},
+                        index=pd.Index(eig.index, name=""))
+
+
+def category_table(model: Typology, lang: str = "en",
+                   n_dims: int = CATEGORY_DIMS) -> pd.DataFrame:
+    """The categories as a paper's MCA table shows them (``MCA.category_table``): status,
+    count, then coordinate, contribution (%), cos2 and v.test on each of the first
+    ``n_dims`` dimensions."""
+    def t(key: str, **values: Any) -> str:
+        return text(key, lang, **values)
+
+    table = model.mca_.category_table(n_dims)
+    n_shown = sum(1 for c in table.columns if c.startswith("coordinate_"))
+    shown = {t("clusters.column.status"): [t(f"clusters.status.{s}") for s in table["status"]],
+             t("clusters.column.count"): table["count"].astype(int).to_list()}
+    for k in range(1, n_shown + 1):
+        for column, digits in CATEGORY_COLUMNS:
+            shown[t(f"clusters.column.{column}", k=k)] = [_num(v, lang, digits)
+                                                          for v in table[f"{column}_{k}"]]
+    return pd.DataFrame(shown, index=pd.Index([category_label(c, lang) for c in table.index],
+                                              name=t("clusters.column.category")))
+
+
+def eta2_table(model: Typology, lang: str = "en") -> pd.DataFrame:
+    """Each descriptor's squared correlation ratio with each kept dimension
+    (``MCA.eta2_table``), active then supplementary."""
+    table = model.mca_.eta2_table()
+    shown = {text("clusters.column.status", lang): [text(f"clusters.descriptor_status.{s}", lang)
+                                                    for s in table["status"]]}
+    for column in table.columns[1:]:
+        shown[text("clusters.column.eta2", lang, k=column.rsplit("_", 1)[1])] = [
+            _num(v, lang, 3) for v in table[column]]
+    return pd.DataFrame(shown, index=pd.Index(
+        [vocabulary().label(v, lang) for v in table.index],
+        name=text("clusters.column.descriptor", lang)))
 
 
 def supplementary_table(model: Typology, names: dict[str, str], lang: str) -> pd.DataFrame:
@@ -393,10 +453,10 @@ def clusters_json(model: Typology, stab: dict | None, sensitivity: dict | None =
     """The documented JSON of ``ptce clusters``; ``headline``: the sensitivity said beside
     the partition (a sample of completions, when the full ``sensitivity`` is not run)."""
     data = model.summary()
-    data["eigenvalues"] = [
-        {"dimension": d, "eigenvalue": float(r["eigenvalue"]),
-         "percentage": float(r["percentage"]), "cumulative": float(r["cumulative"])}
-        for d, r in model.mca_.eigenvalues_.iterrows()]
+    data["eigenvalues"] = [{"dimension": d, **{k: float(v) for k, v in r.items()}}
+                           for d, r in model.mca_.eigenvalues_.iterrows()]
+    data["categories"] = model.mca_.category_table().reset_index().to_dict(orient="records")
+    data["eta2"] = model.mca_.eta2_table().reset_index().to_dict(orient="records")
     data["clusters"] = {str(p): int(c) for p, c in model.labels_.items()}
     data["cluster_profiles"] = {str(c): list(p) for c, p in model.profiles_.items()}
     data["cluster_names"] = {str(c): n for c, n in cluster_names(model, lang).items()}
@@ -599,6 +659,24 @@ def classify_csv_frame(results: list[dict]) -> pd.DataFrame:
         row["flags"] = ";".join(f["code"] for f in r["flags"])
         rows.append(row)
     return pd.DataFrame(rows).set_index("pole_id")
+
+
+# The tables ``ptce clusters --format csv --table`` writes (one table per CSV file).
+CSV_TABLES = ("clusters", "categories", "eta2", "eigenvalues")
+
+
+def clusters_csv_table(model: Typology, stab: dict | None, table: str = "clusters"
+                       ) -> pd.DataFrame:
+    """The table of ``CSV_TABLES`` named ``table``, with raw numbers and codes: the poles
+    (:func:`cluster_csv_frame`), or the MCA's categories (``MCA.category_table``, every kept
+    dimension), eta2 (``MCA.eta2_table``) or eigenvalues (``MCA.eigenvalues_``)."""
+    if table == "categories":
+        return model.mca_.category_table()
+    if table == "eta2":
+        return model.mca_.eta2_table()
+    if table == "eigenvalues":
+        return model.mca_.eigenvalues_
+    return cluster_csv_frame(model, stab)
 
 
 def cluster_csv_frame(model: Typology, stab: dict | None) -> pd.DataFrame:
