@@ -6,6 +6,9 @@ that set them (``python scripts/bench.py --targets``).
   non-editable install, as users have: an editable one adds its finder to every start);
 - the typology's sensitivity to its unknowns on the twelve (`ptce clusters --sensitivity`);
 - exact QCA minimisation on random tables of 40 cases (scripts/bench_qca.py);
+- reading and validating a 10,000-row case table (CSV and XLSX, as `ptce list` writes it:
+  ``read_records``) and writing it as CSV (``render_frame(..., "csv")``), in one process
+  after the imports, median of the runs;
 - MCA + HCPC of 10,000 synthetic poles, ours against FactoMineR's `MCA` + `HCPC` in Rscript
   (run side by side when Rscript and FactoMineR are installed; said when they are not).
 """
@@ -24,9 +27,11 @@ ROOT = Path(__file__).resolve().parent.parent
 PERISCOPE = ROOT / "data" / "examples" / "le_periscope.yaml"
 # Figures before (issue 15 and the earlier notes, same machine).
 BEFORE = {"classify": 1.4, "clusters": 5.7, "compare": 2.1, "qca_6": 0.1, "qca_7": 57.0,
-          "qca_10": 167.0, "qca_12": None}
+          "qca_10": 167.0, "qca_12": None,
+          # issue 27, this machine (busy), before the column-wise checks
+          "read_csv": 0.84, "read_xlsx": 5.1, "write_csv": 0.44}
 TARGET = {"classify": 0.6, "clusters": 1.5, "sensitivity": 30.0, "qca_10": 1.0,
-          "qca_12": 10.0}
+          "qca_12": 10.0, "read_csv": 0.3, "read_xlsx": 0.3, "write_csv": 0.2}
 
 R_SCRIPT = """suppressMessages(library(FactoMineR))
 d <- read.csv("{csv}", colClasses = "character", check.names = FALSE)
@@ -96,8 +101,42 @@ def measure(quick: bool = False) -> list[dict]:
         rows.append({"name": f"QCA minimisation, {k} conditions, 40 random cases (worst of "
                              "seeds)", "before": BEFORE.get(f"qca_{k}"), "now": worst,
                      "target": TARGET.get(f"qca_{k}"), "unit": "s"})
+    rows.extend(_case_tables(10_000, 3 if quick else 7))
     rows.extend(_factominer(2_000 if quick else 10_000))
     return rows
+
+
+def _median_time(func, runs: int) -> float:
+    func()  # warm: imports and caches
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _case_tables(n: int, runs: int) -> list[dict]:
+    """Read + validate a case table of ``n`` synthetic poles (CSV, XLSX) and write it as CSV."""
+    from synthetic import synthetic_table, write_csv
+
+    from ptce_typology.frame import load_frame
+    from ptce_typology.intake.loading import read_records
+    from ptce_typology.render.formats import render_frame
+
+    with tempfile.TemporaryDirectory() as tmp:
+        frame = load_frame(write_csv(synthetic_table(n, 0), Path(tmp) / "synth.csv"))
+        csv = Path(tmp) / "cases.csv"
+        csv.write_text(render_frame(frame, "csv"), encoding="utf-8")
+        xlsx = Path(tmp) / "cases.xlsx"
+        xlsx.write_bytes(render_frame(frame, "xlsx"))
+        return [{"name": f"read + validate a {n:,}-row case table, {path.suffix[1:].upper()}",
+                 "before": BEFORE[key], "now": _median_time(lambda p=path: read_records(p), runs),
+                 "target": TARGET[key], "unit": "s"}
+                for key, path in (("read_csv", csv), ("read_xlsx", xlsx))] + [
+                {"name": f"write a {n:,}-row case table as CSV", "before": BEFORE["write_csv"],
+                 "now": _median_time(lambda: render_frame(frame, "csv"), runs),
+                 "target": TARGET["write_csv"], "unit": "s"}]
 
 
 def _factominer(n: int) -> list[dict]:

@@ -10,9 +10,9 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ptce_typology.errors import Issue
 from ptce_typology.intake.checks import did_you_mean, validate_mapping
@@ -48,7 +48,7 @@ from ptce_typology.intake.yamlread import CONTROL_RE, IssueError, decode_text
 from ptce_typology.vocabulary import UNKNOWN, allowed
 
 if TYPE_CHECKING:
-    import pandas as pd
+    import numpy as np
 
 MAX_TABLE_BYTES = 500_000_000
 
@@ -107,15 +107,11 @@ def _header_issues(header: list[str], name: str) -> list[Issue]:
 def table_reference_year(table: Any) -> int:
     """The reference year a table's ``age`` column was written with (``start_year + age``,
     the most common value), or the default when the table gives no age."""
-    from collections import Counter
-
     if "age" not in getattr(table, "columns", ()) or "start_year" not in table.columns:
         return DEFAULT_REFERENCE_YEAR
     # Not Series.map: a None among integers would turn them into floats (and NaN).
-    years = Counter(s + a for s, a in zip(map(_as_int, table["start_year"]),
-                                          map(_as_int, table["age"]), strict=True)
-                    if s is not None and a is not None)
-    return min(years, key=lambda y: (-years[y], y)) if years else DEFAULT_REFERENCE_YEAR
+    return _written_year(_apply(_column_of(list(table["start_year"])), _as_int),
+                         _apply(_column_of(list(table["age"])), _as_int))
 
 
 def _validate_row(row: dict, number: int, path: Path,
@@ -174,163 +170,248 @@ def table_records(path: Path, raw: bytes, reference_year: int,
                   members_year: int) -> tuple[list[tuple[str, dict]], list[Issue]]:
     """The tidy-frame records of a case table (its bytes ``raw``), fast.
 
-    Rows that pass conservative vectorised checks become records directly; any other row
-    goes through the case schema (:func:`read_table_cases`'s path), so that issues are
-    exactly those ``ptce validate`` reports. Returns (name, record) pairs and the issues.
+    Rows that pass conservative checks, made column by column on each column's distinct
+    values, become records directly; any other row goes through the case schema
+    (:func:`read_table_cases`'s path), so that issues are exactly those ``ptce validate``
+    reports. Returns (name, record) pairs and the issues.
     """
     header, rows, issues = _read_checked(path, raw)
     if not rows:  # a bad header, or no row that can be read
         return [], issues
     table = _cells_table(header, rows)
-    start = _omap(_column(table, "start_year"), _as_int)
-    count = _omap(_column(table, "members"), _as_int)
-    dated = _omap(_column(table, "members_year"), _as_date)
+    start = _apply(table.column("start_year"), _as_int)
+    count = _apply(table.column("members"), _as_int)
+    dated = _apply(table.column("members_year"), _as_date)
     derived = _derived_columns(table, start, count)
-    written_year = table_reference_year(table)
+    written_year = _written_year(start, _apply(table.column("age"), _as_int))
     ok = _plain_cells(table, start, count, dated) & _derived_cells_agree(table, {
-        "age": _omap(start, lambda v: age_at(v, written_year)),
-        "age_class": _omap(start, lambda v: age_class_at(v, written_year)), **derived})
-    computed = {"start_year": start, "age": _omap(start, lambda v: age_at(v, reference_year)),
-                "age_class": _omap(start, lambda v: age_class_at(v, reference_year)),
+        "age": _apply(start, lambda v: age_at(v, written_year)),
+        "age_class": _apply(start, lambda v: age_class_at(v, written_year)), **derived})
+    computed = {"start_year": start, "age": _apply(start, lambda v: age_at(v, reference_year)),
+                "age_class": _apply(start, lambda v: age_class_at(v, reference_year)),
                 "members": count, "members_class": derived.pop("members_class"),
-                "members_year": _omap(dated, lambda v: None if v is None else int(str(v)[:4])),
+                "members_year": _combine(lambda c, v: None if c is None or v is None
+                                         else int(str(v)[:4]), count, dated),
                 **derived}
-    fast = _plain_records(table, computed)
+    fast = _plain_records(table, computed, ok)
     records: list[tuple[str, dict]] = []
-    for i, number in enumerate(table.index):
-        if ok.iat[i]:
-            records.append((f"{path}:{number}", fast[i]))
+    for i, (number, plain) in enumerate(zip(table.numbers, ok.tolist(), strict=True)):
+        if plain:
+            records.append((f"{path}:{number}", next(fast)))
             continue
-        values = {c: table.iat[i, j] for j, c in enumerate(table.columns)}
-        case, row_issues = _validate_row(values, int(number), path, written_year)
+        values = {c: column.values[column.codes[i]] for c, column in table.columns.items()}
+        case, row_issues = _validate_row(values, number, path, written_year)
         issues.extend(row_issues)
         if case is not None:
             records.append((f"{path}:{number}", case_record(case, reference_year, members_year)))
     return records, issues
 
 
-def _cells_table(header: list[str], rows: list[tuple[int, list[Any]]]) -> pd.DataFrame:
-    """The cells of a table's rows as a frame of objects indexed by row number, every row as
-    wide as the header, the empty rows left out."""
-    import pandas as pd
+class _Column(NamedTuple):
+    """A column's cells: its distinct ``values`` and, for each row, the index of the row's
+    value (``codes``). Work on a column is done once per distinct value."""
 
-    table = pd.DataFrame([[_cell(v) for v in values[: len(header)]]
-                          + [None] * (len(header) - len(values)) for _, values in rows],
-                         columns=header, dtype=object)
-    table.index = [n for n, _ in rows]
-    return table[~table.isna().all(axis=1)]
+    codes: np.ndarray
+    values: list[Any]
 
 
-def _column(table: pd.DataFrame, name: str) -> pd.Series:
-    """A column of the table, or a column of None when the table has no such column."""
-    import pandas as pd
+class _Table(NamedTuple):
+    """The cells of a table's rows: ``numbers`` are the rows' numbers in the file,
+    ``columns`` the header's columns in order."""
 
-    if name in table.columns:
-        return table[name]
-    return pd.Series([None] * len(table), index=table.index, dtype=object)
+    numbers: list[int]
+    columns: dict[str, _Column]
+
+    def column(self, name: str) -> _Column:
+        """A column, or a column of None when the table has no such column."""
+        import numpy as np
+
+        found = self.columns.get(name)
+        return _Column(np.zeros(len(self.numbers), dtype=np.intp), [None]) if found is None \
+            else found
 
 
-def _omap(series: pd.Series, func: Callable[[Any], Any]) -> pd.Series:
-    """``func`` over a series, as objects: pandas' map turns None results into NaN in
-    numeric series; keep them None."""
-    import pandas as pd
+# Types whose values never equal a value of another of them (unlike 1, 1.0 and True).
+_DISTINCT_TYPES = frozenset({str, int, type(None)})
 
-    return pd.Series([func(v) for v in series], index=series.index, dtype=object)
+
+def _column_of(cells: Sequence[Any]) -> _Column:
+    """The cells as a column; when their types could compare equal across kinds (1 and
+    True), every cell is its own value."""
+    import numpy as np
+
+    if not set(map(type, cells)) <= _DISTINCT_TYPES:
+        return _Column(np.arange(len(cells), dtype=np.intp), list(cells))
+    values = list(set(cells))
+    index = {v: i for i, v in enumerate(values)}
+    return _Column(np.fromiter(map(index.__getitem__, cells), dtype=np.intp,
+                               count=len(cells)), values)
+
+
+def _apply(column: _Column, func: Callable[[Any], Any]) -> _Column:
+    """``func`` over a column's cells."""
+    return _Column(column.codes, [func(v) for v in column.values])
+
+
+def _combine(func: Callable[..., Any], *columns: _Column) -> _Column:
+    """``func`` over each row's cells of several columns (one argument per column), computed
+    once per distinct combination of their values."""
+    import numpy as np
+
+    codes = columns[0].codes
+    members: list[tuple[int, ...]] = [(i,) for i in range(len(columns[0].values))]
+    for column in columns[1:]:
+        size = len(column.values)
+        joint, codes = np.unique(codes.astype(np.int64) * size + column.codes,
+                                 return_inverse=True)
+        codes = codes.reshape(-1)
+        members = [members[j // size] + (j % size,) for j in joint.tolist()]
+    return _Column(codes, [func(*(c.values[i] for c, i in zip(columns, m, strict=True)))
+                           for m in members])
+
+
+def _flags(column: _Column) -> np.ndarray:
+    """A column of booleans as a boolean array."""
+    import numpy as np
+
+    return np.array(column.values, dtype=bool)[column.codes]
+
+
+def _cells(column: _Column) -> list[Any]:
+    """A column's cells, one per row."""
+    import numpy as np
+
+    values = np.fromiter(column.values, dtype=object, count=len(column.values))
+    return values[column.codes].tolist()
+
+
+def _cells_table(header: list[str], rows: list[tuple[int, list[Any]]]) -> _Table:
+    """The cells (:func:`_cell`) of a table's rows, every row as wide as the header, the
+    empty rows left out."""
+    import numpy as np
+
+    width = len(header)
+    values = [v if len(v) == width else (v[:width] + [None] * (width - len(v)))
+              for _, v in rows]
+    columns = {c: _apply(_column_of(cells), _cell) for c, cells in zip(
+        header, zip(*values, strict=True) if values else [()] * width, strict=True)}
+    empty = np.ones(len(rows), dtype=bool)
+    for column in columns.values():
+        empty &= _flags(_apply(column, _is_missing))
+    if not empty.any():
+        return _Table([n for n, _ in rows], columns)
+    keep = ~empty
+    return _Table([n for (n, _), k in zip(rows, keep.tolist(), strict=True) if k],
+                  {c: _Column(column.codes[keep], column.values)
+                   for c, column in columns.items()})
+
+
+def _written_year(start: _Column, age: _Column) -> int:
+    """The most common ``start_year + age`` (the smallest of ties), else the default."""
+    import numpy as np
+
+    sums = _combine(lambda s, a: None if s is None or a is None else s + a, start, age)
+    years: dict[int, int] = {}
+    for year, n in zip(sums.values, np.bincount(sums.codes, minlength=len(sums.values))
+                       .tolist(), strict=True):
+        if year is not None and n:
+            years[year] = years.get(year, 0) + n
+    return min(years, key=lambda y: (-years[y], y)) if years else DEFAULT_REFERENCE_YEAR
 
 
 def _is_text(value: Any) -> bool:
     return isinstance(value, str) and len(value) <= TEXT_MAX_LENGTH
 
 
-def _plain_cells(table: pd.DataFrame, start: pd.Series, count: pd.Series,
-                 dated: pd.Series) -> pd.Series:
+def _is_missing(value: Any) -> bool:
+    """None, or NaN (what pandas' ``isna`` finds in a cell)."""
+    return value is None or (isinstance(value, float) and value != value)
+
+
+def _plain_cells(table: _Table, start: _Column, count: _Column,
+                 dated: _Column) -> np.ndarray:
     """Whether each row's cells are surely what the schema accepts (its limits and patterns,
     read from intake/schema.py). Rows with alternative readings, inferred values or a mixed
     sector are left to the schema."""
-    import pandas as pd
+    import numpy as np
 
-    ok = pd.Series(True, index=table.index)
-    ok &= _column(table, "pole_id").map(
-        lambda v: isinstance(v, str) and len(v) <= POLE_ID_MAX_LENGTH
-        and bool(_POLE_RE.fullmatch(v)))
-    ok &= _column(table, "name").map(_is_text)
-    ok &= _column(table, "role").map(lambda v: v is None or v in ROLES)
+    def check(column: str, test: Callable[[Any], bool]) -> np.ndarray:
+        return _flags(_apply(table.column(column), test))
+
+    ok = np.ones(len(table.numbers), dtype=bool)
+    ok &= check("pole_id", lambda v: isinstance(v, str) and len(v) <= POLE_ID_MAX_LENGTH
+                and bool(_POLE_RE.fullmatch(v)))
+    ok &= check("name", _is_text)
+    ok &= check("role", lambda v: v is None or v in ROLES)
     for column in (*TEXT_COLUMNS, "start_event", "theme", "legal_form", "source",
                    "source_quote"):
-        ok &= _column(table, column).map(lambda v: v is None or _is_text(v))
-    ok &= _column(table, "website").map(lambda v: v is None or v == UNKNOWN
-                                        or bool(_WEBSITE_RE.match(v)))
-    ok &= _column(table, "aliases").map(lambda v: v is None or (isinstance(v, str) and all(
+        ok &= check(column, lambda v: v is None or _is_text(v))
+    ok &= check("website", lambda v: v is None or v == UNKNOWN
+                or (isinstance(v, str) and bool(_WEBSITE_RE.match(v))))
+    ok &= check("aliases", lambda v: v is None or (isinstance(v, str) and all(
         len(a.strip()) <= TEXT_MAX_LENGTH for a in v.split(";"))))
     for column in CATEGORY_COLUMNS + TRISTATE_COLUMNS + CALL_COLUMNS + FUNDING_COLUMNS:
         choices = set(allowed(column))
-        ok &= _column(table, column).map(lambda v, c=choices: v is None
-                                         or (isinstance(v, str) and v in c))
-    ok &= _column(table, "alternatives").isna()
-    ok &= _column(table, "inferred").isna()
-    ok &= _column(table, "sector").map(lambda v: v != "mixed")
-    ok &= _column(table, "start_year").isna() | start.map(
-        lambda v: v is not None and YEAR_MIN <= v <= YEAR_MAX)
-    members = _column(table, "members")
-    ok &= members.isna() | count.map(lambda v: v is not None
-                                     and MEMBERS_MIN <= v <= MEMBERS_MAX)
-    ok &= members.isna() | dated.notna()
+        ok &= check(column, lambda v, c=choices: v is None or (isinstance(v, str) and v in c))
+    ok &= check("alternatives", _is_missing)
+    ok &= check("inferred", _is_missing)
+    ok &= check("sector", lambda v: v != "mixed")
+    ok &= check("start_year", _is_missing) | _flags(_apply(
+        start, lambda v: v is not None and YEAR_MIN <= v <= YEAR_MAX))
+    members = check("members", _is_missing)
+    ok &= members | _flags(_apply(count, lambda v: v is not None
+                                  and MEMBERS_MIN <= v <= MEMBERS_MAX))
+    ok &= members | _flags(_apply(dated, lambda v: v is not None))
     return ok
 
 
-def _derived_columns(table: pd.DataFrame, start: pd.Series,
-                     count: pd.Series) -> dict[str, pd.Series]:
+def _derived_columns(table: _Table, start: _Column, count: _Column) -> dict[str, _Column]:
     """The derived columns that do not depend on the reference year: ``members_class``, each
     call's column (``not_applicable`` after its results) and ``laureate_any``."""
-    import pandas as pd
-
-    calls = {column: _omap(pd.Series(list(zip(_column(table, column), start, strict=True)),
-                                     index=table.index, dtype=object),
-                           lambda vs, call=call: call_value_at(
-                               UNKNOWN if vs[0] in (None, NOT_APPLICABLE) else vs[0], call,
-                               vs[1]))
-             for call, column in zip(CALLS, CALL_COLUMNS, strict=True)}
-    any_call = _omap(pd.Series(list(zip(*calls.values(), strict=True)) if calls else [],
-                               index=table.index, dtype=object),
-                     lambda values: laureate_any(list(values)))
-    return {"members_class": _omap(count, members_class), **calls, "laureate_any": any_call}
+    calls = {column: _combine(lambda v, s, call=call: call_value_at(
+        UNKNOWN if v in (None, NOT_APPLICABLE) else v, call, s), table.column(column), start)
+        for call, column in zip(CALLS, CALL_COLUMNS, strict=True)}
+    any_call = _combine(lambda *values: laureate_any(list(values)), *calls.values())
+    return {"members_class": _apply(count, members_class), **calls, "laureate_any": any_call}
 
 
-def _derived_cells_agree(table: pd.DataFrame, derived: dict[str, pd.Series]) -> pd.Series:
+def _derived_cells_agree(table: _Table, derived: dict[str, _Column]) -> np.ndarray:
     """Whether each row's derived cells (when given) equal what the row derives."""
-    import pandas as pd
+    import numpy as np
 
-    ok = pd.Series(True, index=table.index)
+    ok = np.ones(len(table.numbers), dtype=bool)
     for column, values in derived.items():
         if column in table.columns:
-            given = table[column]
-            ok &= given.isna() | (given.astype(str) == values.astype(str)) | (
-                (given == "unknown") & values.map(lambda v: v is None or v == "unknown"))
+            ok &= _flags(_combine(_derived_agrees, table.columns[column], values))
     return ok
+
+
+def _derived_agrees(given: Any, value: Any) -> bool:
+    """A derived cell is empty, shows the derived value, or is ``unknown`` for an unknown."""
+    if _is_missing(given):
+        return True
+    if value is not None and str(given) == str(value):
+        return True
+    return bool(given == "unknown") and (value is None or value == "unknown")
 
 
 _RECORD_KEYS = ("pole_id", "name", "role", *TEXT_COLUMNS, "origin", "territory", "sector",
                 "theme", *TRISTATE_COLUMNS, "legal_form", *FUNDING_COLUMNS)
 
 
-def _plain_records(table: pd.DataFrame, computed: dict[str, pd.Series]) -> list[dict]:
-    """Every row as a tidy-frame record: its cells (an empty one ``unknown``, an empty role
-    ``case``), then the computed columns."""
-    plain = table.reindex(columns=list(_RECORD_KEYS)).astype(object)
-    plain = plain.where(plain.notna(), None)
+def _plain_records(table: _Table, computed: dict[str, _Column], rows: np.ndarray
+                   ) -> Iterator[dict]:
+    """The chosen ``rows`` (a mask) as tidy-frame records: their cells (an empty one
+    ``unknown``, an empty role ``case``), then the computed columns."""
+    from itertools import compress, repeat
+
     defaults = {"role": "case", "pole_id": None, "name": None}
-    columns = {k: plain[k].tolist() for k in _RECORD_KEYS}
-    extra = {k: v.tolist() for k, v in computed.items()}
-    records = []
-    for i in range(len(table)):
-        record = {k: (defaults.get(k, "unknown") if columns[k][i] is None else columns[k][i])
-                  for k in _RECORD_KEYS}
-        record.update({k: v[i] for k, v in extra.items()})
-        record.update(alternatives="", inferred="")
-        if record["members"] is None:
-            record["members_year"] = None
-        records.append(record)
-    return records
+    columns = [_cells(_apply(table.column(key), lambda v, d=defaults.get(key, UNKNOWN):
+                             d if _is_missing(v) else v)) for key in _RECORD_KEYS]
+    columns += [_cells(column) for column in computed.values()]
+    keys = (*_RECORD_KEYS, *computed, "alternatives", "inferred")
+    return (dict(zip(keys, row, strict=True)) for row in compress(zip(
+        *columns, repeat(""), repeat("")), rows.tolist()))
 
 
 _POLE_RE = re.compile(POLE_ID_PATTERN)
@@ -507,10 +588,16 @@ def _read_rows(path: Path, raw: bytes
         except csv.Error as err:
             raise IssueError(Issue("yaml-syntax", name, f"CSV cannot be parsed: {err}")) \
                 from None
-        numbered = [(i, [unescape_csv_cell(c) for c in r])
-                    for i, r in enumerate(records, start=1)]
+        if "'" in text:
+            records = [_unescape_row(r) for r in records]
+        numbered = list(enumerate(records, start=1))
+        # CONTROL_RE spares tab, CR and LF: no match in the text, no control character in
+        # any cell.
+        clean = CONTROL_RE.search(text) is None
     else:
         numbered = _xlsx_rows(raw, name)
+        clean = CONTROL_RE.search("\n".join([v for _, values in numbered for v in values
+                                              if isinstance(v, str)])) is None
     if not numbered or not any(str(c).strip() for c in numbered[0][1] if c is not None):
         raise IssueError(Issue("file-empty", name, "the table has no header row"))
     header = [str(c).strip() if c is not None else "" for c in numbered[0][1]]
@@ -520,13 +607,23 @@ def _read_rows(path: Path, raw: bytes
     issues: list[Issue] = []
     kept = []
     for number, values in numbered:
-        found = _cell_issues(name, header[:width], number, values, width)
+        if clean and len(values) <= width:  # no cell to look at
+            found = []
+        else:
+            found = _cell_issues(name, header[:width], number, values, width)
         issues.extend(found)
         if not found and number != numbered[0][0]:
             kept.append((number, values))
     if issues and any(i.line == numbered[0][0] for i in issues):
         raise IssueError(issues[0])  # a bad header stops the reading
     return header[:width], kept, issues
+
+
+def _unescape_row(cells: list[str]) -> list[str]:
+    """:func:`unescape_csv_cell` over the cells of a row that has a cell starting with '."""
+    if "\n'" not in "\n" + "\n".join(cells):
+        return cells
+    return [unescape_csv_cell(c) for c in cells]
 
 
 def _cell_issues(name: str, header: list[str], number: int, values: list[Any],

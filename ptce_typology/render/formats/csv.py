@@ -21,13 +21,34 @@ def to_csv(frame: pd.DataFrame, index: bool = True) -> str:
     if not isinstance(safe.columns, pd.MultiIndex):
         safe.columns = [safe_cell(c) for c in safe.columns]
     if not isinstance(safe.index, pd.MultiIndex):
-        safe.index = pd.Index([safe_cell(v) for v in safe.index], name=safe_cell(
+        safe.index = pd.Index(_safe_cells(list(safe.index)), name=safe_cell(
             frame.index.name), dtype=object)
     for i in range(safe.shape[1]):
         values = safe.iloc[:, i]
         if not (pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values)):
-            safe.isetitem(i, values.astype(object).map(safe_cell))
+            cells = values.astype(object)
+            safe.isetitem(i, pd.Series(_safe_cells(cells.tolist()), index=cells.index,
+                                       dtype=object, name=cells.name))
     return safe.to_csv(index=index, lineterminator="\n")
+
+
+# A text starting with one of these is never changed by csv_safe (its first character is no
+# formula sign, even NFKC-normalised, nor ').
+_PLAIN_STARTS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_ ")
+
+
+def _safe_cells(cells: list[Any]) -> list[Any]:
+    """:func:`csv_safe` over the text cells, once per distinct text that may need it."""
+    try:
+        distinct = set(cells)
+    except TypeError:  # an unhashable cell
+        return [csv_safe(v) if isinstance(v, str) else v for v in cells]
+    changed = {v: csv_safe(v) for v in distinct
+               if isinstance(v, str) and v[:1] not in _PLAIN_STARTS}
+    changed = {v: s for v, s in changed.items() if s != v}
+    if not changed:
+        return cells
+    return [changed.get(v, v) if isinstance(v, str) else v for v in cells]
 
 
 def csv_safe(text: str) -> str:
