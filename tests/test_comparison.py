@@ -189,3 +189,14 @@ def test_a_call_grouping_says_how_its_groups_were_built(result):
     notes = comparison_table(result, "en").attrs["notes"]
     assert any("its list is incomplete" in n for n in notes)
     assert any("not a random sample" in n for n in notes)
+
+
+@pytest.mark.parametrize(("p", "lang", "shown"), [
+    (1 / 792, "en", "0.0013"), (1 / 792, "fr", "0,0013"),
+    (1.1e-12, "en", "1.1e-12"), (1.1e-12, "fr", "1,1e-12")])
+def test_the_smallest_reachable_p_is_never_shown_as_zero(p, lang, shown):
+    from ptce_typology.render.comparison import min_p_sentence
+
+    result = {"min_p_value": p, "groups": [{"n": 15}, {"n": 42}]}
+    assert f" {shown}" in min_p_sentence(result, lang)
+    assert " 0.0000" not in min_p_sentence(result, lang)

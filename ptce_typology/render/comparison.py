@@ -32,8 +32,10 @@ def min_p_sentence(result: dict, lang: str = "en") -> str:
     if result["min_p_value"] is None:
         return ""
     a, b = (g["n"] for g in result["groups"])
-    return text("compare.min_p", lang, a=a, b=b,
-                p=format_number(result["min_p_value"], lang, 4))
+    p = result["min_p_value"]
+    shown = (format_number(p, lang, 4) if p >= 1e-4
+             else f"{p:.1e}".replace(".", text("number.decimal_mark", lang)))
+    return text("compare.min_p", lang, a=a, b=b, p=shown)
 
 
 def caption(result: dict, lang: str = "en") -> str:
