@@ -37,6 +37,9 @@ def frame(temoins):
 
 
 GOLDEN = Path(__file__).parent / "golden"
+#: The bundled case files, counted on disk: a loader that skipped one would read fewer.
+BUNDLED = sum(1 for folder in ("temoins", "poles")
+              for _ in (REPO / "data" / "cases" / folder).glob("*.yaml"))
 PAPER = REPO.parent / "shared" / "seed" / "podlewski-2014-ptce-riuess.txt"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import BUNDLED
 
 from ptce_typology.intake.quotes import unquoted_numbers
 from ptce_typology.intake.validation import validate_paths
@@ -98,7 +99,7 @@ def test_example_is_not_a_temoin():
 def test_every_stated_number_is_in_a_quote_it_cites(bundled):
     # Years of grouping events, member counts and their dates, shared premises' year; digits or
     # French words (« cinq cents », « une vingtaine »). Inferred values give a note instead.
-    assert len(bundled) == 80
+    assert len(bundled) == BUNDLED + 1  # and the example
     missing = [u.one_line() for case in bundled for u in unquoted_numbers(case)]
     assert missing == []
 

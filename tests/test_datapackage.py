@@ -7,6 +7,7 @@ import json
 from datetime import date
 
 import pytest
+from conftest import BUNDLED
 
 from ptce_typology.intake.records import FRAME_COLUMNS
 from ptce_typology.render.datapackage import FILES, SOURCES_COLUMNS, sources_table
@@ -62,7 +63,7 @@ def test_frictionless_catches_a_value_outside_the_vocabulary(exported, tmp_path)
 def test_every_bundled_pole_by_default(exported, run):
     assert sorted(p.name for p in exported.iterdir()) == sorted(FILES)
     lines = (exported / "poles.csv").read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 1 + 79
+    assert len(lines) == 1 + BUNDLED
     assert (exported / "poles.csv").read_text(encoding="utf-8") == \
         run("list", "--cases", "all", "-f", "csv").stdout
 
