@@ -46,6 +46,11 @@ def _writable_config() -> None:
         private = tempfile.mkdtemp(prefix="ptce-matplotlib-")
         atexit.register(shutil.rmtree, private, ignore_errors=True)
         os.environ["MPLCONFIGDIR"] = private
+        # The font cache is then built on every run; on a busy machine matplotlib says so
+        # (« building the font cache ») after 5 s: that notice is not the user's business.
+        import logging
+
+        logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
 
 
 def _writable_folder(folder: Path) -> bool:
