@@ -11,6 +11,8 @@ import csv
 import io
 import re
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -51,6 +53,21 @@ if TYPE_CHECKING:
     import numpy as np
 
 MAX_TABLE_BYTES = 500_000_000
+
+# The worksheet XLSX tables are read from (``--sheet``): None reads the active visible one.
+SHEET: ContextVar[str | None] = ContextVar("SHEET", default=None)
+
+
+@contextmanager
+def xlsx_sheet(name: str | None) -> Iterator[None]:
+    """Read XLSX case tables from the worksheet ``name`` (None: the active visible one)
+    while the block runs: ``with xlsx_sheet("Poles"): load_frame("poles.xlsx")``."""
+    token = SHEET.set(name)
+    try:
+        yield
+    finally:
+        SHEET.reset(token)
+
 
 REQUIRED_COLUMNS = ("pole_id", "name", "origin", "territory", "sector")
 TEXT_COLUMNS = ("commune", "departement", "region", "website")
@@ -686,35 +703,67 @@ MAX_TABLE_CELLS = 20_000_000
 
 
 def _xlsx_rows(raw: bytes, name: str) -> list[tuple[int, list[Any]]]:
+    """The rows of the sheet to read (:func:`workbook.choose_sheet`: ``--sheet``, else the
+    active visible worksheet), read directly (:mod:`ptce_typology.intake.workbook`) or, when
+    it holds anything unusual, by openpyxl."""
     import zipfile
 
-    from openpyxl import load_workbook
+    from ptce_typology.intake import workbook
 
     if not raw:
         raise IssueError(Issue("file-empty", name, "the file is empty"))
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
-        infos = archive.infolist()
-        formulas = any(b"<f" in _read_member(archive, i) for i in infos
-                       if i.filename.startswith("xl/worksheets/") and i.file_size < 50_000_000)
-    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, EOFError) as err:
+        total = sum(i.file_size for i in archive.infolist())
+        if total > MAX_XLSX_UNCOMPRESSED:
+            raise IssueError(Issue("file-too-large", name, f"the workbook unpacks to "
+                                   f"{total:,} bytes; the limit is {MAX_XLSX_UNCOMPRESSED:,}"))
+        book = workbook.read_workbook(archive, name)
+        sheet = workbook.choose_sheet(book, SHEET.get(), name)
+        try:
+            rows = workbook.sheet_rows(archive, book, sheet, name, max_rows=MAX_XLSX_ROWS,
+                                       max_cells=MAX_TABLE_CELLS)
+        except workbook.Unusual:
+            rows = _openpyxl_rows(raw, name, sheet.name)
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, EOFError, KeyError,
+            IndexError, OverflowError) as err:
         raise IssueError(Issue("file-format", name,
                                f"not a readable XLSX workbook ({err})")) from None
-    total = sum(i.file_size for i in infos)
-    if total > MAX_XLSX_UNCOMPRESSED:
-        raise IssueError(Issue("file-too-large", name, f"the workbook unpacks to {total:,} "
-                               f"bytes; the limit is {MAX_XLSX_UNCOMPRESSED:,}"))
-    values = _sheet_rows(raw, name, data_only=True, load=load_workbook)
-    if formulas:  # a formula without a saved result reads as empty: say so instead
-        texts = _sheet_rows(raw, name, data_only=False, load=load_workbook)
-        for (number, row), (_, formula_row) in zip(values, texts, strict=False):
-            for value, formula in zip(row, formula_row, strict=False):
-                if value is None and isinstance(formula, str) and formula.startswith("="):
-                    raise IssueError(Issue(
-                        "invalid-value", name, "a formula has no saved result; open the file "
-                        "in a spreadsheet program and save it, or paste the values",
-                        line=number, value=_short_text(formula)))
+    for number, row in rows:
+        for value in row:
+            if isinstance(value, workbook.Formula):
+                raise IssueError(Issue(
+                    "invalid-value", name, "a formula has no saved result; open the file "
+                    "in a spreadsheet program and save it, or paste the values",
+                    line=number, value=_short_text(value)))
+    return rows
+
+
+def _openpyxl_rows(raw: bytes, name: str, title: str) -> list[tuple[int, list[Any]]]:
+    """The rows of sheet ``title`` read by openpyxl; a formula without a saved result as a
+    :class:`workbook.Formula`."""
+    from openpyxl import load_workbook
+
+    from ptce_typology.intake.workbook import Formula
+
+    values = _sheet_rows(raw, name, title, data_only=True, load=load_workbook)
+    if not _has_formula(raw):
+        return values
+    texts = _sheet_rows(raw, name, title, data_only=False, load=load_workbook)
+    for (_, row), (_, formula_row) in zip(values, texts, strict=False):
+        for i, (value, formula) in enumerate(zip(row, formula_row, strict=False)):
+            if value is None and isinstance(formula, str) and formula.startswith("="):
+                row[i] = Formula(formula)
     return values
+
+
+def _has_formula(raw: bytes) -> bool:
+    """Whether a worksheet of the (compressed) workbook holds a formula."""
+    import zipfile
+
+    archive = zipfile.ZipFile(io.BytesIO(raw))
+    return any(b"<f" in _read_member(archive, i) for i in archive.infolist()
+               if i.filename.startswith("xl/worksheets/") and i.file_size < 50_000_000)
 
 
 def _read_member(archive: Any, info: Any) -> bytes:
@@ -722,9 +771,9 @@ def _read_member(archive: Any, info: Any) -> bytes:
         return handle.read(info.file_size + 1)
 
 
-def _sheet_rows(raw: bytes, name: str, *, data_only: bool, load: Any) \
+def _sheet_rows(raw: bytes, name: str, title: str, *, data_only: bool, load: Any) \
         -> list[tuple[int, list[Any]]]:
-    """The rows of the first worksheet, every one of them (a declared ``<dimension>`` is
+    """The rows of worksheet ``title``, every one of them (a declared ``<dimension>`` is
     ignored), with trailing empty cells cut, within the bounds above."""
     import zipfile
     from xml.etree.ElementTree import ParseError
@@ -738,10 +787,7 @@ def _sheet_rows(raw: bytes, name: str, *, data_only: bool, load: Any) \
         raise IssueError(Issue("file-format", name, f"not a readable XLSX workbook ({err})")) \
             from None
     try:
-        if not book.worksheets:
-            raise IssueError(Issue("file-format", name, "the workbook has no worksheet "
-                                   "(only chart sheets)"))
-        sheet = book.worksheets[0]
+        sheet = book[title]
         sheet.reset_dimensions()  # read every row, not only those the sheet declares
         rows: list[tuple[int, list[Any]]] = []
         cells = 0
