@@ -50,6 +50,9 @@ Reference = Annotated[Optional[list[Path]], typer.Option(  # noqa: UP045
     help="The poles that form the typology a new pole is placed against: 'temoins' (the "
          "default: the twelve témoins), 'all' (every bundled pole) or case files, folders or "
          "CSV/XLSX tables (repeatable).")]
+Sheet = Annotated[Optional[str], typer.Option(  # noqa: UP045
+    "--sheet", help="The worksheet to read in XLSX case tables (default: the active visible "
+                    "one).", metavar="NAME")]
 Data = Annotated[Optional[Path], typer.Option(  # noqa: UP045
     "--data", help="Any CSV with one row per case (first column: the id).")]
 ReferenceYear = Annotated[int, typer.Option(

@@ -596,23 +596,19 @@ def _read_rows(path: Path, raw: bytes
                ) -> tuple[list[str], list[tuple[int, list[Any]]], list[Issue]]:
     """The header, the rows that can be read, and the issues of the others."""
     name = str(path)
-    if path.suffix.lower() == ".csv":
+    is_csv = path.suffix.lower() == ".csv"
+    if is_csv:
         text = decode_text(raw, name)
         delimiter = csv_delimiter(text)
         check_csv_cells(text, delimiter, name)
-        try:
-            records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-        except csv.Error as err:
-            raise IssueError(Issue("yaml-syntax", name, f"CSV cannot be parsed: {err}")) \
-                from None
-        if "'" in text:
-            records = [_unescape_row(r) for r in records]
-        numbered = list(enumerate(records, start=1))
+        numbered = _csv_records(text, delimiter, name)
         # CONTROL_RE spares tab, CR and LF: no match in the text, no control character in
         # any cell.
         clean = CONTROL_RE.search(text) is None
     else:
         numbered = _xlsx_rows(raw, name)
+        if len(numbered) > MAX_TABLE_ROWS + 1:
+            raise IssueError(_too_many_rows(name))
         clean = CONTROL_RE.search("\n".join([v for _, values in numbered for v in values
                                               if isinstance(v, str)])) is None
     if not numbered or not any(str(c).strip() for c in numbered[0][1] if c is not None):
@@ -621,6 +617,7 @@ def _read_rows(path: Path, raw: bytes
     width = len(header)
     while width and not header[width - 1]:
         width -= 1
+    integers = [(i, c) for i, c in enumerate(header[:width]) if c in INTEGER_COLUMNS]
     issues: list[Issue] = []
     kept = []
     for number, values in numbered:
@@ -628,12 +625,66 @@ def _read_rows(path: Path, raw: bytes
             found = []
         else:
             found = _cell_issues(name, header[:width], number, values, width)
+        if is_csv and len(values) < width and number != numbered[0][0]:
+            found.append(Issue("invalid-value", name, f"the row has {len(values)} cells, "
+                               f"fewer than the {width} columns the header names (a missing "
+                               "separator, or a cell cut?)", line=number))
+        for i, column in integers:
+            if i < len(values) and isinstance(values[i], str) and _NUMBER_SEPARATOR_RE.match(
+                    values[i].strip()):
+                found.append(_separator_issue(name, number, column, values[i].strip()))
         issues.extend(found)
         if not found and number != numbered[0][0]:
             kept.append((number, values))
     if issues and any(i.line == numbered[0][0] for i in issues):
         raise IssueError(issues[0])  # a bad header stops the reading
     return header[:width], kept, issues
+
+
+# A table's rows beyond its header: more is refused (README, « Case tables »), so that memory
+# stays bounded (about 4 KB per row while reading and validating).
+MAX_TABLE_ROWS = 100_000
+MAX_TABLE_LINES = 10 * MAX_TABLE_ROWS  # blank lines and cells on several lines included
+# Columns that hold whole numbers, and a cell that writes one with a thousands or decimal
+# separator (« 1.000 » is one thousand in French and one in English).
+INTEGER_COLUMNS = ("start_year", "age", "members", "members_year")
+_NUMBER_SEPARATOR_RE = re.compile("[0-9]{1,3}(?:[., \u00a0\u202f'][0-9]{3})+|[0-9]+,[0-9]+")
+
+
+def _separator_issue(name: str, number: int, column: str, value: str) -> Issue:
+    digits = re.sub("[^0-9]", "", value)
+    if re.fullmatch("[0-9]+,[0-9]{1,2}|[0-9]+,[0-9]{4,}", value):
+        why = "a decimal comma; write the whole number meant"
+    else:
+        why = (f"a thousands separator, or a decimal one (« 1.000 » is one thousand in French, "
+               f"one in English); write {digits}, or the whole number meant")
+    return Issue("invalid-value", name, f"a whole number is expected, and this has {why}",
+                 line=number, field=column, value=value)
+
+
+def _too_many_rows(name: str) -> Issue:
+    return Issue("file-too-large", name, f"the table holds more than {MAX_TABLE_ROWS:,} rows "
+                 "(the limit); split it into several tables")
+
+
+def _csv_records(text: str, delimiter: str, name: str) -> list[tuple[int, list[str]]]:
+    """The numbered records of a CSV, the header and every row with a cell that is not
+    blank (blank rows are left out as they are read: a file of empty lines costs nothing),
+    at most MAX_TABLE_ROWS rows."""
+    numbered: list[tuple[int, list[str]]] = []
+    try:
+        for number, record in enumerate(csv.reader(io.StringIO(text, newline=""),
+                                                   delimiter=delimiter), start=1):
+            if number == 1 or any(c.strip() for c in record):
+                if len(numbered) > MAX_TABLE_ROWS:
+                    raise IssueError(_too_many_rows(name))
+                numbered.append((number, record))
+    except csv.Error as err:
+        raise IssueError(Issue("yaml-syntax", name, f"CSV cannot be parsed: {err}")) \
+            from None
+    if "'" in text:
+        numbered = [(n, _unescape_row(r)) for n, r in numbered]
+    return numbered
 
 
 def _unescape_row(cells: list[str]) -> list[str]:
@@ -677,7 +728,12 @@ def check_csv_cells(text: str, delimiter: str, name: str) -> None:
     """Refuse a CSV of more than MAX_TABLE_CELLS cells before parsing it: 500 MB of commas
     would otherwise become 500 million cells in memory. (The count is an upper bound: quoted
     delimiters count too.)"""
-    cells = text.count(delimiter) + text.count("\n") + 1
+    # A line may end with CR alone (old Mac files, or a file of CRs).
+    lines = max(text.count("\n"), text.count("\r"))
+    if lines > MAX_TABLE_LINES:  # blank lines cost nothing to write and time to read
+        raise IssueError(Issue("file-too-large", name, f"the table holds more than "
+                               f"{MAX_TABLE_LINES:,} lines"))
+    cells = text.count(delimiter) + lines + 1
     if cells > MAX_TABLE_CELLS:
         raise IssueError(Issue("file-too-large", name, f"the table holds more than "
                                f"{MAX_TABLE_CELLS:,} cells"))
@@ -685,9 +741,12 @@ def check_csv_cells(text: str, delimiter: str, name: str) -> None:
 
 def csv_delimiter(text: str) -> str:
     """``;`` for a table saved by a French-locale spreadsheet (its header has semicolons and
-    no comma), else ``,``."""
+    no comma), a tab for a tab-separated one (tabs, and neither commas nor semicolons), else
+    ``,``."""
     first = text.lstrip("\ufeff").split("\n", 1)[0]
-    return ";" if ";" in first and "," not in first else ","
+    if "," in first:
+        return ","
+    return ";" if ";" in first else "\t" if "\t" in first else ","
 
 
 def _short_text(value: Any) -> str:

@@ -376,8 +376,9 @@ def _in_order(rows: list[tuple[int, list[Any]]], name: str) -> list[tuple[int, l
                                "sheet; save the file again from a spreadsheet program",
                                line=twice[-1]))
     merged: dict[int, list[Any]] = {}
-    for number, row in rows:
-        merged.setdefault(number, row if row else merged.get(number, []))
+    for number, row in rows:  # row 1 may be there twice: the empty start, then the header
+        if row or number not in merged:
+            merged[number] = row
     return sorted(merged.items())
 
 
