@@ -15,6 +15,7 @@ from typer.core import TyperGroup
 
 from ptce_typology import __version__
 from ptce_typology.cli.flags import FLAGS
+from ptce_typology.cli.options import Sheet, split  # noqa: F401 - split: re-exported
 from ptce_typology.errors import PtceError, one_line
 
 # click's base exception, found through a public class (typer may vendor click).
@@ -187,8 +188,6 @@ def _with_sheet_option(func: Callable, wrapper: Callable) -> None:
     signature = inspect.signature(func, eval_str=True)
     if not set(signature.parameters) & set(_CASE_INPUTS):
         return
-    from ptce_typology.cli.options import Sheet
-
     sheet = inspect.Parameter("sheet", inspect.Parameter.KEYWORD_ONLY, default=None,
                               annotation=Sheet)
     parameters = [*signature.parameters.values(), sheet]
@@ -262,14 +261,3 @@ def emit(data: str | bytes, output: Optional[Path], lang: str = "en") -> None:  
                         value=None)
     else:
         sys.stdout.write(data)
-
-
-def split(value: Optional[str], option: str = "--active") -> Optional[tuple[str, ...]]:  # noqa: UP045
-    """A comma-separated option as a tuple (None stays None); a name given twice is an error."""
-    if value is None:
-        return None
-    names = tuple(v.strip() for v in value.split(",") if v.strip())
-    twice = sorted({n for n in names if names.count(n) > 1})
-    if twice:
-        raise PtceError("a descriptor is named twice", field=option, value=", ".join(twice))
-    return names

@@ -24,7 +24,7 @@ from ptce_typology.analysis.parameters import (
     DEFAULT_SUPPLEMENTARY,
     K_RULES,
 )
-from ptce_typology.cli.app import split
+from ptce_typology.errors import PtceError
 from ptce_typology.vocabulary import DEFAULT_REFERENCE_YEAR
 
 Lang = Annotated[Literal["fr", "en"], typer.Option("--lang", help="Language of the labels.")]
@@ -168,3 +168,14 @@ def typology_options(command: Callable) -> Callable:
     wrapper.__signature__ = signature.replace(parameters=parameters)
     wrapper.__annotations__ = {p.name: p.annotation for p in parameters}
     return wrapper
+
+
+def split(value: Optional[str], option: str = "--active") -> Optional[tuple[str, ...]]:  # noqa: UP045
+    """A comma-separated option as a tuple (None stays None); a name given twice is an error."""
+    if value is None:
+        return None
+    names = tuple(v.strip() for v in value.split(",") if v.strip())
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise PtceError("a descriptor is named twice", field=option, value=", ".join(twice))
+    return names
