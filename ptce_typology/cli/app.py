@@ -15,6 +15,7 @@ from typer.core import TyperGroup
 
 from ptce_typology import __version__
 from ptce_typology.cli.flags import FLAGS
+from ptce_typology.cli.options import Sheet, split  # noqa: F401 - split: re-exported
 from ptce_typology.errors import PtceError, one_line
 
 # click's base exception, found through a public class (typer may vendor click).
@@ -37,6 +38,7 @@ class _OneLineErrors(TyperGroup):
         _encodable_streams()
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            sys.stdout.flush()  # a full disk says so here, not in Python's exit
         except _ClickException as err:
             if type(err).__name__ == "NoArgsIsHelpError":  # bare `ptce`: the help
                 err.show()
@@ -47,12 +49,23 @@ class _OneLineErrors(TyperGroup):
             sys.stderr.write("error: aborted\n")
             sys.exit(1)
         except BrokenPipeError:  # `ptce list | head`: the reader went away
-            try:  # no second BrokenPipeError when Python flushes stdout at exit
-                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            except (OSError, ValueError):  # pragma: no cover - stdout without a descriptor
-                pass
+            _stdout_to_devnull()
+            sys.exit(1)
+        except OSError as err:  # `ptce list > /dev/full`: no space left for the output
+            if err.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO):
+                raise
+            _stdout_to_devnull()
+            sys.stderr.write(f"error: cannot write the output: {err.strerror}\n")
             sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)
+
+
+def _stdout_to_devnull() -> None:
+    """No second error when Python flushes stdout at exit."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):  # pragma: no cover - stdout without a descriptor
+        pass
 
 
 class _ClosedStdout(io.TextIOBase):
@@ -136,13 +149,17 @@ def command(*args: Any, **kwargs: Any) -> Callable:
     def decorator(func: Callable) -> Callable:
         @functools.wraps(func)
         def wrapper(*a: Any, **kw: Any) -> Any:
+            from ptce_typology.intake.tables import xlsx_sheet
+
+            sheet = kw.pop("sheet", None)
             try:
                 from ptce_typology.render.dates import source_date_epoch
 
                 source_date_epoch()  # before numpy or matplotlib read it
                 check_outputs(kw)
                 _note_all(kw)
-                return func(*a, **kw)
+                with xlsx_sheet(sheet):
+                    return func(*a, **kw)
             except PtceError as err:
                 if _state["debug"]:
                     raise
@@ -152,9 +169,30 @@ def command(*args: Any, **kwargs: Any) -> Callable:
                 sys.stderr.write(error_line(err, lang, FLAGS) + "\n")
                 raise typer.Exit(1) from None
 
+        _with_sheet_option(func, wrapper)
         return app.command(*args, **kwargs)(wrapper)
 
     return decorator
+
+
+# Parameters that name the cases a command reads: such a command takes --sheet too.
+_CASE_INPUTS = ("cases", "reference", "paths", "files", "first")
+
+
+def _with_sheet_option(func: Callable, wrapper: Callable) -> None:
+    """Give a command that reads case tables the ``--sheet`` option (cli/options.py), which
+    the wrapper applies to every XLSX table read (:func:`~ptce_typology.intake.tables.
+    xlsx_sheet`)."""
+    import inspect
+
+    signature = inspect.signature(func, eval_str=True)
+    if not set(signature.parameters) & set(_CASE_INPUTS):
+        return
+    sheet = inspect.Parameter("sheet", inspect.Parameter.KEYWORD_ONLY, default=None,
+                              annotation=Sheet)
+    parameters = [*signature.parameters.values(), sheet]
+    wrapper.__signature__ = signature.replace(parameters=parameters)
+    wrapper.__annotations__ = {p.name: p.annotation for p in parameters}
 
 
 # Parameters that name files a command writes; every other path parameter is read.
@@ -223,14 +261,3 @@ def emit(data: str | bytes, output: Optional[Path], lang: str = "en") -> None:  
                         value=None)
     else:
         sys.stdout.write(data)
-
-
-def split(value: Optional[str], option: str = "--active") -> Optional[tuple[str, ...]]:  # noqa: UP045
-    """A comma-separated option as a tuple (None stays None); a name given twice is an error."""
-    if value is None:
-        return None
-    names = tuple(v.strip() for v in value.split(",") if v.strip())
-    twice = sorted({n for n in names if names.count(n) > 1})
-    if twice:
-        raise PtceError("a descriptor is named twice", field=option, value=", ".join(twice))
-    return names

@@ -24,7 +24,7 @@ from ptce_typology.analysis.parameters import (
     DEFAULT_SUPPLEMENTARY,
     K_RULES,
 )
-from ptce_typology.cli.app import split
+from ptce_typology.errors import PtceError
 from ptce_typology.vocabulary import DEFAULT_REFERENCE_YEAR
 
 Lang = Annotated[Literal["fr", "en"], typer.Option("--lang", help="Language of the labels.")]
@@ -50,6 +50,9 @@ Reference = Annotated[Optional[list[Path]], typer.Option(  # noqa: UP045
     help="The poles that form the typology a new pole is placed against: 'temoins' (the "
          "default: the twelve témoins), 'all' (every bundled pole) or case files, folders or "
          "CSV/XLSX tables (repeatable).")]
+Sheet = Annotated[Optional[str], typer.Option(  # noqa: UP045
+    "--sheet", help="The worksheet to read in XLSX case tables (default: the active visible "
+                    "one).", metavar="NAME")]
 Data = Annotated[Optional[Path], typer.Option(  # noqa: UP045
     "--data", help="Any CSV with one row per case (first column: the id).")]
 ReferenceYear = Annotated[int, typer.Option(
@@ -165,3 +168,14 @@ def typology_options(command: Callable) -> Callable:
     wrapper.__signature__ = signature.replace(parameters=parameters)
     wrapper.__annotations__ = {p.name: p.annotation for p in parameters}
     return wrapper
+
+
+def split(value: Optional[str], option: str = "--active") -> Optional[tuple[str, ...]]:  # noqa: UP045
+    """A comma-separated option as a tuple (None stays None); a name given twice is an error."""
+    if value is None:
+        return None
+    names = tuple(v.strip() for v in value.split(",") if v.strip())
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise PtceError("a descriptor is named twice", field=option, value=", ".join(twice))
+    return names

@@ -11,6 +11,8 @@ import csv
 import io
 import re
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -51,6 +53,21 @@ if TYPE_CHECKING:
     import numpy as np
 
 MAX_TABLE_BYTES = 500_000_000
+
+# The worksheet XLSX tables are read from (``--sheet``): None reads the active visible one.
+SHEET: ContextVar[str | None] = ContextVar("SHEET", default=None)
+
+
+@contextmanager
+def xlsx_sheet(name: str | None) -> Iterator[None]:
+    """Read XLSX case tables from the worksheet ``name`` (None: the active visible one)
+    while the block runs: ``with xlsx_sheet("Poles"): load_frame("poles.xlsx")``."""
+    token = SHEET.set(name)
+    try:
+        yield
+    finally:
+        SHEET.reset(token)
+
 
 REQUIRED_COLUMNS = ("pole_id", "name", "origin", "territory", "sector")
 TEXT_COLUMNS = ("commune", "departement", "region", "website")
@@ -579,23 +596,19 @@ def _read_rows(path: Path, raw: bytes
                ) -> tuple[list[str], list[tuple[int, list[Any]]], list[Issue]]:
     """The header, the rows that can be read, and the issues of the others."""
     name = str(path)
-    if path.suffix.lower() == ".csv":
+    is_csv = path.suffix.lower() == ".csv"
+    if is_csv:
         text = decode_text(raw, name)
         delimiter = csv_delimiter(text)
         check_csv_cells(text, delimiter, name)
-        try:
-            records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-        except csv.Error as err:
-            raise IssueError(Issue("yaml-syntax", name, f"CSV cannot be parsed: {err}")) \
-                from None
-        if "'" in text:
-            records = [_unescape_row(r) for r in records]
-        numbered = list(enumerate(records, start=1))
+        numbered = _csv_records(text, delimiter, name)
         # CONTROL_RE spares tab, CR and LF: no match in the text, no control character in
         # any cell.
         clean = CONTROL_RE.search(text) is None
     else:
         numbered = _xlsx_rows(raw, name)
+        if len(numbered) > MAX_TABLE_ROWS + 1:
+            raise IssueError(_too_many_rows(name))
         clean = CONTROL_RE.search("\n".join([v for _, values in numbered for v in values
                                               if isinstance(v, str)])) is None
     if not numbered or not any(str(c).strip() for c in numbered[0][1] if c is not None):
@@ -604,6 +617,7 @@ def _read_rows(path: Path, raw: bytes
     width = len(header)
     while width and not header[width - 1]:
         width -= 1
+    integers = [(i, c) for i, c in enumerate(header[:width]) if c in INTEGER_COLUMNS]
     issues: list[Issue] = []
     kept = []
     for number, values in numbered:
@@ -611,12 +625,66 @@ def _read_rows(path: Path, raw: bytes
             found = []
         else:
             found = _cell_issues(name, header[:width], number, values, width)
+        if is_csv and len(values) < width and number != numbered[0][0]:
+            found.append(Issue("invalid-value", name, f"the row has {len(values)} cells, "
+                               f"fewer than the {width} columns the header names (a missing "
+                               "separator, or a cell cut?)", line=number))
+        for i, column in integers:
+            if i < len(values) and isinstance(values[i], str) and _NUMBER_SEPARATOR_RE.match(
+                    values[i].strip()):
+                found.append(_separator_issue(name, number, column, values[i].strip()))
         issues.extend(found)
         if not found and number != numbered[0][0]:
             kept.append((number, values))
     if issues and any(i.line == numbered[0][0] for i in issues):
         raise IssueError(issues[0])  # a bad header stops the reading
     return header[:width], kept, issues
+
+
+# A table's rows beyond its header: more is refused (README, « Case tables »), so that memory
+# stays bounded (about 4 KB per row while reading and validating).
+MAX_TABLE_ROWS = 100_000
+MAX_TABLE_LINES = 10 * MAX_TABLE_ROWS  # blank lines and cells on several lines included
+# Columns that hold whole numbers, and a cell that writes one with a thousands or decimal
+# separator (« 1.000 » is one thousand in French and one in English).
+INTEGER_COLUMNS = ("start_year", "age", "members", "members_year")
+_NUMBER_SEPARATOR_RE = re.compile("[0-9]{1,3}(?:[., \u00a0\u202f'][0-9]{3})+|[0-9]+,[0-9]+")
+
+
+def _separator_issue(name: str, number: int, column: str, value: str) -> Issue:
+    digits = re.sub("[^0-9]", "", value)
+    if re.fullmatch("[0-9]+,[0-9]{1,2}|[0-9]+,[0-9]{4,}", value):
+        why = "a decimal comma; write the whole number meant"
+    else:
+        why = (f"a thousands separator, or a decimal one (« 1.000 » is one thousand in French, "
+               f"one in English); write {digits}, or the whole number meant")
+    return Issue("invalid-value", name, f"a whole number is expected, and this has {why}",
+                 line=number, field=column, value=value)
+
+
+def _too_many_rows(name: str) -> Issue:
+    return Issue("file-too-large", name, f"the table holds more than {MAX_TABLE_ROWS:,} rows "
+                 "(the limit); split it into several tables")
+
+
+def _csv_records(text: str, delimiter: str, name: str) -> list[tuple[int, list[str]]]:
+    """The numbered records of a CSV, the header and every row with a cell that is not
+    blank (blank rows are left out as they are read: a file of empty lines costs nothing),
+    at most MAX_TABLE_ROWS rows."""
+    numbered: list[tuple[int, list[str]]] = []
+    try:
+        for number, record in enumerate(csv.reader(io.StringIO(text, newline=""),
+                                                   delimiter=delimiter), start=1):
+            if number == 1 or any(c.strip() for c in record):
+                if len(numbered) > MAX_TABLE_ROWS:
+                    raise IssueError(_too_many_rows(name))
+                numbered.append((number, record))
+    except csv.Error as err:
+        raise IssueError(Issue("yaml-syntax", name, f"CSV cannot be parsed: {err}")) \
+            from None
+    if "'" in text:
+        numbered = [(n, _unescape_row(r)) for n, r in numbered]
+    return numbered
 
 
 def _unescape_row(cells: list[str]) -> list[str]:
@@ -660,7 +728,12 @@ def check_csv_cells(text: str, delimiter: str, name: str) -> None:
     """Refuse a CSV of more than MAX_TABLE_CELLS cells before parsing it: 500 MB of commas
     would otherwise become 500 million cells in memory. (The count is an upper bound: quoted
     delimiters count too.)"""
-    cells = text.count(delimiter) + text.count("\n") + 1
+    # A line may end with CR alone (old Mac files, or a file of CRs).
+    lines = max(text.count("\n"), text.count("\r"))
+    if lines > MAX_TABLE_LINES:  # blank lines cost nothing to write and time to read
+        raise IssueError(Issue("file-too-large", name, f"the table holds more than "
+                               f"{MAX_TABLE_LINES:,} lines"))
+    cells = text.count(delimiter) + lines + 1
     if cells > MAX_TABLE_CELLS:
         raise IssueError(Issue("file-too-large", name, f"the table holds more than "
                                f"{MAX_TABLE_CELLS:,} cells"))
@@ -668,9 +741,12 @@ def check_csv_cells(text: str, delimiter: str, name: str) -> None:
 
 def csv_delimiter(text: str) -> str:
     """``;`` for a table saved by a French-locale spreadsheet (its header has semicolons and
-    no comma), else ``,``."""
+    no comma), a tab for a tab-separated one (tabs, and neither commas nor semicolons), else
+    ``,``."""
     first = text.lstrip("\ufeff").split("\n", 1)[0]
-    return ";" if ";" in first and "," not in first else ","
+    if "," in first:
+        return ","
+    return ";" if ";" in first else "\t" if "\t" in first else ","
 
 
 def _short_text(value: Any) -> str:
@@ -686,35 +762,67 @@ MAX_TABLE_CELLS = 20_000_000
 
 
 def _xlsx_rows(raw: bytes, name: str) -> list[tuple[int, list[Any]]]:
+    """The rows of the sheet to read (:func:`workbook.choose_sheet`: ``--sheet``, else the
+    active visible worksheet), read directly (:mod:`ptce_typology.intake.workbook`) or, when
+    it holds anything unusual, by openpyxl."""
     import zipfile
 
-    from openpyxl import load_workbook
+    from ptce_typology.intake import workbook
 
     if not raw:
         raise IssueError(Issue("file-empty", name, "the file is empty"))
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
-        infos = archive.infolist()
-        formulas = any(b"<f" in _read_member(archive, i) for i in infos
-                       if i.filename.startswith("xl/worksheets/") and i.file_size < 50_000_000)
-    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, EOFError) as err:
+        total = sum(i.file_size for i in archive.infolist())
+        if total > MAX_XLSX_UNCOMPRESSED:
+            raise IssueError(Issue("file-too-large", name, f"the workbook unpacks to "
+                                   f"{total:,} bytes; the limit is {MAX_XLSX_UNCOMPRESSED:,}"))
+        book = workbook.read_workbook(archive, name)
+        sheet = workbook.choose_sheet(book, SHEET.get(), name)
+        try:
+            rows = workbook.sheet_rows(archive, book, sheet, name, max_rows=MAX_XLSX_ROWS,
+                                       max_cells=MAX_TABLE_CELLS)
+        except workbook.Unusual:
+            rows = _openpyxl_rows(raw, name, sheet.name)
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, EOFError, KeyError,
+            IndexError, OverflowError) as err:
         raise IssueError(Issue("file-format", name,
                                f"not a readable XLSX workbook ({err})")) from None
-    total = sum(i.file_size for i in infos)
-    if total > MAX_XLSX_UNCOMPRESSED:
-        raise IssueError(Issue("file-too-large", name, f"the workbook unpacks to {total:,} "
-                               f"bytes; the limit is {MAX_XLSX_UNCOMPRESSED:,}"))
-    values = _sheet_rows(raw, name, data_only=True, load=load_workbook)
-    if formulas:  # a formula without a saved result reads as empty: say so instead
-        texts = _sheet_rows(raw, name, data_only=False, load=load_workbook)
-        for (number, row), (_, formula_row) in zip(values, texts, strict=False):
-            for value, formula in zip(row, formula_row, strict=False):
-                if value is None and isinstance(formula, str) and formula.startswith("="):
-                    raise IssueError(Issue(
-                        "invalid-value", name, "a formula has no saved result; open the file "
-                        "in a spreadsheet program and save it, or paste the values",
-                        line=number, value=_short_text(formula)))
+    for number, row in rows:
+        for value in row:
+            if isinstance(value, workbook.Formula):
+                raise IssueError(Issue(
+                    "invalid-value", name, "a formula has no saved result; open the file "
+                    "in a spreadsheet program and save it, or paste the values",
+                    line=number, value=_short_text(value)))
+    return rows
+
+
+def _openpyxl_rows(raw: bytes, name: str, title: str) -> list[tuple[int, list[Any]]]:
+    """The rows of sheet ``title`` read by openpyxl; a formula without a saved result as a
+    :class:`workbook.Formula`."""
+    from openpyxl import load_workbook
+
+    from ptce_typology.intake.workbook import Formula
+
+    values = _sheet_rows(raw, name, title, data_only=True, load=load_workbook)
+    if not _has_formula(raw):
+        return values
+    texts = _sheet_rows(raw, name, title, data_only=False, load=load_workbook)
+    for (_, row), (_, formula_row) in zip(values, texts, strict=False):
+        for i, (value, formula) in enumerate(zip(row, formula_row, strict=False)):
+            if value is None and isinstance(formula, str) and formula.startswith("="):
+                row[i] = Formula(formula)
     return values
+
+
+def _has_formula(raw: bytes) -> bool:
+    """Whether a worksheet of the (compressed) workbook holds a formula."""
+    import zipfile
+
+    archive = zipfile.ZipFile(io.BytesIO(raw))
+    return any(b"<f" in _read_member(archive, i) for i in archive.infolist()
+               if i.filename.startswith("xl/worksheets/") and i.file_size < 50_000_000)
 
 
 def _read_member(archive: Any, info: Any) -> bytes:
@@ -722,9 +830,9 @@ def _read_member(archive: Any, info: Any) -> bytes:
         return handle.read(info.file_size + 1)
 
 
-def _sheet_rows(raw: bytes, name: str, *, data_only: bool, load: Any) \
+def _sheet_rows(raw: bytes, name: str, title: str, *, data_only: bool, load: Any) \
         -> list[tuple[int, list[Any]]]:
-    """The rows of the first worksheet, every one of them (a declared ``<dimension>`` is
+    """The rows of worksheet ``title``, every one of them (a declared ``<dimension>`` is
     ignored), with trailing empty cells cut, within the bounds above."""
     import zipfile
     from xml.etree.ElementTree import ParseError
@@ -738,10 +846,7 @@ def _sheet_rows(raw: bytes, name: str, *, data_only: bool, load: Any) \
         raise IssueError(Issue("file-format", name, f"not a readable XLSX workbook ({err})")) \
             from None
     try:
-        if not book.worksheets:
-            raise IssueError(Issue("file-format", name, "the workbook has no worksheet "
-                                   "(only chart sheets)"))
-        sheet = book.worksheets[0]
+        sheet = book[title]
         sheet.reset_dimensions()  # read every row, not only those the sheet declares
         rows: list[tuple[int, list[Any]]] = []
         cells = 0
