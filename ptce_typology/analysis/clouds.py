@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ptce_typology.analysis.parameters import DEFAULT_CLOUD_DESCRIPTOR
 from ptce_typology.errors import PtceError
 
 if TYPE_CHECKING:
@@ -19,7 +20,6 @@ if TYPE_CHECKING:
 
 # The share of a category's individuals its concentration ellipse holds (for a normal cloud).
 CONCENTRATION_LEVEL = 0.90
-DEFAULT_CLOUD_DESCRIPTOR = "laureate_any"
 
 
 @dataclass(frozen=True)
@@ -196,3 +196,12 @@ def check_axes(model: Any, axes: tuple[int, int]) -> None:
                         field="axes", value=f"{first},{second}",
                         allowed=(f"1 to {kept}",), key="axes_range",
                         values={"first": first, "second": second, "n": kept})
+
+
+def plane_clouds(model: Any, descriptor: str = DEFAULT_CLOUD_DESCRIPTOR,
+                 axes: tuple[int, int] | None = None) -> CategoryClouds | None:
+    """:func:`category_clouds` in the plane of ``axes`` (checked), or by default in the first
+    plane; None when ``axes`` is not given and the MCA keeps a single dimension."""
+    if axes is None and model.coordinates_.shape[1] < 2:
+        return None
+    return category_clouds(model, descriptor, axes or (1, 2))

@@ -101,28 +101,32 @@ NAMED_OTHERS_MAX = 20
 
 def factor_map(model: Typology, names: dict[str, str], lang: str = "en",
                dims: tuple[int, int] = (1, 2), roles: dict[str, str] | None = None,
-               extra: Any = None, cluster_labels: dict[int, str] | None = None) -> Figure:
+               extra: Any = None, cluster_labels: dict[int, str] | None = None,
+               label_poles: Any = None) -> Figure:
     """Poles coloured by cluster (témoins as discs, other reference poles as diamonds),
     active categories (grey triangles), passive categories (hollow triangles, marked),
     supplementary categories (red squares, marked) and, in ``extra`` (a DataFrame of
     coordinates indexed by pole_id), classified poles as supplementary points (black stars);
-    labels pushed apart so that they do not overlap."""
+    labels pushed apart so that they do not overlap, the legend below the plot.
+
+    ``dims``: the two MCA dimensions crossed. The témoins are named, and the poles of
+    ``label_poles`` (ids); the other poles too when they are few (NAMED_OTHERS_MAX) and
+    ``label_poles`` is not given; the legend counts the unnamed ones."""
     a, b = (f"Dim {d}" for d in dims)
     axes = list(model.coordinates_.columns)
     if a not in axes or b not in axes:  # active descriptors with too few categories
         from ptce_typology.render.errors import labelled_error
 
         raise labelled_error("map_axes", n=len(axes), first=dims[0], second=dims[1])
+    named = _named_poles(model, roles or {}, label_poles)
     plt = _pyplot()
     from adjustText import adjust_text  # it imports matplotlib: after _pyplot()
 
-    roles = roles or {}
     cluster_labels = cluster_labels or {}
-    eig = model.mca_.eigenvalues_
-    fig, ax = plt.subplots(figsize=(8, 7))
+    fig, ax = plt.subplots(figsize=(8, 7.5), layout="constrained")
     ax.axhline(0, color="#cccccc", lw=0.6, zorder=0)
     ax.axvline(0, color="#cccccc", lw=0.6, zorder=0)
-    labels = _draw_poles(ax, model, names, lang, roles, cluster_labels, (a, b))
+    labels = _draw_poles(ax, model, names, lang, (roles or {}, named), cluster_labels, (a, b))
     labels += _draw_categories(ax, model, lang, (a, b))
     if extra is not None and len(extra):
         placed = extra.dropna()
@@ -132,13 +136,11 @@ def factor_map(model: Typology, names: dict[str, str], lang: str = "en",
             labels.append(ax.text(placed.at[pole, a], placed.at[pole, b],
                                   str(names.get(pole, pole)), color="#111111",
                                   fontsize=8, style="italic"))
-    dim = label("figure.dim", lang)
-    ax.set_xlabel(f"{dim} {dims[0]} ({eig.at[a, 'percentage']:.1f} %)")
-    ax.set_ylabel(f"{dim} {dims[1]} ({eig.at[b, 'percentage']:.1f} %)")
+    _axis_titles(ax, model, dims, lang)
     ax.set_title(label("figure.map", lang))
-    ax.legend(loc="best", fontsize=7, frameon=False)
+    _legend_outside(fig, ax)
     ax.margins(x=0.22, y=0.08)  # room for the labels of the outermost points
-    fig.tight_layout()
+    fig.canvas.draw()  # the constrained layout settles the axes before labels are placed
     # A fixed number of iterations, not adjustText's default time limit, so that figures are
     # reproducible.
     adjust_text(labels, ax=ax, expand=(1.15, 1.4), iter_lim=120,
@@ -146,19 +148,35 @@ def factor_map(model: Typology, names: dict[str, str], lang: str = "en",
     return fig
 
 
+def _named_poles(model: Typology, roles: dict[str, str], label_poles: Any) -> set[str]:
+    """The poles the factor map names: the témoins, the ids of ``label_poles`` (each a pole of
+    the typology), and every pole when the others are few and ``label_poles`` is not given.
+    Past a few dozen names the map is unreadable, and placing the labels takes adjustText
+    over 20 s: other poles are then drawn but not named (the tables name them)."""
+    poles = list(model.labels_.index)
+    for pole in label_poles or ():
+        if pole not in model.labels_.index:
+            from ptce_typology.render.errors import labelled_error
+
+            raise labelled_error("label_poles", field="label_poles", value=pole)
+    n_others = sum(1 for p in poles if roles.get(p, "temoin") != "temoin")
+    if label_poles is None and n_others <= NAMED_OTHERS_MAX:
+        return set(poles)
+    return {p for p in poles if roles.get(p, "temoin") == "temoin"} | set(label_poles or ())
+
+
 def _draw_poles(ax: Any, model: Typology, names: dict[str, str], lang: str,
-                roles: dict[str, str], cluster_labels: dict[int, str],
+                roles_named: tuple[dict[str, str], set[str]], cluster_labels: dict[int, str],
                 axes: tuple[str, str]) -> list:
-    """The reference poles, coloured by cluster (témoins as discs, others as diamonds); their
-    name labels."""
+    """The reference poles, coloured by cluster (témoins as discs, others as diamonds); the
+    name labels of the ``named`` ones."""
     a, b = axes
+    roles, named = roles_named
     labels = []
     coords = model.coordinates_
     others_drawn = False
-    # Past a few dozen names the map is unreadable, and placing the labels takes adjustText
-    # over 20 s: other poles are then drawn but not named (the tables name them).
     n_others = sum(1 for p in model.labels_.index if roles.get(p, "temoin") != "temoin")
-    name_others = n_others <= NAMED_OTHERS_MAX
+    unnamed = sum(1 for p in model.labels_.index if p not in named)
     for cluster in sorted(model.labels_.unique()):
         members = model.labels_.index[model.labels_ == cluster]
         colour = PALETTE[(cluster - 1) % len(PALETTE)]
@@ -172,14 +190,14 @@ def _draw_poles(ax: Any, model: Typology, names: dict[str, str], lang: str,
             others_drawn = True
             ax.scatter(coords.loc[others, a], coords.loc[others, b], s=40, marker="D",
                        facecolor="white", edgecolor=colour, linewidths=1.2, zorder=3)
-        for pole in (members if name_others else temoins):
+        for pole in (p for p in members if p in named):
             labels.append(ax.text(coords.at[pole, a], coords.at[pole, b],
                                   str(names.get(pole, pole)), color=colour,
                                   fontsize=8, weight="bold"))
     if others_drawn:
         ax.scatter([], [], s=40, marker="D", facecolor="white", edgecolor="#555555",
-                   label=label("figure.other_pole", lang) if name_others
-                   else label("figure.other_pole_unnamed", lang, n=n_others))
+                   label=label("figure.other_pole", lang) if not unnamed
+                   else label("figure.other_pole_unnamed", lang, n=unnamed, total=n_others))
     return labels
 
 
@@ -307,21 +325,26 @@ def gains_figure(model: Typology, lang: str = "en", shown: int = 15) -> Figure:
 
 def cluster_figures(model: Typology, names: dict[str, str], path: Path | str,
                     lang: str = "en", roles: dict[str, str] | None = None,
-                    extra: Any = None, cluster_labels: dict[int, str] | None = None
-                    ) -> list[Path]:
-    """Write the factor map to ``path`` and, beside it, ``<stem>_dendrogram`` and
-    ``<stem>_gains`` with the same suffix."""
+                    extra: Any = None, cluster_labels: dict[int, str] | None = None,
+                    dims: tuple[int, int] = (1, 2), label_poles: Any = None,
+                    clouds: Any = None) -> list[Path]:
+    """Write the factor map (of ``dims``) to ``path`` and, beside it, ``<stem>_dendrogram``,
+    ``<stem>_gains`` and, with ``clouds``, ``<stem>_ellipses``, with the same suffix."""
     target = Path(path)
     if target.suffix.lower() not in FIGURE_SUFFIXES:
         raise PtceError("unknown figure format", file=str(target),
                         value=target.suffix or "(none)", allowed=FIGURE_SUFFIXES)
     check_output(target)
-    written = [save_figure(factor_map(model, names, lang, roles=roles, extra=extra,
-                                      cluster_labels=cluster_labels), target)]
+    written = [save_figure(factor_map(model, names, lang, dims=dims, roles=roles, extra=extra,
+                                      cluster_labels=cluster_labels,
+                                      label_poles=label_poles), target)]
     stem = target.with_suffix("")
     written.append(save_figure(dendrogram_figure(model, names, lang),
                                f"{stem}_dendrogram{target.suffix}"))
     written.append(save_figure(gains_figure(model, lang), f"{stem}_gains{target.suffix}"))
+    if clouds is not None:
+        written.append(save_figure(ellipses_figure(model, clouds, lang),
+                                   f"{stem}_ellipses{target.suffix}"))
     return written
 
 
@@ -357,3 +380,64 @@ def gap_heatmap(result: dict, ref: Referentiel, names: dict[str, str], lang: str
     ax.set_title(label("figure.gap", lang))
     fig.tight_layout()
     return fig
+
+
+# The cloud of poles with the mean points and concentration ellipses of a descriptor's
+# categories (analysis.clouds.CategoryClouds), as GDAtools' ggadd_kellipses draws them.
+
+def ellipses_figure(model: Typology, clouds: Any, lang: str = "en") -> Figure:
+    """The fitted poles (small points, coloured by their category of ``clouds.descriptor``),
+    each category's concentration ellipse with its principal axes (dashed) and its mean point
+    (a large marker, named); the legend, outside the data, gives each category's size."""
+    import numpy as np
+    from matplotlib.patches import Ellipse
+
+    from ptce_typology.render.clouds import category_name, figure_title
+
+    plt = _pyplot()
+    a, b = (f"Dim {d}" for d in clouds.axes)
+    fig, ax = plt.subplots(figsize=(7.5, 6.5), layout="constrained")
+    ax.axhline(0, color="#cccccc", lw=0.6, zorder=0)
+    ax.axvline(0, color="#cccccc", lw=0.6, zorder=0)
+    points = clouds.points
+    for i, (category, row) in enumerate(clouds.ellipses.iterrows()):
+        colour = PALETTE[i % len(PALETTE)]
+        mine = points[points["category"] == category]
+        name = category_name(clouds, category, lang)
+        ax.scatter(mine[a], mine[b], s=20, color=colour, alpha=0.8, lw=0, zorder=2)
+        if row["half_major"] > 0:
+            ax.add_patch(Ellipse((row["x"], row["y"]), 2 * row["half_major"],
+                                 2 * row["half_minor"], angle=float(np.degrees(row["angle"])),
+                                 fill=False, color=colour, lw=1.3, zorder=3))
+            for half, turn in ((row["half_major"], 0.0), (row["half_minor"], np.pi / 2)):
+                dx, dy = half * np.cos(row["angle"] + turn), half * np.sin(row["angle"] + turn)
+                ax.plot([row["x"] - dx, row["x"] + dx], [row["y"] - dy, row["y"] + dy],
+                        color=colour, lw=0.6, ls="--", alpha=0.6, zorder=3)
+        ax.scatter([row["x"]], [row["y"]], s=90, marker="D", color=colour, edgecolor="#111111",
+                   lw=0.8, zorder=5, label=f"{name} (n = {int(row['n'])})")
+        ax.annotate(name, (row["x"], row["y"]), xytext=(6, 6), textcoords="offset points",
+                    color=colour, fontsize=8, weight="bold", zorder=6)
+    _axis_titles(ax, model, clouds.axes, lang)
+    import textwrap
+
+    ax.set_title("\n".join(textwrap.wrap(figure_title(clouds, lang), 80)), fontsize=9)
+    ax.set_aspect("equal", adjustable="datalim")
+    _legend_outside(fig, ax)
+    return fig
+
+
+def _axis_titles(ax: Any, model: Typology, dims: tuple[int, int], lang: str) -> None:
+    """« Dimension 1 (31.2 %) » on each axis."""
+    eig = model.mca_.eigenvalues_
+    dim = label("figure.dim", lang)
+    ax.set_xlabel(f"{dim} {dims[0]} ({eig.at[f'Dim {dims[0]}', 'percentage']:.1f} %)")
+    ax.set_ylabel(f"{dim} {dims[1]} ({eig.at[f'Dim {dims[1]}', 'percentage']:.1f} %)")
+
+
+def _legend_outside(fig: Figure, ax: Any, fontsize: float = 7, ncol: int = 2) -> None:
+    """The legend below the axes and their titles (a figure with the constrained layout),
+    never over the data."""
+    handles, texts = ax.get_legend_handles_labels()
+    if handles:
+        fig.legend(handles, texts, loc="outside lower center", ncol=ncol, fontsize=fontsize,
+                   frameon=False)
