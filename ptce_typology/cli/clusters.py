@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Literal, Optional  # noqa: UP035
+from typing import Annotated, Any, Literal, Optional  # noqa: UP035
 
 import typer
 
@@ -32,6 +32,13 @@ from ptce_typology.render.labels import text
 # The tables of ``clusters --format csv`` (render.typology.CSV_TABLES, not imported here: the
 # CLI starts without pandas).
 CsvTable = Literal["clusters", "categories", "eta2", "eigenvalues", "typicality", "ellipses"]
+Table = Annotated[CsvTable, typer.Option(
+    "--table", help="With --format csv, the table written (one per file): clusters (the "
+                    "poles), categories (the MCA's coordinates, contributions, cos2 and "
+                    "v.test of every category), eta2 (per descriptor), eigenvalues "
+                    "(with Benzécri's and Greenacre's rates), typicality (of the mean "
+                    "point of each --ellipses category, per dimension) or ellipses (their "
+                    "90 % concentration ellipses on --axes).")]
 
 
 @command("clusters")
@@ -55,13 +62,7 @@ def clusters_cmd(
     label_poles: LabelPoles = None,
     ellipses: Ellipses = DEFAULT_CLOUD_DESCRIPTOR,
     fmt: Format = "table",
-    table: Annotated[CsvTable, typer.Option(
-        "--table", help="With --format csv, the table written (one per file): clusters (the "
-                        "poles), categories (the MCA's coordinates, contributions, cos2 and "
-                        "v.test of every category), eta2 (per descriptor), eigenvalues "
-                        "(with Benzécri's and Greenacre's rates), typicality (of the mean "
-                        "point of each --ellipses category, per dimension) or ellipses (their "
-                        "90 % concentration ellipses on --axes).")] = "clusters",
+    table: Table = "clusters",
     lang: Lang = "en",
     output: Output = None,
     caption: Caption = None,
@@ -86,7 +87,6 @@ def clusters_cmd(
     from ptce_typology.render.clouds import CLOUD_TABLES, cloud_csv_table, cloud_sections
     from ptce_typology.render.formats import render_sections
     from ptce_typology.render.typology import (
-        cluster_names,
         cluster_sections,
         clusters_csv_table,
         clusters_json,
@@ -103,13 +103,7 @@ def clusters_cmd(
         model, max_exhaustive=HEADLINE_COMPLETIONS, n_sampled=HEADLINE_COMPLETIONS)
     names = frame["name"].to_dict()
     if plot is not None:
-        from ptce_typology.render.plots import cluster_figures
-
-        for path in cluster_figures(model, names, plot, lang, roles=frame["role"].to_dict(),
-                                    cluster_labels=cluster_names(model, lang),
-                                    dims=axes or (1, 2), clouds=clouds,
-                                    label_poles=split(label_poles, "--label-poles")):
-            sys.stderr.write(text("cli.wrote", lang, path=path) + "\n")
+        _write_figures(model, frame, plot, lang, (axes or (1, 2), label_poles), clouds)
     if fmt == "csv":
         sections = [(table, cloud_csv_table(clouds, table) if table in CLOUD_TABLES
                      else clusters_csv_table(model, stab, table))]
@@ -127,6 +121,22 @@ def clusters_cmd(
                           min_known=model.min_known, ncp=summary["ncp"],
                           rule=summary["rule"], k=summary["n_clusters"],
                           passive=", ".join(summary["passive_categories"]) or "-") + "\n")
+
+
+def _write_figures(model: Any, frame: Any, plot: Path, lang: str,
+                   map_options: tuple[tuple[int, int], Optional[str]],  # noqa: UP045
+                   clouds: Any) -> None:
+    """``clusters --plot``: the factor map of ``--axes`` naming ``--label-poles``, and the
+    figures beside it; each file written is said on stderr."""
+    from ptce_typology.render.plots import cluster_figures
+    from ptce_typology.render.typology import cluster_names
+
+    dims, label_poles = map_options
+    for path in cluster_figures(model, frame["name"].to_dict(), plot, lang,
+                                roles=frame["role"].to_dict(),
+                                cluster_labels=cluster_names(model, lang), dims=dims,
+                                clouds=clouds, label_poles=split(label_poles, "--label-poles")):
+        sys.stderr.write(text("cli.wrote", lang, path=path) + "\n")
 
 
 @command("classify")

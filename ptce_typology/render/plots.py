@@ -120,10 +120,8 @@ def factor_map(model: Typology, names: dict[str, str], lang: str = "en",
         raise labelled_error("map_axes", n=len(axes), first=dims[0], second=dims[1])
     named = _named_poles(model, roles or {}, label_poles)
     plt = _pyplot()
-    from adjustText import adjust_text  # it imports matplotlib: after _pyplot()
-
     cluster_labels = cluster_labels or {}
-    fig, ax = plt.subplots(figsize=(8, 7.5), layout="constrained")
+    fig, ax = plt.subplots(figsize=_map_size(model, named), layout="constrained")
     ax.axhline(0, color="#cccccc", lw=0.6, zorder=0)
     ax.axvline(0, color="#cccccc", lw=0.6, zorder=0)
     labels = _draw_poles(ax, model, names, lang, (roles or {}, named), cluster_labels, (a, b))
@@ -140,12 +138,96 @@ def factor_map(model: Typology, names: dict[str, str], lang: str = "en",
     ax.set_title(label("figure.map", lang))
     _legend_outside(fig, ax)
     ax.margins(x=0.22, y=0.08)  # room for the labels of the outermost points
-    fig.canvas.draw()  # the constrained layout settles the axes before labels are placed
-    # A fixed number of iterations, not adjustText's default time limit, so that figures are
-    # reproducible.
-    adjust_text(labels, ax=ax, expand=(1.15, 1.4), iter_lim=120,
-                arrowprops={"arrowstyle": "-", "color": "#aaaaaa", "lw": 0.5})
+    place_labels(fig, ax, labels)
     return fig
+
+
+# Label placement: each label, in the order given (poles before categories), takes the first
+# free spot on rings of growing radius around its point, so that no two labels overlap and no
+# label covers a point; one far from its point gets a leader line. Greedy, deterministic.
+LABEL_RADII = (3, 8, 14, 22, 32, 45, 60, 80, 105, 135, 170, 210, 260)  # display pixels
+LABEL_DIRECTIONS = 16
+
+
+def place_labels(fig: Figure, ax: Any, labels: list) -> None:
+    """Move each text of ``labels`` (anchored at its point, in data coordinates) to the first
+    spot near its point that overlaps no placed label, no marker of ``ax`` and stays inside
+    the axes; past a few pixels away, a grey line joins it to its point."""
+    import numpy as np
+
+    fig.canvas.draw()  # the layout settles the axes before labels are placed
+    renderer = fig.canvas.get_renderer()
+    to_display = ax.transData.transform
+    frame = ax.get_window_extent(renderer)
+    markers = np.concatenate([to_display(c.get_offsets()) for c in ax.collections
+                              if len(c.get_offsets())] or [np.empty((0, 2))])
+    placed: list[tuple[float, float, float, float]] = []
+    for text in labels:
+        anchor = to_display(np.array([text.get_position()], dtype=float))[0]
+        box = text.get_window_extent(renderer)
+        spot, distance = _free_spot(anchor, (box.width, box.height), placed, markers, frame)
+        text.set_position(ax.transData.inverted().transform(spot))
+        text.set_horizontalalignment("center")
+        text.set_verticalalignment("center")
+        w, h = box.width / 2, box.height / 2
+        placed.append((spot[0] - w, spot[1] - h, spot[0] + w, spot[1] + h))
+        if distance > 14:
+            edge = _nearest_edge(anchor, placed[-1])
+            ax.plot(*ax.transData.inverted().transform([anchor, edge]).T, color="#aaaaaa",
+                    lw=0.5, zorder=1)
+
+
+def _free_spot(anchor: Any, size: tuple[float, float], placed: list, markers: Any,
+               frame: Any) -> tuple[Any, float]:
+    """The centre of the first free box of ``size`` around ``anchor`` (display pixels) and
+    its ring's radius; when none is free, the least crowded one."""
+    import numpy as np
+
+    w, h = size[0] / 2 + 1.5, size[1] / 2 + 1
+    best, best_cost = None, None
+    for radius in LABEL_RADII:
+        for k in range(LABEL_DIRECTIONS):
+            angle = 2 * np.pi * k / LABEL_DIRECTIONS
+            u = np.array([np.cos(angle), np.sin(angle)])
+            centre = anchor + u * radius + np.sign(np.round(u, 6)) * (w, h)
+            box = (centre[0] - w, centre[1] - h, centre[0] + w, centre[1] + h)
+            if box[0] < frame.x0 or box[2] > frame.x1 or box[1] < frame.y0 or box[3] > frame.y1:
+                continue
+            cost = _overlap(box, placed, markers)
+            if cost == 0:
+                return centre, radius
+            if best_cost is None or cost < best_cost:
+                best, best_cost = (centre, radius), cost
+    return best if best is not None else (anchor, 0.0)
+
+
+def _overlap(box: tuple, placed: list, markers: Any) -> float:
+    """How much ``box`` covers placed labels (their shared area) and markers (a large cost
+    per marker under it, 4-pixel discs taken as squares)."""
+    x0, y0, x1, y1 = box
+    area = sum(max(0.0, min(x1, b[2]) - max(x0, b[0])) * max(0.0, min(y1, b[3]) - max(y0, b[1]))
+               for b in placed)
+    if len(markers):
+        under = ((markers[:, 0] > x0 - 4) & (markers[:, 0] < x1 + 4)
+                 & (markers[:, 1] > y0 - 4) & (markers[:, 1] < y1 + 4))
+        area += 400.0 * int(under.sum())
+    return area
+
+
+def _nearest_edge(point: Any, box: tuple) -> Any:
+    """The point of ``box`` nearest to ``point`` (where a leader line ends)."""
+    import numpy as np
+
+    return np.array([min(max(point[0], box[0]), box[2]), min(max(point[1], box[1]), box[3])])
+
+
+def _map_size(model: Typology, named: set[str]) -> tuple[float, float]:
+    """The factor map's size in inches: 8 × 7.5 up to 30 labels, then larger with their
+    number (up to 13 × 12), so that the labels have room to stand apart."""
+    sup = model.mca_.supplementary_coordinates_
+    n = len(named) + len(model.mca_.column_coordinates_) + (0 if sup is None else len(sup))
+    grow = min(max(n - 30, 0) / 30, 1.0)
+    return 8 + 5 * grow, 7.5 + 4.5 * grow
 
 
 def _named_poles(model: Typology, roles: dict[str, str], label_poles: Any) -> set[str]:
@@ -286,18 +368,13 @@ def dendrogram_figure(model: Typology, names: dict[str, str], lang: str = "en") 
         group = members[node]
         return PALETTE[(next(iter(group)) - 1) % len(PALETTE)] if len(group) == 1 else "#999999"
 
-    fig, ax = plt.subplots(figsize=(8, 4.5))
-    if m == n and n <= 60:
-        leaves = list(hcpc.order_)
-        tree = dendrogram(Z, labels=[str(names.get(p, p)) for p in leaves],
-                          leaf_rotation=90,
-                          leaf_font_size=8, link_color_func=colour, ax=ax)
-        for tick, index in zip(ax.get_xticklabels(), tree["leaves"], strict=True):
-            final = next(iter(members[index]))
-            tick.set_color(PALETTE[(final - 1) % len(PALETTE)])
-    else:  # too many leaves to name: show the top of the tree
-        dendrogram(Z, truncate_mode="lastp", p=min(30, m), no_labels=True,
-                   link_color_func=colour, ax=ax)
+    names_of_leaves, font = _leaf_names(hcpc, names, m)
+    fig, ax = plt.subplots(figsize=(max(8.0, 0.13 * m), 4.5 + 0.02 * min(m, 150)))
+    tree = dendrogram(Z, labels=names_of_leaves, leaf_rotation=90, leaf_font_size=font,
+                      link_color_func=colour, ax=ax)
+    for tick, index in zip(ax.get_xticklabels(), tree["leaves"], strict=True):
+        final = next(iter(members[index]))
+        tick.set_color(PALETTE[(final - 1) % len(PALETTE)])
     k = hcpc.n_clusters_
     gains = np.sort(Z[:, 2])[::-1]
     if 2 <= k <= len(gains):
@@ -306,6 +383,24 @@ def dendrogram_figure(model: Typology, names: dict[str, str], lang: str = "en") 
     ax.set_title(f"{label('figure.tree', lang)} (k = {k})")
     fig.tight_layout()
     return fig
+
+
+# Leaves named by the poles' names up to this many leaves, by their ids past it (shorter).
+LEAF_NAMES_MAX = 40
+
+
+def _leaf_names(hcpc: Any, names: dict[str, str], m: int) -> tuple[list[str], float]:
+    """The label of each leaf of the tree (poles with identical profiles share a leaf: the
+    first one, « +k » for the others) and the font size that lets ``m`` leaves read."""
+    held: dict[int, list[str]] = {i: [] for i in range(m)}
+    for pole, leaf in zip(hcpc.order_, hcpc.leaf_members_, strict=True):
+        held[int(leaf)].append(str(pole))
+    short = m > LEAF_NAMES_MAX
+    shown = []
+    for i in range(m):
+        first = held[i][0] if short else str(names.get(held[i][0], held[i][0]))
+        shown.append(first + (f" (+{len(held[i]) - 1})" if len(held[i]) > 1 else ""))
+    return shown, 8.0 if not short else max(5.0, 8.0 * LEAF_NAMES_MAX / m)
 
 
 def gains_figure(model: Typology, lang: str = "en", shown: int = 15) -> Figure:
