@@ -233,8 +233,8 @@ def _map_size(model: Typology, named: set[str]) -> tuple[float, float]:
 def _named_poles(model: Typology, roles: dict[str, str], label_poles: Any) -> set[str]:
     """The poles the factor map names: the témoins, the ids of ``label_poles`` (each a pole of
     the typology), and every pole when the others are few and ``label_poles`` is not given.
-    Past a few dozen names the map is unreadable, and placing the labels takes adjustText
-    over 20 s: other poles are then drawn but not named (the tables name them)."""
+    Past a few dozen names the map is unreadable: other poles are then drawn but not named
+    (the tables name them)."""
     poles = list(model.labels_.index)
     for pole in label_poles or ():
         if pole not in model.labels_.index:
