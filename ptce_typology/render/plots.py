@@ -317,29 +317,62 @@ def _draw_categories(ax: Any, model: Typology, lang: str, axes: tuple[str, str])
     return labels
 
 
+# The co-clustering heat map names its poles up to this many (ids past LEAF_NAMES_MAX);
+# past it, the matrix is drawn whole, ordered, without names (the table names them).
+CO_CLUSTERING_NAMED_MAX = 120
+
+
 def co_clustering_figure(result: dict, names: dict[str, str], lang: str = "en") -> Figure:
     """The co-clustering matrix of the sensitivity analysis as a heat map (share of
-    completions that put two poles together)."""
+    completions that put two poles together), its rows and columns in the order of its own
+    clustering (average linkage on 1 - share, optimal leaf order), so that the groups the
+    unknowns leave standing show as blocks on the diagonal. Up to 25 poles the cells carry
+    their share; up to CO_CLUSTERING_NAMED_MAX the poles are named (by id past 40)."""
     import numpy as np
 
     plt = _pyplot()
     poles = list(result["co_clustering"])
+    n = len(poles)
     matrix = np.array([[result["co_clustering"][p][q] for q in poles] for p in poles])
-    shown = [str(names.get(p, p)) for p in poles]
-    fig, ax = plt.subplots(figsize=(0.45 * len(poles) + 3, 0.4 * len(poles) + 2))
-    image = ax.imshow(matrix, cmap="Blues", vmin=0, vmax=1)
-    ax.set_xticks(range(len(poles)), shown, rotation=90, fontsize=7)
-    ax.set_yticks(range(len(poles)), shown, fontsize=7)
-    if len(poles) <= 25:
-        for i in range(len(poles)):
-            for j in range(len(poles)):
+    order = _seriation(matrix)
+    matrix, poles = matrix[np.ix_(order, order)], [poles[i] for i in order]
+    side = min(max(5.0, 0.16 * n + 2.5), 14.0) if n <= CO_CLUSTERING_NAMED_MAX else 10.0
+    fig, ax = plt.subplots(figsize=(side + 1.2, side), layout="constrained")
+    image = ax.imshow(matrix, cmap="Blues", vmin=0, vmax=1, interpolation="nearest")
+    if n <= CO_CLUSTERING_NAMED_MAX:
+        shown = [str(p) if n > LEAF_NAMES_MAX else str(names.get(p, p)) for p in poles]
+        font = 7.0 if n <= LEAF_NAMES_MAX else max(3.5, 7.0 * LEAF_NAMES_MAX / n)
+        ax.set_xticks(range(n), shown, rotation=90, fontsize=font)
+        ax.set_yticks(range(n), shown, fontsize=font)
+    else:
+        ax.set_xticks([])
+        ax.set_yticks([])
+    if n <= 25:
+        for i in range(n):
+            for j in range(n):
                 ax.text(j, i, format_number(float(matrix[i, j]), lang, 2),
                         ha="center", va="center", fontsize=5.5,
                         color="white" if matrix[i, j] > 0.6 else "#222222")
     fig.colorbar(image, ax=ax, fraction=0.04)
     ax.set_title(label("figure.co_clustering", lang), fontsize=8)
-    fig.tight_layout()
     return fig
+
+
+def _seriation(similarity: Any) -> list[int]:
+    """An order of the rows of a similarity matrix (values in [0, 1]) that puts similar rows
+    side by side: the leaves of its average-linkage tree on 1 - similarity, in the optimal
+    leaf order (a layout of the figure, as a dendrogram's)."""
+    import numpy as np
+    from scipy.cluster.hierarchy import leaves_list, linkage, optimal_leaf_ordering
+    from scipy.spatial.distance import squareform
+
+    if len(similarity) < 3:
+        return list(range(len(similarity)))
+    distance = np.clip(1.0 - (similarity + similarity.T) / 2, 0.0, None)
+    np.fill_diagonal(distance, 0.0)
+    condensed = squareform(distance, checks=False)
+    tree = linkage(condensed, method="average")
+    return [int(i) for i in leaves_list(optimal_leaf_ordering(tree, condensed))]
 
 
 def dendrogram_figure(model: Typology, names: dict[str, str], lang: str = "en") -> Figure:
@@ -453,13 +486,18 @@ def gap_heatmap(result: dict, ref: Referentiel, names: dict[str, str], lang: str
     status = result["status"]
     codes = status.replace({s: i for i, s in enumerate(GAP_STATUSES)}).to_numpy(dtype=float)
     colours = ["#1b9e77", "#d95f02", "#dddddd", "#ffffff"]
-    fig, ax = plt.subplots(figsize=(9, 0.45 * len(status) + 2))
+    # Rows of 0.2 in (the names at 7 pt) past a dozen poles; the legend below the objectives'
+    # names, placed by the layout (an offset in axes fractions grew with the height and left
+    # a third of a tall figure blank).
+    fig, ax = plt.subplots(figsize=(9, (0.45 if len(status) <= 12 else 0.2) * len(status) + 2.6),
+                           layout="constrained")
     ax.imshow(codes, cmap=ListedColormap(colours), vmin=-0.5, vmax=3.5, aspect="auto")
     labels = {o.id: o.label(lang) for o in ref.main_objectives}
     ax.set_xticks(np.arange(status.shape[1]), [labels[c] for c in status.columns],
                   rotation=35, ha="right")
     ax.set_yticks(np.arange(status.shape[0]),
-                  [str(names.get(p, p)) for p in status.index])
+                  [str(names.get(p, p)) for p in status.index],
+                  fontsize=8 if len(status) <= 12 else 7)
     ax.set_xticks(np.arange(-0.5, status.shape[1]), minor=True)
     ax.set_yticks(np.arange(-0.5, status.shape[0]), minor=True)
     ax.grid(which="minor", color="#999999", lw=0.5)
@@ -469,11 +507,10 @@ def gap_heatmap(result: dict, ref: Referentiel, names: dict[str, str], lang: str
     from ptce_typology.render.referentiel import status_labels
 
     short = status_labels(lang)
-    ax.legend(handles=[Patch(facecolor=c, edgecolor="#999999", label=short[s])
-                       for c, s in zip(colours, GAP_STATUSES, strict=True)],
-              loc="upper center", bbox_to_anchor=(0.5, -0.35), ncol=4, frameon=False)
+    fig.legend(handles=[Patch(facecolor=c, edgecolor="#999999", label=short[s])
+                        for c, s in zip(colours, GAP_STATUSES, strict=True)],
+               loc="outside lower center", ncol=4, frameon=False)
     ax.set_title(label("figure.gap", lang))
-    fig.tight_layout()
     return fig
 
 
