@@ -132,3 +132,69 @@ def test_axes_and_descriptor_are_checked(twelve):
     with pytest.raises(PtceError, match="not a categorical descriptor") as err:
         category_clouds(twelve, "members")
     assert err.value.field == "cloud_descriptor"
+
+
+# The command line and the figures ------------------------------------------------------------
+
+def test_clusters_axes_ellipses_and_typicality_in_every_output(run, tmp_path, twelve):
+    import json
+
+    result = run("clusters", "--resamples", "0", "--plot", tmp_path / "map.png",
+                 "--axes", "1,3", "--ellipses", "laureate_2013", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    for name in ("map.png", "map_dendrogram.png", "map_gains.png", "map_ellipses.png"):
+        assert (tmp_path / name).stat().st_size > 5000
+    data = json.loads(result.stdout)["category_clouds"]
+    assert data["descriptor"] == "laureate_2013" and data["axes"] == [1, 3]
+    expected = category_clouds(twelve, "laureate_2013", (1, 3)).typicality
+    got = {(r["category"], r["dimension"]): r["v_test"] for r in data["typicality"]}
+    assert got == pytest.approx(expected["v_test"].to_dict(), abs=1e-12)
+    csv = run("clusters", "--resamples", "0", "-f", "csv", "--table", "typicality")
+    assert csv.stdout.splitlines()[0] == "descriptor,category,dimension,n,mean,v_test,p_value"
+    assert csv.stdout.splitlines()[1].startswith("laureate_any,yes,Dim 1,6,")
+    md = run("clusters", "--resamples", "0", "-f", "md", "--lang", "fr")
+    assert "Points moyens des modalités de « Lauréat d'au moins un appel national »" in md.stdout
+
+
+@pytest.mark.parametrize("axes,message", [
+    ("1,7", "--axes: two different dimensions among the 5 the MCA keeps"),
+    ("1,1", "Invalid value for '--axes'"), ("0,2", "Invalid value for '--axes'"),
+    ("1", "Invalid value for '--axes'")])
+def test_bad_axes_are_one_line_and_write_nothing(run, tmp_path, axes, message):
+    result = run("clusters", "--resamples", "0", "--plot", tmp_path / "map.png", "--axes", axes)
+    assert result.exit_code == 1 and message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_classify_and_label_poles_errors(run, tmp_path):
+    from ptce_typology.resources import examples_dir
+
+    new = examples_dir() / "le_periscope.yaml"
+    result = run("classify", new, "--plot", tmp_path / "p.png", "--axes", "2,6", "-f", "csv")
+    assert result.exit_code == 1 and "allowed: 1 to 5" in result.stderr
+    result = run("classify", new, "--plot", tmp_path / "p.png", "--axes", "2,4", "-f", "csv")
+    assert result.exit_code == 0 and (tmp_path / "p.png").exists()
+    result = run("clusters", "--resamples", "0", "--plot", tmp_path / "m.png",
+                 "--label-poles", "no_such_pole", "--lang", "fr")
+    assert result.exit_code == 1
+    assert "--label-poles : ce n'est pas un pôle de la typologie (reçu 'no_such_pole')" \
+        in result.stderr
+    result = run("clusters", "--resamples", "0", "--ellipses", "members")
+    assert result.exit_code == 1 and "--ellipses: not a categorical descriptor" in result.stderr
+
+
+def test_the_ellipses_figure_draws_each_category(twelve):
+    from matplotlib.patches import Ellipse
+
+    from ptce_typology.render.plots import ellipses_figure
+
+    clouds = category_clouds(twelve, "laureate_2013")
+    figure = ellipses_figure(twelve, clouds, "fr")
+    drawn = [p for p in figure.axes[0].patches if isinstance(p, Ellipse)]
+    assert len(drawn) == len(clouds.ellipses) == 2
+    for patch, (_, row) in zip(drawn, clouds.ellipses.iterrows(), strict=True):
+        assert patch.width == pytest.approx(2 * row["half_major"])
+        assert patch.center == pytest.approx((row["x"], row["y"]))
+    legend = [t.get_text() for t in figure.legends[0].get_texts()]
+    assert legend == ["Oui (n = 5)", "Non (n = 7)"]

@@ -125,7 +125,7 @@ def factor_map(model: Typology, names: dict[str, str], lang: str = "en",
     ax.axhline(0, color="#cccccc", lw=0.6, zorder=0)
     ax.axvline(0, color="#cccccc", lw=0.6, zorder=0)
     labels = _draw_poles(ax, model, names, lang, (roles or {}, named), cluster_labels, (a, b))
-    labels += _draw_categories(ax, model, lang, (a, b))
+    categories = _draw_categories(ax, model, lang, (a, b))
     if extra is not None and len(extra):
         placed = extra.dropna()
         ax.scatter(placed[a], placed[b], marker="*", s=90, color="#111111", zorder=4,
@@ -138,7 +138,7 @@ def factor_map(model: Typology, names: dict[str, str], lang: str = "en",
     ax.set_title(label("figure.map", lang))
     _legend_outside(fig, ax)
     ax.margins(x=0.22, y=0.08)  # room for the labels of the outermost points
-    place_labels(fig, ax, labels)
+    place_labels(fig, ax, labels + categories)  # the poles' names take the nearest spots
     return fig
 
 
