@@ -15,7 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ptce_typology.analysis.parameters import DEFAULT_CONSOLIDATION, DEFAULT_RULE
+from ptce_typology.analysis.parameters import (
+    DEFAULT_CLOUD_DESCRIPTOR,
+    DEFAULT_CONSOLIDATION,
+    DEFAULT_RULE,
+)
 from ptce_typology.errors import PtceError
 from ptce_typology.intake.schema import DEFAULT_REFERENCE_YEAR
 from ptce_typology.resources import resolve_paths
@@ -68,6 +72,10 @@ class Study:
     gap: dict
     codebook: Codebook | None = None
     checksums: list[tuple[str, str]] = field(default_factory=list)
+    # The categories of a descriptor in the cloud of poles (analysis.clouds.CategoryClouds,
+    # in the plane of the factor map), and the poles the map names besides the témoins.
+    clouds: Any = None
+    label_poles: tuple[str, ...] | None = None
 
     @property
     def n_temoins(self) -> int:
@@ -90,7 +98,10 @@ def run_study(cases: Sequence[Path | str] | None = None, classify: Iterable[Path
               passive: Sequence[str] | None = None, typology: Typology | None = None,
               reference_year: int = DEFAULT_REFERENCE_YEAR,
               qca_conditions: Sequence[str] = DEFAULT_QCA_CONDITIONS,
-              on_step: Callable[[str], None] | None = None) -> Study:
+              on_step: Callable[[str], None] | None = None,
+              axes: tuple[int, int] | None = None,
+              cloud_descriptor: str = DEFAULT_CLOUD_DESCRIPTOR,
+              label_poles: Sequence[str] | None = None) -> Study:
     """Load the cases and run every analysis of the study once.
 
     Parameters
@@ -110,7 +121,12 @@ def run_study(cases: Sequence[Path | str] | None = None, classify: Iterable[Path
         Year at which ages are computed (the témoin year, 2011).
     on_step
         Called with the name of each step (from ``STEPS``) as it starts.
+    axes, cloud_descriptor, label_poles
+        The factor map's two dimensions (default 1, 2; checked against the MCA), the
+        descriptor whose categories' mean points and ellipses are drawn on the cloud of poles
+        (``analysis.clouds``), and the poles the map names besides the témoins.
     """
+    from ptce_typology.analysis.clouds import plane_clouds
     from ptce_typology.analysis.sensitivity import sensitivity
     from ptce_typology.analysis.stability import stability
     from ptce_typology.analysis.typology import DEFAULT_ACTIVE, DEFAULT_PASSIVE, Typology
@@ -130,6 +146,7 @@ def run_study(cases: Sequence[Path | str] | None = None, classify: Iterable[Path
                                   consolidation=consolidation,
                                   passive=DEFAULT_PASSIVE if passive is None
                                   else tuple(passive))).fit(frame)
+    clouds = plane_clouds(model, cloud_descriptor, axes)
     step("stability")
     stab = stability(model, n_resamples=resamples, seed=seed)
     step("sensitivity")
@@ -144,10 +161,12 @@ def run_study(cases: Sequence[Path | str] | None = None, classify: Iterable[Path
                   "consolidation": model.consolidation,
                   "active": list(model.active), "passive": list(model.passive_),
                   "qca_conditions": list(qca_conditions),
-                  "reference_year": frame.attrs.get("reference_year")}
+                  "reference_year": frame.attrs.get("reference_year"),
+                  "axes": list(axes or (1, 2)), "cloud_descriptor": cloud_descriptor}
     return Study(parameters=parameters, cases=loaded.items, frame=frame, inferred_notes=notes,
                  **paper, model=model, stability=stab, sensitivity=sens, **placed, **others,
-                 checksums=input_checksums(loaded.checksums, placed_sums))
+                 checksums=input_checksums(loaded.checksums, placed_sums), clouds=clouds,
+                 label_poles=tuple(label_poles) if label_poles is not None else None)
 
 
 def _paper_results(frame: pd.DataFrame, step: Callable[[str], None]) -> dict[str, Any]:

@@ -231,8 +231,10 @@ def test_clusters_and_classify_json_equal_the_library(run, loaded):
     model = Typology(seed=0).fit(loaded)
     headline = sensitivity(model, max_exhaustive=HEADLINE_COMPLETIONS,
                            n_sampled=HEADLINE_COMPLETIONS)
+    from ptce_typology.analysis.clouds import plane_clouds
+
     assert _json(run, "clusters", "--resamples", "0") == as_json(
-        clusters_json(model, None, headline=headline))
+        clusters_json(model, None, headline=headline, clouds=plane_clouds(model)))
     path = examples_dir() / "le_periscope.yaml"
     expected = {"cluster_names": {str(c): n for c, n in cluster_names(model).items()},
                 "poles": placement_records(model.classify(load_frame([path])))}

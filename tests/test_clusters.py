@@ -246,9 +246,10 @@ def test_clusters_csv_table_choices_are_the_renderer_s():
     from typing import get_args
 
     from ptce_typology.cli.clusters import CsvTable
+    from ptce_typology.render.clouds import CLOUD_TABLES
     from ptce_typology.render.typology import CSV_TABLES
 
-    assert get_args(CsvTable) == CSV_TABLES
+    assert get_args(CsvTable) == CSV_TABLES + CLOUD_TABLES
 
 
 @pytest.mark.parametrize("lang,words", [

@@ -15,7 +15,8 @@ def test_every_section_is_there(report_file):
     text = report_file.read_text(encoding="utf-8")
     for key in SECTIONS:
         assert f'id="{key}"' in text, key
-    assert text.count("<svg") == 5  # map, tree, gains, co-clustering, gap heat map
+    # map, laureates' ellipses, tree, gains, co-clustering, gap heat map
+    assert text.count("<svg") == 6
     assert "le_periscope" in text and "Pôle Sud Archer" in text
 
 
@@ -83,7 +84,7 @@ def test_report_in_headless_chromium(report_file, tmp_path):
         for key in SECTIONS:
             element = driver.find_element(By.ID, key)
             assert element.is_displayed() or key == "reproducibility"
-        assert len(driver.find_elements(By.CSS_SELECTOR, "figure svg")) == 5
+        assert len(driver.find_elements(By.CSS_SELECTOR, "figure svg")) == 6
         errors = [e for e in driver.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
         assert errors == []
         shot = tmp_path / "report.png"
@@ -122,6 +123,18 @@ def test_the_mca_tables_are_in_the_clusters_section(report_file, french_report):
                                        "Squared correlation ratios", "Benzécri")),
                         (french_report, ("Modalités sur les axes 1 et 2",
                                          "Rapports de corrélation", "Greenacre (taux ajusté)"))):
+        page = path.read_text(encoding="utf-8")
+        clusters = page[page.index('id="clusters"'):page.index('id="sensitivity"')]
+        for word in words:
+            assert word in clusters, word
+
+
+def test_the_laureates_mean_points_are_beside_the_map(report_file, french_report):
+    for path, words in ((report_file, ("concentration ellipses (90 %)",
+                                       "Mean points of the categories of “Laureate of at least "
+                                       "one national call”", "finite-population correction")),
+                        (french_report, ("ellipses de concentration (90 %)",
+                                         "Points moyens des modalités", "population finie"))):
         page = path.read_text(encoding="utf-8")
         clusters = page[page.index('id="clusters"'):page.index('id="sensitivity"')]
         for word in words:

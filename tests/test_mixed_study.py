@@ -188,5 +188,15 @@ def test_the_factor_map_names_the_temoins_and_counts_the_many_others():
     shown = {t.get_text() for t in ax.texts}
     assert {names[p] for p, r in roles.items() if r == "temoin"} <= shown
     assert not shown & {names[p] for p in others}
-    legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert f"autre pôle (pas un témoin ; {len(others)}, non nommés : voir les tableaux)" in legend
+    legend = [t.get_text() for t in figure.legends[0].get_texts()]  # below the plot
+    assert (f"autre pôle (pas un témoin ; {len(others)} sur {len(others)} non nommés : voir "
+            "les tableaux)") in legend
+    # --label-poles names the poles it gives; the legend counts the others.
+    chosen = others[:3]
+    figure = factor_map(model, names, "en", roles=roles, label_poles=chosen)
+    shown = {t.get_text() for t in figure.axes[0].texts}
+    assert {names[p] for p in chosen} <= shown
+    assert not shown & {names[p] for p in others[3:]}
+    legend = [t.get_text() for t in figure.legends[0].get_texts()]
+    assert (f"other pole (not a témoin; {len(others) - 3} of {len(others)} not named: see "
+            "the tables)") in legend

@@ -118,7 +118,6 @@ EXERCISED_ELSEWHERE = {
     "render/formats/json.py": "test_cli.py (--format json equals the library's result)",
     "render/formats/terminal.py": "test_hostile_render.py, test_french.py",
     "render/links.py": "test_markdown.py, test_hostile_render.py",
-    "render/plots.py": "test_clusters.py, test_hostile_render.py, test_mixed_study.py",
     "render/poles.py": "test_records.py, test_html.py",
     "resources.py": "test_install.py",
     "study.py": "test_html.py, test_mixed_study.py",

@@ -23,3 +23,5 @@ DEFAULT_SEED = 0
 # A pole with fewer known active descriptors shapes no axis and no cluster: it is placed as a
 # supplementary individual (the twelve témoins all have at least 4 of the 6 known).
 DEFAULT_MIN_KNOWN = 4
+# The descriptor whose categories are drawn on the cloud of poles (mean points, ellipses).
+DEFAULT_CLOUD_DESCRIPTOR = "laureate_any"

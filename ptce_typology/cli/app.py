@@ -214,7 +214,7 @@ def check_outputs(params: dict[str, Any]) -> None:
                 if key == "plot" and isinstance(item, Path):  # the figures beside the map
                     stem = item.with_suffix("")
                     outputs += [("--plot", Path(f"{stem}_{part}{item.suffix}"))
-                                for part in ("dendrogram", "gains")]
+                                for part in ("dendrogram", "gains", "ellipses")]
             elif isinstance(item, Path):
                 inputs.append(item)
     from ptce_typology.render.write import check_outputs as check

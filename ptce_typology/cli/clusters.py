@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Literal, Optional  # noqa: UP035
+from typing import Annotated, Any, Literal, Optional  # noqa: UP035
 
 import typer
 
-from ptce_typology.cli.app import command, emit
+from ptce_typology.analysis.parameters import DEFAULT_CLOUD_DESCRIPTOR
+from ptce_typology.cli.app import command, emit, split
 from ptce_typology.cli.options import (
+    Axes,
     Caption,
     Cases,
+    Ellipses,
     Format,
     Label,
+    LabelPoles,
     Lang,
     Output,
     Reference,
@@ -27,7 +31,14 @@ from ptce_typology.render.labels import text
 
 # The tables of ``clusters --format csv`` (render.typology.CSV_TABLES, not imported here: the
 # CLI starts without pandas).
-CsvTable = Literal["clusters", "categories", "eta2", "eigenvalues"]
+CsvTable = Literal["clusters", "categories", "eta2", "eigenvalues", "typicality", "ellipses"]
+Table = Annotated[CsvTable, typer.Option(
+    "--table", help="With --format csv, the table written (one per file): clusters (the "
+                    "poles), categories (the MCA's coordinates, contributions, cos2 and "
+                    "v.test of every category), eta2 (per descriptor), eigenvalues "
+                    "(with Benzécri's and Greenacre's rates), typicality (of the mean "
+                    "point of each --ellipses category, per dimension) or ellipses (their "
+                    "90 % concentration ellipses on --axes).")]
 
 
 @command("clusters")
@@ -47,12 +58,11 @@ def clusters_cmd(
         "--plot", help="Write the factor map to FILE.png|svg|pdf, and FILE_dendrogram "
                        "and FILE_gains beside it.", parser=output_path,
         metavar="<file>")] = None,
+    axes: Axes = None,
+    label_poles: LabelPoles = None,
+    ellipses: Ellipses = DEFAULT_CLOUD_DESCRIPTOR,
     fmt: Format = "table",
-    table: Annotated[CsvTable, typer.Option(
-        "--table", help="With --format csv, the table written (one per file): clusters (the "
-                        "poles), categories (the MCA's coordinates, contributions, cos2 and "
-                        "v.test of every category), eta2 (per descriptor) or eigenvalues "
-                        "(with Benzécri's and Greenacre's rates).")] = "clusters",
+    table: Table = "clusters",
     lang: Lang = "en",
     output: Output = None,
     caption: Caption = None,
@@ -67,15 +77,16 @@ def clusters_cmd(
     determine it (k and mean ARI over 256 sampled completions of the unknowns; every
     completion with --sensitivity). The tests of active descriptors are descriptive.
 
-    Example: ptce clusters --ncp 5 --seed 1 --sensitivity --plot map.png --format md
+    Example: ptce clusters --ncp 5 --seed 1 --sensitivity --plot map.png --axes 1,3 --format md
     """
+    from ptce_typology.analysis.clouds import plane_clouds
     from ptce_typology.analysis.sensitivity import HEADLINE_COMPLETIONS
     from ptce_typology.analysis.sensitivity import sensitivity as run_sensitivity
     from ptce_typology.analysis.stability import stability
     from ptce_typology.frame import load_frame
+    from ptce_typology.render.clouds import CLOUD_TABLES, cloud_csv_table, cloud_sections
     from ptce_typology.render.formats import render_sections
     from ptce_typology.render.typology import (
-        cluster_names,
         cluster_sections,
         clusters_csv_table,
         clusters_json,
@@ -83,6 +94,7 @@ def clusters_cmd(
 
     frame = load_frame(cases, reference_year=typology.reference_year)
     model = typology.model().fit(frame)
+    clouds = plane_clouds(model, ellipses, axes)
     stab = None if resamples == 0 else stability(model, n_resamples=resamples,
                                                  seed=typology.seed)
     sens = run_sensitivity(model) if sensitivity else None
@@ -91,20 +103,17 @@ def clusters_cmd(
         model, max_exhaustive=HEADLINE_COMPLETIONS, n_sampled=HEADLINE_COMPLETIONS)
     names = frame["name"].to_dict()
     if plot is not None:
-        from ptce_typology.render.plots import cluster_figures
-
-        for path in cluster_figures(model, names, plot, lang, roles=frame["role"].to_dict(),
-                                    cluster_labels=cluster_names(model, lang)):
-            sys.stderr.write(text("cli.wrote", lang, path=path) + "\n")
+        _write_figures(model, frame, plot, lang, (axes or (1, 2), label_poles), clouds)
     if fmt == "csv":
-        sections = [(table, clusters_csv_table(model, stab, table))]
+        sections = [(table, cloud_csv_table(clouds, table) if table in CLOUD_TABLES
+                     else clusters_csv_table(model, stab, table))]
     else:
         sections = cluster_sections(model, stab, names, lang,
                                     p_max=None if all_categories else 0.10, sensitivity=sens,
-                                    headline=headline)
+                                    headline=headline) + cloud_sections(clouds, lang)
     emit(render_sections(sections, fmt, label=label or "tab:clusters", caption=caption,
                          lang=lang, json_data=clusters_json(model, stab, sens, lang,
-                                                            headline=headline)),
+                                                            headline=headline, clouds=clouds)),
          output, lang)
     summary = model.summary()
     sys.stderr.write(text("cli.clusters_summary", lang, n=len(model.labels_),
@@ -112,6 +121,22 @@ def clusters_cmd(
                           min_known=model.min_known, ncp=summary["ncp"],
                           rule=summary["rule"], k=summary["n_clusters"],
                           passive=", ".join(summary["passive_categories"]) or "-") + "\n")
+
+
+def _write_figures(model: Any, frame: Any, plot: Path, lang: str,
+                   map_options: tuple[tuple[int, int], Optional[str]],  # noqa: UP045
+                   clouds: Any) -> None:
+    """``clusters --plot``: the factor map of ``--axes`` naming ``--label-poles``, and the
+    figures beside it; each file written is said on stderr."""
+    from ptce_typology.render.plots import cluster_figures
+    from ptce_typology.render.typology import cluster_names
+
+    dims, label_poles = map_options
+    for path in cluster_figures(model, frame["name"].to_dict(), plot, lang,
+                                roles=frame["role"].to_dict(),
+                                cluster_labels=cluster_names(model, lang), dims=dims,
+                                clouds=clouds, label_poles=split(label_poles, "--label-poles")):
+        sys.stderr.write(text("cli.wrote", lang, path=path) + "\n")
 
 
 @command("classify")
@@ -124,6 +149,8 @@ def classify_cmd(
     plot: Annotated[Optional[Path], typer.Option(  # noqa: UP045
         "--plot", help="Write the factor map with the new poles as supplementary points to "
                        "FILE.png|svg|pdf.", parser=output_path, metavar="<file>")] = None,
+    axes: Axes = None,
+    label_poles: LabelPoles = None,
     fmt: Format = "table",
     lang: Lang = "en",
     output: Output = None,
@@ -154,10 +181,15 @@ def classify_cmd(
     named = cluster_names(model, lang)
     names = {**frame["name"].to_dict(), **new["name"].to_dict()}
     if plot is not None:
+        from ptce_typology.analysis.clouds import check_axes
         from ptce_typology.render.plots import factor_map, save_figure
 
-        figure = factor_map(model, names, lang, roles=frame["role"].to_dict(),
-                            extra=model.transform(new), cluster_labels=named)
+        if axes is not None:
+            check_axes(model, axes)
+        figure = factor_map(model, names, lang, dims=axes or (1, 2),
+                            roles=frame["role"].to_dict(), extra=model.transform(new),
+                            cluster_labels=named,
+                            label_poles=split(label_poles, "--label-poles"))
         sys.stderr.write(text("cli.wrote", lang, path=save_figure(figure, plot)) + "\n")
     if fmt == "json":
         emit(to_json({"cluster_names": {str(c): n for c, n in named.items()},

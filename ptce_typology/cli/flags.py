@@ -10,6 +10,8 @@ FLAGS = {
     "min_known": "--min-known",
     "n_clusters": "--k", "rule": "--rule", "consolidation": "--consolidation",
     "passive": "--passive", "seed": "--seed", "sensitivity": "--sensitivity",
+    # figures (analysis.clouds, render.plots)
+    "axes": "--axes", "cloud_descriptor": "--ellipses", "label_poles": "--label-poles",
     # comparisons and tables (analysis.comparison, paper)
     "correction": "--correction", "by": "--by", "column": "--by", "row": "--descriptor",
     "descriptors": "--descriptor",

@@ -96,6 +96,33 @@ Label = Annotated[Optional[str], typer.Option(  # noqa: UP045
     "--label", help="LaTeX label of the table (tables after the first get :2, :3...).")]
 
 
+
+def axes_pair(value: Optional[str]) -> Optional[tuple[int, int]]:  # noqa: UP045
+    """``--axes 1,3`` as a pair of dimensions (None when not given); whether the MCA keeps
+    them is checked once it is fitted (``analysis.clouds.check_axes``)."""
+    if value is None:
+        return None
+    parts = [p.strip() for p in value.split(",")]
+    if len(parts) != 2 or not all(p.isdigit() and int(p) >= 1 for p in parts) \
+            or parts[0] == parts[1]:
+        raise typer.BadParameter("two different dimensions, as 1,3")
+    return int(parts[0]), int(parts[1])
+
+
+Axes = Annotated[Optional[str], typer.Option(  # noqa: UP045
+    "--axes", callback=axes_pair, metavar="I,J",
+    help="The two MCA dimensions the factor map crosses, as 1,3 (default 1,2).")]
+Ellipses = Annotated[str, typer.Option(
+    "--ellipses", metavar="DESCRIPTOR",
+    help="Descriptor whose categories are shown on the cloud of poles: mean points with "
+         "90 % concentration ellipses (FILE_ellipses beside --plot) and the typicality test "
+         "of each mean point per dimension; e.g. laureate_2013, laureate_ami_2021.")]
+LabelPoles = Annotated[Optional[str], typer.Option(  # noqa: UP045
+    "--label-poles", metavar="ID,ID",
+    help="Poles named on the factor map besides the témoins (pole ids, comma-separated); "
+         "when given, or past 20 other poles, the others are drawn unnamed and counted in "
+         "the legend.")]
+
 @dataclass(frozen=True)
 class TypologyOptions:
     """The typology's parameters as a command's options give them (:func:`typology_options`)."""

@@ -8,9 +8,13 @@ from typing import Annotated, Optional  # noqa: UP035
 
 import typer
 
-from ptce_typology.cli.app import command, emit
+from ptce_typology.analysis.parameters import DEFAULT_CLOUD_DESCRIPTOR
+from ptce_typology.cli.app import command, emit, split
 from ptce_typology.cli.options import (
+    Axes,
     Cases,
+    Ellipses,
+    LabelPoles,
     Lang,
     Resamples,
     TypologyOptions,
@@ -31,6 +35,9 @@ def report_cmd(
     lang: Lang = "en",
     typology: TypologyOptions = TypologyOptions(),
     resamples: Resamples = None,
+    axes: Axes = None,
+    label_poles: LabelPoles = None,
+    ellipses: Ellipses = DEFAULT_CLOUD_DESCRIPTOR,
 ) -> None:
     """The whole study in one self-contained HTML file (figures inline, no network access):
     data and sources, typology, reproduction, clusters, classification, comparison, QCA,
@@ -51,7 +58,8 @@ def report_cmd(
 
         study = run_study(cases, classify or (), typology=typology.model(), seed=typology.seed,
                           resamples=resamples, reference_year=typology.reference_year,
-                          on_step=on_step)
+                          on_step=on_step, axes=axes, cloud_descriptor=ellipses,
+                          label_poles=split(label_poles, "--label-poles"))
         on_step("writing")
         text = render_html(study, lang)
     emit(text, output, lang)

@@ -216,16 +216,35 @@ def _clusters_section(page: _Page) -> str:
     model = study.model
     try:
         figures = _figure(factor_map(model, study.names, lang,
+                                     dims=tuple(study.parameters.get("axes", (1, 2))),
                                      roles=study.frame["role"].to_dict(),
                                      extra=study.placed_coordinates,
-                                     cluster_labels=page.cluster_labels), page.t("map"))
+                                     cluster_labels=page.cluster_labels,
+                                     label_poles=study.label_poles), page.t("map"))
     except PtceError as err:  # a map needs two axes
+        if err.key != "map_axes":
+            raise
         figures = _not_computable(err, lang)
     figures += (_figure(dendrogram_figure(model, names, lang), page.t("tree"))
                + _figure(gains_figure(model, lang), page.t("gains")))
     tables = _titled_tables(cluster_sections(model, study.stability, names, lang, p_max=None,
                                              headline=study.sensitivity))
-    return page.section("clusters", "\n".join([figures, *tables]))
+    return page.section("clusters", "\n".join([figures, _clouds_part(page), *tables]))
+
+
+def _clouds_part(page: _Page) -> str:
+    """The mean points and ellipses of a descriptor's categories, their typicality table
+    beside the figure, and how to read them."""
+    from ptce_typology.render.clouds import cloud_note, cloud_sections, figure_title
+    from ptce_typology.render.plots import ellipses_figure
+
+    clouds = page.study.clouds
+    if clouds is None:
+        return ""
+    return (_figure(ellipses_figure(page.study.model, clouds, page.lang),
+                    figure_title(clouds, page.lang))
+            + "".join(_titled_tables(cloud_sections(clouds, page.lang)))
+            + _note(cloud_note(clouds, page.lang)))
 
 
 def _sensitivity_section(page: _Page) -> str:

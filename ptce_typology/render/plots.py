@@ -106,29 +106,31 @@ NAMED_OTHERS_MAX = 20
 
 def factor_map(model: Typology, names: dict[str, str], lang: str = "en",
                dims: tuple[int, int] = (1, 2), roles: dict[str, str] | None = None,
-               extra: Any = None, cluster_labels: dict[int, str] | None = None) -> Figure:
+               extra: Any = None, cluster_labels: dict[int, str] | None = None,
+               label_poles: Any = None) -> Figure:
     """Poles coloured by cluster (témoins as discs, other reference poles as diamonds),
     active categories (grey triangles), passive categories (hollow triangles, marked),
     supplementary categories (red squares, marked) and, in ``extra`` (a DataFrame of
     coordinates indexed by pole_id), classified poles as supplementary points (black stars);
-    labels pushed apart so that they do not overlap."""
+    labels pushed apart so that they do not overlap, the legend below the plot.
+
+    ``dims``: the two MCA dimensions crossed. The témoins are named, and the poles of
+    ``label_poles`` (ids); the other poles too when they are few (NAMED_OTHERS_MAX) and
+    ``label_poles`` is not given; the legend counts the unnamed ones."""
     a, b = (f"Dim {d}" for d in dims)
     axes = list(model.coordinates_.columns)
     if a not in axes or b not in axes:  # active descriptors with too few categories
         from ptce_typology.render.errors import labelled_error
 
         raise labelled_error("map_axes", n=len(axes), first=dims[0], second=dims[1])
+    named = _named_poles(model, roles or {}, label_poles)
     plt = _pyplot()
-    from adjustText import adjust_text  # it imports matplotlib: after _pyplot()
-
-    roles = roles or {}
     cluster_labels = cluster_labels or {}
-    eig = model.mca_.eigenvalues_
-    fig, ax = plt.subplots(figsize=(8, 7))
+    fig, ax = plt.subplots(figsize=_map_size(model, named), layout="constrained")
     ax.axhline(0, color="#cccccc", lw=0.6, zorder=0)
     ax.axvline(0, color="#cccccc", lw=0.6, zorder=0)
-    labels = _draw_poles(ax, model, names, lang, roles, cluster_labels, (a, b))
-    labels += _draw_categories(ax, model, lang, (a, b))
+    labels = _draw_poles(ax, model, names, lang, (roles or {}, named), cluster_labels, (a, b))
+    categories = _draw_categories(ax, model, lang, (a, b))
     if extra is not None and len(extra):
         placed = extra.dropna()
         ax.scatter(placed[a], placed[b], marker="*", s=90, color="#111111", zorder=4,
@@ -137,33 +139,131 @@ def factor_map(model: Typology, names: dict[str, str], lang: str = "en",
             labels.append(ax.text(placed.at[pole, a], placed.at[pole, b],
                                   str(names.get(pole, pole)), color="#111111",
                                   fontsize=8, style="italic"))
-    dim = label("figure.dim", lang)
-    ax.set_xlabel(f"{dim} {dims[0]} ({eig.at[a, 'percentage']:.1f} %)")
-    ax.set_ylabel(f"{dim} {dims[1]} ({eig.at[b, 'percentage']:.1f} %)")
+    _axis_titles(ax, model, dims, lang)
     ax.set_title(label("figure.map", lang))
-    ax.legend(loc="best", fontsize=7, frameon=False)
+    _legend_outside(fig, ax)
     ax.margins(x=0.22, y=0.08)  # room for the labels of the outermost points
-    fig.tight_layout()
-    # A fixed number of iterations, not adjustText's default time limit, so that figures are
-    # reproducible.
-    adjust_text(labels, ax=ax, expand=(1.15, 1.4), iter_lim=120,
-                arrowprops={"arrowstyle": "-", "color": "#aaaaaa", "lw": 0.5})
+    place_labels(fig, ax, labels + categories)  # the poles' names take the nearest spots
     return fig
 
 
+# Label placement: each label, in the order given (poles before categories), takes the first
+# free spot on rings of growing radius around its point, so that no two labels overlap and no
+# label covers a point; one far from its point gets a leader line. Greedy, deterministic.
+LABEL_RADII = (3, 8, 14, 22, 32, 45, 60, 80, 105, 135, 170, 210, 260)  # display pixels
+LABEL_DIRECTIONS = 16
+
+
+def place_labels(fig: Figure, ax: Any, labels: list) -> None:
+    """Move each text of ``labels`` (anchored at its point, in data coordinates) to the first
+    spot near its point that overlaps no placed label, no marker of ``ax`` and stays inside
+    the axes; past a few pixels away, a grey line joins it to its point."""
+    import numpy as np
+
+    fig.canvas.draw()  # the layout settles the axes before labels are placed
+    renderer = fig.canvas.get_renderer()
+    to_display = ax.transData.transform
+    frame = ax.get_window_extent(renderer)
+    markers = np.concatenate([to_display(c.get_offsets()) for c in ax.collections
+                              if len(c.get_offsets())] or [np.empty((0, 2))])
+    placed: list[tuple[float, float, float, float]] = []
+    for text in labels:
+        anchor = to_display(np.array([text.get_position()], dtype=float))[0]
+        box = text.get_window_extent(renderer)
+        spot, distance = _free_spot(anchor, (box.width, box.height), placed, markers, frame)
+        text.set_position(ax.transData.inverted().transform(spot))
+        text.set_horizontalalignment("center")
+        text.set_verticalalignment("center")
+        w, h = box.width / 2, box.height / 2
+        placed.append((spot[0] - w, spot[1] - h, spot[0] + w, spot[1] + h))
+        if distance > 14:
+            edge = _nearest_edge(anchor, placed[-1])
+            ax.plot(*ax.transData.inverted().transform([anchor, edge]).T, color="#aaaaaa",
+                    lw=0.5, zorder=1)
+
+
+def _free_spot(anchor: Any, size: tuple[float, float], placed: list, markers: Any,
+               frame: Any) -> tuple[Any, float]:
+    """The centre of the first free box of ``size`` around ``anchor`` (display pixels) and
+    its ring's radius; when none is free, the least crowded one."""
+    import numpy as np
+
+    w, h = size[0] / 2 + 1.5, size[1] / 2 + 1
+    best, best_cost = None, None
+    for radius in LABEL_RADII:
+        for k in range(LABEL_DIRECTIONS):
+            angle = 2 * np.pi * k / LABEL_DIRECTIONS
+            u = np.array([np.cos(angle), np.sin(angle)])
+            centre = anchor + u * radius + np.sign(np.round(u, 6)) * (w, h)
+            box = (centre[0] - w, centre[1] - h, centre[0] + w, centre[1] + h)
+            if box[0] < frame.x0 or box[2] > frame.x1 or box[1] < frame.y0 or box[3] > frame.y1:
+                continue
+            cost = _overlap(box, placed, markers)
+            if cost == 0:
+                return centre, radius
+            if best_cost is None or cost < best_cost:
+                best, best_cost = (centre, radius), cost
+    return best if best is not None else (anchor, 0.0)
+
+
+def _overlap(box: tuple, placed: list, markers: Any) -> float:
+    """How much ``box`` covers placed labels (their shared area) and markers (a large cost
+    per marker under it, 4-pixel discs taken as squares)."""
+    x0, y0, x1, y1 = box
+    area = sum(max(0.0, min(x1, b[2]) - max(x0, b[0])) * max(0.0, min(y1, b[3]) - max(y0, b[1]))
+               for b in placed)
+    if len(markers):
+        under = ((markers[:, 0] > x0 - 4) & (markers[:, 0] < x1 + 4)
+                 & (markers[:, 1] > y0 - 4) & (markers[:, 1] < y1 + 4))
+        area += 400.0 * int(under.sum())
+    return area
+
+
+def _nearest_edge(point: Any, box: tuple) -> Any:
+    """The point of ``box`` nearest to ``point`` (where a leader line ends)."""
+    import numpy as np
+
+    return np.array([min(max(point[0], box[0]), box[2]), min(max(point[1], box[1]), box[3])])
+
+
+def _map_size(model: Typology, named: set[str]) -> tuple[float, float]:
+    """The factor map's size in inches: 8 × 7.5 up to 30 labels, then larger with their
+    number (up to 13 × 12), so that the labels have room to stand apart."""
+    sup = model.mca_.supplementary_coordinates_
+    n = len(named) + len(model.mca_.column_coordinates_) + (0 if sup is None else len(sup))
+    grow = min(max(n - 30, 0) / 30, 1.0)
+    return 8 + 5 * grow, 7.5 + 4.5 * grow
+
+
+def _named_poles(model: Typology, roles: dict[str, str], label_poles: Any) -> set[str]:
+    """The poles the factor map names: the témoins, the ids of ``label_poles`` (each a pole of
+    the typology), and every pole when the others are few and ``label_poles`` is not given.
+    Past a few dozen names the map is unreadable: other poles are then drawn but not named
+    (the tables name them)."""
+    poles = list(model.labels_.index)
+    for pole in label_poles or ():
+        if pole not in model.labels_.index:
+            from ptce_typology.render.errors import labelled_error
+
+            raise labelled_error("label_poles", field="label_poles", value=pole)
+    n_others = sum(1 for p in poles if roles.get(p, "temoin") != "temoin")
+    if label_poles is None and n_others <= NAMED_OTHERS_MAX:
+        return set(poles)
+    return {p for p in poles if roles.get(p, "temoin") == "temoin"} | set(label_poles or ())
+
+
 def _draw_poles(ax: Any, model: Typology, names: dict[str, str], lang: str,
-                roles: dict[str, str], cluster_labels: dict[int, str],
+                roles_named: tuple[dict[str, str], set[str]], cluster_labels: dict[int, str],
                 axes: tuple[str, str]) -> list:
-    """The reference poles, coloured by cluster (témoins as discs, others as diamonds); their
-    name labels."""
+    """The reference poles, coloured by cluster (témoins as discs, others as diamonds); the
+    name labels of the ``named`` ones."""
     a, b = axes
+    roles, named = roles_named
     labels = []
     coords = model.coordinates_
     others_drawn = False
-    # Past a few dozen names the map is unreadable, and placing the labels takes adjustText
-    # over 20 s: other poles are then drawn but not named (the tables name them).
     n_others = sum(1 for p in model.labels_.index if roles.get(p, "temoin") != "temoin")
-    name_others = n_others <= NAMED_OTHERS_MAX
+    unnamed = sum(1 for p in model.labels_.index if p not in named)
     for cluster in sorted(model.labels_.unique()):
         members = model.labels_.index[model.labels_ == cluster]
         colour = PALETTE[(cluster - 1) % len(PALETTE)]
@@ -177,14 +277,14 @@ def _draw_poles(ax: Any, model: Typology, names: dict[str, str], lang: str,
             others_drawn = True
             ax.scatter(coords.loc[others, a], coords.loc[others, b], s=40, marker="D",
                        facecolor="white", edgecolor=colour, linewidths=1.2, zorder=3)
-        for pole in (members if name_others else temoins):
+        for pole in (p for p in members if p in named):
             labels.append(ax.text(coords.at[pole, a], coords.at[pole, b],
                                   str(names.get(pole, pole)), color=colour,
                                   fontsize=8, weight="bold"))
     if others_drawn:
         ax.scatter([], [], s=40, marker="D", facecolor="white", edgecolor="#555555",
-                   label=label("figure.other_pole", lang) if name_others
-                   else label("figure.other_pole_unnamed", lang, n=n_others))
+                   label=label("figure.other_pole", lang) if not unnamed
+                   else label("figure.other_pole_unnamed", lang, n=unnamed, total=n_others))
     return labels
 
 
@@ -222,29 +322,62 @@ def _draw_categories(ax: Any, model: Typology, lang: str, axes: tuple[str, str])
     return labels
 
 
+# The co-clustering heat map names its poles up to this many (ids past LEAF_NAMES_MAX);
+# past it, the matrix is drawn whole, ordered, without names (the table names them).
+CO_CLUSTERING_NAMED_MAX = 120
+
+
 def co_clustering_figure(result: dict, names: dict[str, str], lang: str = "en") -> Figure:
     """The co-clustering matrix of the sensitivity analysis as a heat map (share of
-    completions that put two poles together)."""
+    completions that put two poles together), its rows and columns in the order of its own
+    clustering (average linkage on 1 - share, optimal leaf order), so that the groups the
+    unknowns leave standing show as blocks on the diagonal. Up to 25 poles the cells carry
+    their share; up to CO_CLUSTERING_NAMED_MAX the poles are named (by id past 40)."""
     import numpy as np
 
     plt = _pyplot()
     poles = list(result["co_clustering"])
+    n = len(poles)
     matrix = np.array([[result["co_clustering"][p][q] for q in poles] for p in poles])
-    shown = [str(names.get(p, p)) for p in poles]
-    fig, ax = plt.subplots(figsize=(0.45 * len(poles) + 3, 0.4 * len(poles) + 2))
-    image = ax.imshow(matrix, cmap="Blues", vmin=0, vmax=1)
-    ax.set_xticks(range(len(poles)), shown, rotation=90, fontsize=7)
-    ax.set_yticks(range(len(poles)), shown, fontsize=7)
-    if len(poles) <= 25:
-        for i in range(len(poles)):
-            for j in range(len(poles)):
+    order = _seriation(matrix)
+    matrix, poles = matrix[np.ix_(order, order)], [poles[i] for i in order]
+    side = min(max(5.0, 0.16 * n + 2.5), 14.0) if n <= CO_CLUSTERING_NAMED_MAX else 10.0
+    fig, ax = plt.subplots(figsize=(side + 1.2, side), layout="constrained")
+    image = ax.imshow(matrix, cmap="Blues", vmin=0, vmax=1, interpolation="nearest")
+    if n <= CO_CLUSTERING_NAMED_MAX:
+        shown = [str(p) if n > LEAF_NAMES_MAX else str(names.get(p, p)) for p in poles]
+        font = 7.0 if n <= LEAF_NAMES_MAX else max(3.5, 7.0 * LEAF_NAMES_MAX / n)
+        ax.set_xticks(range(n), shown, rotation=90, fontsize=font)
+        ax.set_yticks(range(n), shown, fontsize=font)
+    else:
+        ax.set_xticks([])
+        ax.set_yticks([])
+    if n <= 25:
+        for i in range(n):
+            for j in range(n):
                 ax.text(j, i, format_number(float(matrix[i, j]), lang, 2),
                         ha="center", va="center", fontsize=5.5,
                         color="white" if matrix[i, j] > 0.6 else "#222222")
     fig.colorbar(image, ax=ax, fraction=0.04)
     ax.set_title(label("figure.co_clustering", lang), fontsize=8)
-    fig.tight_layout()
     return fig
+
+
+def _seriation(similarity: Any) -> list[int]:
+    """An order of the rows of a similarity matrix (values in [0, 1]) that puts similar rows
+    side by side: the leaves of its average-linkage tree on 1 - similarity, in the optimal
+    leaf order (a layout of the figure, as a dendrogram's)."""
+    import numpy as np
+    from scipy.cluster.hierarchy import leaves_list, linkage, optimal_leaf_ordering
+    from scipy.spatial.distance import squareform
+
+    if len(similarity) < 3:
+        return list(range(len(similarity)))
+    distance = np.clip(1.0 - (similarity + similarity.T) / 2, 0.0, None)
+    np.fill_diagonal(distance, 0.0)
+    condensed = squareform(distance, checks=False)
+    tree = linkage(condensed, method="average")
+    return [int(i) for i in leaves_list(optimal_leaf_ordering(tree, condensed))]
 
 
 def dendrogram_figure(model: Typology, names: dict[str, str], lang: str = "en") -> Figure:
@@ -273,18 +406,13 @@ def dendrogram_figure(model: Typology, names: dict[str, str], lang: str = "en") 
         group = members[node]
         return PALETTE[(next(iter(group)) - 1) % len(PALETTE)] if len(group) == 1 else "#999999"
 
-    fig, ax = plt.subplots(figsize=(8, 4.5))
-    if m == n and n <= 60:
-        leaves = list(hcpc.order_)
-        tree = dendrogram(Z, labels=[str(names.get(p, p)) for p in leaves],
-                          leaf_rotation=90,
-                          leaf_font_size=8, link_color_func=colour, ax=ax)
-        for tick, index in zip(ax.get_xticklabels(), tree["leaves"], strict=True):
-            final = next(iter(members[index]))
-            tick.set_color(PALETTE[(final - 1) % len(PALETTE)])
-    else:  # too many leaves to name: show the top of the tree
-        dendrogram(Z, truncate_mode="lastp", p=min(30, m), no_labels=True,
-                   link_color_func=colour, ax=ax)
+    names_of_leaves, font = _leaf_names(hcpc, names, m)
+    fig, ax = plt.subplots(figsize=(max(8.0, 0.13 * m), 4.5 + 0.02 * min(m, 150)))
+    tree = dendrogram(Z, labels=names_of_leaves, leaf_rotation=90, leaf_font_size=font,
+                      link_color_func=colour, ax=ax)
+    for tick, index in zip(ax.get_xticklabels(), tree["leaves"], strict=True):
+        final = next(iter(members[index]))
+        tick.set_color(PALETTE[(final - 1) % len(PALETTE)])
     k = hcpc.n_clusters_
     gains = np.sort(Z[:, 2])[::-1]
     if 2 <= k <= len(gains):
@@ -293,6 +421,24 @@ def dendrogram_figure(model: Typology, names: dict[str, str], lang: str = "en") 
     ax.set_title(f"{label('figure.tree', lang)} (k = {k})")
     fig.tight_layout()
     return fig
+
+
+# Leaves named by the poles' names up to this many leaves, by their ids past it (shorter).
+LEAF_NAMES_MAX = 40
+
+
+def _leaf_names(hcpc: Any, names: dict[str, str], m: int) -> tuple[list[str], float]:
+    """The label of each leaf of the tree (poles with identical profiles share a leaf: the
+    first one, « +k » for the others) and the font size that lets ``m`` leaves read."""
+    held: dict[int, list[str]] = {i: [] for i in range(m)}
+    for pole, leaf in zip(hcpc.order_, hcpc.leaf_members_, strict=True):
+        held[int(leaf)].append(str(pole))
+    short = m > LEAF_NAMES_MAX
+    shown = []
+    for i in range(m):
+        first = held[i][0] if short else str(names.get(held[i][0], held[i][0]))
+        shown.append(first + (f" (+{len(held[i]) - 1})" if len(held[i]) > 1 else ""))
+    return shown, 8.0 if not short else max(5.0, 8.0 * LEAF_NAMES_MAX / m)
 
 
 def gains_figure(model: Typology, lang: str = "en", shown: int = 15) -> Figure:
@@ -312,21 +458,26 @@ def gains_figure(model: Typology, lang: str = "en", shown: int = 15) -> Figure:
 
 def cluster_figures(model: Typology, names: dict[str, str], path: Path | str,
                     lang: str = "en", roles: dict[str, str] | None = None,
-                    extra: Any = None, cluster_labels: dict[int, str] | None = None
-                    ) -> list[Path]:
-    """Write the factor map to ``path`` and, beside it, ``<stem>_dendrogram`` and
-    ``<stem>_gains`` with the same suffix."""
+                    extra: Any = None, cluster_labels: dict[int, str] | None = None,
+                    dims: tuple[int, int] = (1, 2), label_poles: Any = None,
+                    clouds: Any = None) -> list[Path]:
+    """Write the factor map (of ``dims``) to ``path`` and, beside it, ``<stem>_dendrogram``,
+    ``<stem>_gains`` and, with ``clouds``, ``<stem>_ellipses``, with the same suffix."""
     target = Path(path)
     if target.suffix.lower() not in FIGURE_SUFFIXES:
         raise PtceError("unknown figure format", file=str(target),
                         value=target.suffix or "(none)", allowed=FIGURE_SUFFIXES)
     check_output(target)
-    written = [save_figure(factor_map(model, names, lang, roles=roles, extra=extra,
-                                      cluster_labels=cluster_labels), target)]
+    written = [save_figure(factor_map(model, names, lang, dims=dims, roles=roles, extra=extra,
+                                      cluster_labels=cluster_labels,
+                                      label_poles=label_poles), target)]
     stem = target.with_suffix("")
     written.append(save_figure(dendrogram_figure(model, names, lang),
                                f"{stem}_dendrogram{target.suffix}"))
     written.append(save_figure(gains_figure(model, lang), f"{stem}_gains{target.suffix}"))
+    if clouds is not None:
+        written.append(save_figure(ellipses_figure(model, clouds, lang),
+                                   f"{stem}_ellipses{target.suffix}"))
     return written
 
 
@@ -340,13 +491,18 @@ def gap_heatmap(result: dict, ref: Referentiel, names: dict[str, str], lang: str
     status = result["status"]
     codes = status.replace({s: i for i, s in enumerate(GAP_STATUSES)}).to_numpy(dtype=float)
     colours = ["#1b9e77", "#d95f02", "#dddddd", "#ffffff"]
-    fig, ax = plt.subplots(figsize=(9, 0.45 * len(status) + 2))
+    # Rows of 0.2 in (the names at 7 pt) past a dozen poles; the legend below the objectives'
+    # names, placed by the layout (an offset in axes fractions grew with the height and left
+    # a third of a tall figure blank).
+    fig, ax = plt.subplots(figsize=(9, (0.45 if len(status) <= 12 else 0.2) * len(status) + 2.6),
+                           layout="constrained")
     ax.imshow(codes, cmap=ListedColormap(colours), vmin=-0.5, vmax=3.5, aspect="auto")
     labels = {o.id: o.label(lang) for o in ref.main_objectives}
     ax.set_xticks(np.arange(status.shape[1]), [labels[c] for c in status.columns],
                   rotation=35, ha="right")
     ax.set_yticks(np.arange(status.shape[0]),
-                  [str(names.get(p, p)) for p in status.index])
+                  [str(names.get(p, p)) for p in status.index],
+                  fontsize=8 if len(status) <= 12 else 7)
     ax.set_xticks(np.arange(-0.5, status.shape[1]), minor=True)
     ax.set_yticks(np.arange(-0.5, status.shape[0]), minor=True)
     ax.grid(which="minor", color="#999999", lw=0.5)
@@ -356,9 +512,69 @@ def gap_heatmap(result: dict, ref: Referentiel, names: dict[str, str], lang: str
     from ptce_typology.render.referentiel import status_labels
 
     short = status_labels(lang)
-    ax.legend(handles=[Patch(facecolor=c, edgecolor="#999999", label=short[s])
-                       for c, s in zip(colours, GAP_STATUSES, strict=True)],
-              loc="upper center", bbox_to_anchor=(0.5, -0.35), ncol=4, frameon=False)
+    fig.legend(handles=[Patch(facecolor=c, edgecolor="#999999", label=short[s])
+                        for c, s in zip(colours, GAP_STATUSES, strict=True)],
+               loc="outside lower center", ncol=4, frameon=False)
     ax.set_title(label("figure.gap", lang))
-    fig.tight_layout()
     return fig
+
+
+# The cloud of poles with the mean points and concentration ellipses of a descriptor's
+# categories (analysis.clouds.CategoryClouds), as GDAtools' ggadd_kellipses draws them.
+
+def ellipses_figure(model: Typology, clouds: Any, lang: str = "en") -> Figure:
+    """The fitted poles (small points, coloured by their category of ``clouds.descriptor``),
+    each category's concentration ellipse with its principal axes (dashed) and its mean point
+    (a large marker, named); the legend, outside the data, gives each category's size."""
+    import numpy as np
+    from matplotlib.patches import Ellipse
+
+    from ptce_typology.render.clouds import category_name, figure_title
+
+    plt = _pyplot()
+    a, b = (f"Dim {d}" for d in clouds.axes)
+    fig, ax = plt.subplots(figsize=(7.5, 6.5), layout="constrained")
+    ax.axhline(0, color="#cccccc", lw=0.6, zorder=0)
+    ax.axvline(0, color="#cccccc", lw=0.6, zorder=0)
+    points = clouds.points
+    for i, (category, row) in enumerate(clouds.ellipses.iterrows()):
+        colour = PALETTE[i % len(PALETTE)]
+        mine = points[points["category"] == category]
+        name = category_name(clouds, category, lang)
+        ax.scatter(mine[a], mine[b], s=20, color=colour, alpha=0.8, lw=0, zorder=2)
+        if row["half_major"] > 0:
+            ax.add_patch(Ellipse((row["x"], row["y"]), 2 * row["half_major"],
+                                 2 * row["half_minor"], angle=float(np.degrees(row["angle"])),
+                                 fill=False, color=colour, lw=1.3, zorder=3))
+            for half, turn in ((row["half_major"], 0.0), (row["half_minor"], np.pi / 2)):
+                dx, dy = half * np.cos(row["angle"] + turn), half * np.sin(row["angle"] + turn)
+                ax.plot([row["x"] - dx, row["x"] + dx], [row["y"] - dy, row["y"] + dy],
+                        color=colour, lw=0.6, ls="--", alpha=0.6, zorder=3)
+        ax.scatter([row["x"]], [row["y"]], s=90, marker="D", color=colour, edgecolor="#111111",
+                   lw=0.8, zorder=5, label=f"{name} (n = {int(row['n'])})")
+        ax.annotate(name, (row["x"], row["y"]), xytext=(6, 6), textcoords="offset points",
+                    color=colour, fontsize=8, weight="bold", zorder=6)
+    _axis_titles(ax, model, clouds.axes, lang)
+    import textwrap
+
+    ax.set_title("\n".join(textwrap.wrap(figure_title(clouds, lang), 80)), fontsize=9)
+    ax.set_aspect("equal", adjustable="datalim")
+    _legend_outside(fig, ax)
+    return fig
+
+
+def _axis_titles(ax: Any, model: Typology, dims: tuple[int, int], lang: str) -> None:
+    """« Dimension 1 (31.2 %) » on each axis."""
+    eig = model.mca_.eigenvalues_
+    dim = label("figure.dim", lang)
+    ax.set_xlabel(f"{dim} {dims[0]} ({eig.at[f'Dim {dims[0]}', 'percentage']:.1f} %)")
+    ax.set_ylabel(f"{dim} {dims[1]} ({eig.at[f'Dim {dims[1]}', 'percentage']:.1f} %)")
+
+
+def _legend_outside(fig: Figure, ax: Any, fontsize: float = 7, ncol: int = 2) -> None:
+    """The legend below the axes and their titles (a figure with the constrained layout),
+    never over the data."""
+    handles, texts = ax.get_legend_handles_labels()
+    if handles:
+        fig.legend(handles, texts, loc="outside lower center", ncol=ncol, fontsize=fontsize,
+                   frameon=False)

@@ -449,10 +449,13 @@ def sensitivity_sections(result: dict, names: dict[str, str],
 
 
 def clusters_json(model: Typology, stab: dict | None, sensitivity: dict | None = None,
-                  lang: str = "en", headline: dict | None = None) -> dict:
+                  lang: str = "en", headline: dict | None = None, clouds: Any = None) -> dict:
     """The documented JSON of ``ptce clusters``; ``headline``: the sensitivity said beside
-    the partition (a sample of completions, when the full ``sensitivity`` is not run)."""
+    the partition (a sample of completions, when the full ``sensitivity`` is not run);
+    ``clouds``: the mean points, ellipses and typicality tests of a descriptor's categories
+    (``analysis.clouds.CategoryClouds``), under ``category_clouds``."""
     data = model.summary()
+    data["category_clouds"] = None if clouds is None else clouds.to_dict()
     data["eigenvalues"] = [{"dimension": d, **{k: float(v) for k, v in r.items()}}
                            for d, r in model.mca_.eigenvalues_.iterrows()]
     data["categories"] = model.mca_.category_table().reset_index().to_dict(orient="records")
