@@ -9,8 +9,14 @@ from typing import TYPE_CHECKING
 
 from ptce_typology.render.labels import text
 
+#: The language the case files' notes are written in.
+CASE_FILE_LANG = "en"
+
 if TYPE_CHECKING:
     import pandas as pd
+
+    from ptce_typology.intake.codebook import Codebook
+    from ptce_typology.intake.schema import Case
 
 
 def split_list(cell: object) -> list[str]:
@@ -81,5 +87,39 @@ def marked_table_html(frame: pd.DataFrame, columns: list[str],
     shown.index = [html.escape(str(p)) for p in shown.index]
     shown.index.name = html.escape(str(name)) if name else None
     shown.columns = [html.escape(str(c)) for c in shown.columns]
-    return shown.to_html(escape=False, border=0, na_rep="",
+    # The index heads its own column (pandas would give its name a row of its own).
+    return shown.reset_index().to_html(escape=False, border=0, na_rep="", index=False,
                          classes="tbl").replace(' class="dataframe tbl"', "")
+
+
+def inferred_titles(cases: list[Case], codebook: Codebook | None, lang: str,
+                    members_year: int) -> dict[str, dict[str, str]]:
+    """pole_id -> column -> what the "(inferred)" mark of the value says when hovered: in the
+    case files' language the value's note (its reasoning); in another language the codebook
+    rule the value applies, in that language (``data.inferred_title``).
+
+    Parameters
+    ----------
+    cases
+        The loaded cases.
+    codebook
+        The codebook whose rules the inferred values name (None: the rule's id only).
+    lang
+        The reader's language.
+    members_year
+        The year of the member counts (the tidy frame's ``members_year`` attribute).
+    """
+    from ptce_typology.intake.records import inferred_values
+
+    rules = codebook.rules() if codebook is not None else {}
+
+    def title(value) -> str:
+        if lang == CASE_FILE_LANG:
+            return value.note or ""
+        found = rules.get(value.rule or "")
+        return text("data.inferred_title", lang, rule=value.rule or "",
+                    rule_text=getattr(found[1].text, lang) if found else "").strip(" :")
+
+    return {case.pole_id: {column: title(value) for column, value
+                           in inferred_values(case, members_year).items()}
+            for case in cases}

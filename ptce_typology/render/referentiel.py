@@ -161,13 +161,16 @@ def referentiel_sections(ref: Referentiel, lang: str = "en") -> list[tuple[str, 
     """
     import pandas as pd
 
+    from ptce_typology.render.citations import citation_text
+
     def head(key: str) -> str:
         return text(f"referentiel.head.{key}", lang)
 
     texts = pd.DataFrame({head("text"): [getattr(t, lang) for t in ref.reference_texts],
                           head("sources"): [", ".join(t.sources) for t in ref.reference_texts]},
                          index=pd.Index([t.id for t in ref.reference_texts], name=head("id")))
-    sources = pd.DataFrame({head("citation"): [s.citation for s in ref.sources],
+    sources = pd.DataFrame({head("citation"): [citation_text(s.citation, lang)
+                                               for s in ref.sources],
                             head("url"): [s.url or "" for s in ref.sources]},
                            index=pd.Index([s.id for s in ref.sources], name=head("id")))
     tree = referentiel_tree(ref, lang)
