@@ -20,7 +20,7 @@ USED = (
     _.call_2013, _.call_2015, _.ami_2021, _.ami_2022, _.ami_2023, _.ami_2024, _.ami_2025,
     # Attributes that zipfile, python-docx and openpyxl read from the objects we set them on.
     _.compress_type, _.autofit, _.bold, _.alignment, _.space_after, _.author,
-    _.last_modified_by, _.revision, _.data_type,
+    _.last_modified_by, _.revision, _.data_type, _.orientation, _.top_margin, _.bottom_margin,
     # Dead, in render/latex.py, which the hostile-input work is rewriting: remove there.
     _.CHAR_PT, _.TABCOLSEP_PT,
 )

@@ -16,6 +16,7 @@ from ptce_typology.cli.options import (
     Label,
     Lang,
     Output,
+    Paper,
     Reference,
     Resamples,
     TypologyOptions,
@@ -54,6 +55,7 @@ def clusters_cmd(
                         "v.test of every category), eta2 (per descriptor) or eigenvalues "
                         "(with Benzécri's and Greenacre's rates).")] = "clusters",
     lang: Lang = "en",
+    paper: Paper = "a4",
     output: Output = None,
     caption: Caption = None,
     label: Label = None,
@@ -102,10 +104,15 @@ def clusters_cmd(
         sections = cluster_sections(model, stab, names, lang,
                                     p_max=None if all_categories else 0.10, sensitivity=sens,
                                     headline=headline)
-    emit(render_sections(sections, fmt, label=label or "tab:clusters", caption=caption,
+    emit(render_sections(sections, fmt, paper=paper, label=label or "tab:clusters", caption=caption,
                          lang=lang, json_data=clusters_json(model, stab, sens, lang,
                                                             headline=headline)),
          output, lang)
+    _write_summary(model, lang)
+
+
+def _write_summary(model, lang: str) -> None:
+    """The one line on stderr that says what was fitted."""
     summary = model.summary()
     sys.stderr.write(text("cli.clusters_summary", lang, n=len(model.labels_),
                           supplementary=len(model.supplementary_placements_),
@@ -126,6 +133,7 @@ def classify_cmd(
                        "FILE.png|svg|pdf.", parser=output_path, metavar="<file>")] = None,
     fmt: Format = "table",
     lang: Lang = "en",
+    paper: Paper = "a4",
     output: Output = None,
     caption: Caption = None,
     label: Label = None,
@@ -165,7 +173,7 @@ def classify_cmd(
     elif fmt == "csv":
         emit(render_sections([("classify", classify_csv_frame(results))], "csv"), output, lang)
     else:
-        emit(render_sections(classify_sections(results, names, lang, named), fmt,
+        emit(render_sections(classify_sections(results, names, lang, named), fmt, paper=paper,
                              label=label or "tab:classify", caption=caption, lang=lang),
              output, lang)
     flagged = sum(1 for r in results if r["flags"])

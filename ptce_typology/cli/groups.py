@@ -17,6 +17,7 @@ from ptce_typology.cli.options import (
     Label,
     Lang,
     Output,
+    Paper,
     ReferenceYear,
 )
 from ptce_typology.errors import PtceError
@@ -48,6 +49,7 @@ def compare_cmd(
     reference_year: ReferenceYear = DEFAULT_REFERENCE_YEAR,
     fmt: Format = "table",
     lang: Lang = "en",
+    paper: Paper = "a4",
     output: Output = None,
     caption: Caption = None,
     label: Label = None,
@@ -68,7 +70,7 @@ def compare_cmd(
     else:
         shown = shown_comparison.comparison_table(result, lang)
     emit(render_frame(shown, fmt, title=caption or shown_comparison.caption(result, lang),
-                      label=label or "tab:compare", index=fmt != "csv", lang=lang,
+                      paper=paper, label=label or "tab:compare", index=fmt != "csv", lang=lang,
                       json_data=shown_comparison.comparison_json(result)), output, lang)
     note = shown_comparison.min_p_sentence(result, lang)
     if note and (fmt not in ("table", "md") or output is not None):
@@ -108,6 +110,7 @@ def qca_cmd(
         "--pri-cut", min=0.0, max=1.0, help="PRI below which OUT = 0 (R's pri.cut).")] = 0.0,
     fmt: Format = "table",
     lang: Lang = "en",
+    paper: Paper = "a4",
     output: Output = None,
     caption: Caption = None,
     label: Label = None,
@@ -127,7 +130,7 @@ def qca_cmd(
                  incl_cut=incl_cut, incl_cut0=incl_cut0, n_cut=n_cut, pri_cut=pri_cut,
                  dir_exp=None if dir_exp is None else [v.strip() for v in dir_exp.split(",")],
                  fuzzy=fuzzy)
-    emit(render_sections(qca_sections(result, lang), fmt, label=label or "tab:qca",
+    emit(render_sections(qca_sections(result, lang), fmt, paper=paper, label=label or "tab:qca",
                          caption=caption, lang=lang, json_data=qca_json(result)), output, lang)
     for line in solution_lines(result, lang):
         sys.stderr.write(line + "\n")

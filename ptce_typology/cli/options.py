@@ -30,6 +30,8 @@ from ptce_typology.vocabulary import DEFAULT_REFERENCE_YEAR
 Lang = Annotated[Literal["fr", "en"], typer.Option("--lang", help="Language of the labels.")]
 TableFormat = Literal["table", "md", "latex", "csv", "json", "xlsx", "docx"]
 Format = Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")]
+Paper = Annotated[Literal["a4", "letter"], typer.Option(
+    "--paper", help="Page of a Word document (--format docx): A4 or US Letter.")]
 
 
 def output_path(value: str) -> Path | str:
