@@ -151,6 +151,7 @@ def classify_cmd(
     from ptce_typology.render.formats import render_sections, to_json
     from ptce_typology.render.typology import (
         classify_csv_frame,
+        classify_pole_sections,
         classify_sections,
         cluster_names,
     )
@@ -172,8 +173,9 @@ def classify_cmd(
                       "poles": results}), output, lang)
     elif fmt == "csv":
         emit(render_sections([("classify", classify_csv_frame(results))], "csv"), output, lang)
-    else:
-        emit(render_sections(classify_sections(results, names, lang, named), fmt, paper=paper,
+    else:  # in print, one two-column table per pole: a row of nine columns cannot be read
+        layout = classify_pole_sections if fmt == "latex" else classify_sections
+        emit(render_sections(layout(results, names, lang, named), fmt, paper=paper,
                              label=label or "tab:classify", caption=caption, lang=lang),
              output, lang)
     flagged = sum(1 for r in results if r["flags"])

@@ -221,9 +221,10 @@ def _pieces(text: str) -> list[str]:
 
 # (font size command, its size in points, \tabcolsep in points): tried in turn until the
 # columns' longest words fit the page. Small sizes of Computer Modern are drawn wider than a
-# scaled 10 pt (optical sizes), hence the widths given for 8, 7 and 5 pt.
+# scaled 10 pt (optical sizes), hence the widths given for 8, 7 and 5 pt. Narrower column
+# gaps come before a smaller font: a table of many columns stays legible.
 _SIZES = ((r"\small", 9.3, 6.0), (r"\footnotesize", 8.6, 4.0), (r"\scriptsize", 7.9, 3.0),
-          (r"\tiny", 6.8, 2.0))
+          (r"\scriptsize", 7.9, 2.0), (r"\tiny", 6.8, 2.0))
 
 
 def fit_columns(headers: list[str], rows: list[list[str]], width_pt: float,
@@ -429,6 +430,15 @@ def to_latex(frame: pd.DataFrame, caption: str | None = None, label: str | None 
                      + r"\par}")
     lines.append(r"\end{table}")
     return "\n".join(lines) + "\n"
+
+
+#: The first lines of every LaTeX output: the packages its tables need (README, « LaTeX »).
+PACKAGES_COMMENT = (
+    "% Tables by ptce-typology. In the preamble:\n"
+    "%   \\usepackage[T1]{fontenc} \\usepackage[utf8]{inputenc} \\usepackage{textcomp}\n"
+    "%   \\usepackage{booktabs} \\usepackage{array}\n"
+    "%   \\usepackage{longtable}  % tables longer than a page: run pdflatex twice\n"
+    "% and, for a French document, \\usepackage[french]{babel}.\n")
 
 
 def render_latex(frame: pd.DataFrame, caption: str | None, label: str | None,

@@ -18,7 +18,7 @@ from ptce_typology.render.formats.json import to_json
 from ptce_typology.render.formats.markdown import markdown_text, to_markdown
 from ptce_typology.render.formats.terminal import to_rich_table
 from ptce_typology.render.formats.xlsx import to_xlsx
-from ptce_typology.render.latex import render_latex
+from ptce_typology.render.latex import PACKAGES_COMMENT, render_latex
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -62,7 +62,8 @@ def render_frame(frame: pd.DataFrame, fmt: str, *, title: str | None = None,
         return (f"**{markdown_text(title)}**\n\n" if title else "") + to_markdown(
             frame, index=index, lang=lang)
     if fmt == "latex":
-        return render_latex(frame, caption=title, label=label, index=index, lang=lang)
+        return PACKAGES_COMMENT + render_latex(frame, caption=title, label=label, index=index,
+                                               lang=lang)
     if fmt == "csv":
         return to_csv(frame, index=index)
     if fmt == "json":
@@ -107,6 +108,8 @@ def render_sections(sections: list[tuple[str, pd.DataFrame]], fmt: str, *,
     for i, (title, frame) in enumerate(sections, start=1):
         parts.append(render_frame(frame, fmt, title=title, label=f"{label}:{i}", index=index,
                                   lang=lang))
+    if fmt == "latex":  # the packages named once, at the top of the file
+        parts = [PACKAGES_COMMENT + "\n".join(p.removeprefix(PACKAGES_COMMENT) for p in parts)]
     return "\n".join(str(p) for p in parts)
 
 
