@@ -8,8 +8,9 @@ _ = SimpleNamespace()
 USED = (
     # Module-level __getattr__ and __dir__: Python calls them (lazy public names).
     _.__getattr__, _.__dir__,
-    # typer reads the wrapper's signature and annotations (cli/options.py).
-    _.__signature__, _.__annotations__,
+    # typer reads the wrapper's signature and annotations (cli/options.py); click calls the
+    # group's format_commands to write the command list (cli/app.py).
+    _.__signature__, _.__annotations__, _.format_commands,
     # scikit-learn's estimator protocol: get_params(deep=...) and set_params.
     _.deep, _.set_params,
     # Published fitted attributes of the MCA (FactoMineR's tables), documented in its class.

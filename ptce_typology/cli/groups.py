@@ -20,6 +20,7 @@ from ptce_typology.cli.options import (
     Paper,
     ReferenceYear,
 )
+from ptce_typology.columns import CATEGORY_COLUMNS, NUMERIC_COLUMNS
 from ptce_typology.errors import PtceError
 from ptce_typology.render.labels import text
 from ptce_typology.vocabulary import DEFAULT_REFERENCE_YEAR
@@ -41,7 +42,9 @@ def _cases_or_data(cases: Optional[list[Path]], data: Optional[Path],  # noqa: U
 @command("compare")
 def compare_cmd(
     by: Annotated[str, typer.Option(
-        "--by", help="The descriptor that makes the groups.")] = "laureate_2013",
+        "--by", help="The descriptor that makes the groups: one of "
+                     f"{', '.join(CATEGORY_COLUMNS)} (with --data: a column of that "
+                     "table).")] = "laureate_2013",
     cases: Cases = None,
     data: Data = None,
     correction: Annotated[Literal["holm", "bh", "none"], typer.Option(
@@ -84,7 +87,8 @@ def compare_cmd(
 @command("qca")
 def qca_cmd(
     outcome: Annotated[str, typer.Option(
-        "--outcome", help="The outcome: column, column=value or column>=x.")],
+        "--outcome", help="The outcome: column, column=value or column>=x; the column one "
+                          f"of {', '.join(CATEGORY_COLUMNS + NUMERIC_COLUMNS)}.")],
     conditions: Annotated[str, typer.Option(
         "--conditions",
         help="Comma-separated conditions: column (0/1 or yes/no), column=value, column>=x; "

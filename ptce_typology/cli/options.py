@@ -58,10 +58,10 @@ ReferenceYear = Annotated[int, typer.Option(
     "--reference-year", min=1800, max=2100, help="Year at which the age is computed.")]
 Active = Annotated[Optional[str], typer.Option(  # noqa: UP045
     "--active", help="Active descriptors, comma-separated (columns of `ptce list --format "
-                     f"csv`); default: {','.join(DEFAULT_ACTIVE)}.")]
+                     f"csv`); default: {', '.join(DEFAULT_ACTIVE)}.")]
 Supplementary = Annotated[Optional[str], typer.Option(  # noqa: UP045
     "--supplementary", help="Supplementary descriptors, comma-separated; default: "
-                            f"{','.join(DEFAULT_SUPPLEMENTARY)}; '' for none.")]
+                            f"{', '.join(DEFAULT_SUPPLEMENTARY)}; '' for none.")]
 Ncp = Annotated[int, typer.Option("--ncp", min=1, max=1000,
                                   help="MCA dimensions kept for the clustering.")]
 K = Annotated[Optional[int], typer.Option(  # noqa: UP045
@@ -81,7 +81,7 @@ Resamples = Annotated[Optional[int], typer.Option(  # noqa: UP045
 Passive = Annotated[Optional[str], typer.Option(  # noqa: UP045
     "--passive", help="Passive categories of the specific MCA, comma-separated: "
                       "descriptor=category pairs or bare categories (every descriptor); "
-                      f"default: {','.join(DEFAULT_PASSIVE)} (what no source says shapes no "
+                      f"default: {', '.join(DEFAULT_PASSIVE)} (what no source says shapes no "
                       "axis); 'none': the plain MCA.")]
 MinKnown = Annotated[int, typer.Option(
     "--min-known", min=0, max=len(DEFAULT_ACTIVE),

@@ -19,6 +19,7 @@ from ptce_typology.cli.options import (
     Paper,
     ReferenceYear,
 )
+from ptce_typology.columns import CATEGORY_COLUMNS
 from ptce_typology.errors import PtceError
 from ptce_typology.render.labels import text
 from ptce_typology.vocabulary import DEFAULT_REFERENCE_YEAR
@@ -28,7 +29,8 @@ from ptce_typology.vocabulary import DEFAULT_REFERENCE_YEAR
 def typology_cmd(
     cases: Cases = None,
     by: Annotated[Optional[str], typer.Option(  # noqa: UP045
-        "--by", help="Cross-tabulate --descriptor (default territory) against this one.")] = None,
+        "--by", help="Cross-tabulate --descriptor (default territory) against this one: "
+                     f"one of {', '.join(CATEGORY_COLUMNS)}.")] = None,
     descriptor: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
         "--descriptor", "-d",
         help="Descriptors to tabulate (repeatable); default: the paper's typology.")] = None,

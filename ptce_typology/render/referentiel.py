@@ -86,10 +86,13 @@ def gap_sections(result: dict, ref: Referentiel, names: dict[str, str],
         short["not_evidenced"]: summary["not_evidenced"],
         short["unknown"]: summary["unknown"],
         short["not_operationalised"]: summary["not_operationalised"],
+        # Not a share where no rule reads the data (-) or where no pole's value is known.
         text("gap.share_evidenced", lang):
-            ["-" if no_rule == len(status) else format_number(v, lang, 1, percent=True)
-             for v, no_rule in zip(summary["share_evidenced"], summary["not_operationalised"],
-                                   strict=True)],
+            ["-" if no_rule == len(status) else text("gap.all_unknown", lang)
+             if unknown == len(status) else format_number(v, lang, 1, percent=True)
+             for v, no_rule, unknown in zip(summary["share_evidenced"],
+                                            summary["not_operationalised"], summary["unknown"],
+                                            strict=True)],
     })
     shares.index = [labels[c] for c in shares.index]
     shares.index.name = text("gap.main_objective", lang)
