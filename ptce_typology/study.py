@@ -68,6 +68,8 @@ class Study:
     gap: dict
     codebook: Codebook | None = None
     checksums: list[tuple[str, str]] = field(default_factory=list)
+    #: pole_id -> column -> the codebook rule of each inferred value (as ``inferred_notes``)
+    inferred_rules: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def n_temoins(self) -> int:
@@ -116,13 +118,14 @@ def run_study(cases: Sequence[Path | str] | None = None, classify: Iterable[Path
     from ptce_typology.analysis.typology import DEFAULT_ACTIVE, DEFAULT_PASSIVE, Typology
     from ptce_typology.frame import cases_frame
     from ptce_typology.intake.loading import input_checksums, read_cases
-    from ptce_typology.intake.records import inferred_notes
+    from ptce_typology.intake.records import inferred_notes, inferred_rules
 
     step = on_step or (lambda _: None)
     step("loading")
     loaded = read_cases(resolve_paths(list(cases) if cases else None))
     frame = cases_frame(loaded.items, reference_year=reference_year)
     notes = inferred_notes(loaded.items, frame.attrs["members_year"])
+    rules = inferred_rules(loaded.items, frame.attrs["members_year"])
     paper = _paper_results(frame, step)
     step("clustering")
     model = (typology or Typology(active=tuple(active) if active else DEFAULT_ACTIVE, seed=seed,
@@ -147,7 +150,8 @@ def run_study(cases: Sequence[Path | str] | None = None, classify: Iterable[Path
                   "reference_year": frame.attrs.get("reference_year")}
     return Study(parameters=parameters, cases=loaded.items, frame=frame, inferred_notes=notes,
                  **paper, model=model, stability=stab, sensitivity=sens, **placed, **others,
-                 checksums=input_checksums(loaded.checksums, placed_sums))
+                 checksums=input_checksums(loaded.checksums, placed_sums),
+                 inferred_rules=rules)
 
 
 def _paper_results(frame: pd.DataFrame, step: Callable[[str], None]) -> dict[str, Any]:

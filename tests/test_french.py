@@ -183,3 +183,6 @@ def test_french_report_of_every_pole_has_no_english_word(french_report_all):
     cases = load_cases("all")
     names = [n for case in cases for n in (case.name, *case.aliases)]
     assert english_words(page, names) == []
+    # The « (inféré) » mark names, in French, the codebook rule the value applies.
+    assert 'title="Déduit par la règle start.R2 du livre de codes : Une année calculée' in page
+    assert "partie II.1" in page and "9 septembre 2015" in page

@@ -88,6 +88,15 @@ def inferred_notes(cases: list[Case], members_year: int = DEFAULT_MEMBERS_YEAR
             for case in cases}
 
 
+def inferred_rules(cases: list[Case], members_year: int = DEFAULT_MEMBERS_YEAR
+                   ) -> dict[str, dict[str, str]]:
+    """pole_id -> column -> the codebook rule each inferred value of the pole's record
+    applies (:func:`inferred_values`; empty when it names none)."""
+    return {case.pole_id: {column: value.rule or "" for column, value
+                           in inferred_values(case, members_year).items()}
+            for case in cases}
+
+
 def inferred_text(case: Case, members_year: int = DEFAULT_MEMBERS_YEAR) -> str:
     """The record's columns that rest on an inferred value, joined by ``;`` (empty when
     none): the tidy frame's ``inferred`` column."""

@@ -171,7 +171,7 @@ def _data_section(page: _Page) -> str:
     shown = [c for c in ("name", "region", "start_year", "origin", "territory", "sector",
                          "shared_premises", "employer_group", "members", "laureate_any")
              if c in frame.columns]
-    titles = inferred_titles(study.cases, study.codebook, lang, frame.attrs["members_year"])
+    titles = inferred_titles(study.inferred_notes, study.inferred_rules, study.codebook, lang)
     parts = [f'<div class="wide">{marked_table_html(frame, shown, titles, lang)}</div>']
     if 'class="inferred"' in parts[0]:
         parts.append(_note(text("data.inferred_legend", lang)))

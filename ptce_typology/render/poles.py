@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from ptce_typology.intake.codebook import Codebook
-    from ptce_typology.intake.schema import Case
 
 
 def split_list(cell: object) -> list[str]:
@@ -92,34 +91,31 @@ def marked_table_html(frame: pd.DataFrame, columns: list[str],
                          classes="tbl").replace(' class="dataframe tbl"', "")
 
 
-def inferred_titles(cases: list[Case], codebook: Codebook | None, lang: str,
-                    members_year: int) -> dict[str, dict[str, str]]:
+def inferred_titles(notes: Mapping[str, Mapping[str, str]],
+                    rules: Mapping[str, Mapping[str, str]], codebook: Codebook | None,
+                    lang: str) -> dict[str, dict[str, str]]:
     """pole_id -> column -> what the "(inferred)" mark of the value says when hovered: in the
     case files' language the value's note (its reasoning); in another language the codebook
     rule the value applies, in that language (``data.inferred_title``).
 
     Parameters
     ----------
-    cases
-        The loaded cases.
+    notes, rules
+        pole_id -> column -> the note, and the rule id, of each inferred value
+        (:func:`~ptce_typology.intake.records.inferred_notes`, ``inferred_rules``).
     codebook
         The codebook whose rules the inferred values name (None: the rule's id only).
     lang
         The reader's language.
-    members_year
-        The year of the member counts (the tidy frame's ``members_year`` attribute).
     """
-    from ptce_typology.intake.records import inferred_values
+    if lang == CASE_FILE_LANG:
+        return {pole: dict(columns) for pole, columns in notes.items()}
+    known = codebook.rules() if codebook is not None else {}
 
-    rules = codebook.rules() if codebook is not None else {}
-
-    def title(value) -> str:
-        if lang == CASE_FILE_LANG:
-            return value.note or ""
-        found = rules.get(value.rule or "")
-        return text("data.inferred_title", lang, rule=value.rule or "",
+    def title(rule: str) -> str:
+        found = known.get(rule)
+        return text("data.inferred_title", lang, rule=rule,
                     rule_text=getattr(found[1].text, lang) if found else "").strip(" :")
 
-    return {case.pole_id: {column: title(value) for column, value
-                           in inferred_values(case, members_year).items()}
-            for case in cases}
+    return {pole: {column: title(rule) for column, rule in columns.items()}
+            for pole, columns in rules.items()}
