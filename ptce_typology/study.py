@@ -76,6 +76,8 @@ class Study:
     # in the plane of the factor map), and the poles the map names besides the témoins.
     clouds: Any = None
     label_poles: tuple[str, ...] | None = None
+    #: pole_id -> column -> the codebook rule of each inferred value (as ``inferred_notes``)
+    inferred_rules: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def n_temoins(self) -> int:
@@ -132,13 +134,14 @@ def run_study(cases: Sequence[Path | str] | None = None, classify: Iterable[Path
     from ptce_typology.analysis.typology import DEFAULT_ACTIVE, DEFAULT_PASSIVE, Typology
     from ptce_typology.frame import cases_frame
     from ptce_typology.intake.loading import input_checksums, read_cases
-    from ptce_typology.intake.records import inferred_notes
+    from ptce_typology.intake.records import inferred_notes, inferred_rules
 
     step = on_step or (lambda _: None)
     step("loading")
     loaded = read_cases(resolve_paths(list(cases) if cases else None))
     frame = cases_frame(loaded.items, reference_year=reference_year)
     notes = inferred_notes(loaded.items, frame.attrs["members_year"])
+    rules = inferred_rules(loaded.items, frame.attrs["members_year"])
     paper = _paper_results(frame, step)
     step("clustering")
     model = (typology or Typology(active=tuple(active) if active else DEFAULT_ACTIVE, seed=seed,
@@ -166,7 +169,8 @@ def run_study(cases: Sequence[Path | str] | None = None, classify: Iterable[Path
     return Study(parameters=parameters, cases=loaded.items, frame=frame, inferred_notes=notes,
                  **paper, model=model, stability=stab, sensitivity=sens, **placed, **others,
                  checksums=input_checksums(loaded.checksums, placed_sums), clouds=clouds,
-                 label_poles=tuple(label_poles) if label_poles is not None else None)
+                 label_poles=tuple(label_poles) if label_poles is not None else None,
+                 inferred_rules=rules)
 
 
 def _paper_results(frame: pd.DataFrame, step: Callable[[str], None]) -> dict[str, Any]:

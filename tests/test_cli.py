@@ -281,3 +281,27 @@ def test_python_m_runs_the_script():
     ok = subprocess.run([sys.executable, "-m", "ptce_typology.cli", "list", "--format", "csv"],
                         capture_output=True, text=True, check=False)
     assert ok.returncode == 0 and len(ok.stdout.splitlines()) == 13
+
+
+def test_help_lists_the_columns_by_and_outcome_take(run):
+    from ptce_typology.columns import CATEGORY_COLUMNS, NUMERIC_COLUMNS
+
+    for command in (("compare",), ("typology",), ("qca",)):
+        page = " ".join(run(*command, "--help", env={"COLUMNS": "100"}).stdout.split())
+        wanted = CATEGORY_COLUMNS + (NUMERIC_COLUMNS if command == ("qca",) else ())
+        for column in wanted:
+            assert column in page, (command, column)
+
+
+def test_help_neither_cuts_nor_splits_words(run):
+    from ptce_typology.analysis.typology import DEFAULT_ACTIVE
+
+    for width in ("60", "80", "100"):
+        page = run("--help", env={"COLUMNS": width}).stdout
+        commands = page[page.index("Commands:"):]
+        assert "..." not in commands and "…" not in commands
+        # every command's first sentence, whole
+        assert "never overwrites an existing file." in " ".join(page.split())
+        clusters = run("clusters", "--help", env={"COLUMNS": width}).stdout
+        words = set(clusters.replace(",", " ").replace(".", " ").split())
+        assert set(DEFAULT_ACTIVE) <= words, width

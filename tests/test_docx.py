@@ -137,3 +137,74 @@ def test_list_docx_with_a_non_character_in_a_name(run, tmp_path):
     table = write_table(tmp_path / "t.csv", header, rows)
     result = run("list", "--cases", table, "-f", "docx", "-o", tmp_path / "out.docx")
     assert result.exit_code == 0, result.output
+
+
+# --- Every table within the text block of its page ----------------------------------------
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+CM = 28.3465  # points
+
+
+def _table_widths(path):
+    """(table width, text width of its section, its section's orientation) of every table,
+    in points, read from the document's XML: the grid Word and LibreOffice lay out."""
+    document = docx.Document(str(path))
+    sections = list(document.sections)
+    found, index = [], 0
+    for element in document.element.body.iterchildren():
+        if element.tag == f"{_W}tbl":
+            grid = element.find(f"{_W}tblGrid").findall(f"{_W}gridCol")
+            width = sum(int(c.get(f"{_W}w")) for c in grid) / 20  # twips
+            section = sections[index]
+            text = (section.page_width - section.left_margin - section.right_margin) / 12700
+            found.append((width, text, section.page_width > section.page_height))
+        elif element.find(f"{_W}pPr/{_W}sectPr") is not None:  # a section ends here
+            index += 1
+    return document, found
+
+
+@pytest.mark.parametrize("command", [*COMMANDS, ("list", "--cases", "all"), ("calls",),
+                                     ("codebook",)], ids=lambda c: "-".join(c[:3]))
+def test_every_table_fits_its_text_block(run, tmp_path, command):
+    path = tmp_path / "out.docx"
+    assert run(*command, "--format", "docx", "-o", path).exit_code == 0
+    document, widths = _table_widths(path)
+    first = document.sections[0]
+    assert (round(first.page_width / 12700 / CM, 1), round(first.page_height / 12700 / CM, 1)) \
+        == (21.0, 29.7)  # A4
+    assert widths
+    for width, text, _ in widths:
+        assert width <= text + 0.5, (width / CM, text / CM)
+
+
+def test_typology_by_sector_on_a4_and_letter(run, tmp_path):
+    # The issue's table: 19.4 cm on a 15.2 cm text block, « Total » cut off.
+    for paper, (page, text) in (("a4", (21.0, 16.0)), ("letter", (21.59, 15.24))):
+        path = tmp_path / f"{paper}.docx"
+        args = ("--paper", paper) if paper == "letter" else ()
+        assert run("typology", "--by", "sector", "--format", "docx", "-o", path,
+                   *args).exit_code == 0
+        document, widths = _table_widths(path)
+        section = document.sections[0]
+        assert round(section.page_width / 12700 / CM, 2) == page
+        assert [round(t / CM, 2) for _, t, _ in widths] == [text]
+        assert widths[0][0] <= widths[0][1]
+        _, tables = _tables(path)
+        assert "Total" in tables[0][-1][0] or "Total" in tables[0][0]
+
+
+def test_a_table_too_wide_for_a_portrait_page_gets_a_landscape_one(tmp_path):
+    import pandas as pd
+
+    from ptce_typology.render.docx import to_docx
+
+    narrow = pd.DataFrame({"a": ["x"], "b": ["y"]})
+    # Sixteen columns of long unbreakable words: no size fits 16 cm, 24.7 cm does.
+    wide = pd.DataFrame({f"c{i}": ["Interdépendances"] for i in range(16)})
+    path = tmp_path / "wide.docx"
+    path.write_bytes(to_docx([("first", narrow), ("wide", wide), ("last", narrow)]))
+    document, widths = _table_widths(path)
+    assert [landscape for *_, landscape in widths] == [False, True, False]
+    assert len(document.sections) == 3
+    for width, text, _ in widths:
+        assert width <= text + 0.5
+    assert round(widths[1][1] / CM, 1) == 24.7

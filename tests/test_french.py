@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 
 import pytest
 
@@ -116,3 +117,72 @@ def test_french_report_has_no_english_label(french_report):
     text = _report_text(french_report)
     assert "Table de vérité" in text and "Lauréats (n\u00a0=\u00a05)" in text
     assert english_in(text) == []
+
+
+# --- Every word of the French report of every bundled pole is French --------------------
+# Unlike the label check above, this one reads the words themselves, the case files' too
+# (citations, tooltips), against a list of common English words no French text uses.
+
+ENGLISH_WORDS = frozenset(
+    line.strip().lower()
+    for line in (Path(__file__).parent / "fixtures" / "english_words.txt").read_text(
+        encoding="utf-8").splitlines() if line.strip() and not line.startswith("#"))
+# Words French leaves unchanged in the plural: « 1 fois » is right, « 1 échecs » is not.
+SINGULAR_IN_S = {"fois", "pas", "mois", "cas", "temps", "accès", "succès", "poids", "sens"}
+
+
+def _reader_text(page: str, names: list[str]) -> str:
+    """What a reader reads in the page, tooltips included, without what is not ours to
+    translate: quotes « … » and “ … ”, code, URLs and domain names, the poles' names, and a
+    citation's author or outlet (its text before the first comma)."""
+    text = re.sub(r"<style>.*?</style>", " ", page, flags=re.S)
+    text = re.sub(r"<code>.*?</code>", " ", text, flags=re.S)
+    text = re.sub(r'href="[^"]*"', " ", text)
+    text = re.sub(r"(<li>\s*:\s*(?:<a [^>]*>)?)[^,<«]*", r"\1", text)  # author, outlet
+    text = re.sub(r'title="([^"]*)"', r"> \1 <", text)  # tooltips are read too
+    text = html.unescape(re.sub(r"<[^>]+>", " ", text))
+    for name in sorted([*names, "ptce-typology"], key=len, reverse=True):
+        text = text.replace(name, " ")
+    text = re.sub(r"«[^»]*»|“[^”]*”|`[^`]*`", " ", text)
+    # Keys and expressions of the data (`funding.public = yes`, `origin.B1`, `LAUREATE_2013`)
+    text = re.sub(r"\S+\s*==?\s*\S+|\S*\w_\w\S*|\S*[a-z]\.\w\S*", " ", text)
+    return re.sub(r"https?://\S+|\b[\w.-]+\.(fr|org|com|net|info|eu|site|io)\b\S*", " ", text)
+
+
+def english_words(page: str, names: list[str] = ()) -> list[str]:
+    """The English words of an HTML page (each once), and wrong French plurals after 1."""
+    text = _reader_text(page, list(names))
+    found = {w for w in re.findall(r"[^\W\d_]+", text) if w.lower() in ENGLISH_WORDS}
+    found |= set(re.findall(r"\bpart [IVX]+\b", text))
+    found |= {m for m in re.findall(r"(?<![\d,.+]\s)(?<![\d,.+])\b1\s+([a-zéèêàç]+s)\b", text)
+              if m not in SINGULAR_IN_S}
+    return sorted(found)
+
+
+def test_the_word_check_finds_english():
+    page = ("<p>Podlewski (2014), RIUESS, part II.1 « Un soutien inégal », footnote 18</p>"
+            '<span title="Inferred from the description">(inféré)</span><p>1 échecs</p>')
+    assert english_words(page) == ["Inferred", "footnote", "from", "part II", "the",
+                                   "échecs"]
+    assert english_words("<p>Entretien du 9 septembre 2015 « the Fil » sur www.the.org "
+                         "avec Paris Mix, 1 fois, 1 échec</p>", ["Paris Mix"]) == []
+
+
+@pytest.fixture(scope="module")
+def french_report_all(tmp_path_factory):
+    from conftest import build_report
+
+    return build_report(tmp_path_factory.mktemp("all") / "tout.html", "--cases", "all",
+                        "--lang", "fr")
+
+
+def test_french_report_of_every_pole_has_no_english_word(french_report_all):
+    from ptce_typology import load_cases
+
+    page = french_report_all.read_text(encoding="utf-8")
+    cases = load_cases("all")
+    names = [n for case in cases for n in (case.name, *case.aliases)]
+    assert english_words(page, names) == []
+    # The « (inféré) » mark names, in French, the codebook rule the value applies.
+    assert 'title="Déduit par la règle start.R2 du livre de codes : Une année calculée' in page
+    assert "partie II.1" in page and "9 septembre 2015" in page

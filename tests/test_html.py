@@ -139,3 +139,63 @@ def test_the_laureates_mean_points_are_beside_the_map(report_file, french_report
         clusters = page[page.index('id="clusters"'):page.index('id="sensitivity"')]
         for word in words:
             assert word in clusters, word
+
+
+def test_sections_in_a_readers_order(report_file):
+    # The summary first, the analyses, then the data and sources as an appendix.
+    page = report_file.read_text(encoding="utf-8")
+    order = [page.index(f'id="{key}"') for key in SECTIONS]
+    assert order == sorted(order)
+    assert SECTIONS[0] == "summary" and SECTIONS.index("data") > SECTIONS.index("gap")
+    summary = page[page.index('id="summary"'):page.index('id="typology"')]
+    assert "Poles studied: 13" not in summary and "Poles studied: 12" in summary
+    assert "New poles placed against the typology: 1." in summary
+
+
+def test_no_empty_index_name_row_under_a_header(report_file, french_report):
+    for path in (report_file, french_report):
+        page = path.read_text(encoding="utf-8")
+        heads = re.findall(r"<thead>.*?</thead>", page, flags=re.S)
+        assert len(heads) > 20
+        for head in heads:
+            rows = re.findall(r"<tr[^>]*>(.*?)</tr>", head, flags=re.S)
+            for row in rows:
+                cells = re.findall(r"<th[^>]*>(.*?)</th>", row, flags=re.S)
+                assert any(c.strip() for c in cells[1:]) or len(cells) == 1, head
+
+
+@pytest.mark.skipif(not (CHROMIUM and DRIVER),
+                    reason="chromium and chromedriver are not installed "
+                           "(.ci/run installs Debian's chromium and chromium-driver)")
+def test_every_table_fits_the_page_at_1280_px(tmp_path):
+    # Every bundled pole, in French (the longest labels): no table runs past the text; the
+    # data table, the widest, scrolls inside its own box.
+    pytest.importorskip("selenium", reason="selenium is a test extra")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    page = build_report(tmp_path / "tout.html", "--cases", "all", "--lang", "fr")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                 "--disable-dev-shm-usage", f"--user-data-dir={tmp_path / 'profile'}",
+                 "--window-size=1280,1000"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    try:
+        driver.get(page.resolve().as_uri())
+        overflow = driver.execute_script("""
+            const body = document.body.getBoundingClientRect();
+            const out = [];
+            for (const t of document.querySelectorAll('table')) {
+              const box = (t.closest('.wide') || t).getBoundingClientRect();
+              if (box.right > body.right + 1) out.push(box.right - body.right);
+            }
+            return [out, document.documentElement.scrollWidth, window.innerWidth,
+                    document.querySelectorAll('table').length];""")
+    finally:
+        driver.quit()
+    beyond, scroll_width, window_width, n_tables = overflow
+    assert n_tables > 20
+    assert beyond == []
+    assert scroll_width <= window_width

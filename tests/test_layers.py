@@ -20,6 +20,7 @@ FORBIDDEN = {
     "errors": {"intake", "frame", "analysis", "render", "cli", "study"},
     "vocabulary": {"intake", "frame", "analysis", "render", "cli", "study"},
     "resources": {"intake", "frame", "analysis", "render", "cli", "study"},
+    "columns": {"intake", "frame", "analysis", "render", "cli", "study", "vocabulary"},
 }
 
 

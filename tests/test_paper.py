@@ -112,16 +112,23 @@ LATEX_COMMANDS = [("typology",), ("typology", "--by", "sector"), ("reproduce",),
                   ("clusters", "--resamples", "5"), ("clusters", "--resamples", "5",
                                                      "--all-categories"),
                   ("classify", str(examples_dir() / "le_periscope.yaml")), ("compare",),
-                  ("compare", "--by", "territory"), QCA, ("gap",)]
+                  ("compare", "--by", "territory"), ("compare", "--cases", "all"), QCA,
+                  ("gap",), ("codebook",), ("calls",)]
 
 
-def compile_latex(body: str, folder) -> str:
-    """pdflatex on the body under the README's preamble; the log of the last run.
+BABEL = "\\usepackage[french]{babel}\n"
+
+
+def compile_latex(body: str, folder, babel: bool = False) -> str:
+    """pdflatex on the body under the README's preamble (with ``babel[french]``, which the
+    README recommends for a French document, when ``babel``); the log of the last run.
 
     Two runs, as for any document with a longtable: the first one writes the column widths
     to the .aux file and the second one sets the table with them.
     """
-    (folder / "t.tex").write_text(PREAMBLE + body + "\\end{document}\n", encoding="utf-8")
+    preamble = PREAMBLE.replace("\\begin{document}", BABEL + "\\begin{document}") if babel \
+        else PREAMBLE
+    (folder / "t.tex").write_text(preamble + body + "\\end{document}\n", encoding="utf-8")
     for _ in range(2):
         result = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error",
                                  "t.tex"], cwd=folder, capture_output=True, text=True,
@@ -136,18 +143,24 @@ def overfull(log: str) -> list[str]:
     return [line for line in log.splitlines() if line.startswith("Overfull \\hbox")]
 
 
+HAS_BABEL_FRENCH = shutil.which("kpsewhich") is not None and subprocess.run(
+    ["kpsewhich", "french.ldf"], capture_output=True, check=False).returncode == 0
 needs_pdflatex = pytest.mark.skipif(
     shutil.which("pdflatex") is None,
     reason="pdflatex is not installed (.ci/run installs texlive-latex-recommended)")
 
 
 @needs_pdflatex
+@pytest.mark.parametrize("babel", [False, True], ids=["plain", "babel-french"])
 @pytest.mark.parametrize("lang", ["en", "fr"])
 @pytest.mark.parametrize("command", LATEX_COMMANDS, ids=lambda c: "-".join(c[:3]))
-def test_latex_compiles_and_fits_the_page(run, tmp_path, command, lang):
+def test_latex_compiles_and_fits_the_page(run, tmp_path, command, lang, babel):
+    if babel and not HAS_BABEL_FRENCH:
+        pytest.skip("babel's French is not installed (.ci/run installs texlive-lang-french)")
     result = run(*command, "--format", "latex", "--lang", lang)
     assert result.exit_code == 0, result.stderr
-    log = compile_latex(result.stdout, tmp_path)
+    log = compile_latex(result.stdout, tmp_path, babel=babel)
+    assert ("french" in log) == babel
     assert overfull(log) == [], overfull(log)
 
 

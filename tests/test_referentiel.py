@@ -132,3 +132,13 @@ def test_gap_cli(run, tmp_path, golden):
     assert data["status"]["paris_mix"]["cooperate_pool"] == "evidenced"
     assert (tmp_path / "gap.png").stat().st_size > 10000
     golden("gap.md", run("gap", "--format", "md").stdout)
+
+
+def test_no_share_where_no_value_is_known(run):
+    # Partnerships: every témoin's funding_private is unknown, so that 0 % would be a claim
+    # the data cannot make.
+    for lang, words in (("en", "— (no value known)"), ("fr", "— (aucune valeur connue)")):
+        out = run("gap", "--format", "md", "--lang", lang).stdout
+        rows = [line for line in out.splitlines() if "| 0 | 0 | 12 | 0 |" in line]
+        assert rows and all(line.endswith(f"| {words} |") for line in rows), rows
+        assert "| 0 | 0 | 12 | 0 | 0.0 %" not in out and "| 0 | 0 | 12 | 0 | 0,0 %" not in out

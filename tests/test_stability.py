@@ -27,3 +27,15 @@ def test_stability_is_seeded_and_bounded(model):
     singletons = model.labels_.value_counts()[lambda s: s == 1].index
     for pole in model.labels_.index[model.labels_.isin(singletons)]:
         assert np.isnan(a["poles"].at[pole, "loo_stay"])
+
+
+def test_failed_resamples_are_explained_where_shown():
+    # « 1 failed » said what a failed resample is, and « 1 échecs » was no French.
+    from ptce_typology.render.labels import text
+
+    for lang, words in (("en", ("failed resamples: 1", "no more distinct poles than k")),
+                        ("fr", ("rééchantillonnages en échec : 1", "au plus k pôles distincts"))):
+        shown = text("clusters.value.bootstrap", lang, mean="0.9", min="0.5", n=20, seed=0,
+                     failed=1)
+        assert all(w in shown for w in words), shown
+        assert "1 échecs" not in shown and "1 failed" not in shown

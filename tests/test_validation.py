@@ -134,3 +134,45 @@ def test_duplicate_key_names_both_lines():
     report = validate_paths([FIXTURES / "bad" / "yaml-duplicate-key.yaml"])
     (issue,) = report.issues
     assert issue.line == 5 and "first at line 4" in issue.message
+
+
+def _broken_copy(tmp_path: Path) -> Path:
+    """The first témoin with four mistakes a user makes: French words for yes and no, an
+    unquoted YAML « Yes » (a boolean) where no source is named, a typo, out of line order
+    (the checks find the source problems after the vocabulary ones)."""
+    from ptce_typology.resources import cases_dir
+
+    text = (cases_dir() / "culture_et_cooperation.yaml").read_text(encoding="utf-8")
+    for old, new in (("employer_group:\n  value: yes", "employer_group:\n  value: oui"),
+                     ("research_partnership: {value: unknown}",
+                      "research_partnership: {value: Yes}"),
+                     ("territory: {value: deindustrialised,", "territory: {value: rurale,"),
+                     ("  call_2015: {value: unknown}", "  call_2015: {value: non}")):
+        assert old in text
+        text = text.replace(old, new, 1)
+    path = tmp_path / "broken.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_near_misses_get_did_you_mean_and_booleans_read_as_written(tmp_path):
+    issues = validate_paths([_broken_copy(tmp_path)]).issues
+    by_field = {(i.field, i.code): i for i in issues}
+    # « oui » is the French label of yes: the label names the key.
+    assert "did you mean 'yes'?" in by_field[("employer_group.value", "unknown-category")].message
+    assert "did you mean 'no'?" in by_field[("national_calls.call_2015.value",
+                                             "unknown-category")].message
+    assert "did you mean 'rural'?" in by_field[("territory.value", "unknown-category")].message
+    # An unquoted Yes is YAML's True: said as the vocabulary says it.
+    assert by_field[("research_partnership", "missing-source")].value == "yes"
+    assert all(i.value != "True" for i in issues)
+
+
+def test_problems_are_in_line_order(run, tmp_path):
+    issues = validate_paths([_broken_copy(tmp_path)]).issues
+    lines = [i.line for i in issues]
+    assert len(lines) >= 5 and lines == sorted(lines)
+    result = run("validate", tmp_path / "broken.yaml")
+    printed = [int(line.split(":")[1]) for line in result.stdout.splitlines()
+               if line.startswith(str(tmp_path))]
+    assert printed == sorted(printed) and len(printed) == len(lines)

@@ -9,7 +9,16 @@ from typing import Annotated, Optional  # noqa: UP035
 import typer
 
 from ptce_typology.cli.app import command, emit, split
-from ptce_typology.cli.options import Caption, Format, Label, Lang, Output, ReferenceYear, Seed
+from ptce_typology.cli.options import (
+    Caption,
+    Format,
+    Label,
+    Lang,
+    Output,
+    Paper,
+    ReferenceYear,
+    Seed,
+)
 from ptce_typology.vocabulary import DEFAULT_REFERENCE_YEAR
 
 
@@ -34,6 +43,7 @@ def agreement_cmd(
              "`alternatives:` takes, to FILE.yaml (case files are never modified).")] = None,
     fmt: Format = "table",
     lang: Lang = "en",
+    paper: Paper = "a4",
     output: Output = None,
     caption: Caption = None,
     label: Label = None,
@@ -68,5 +78,5 @@ def agreement_cmd(
                      alternatives_yaml(alternatives_to_add(result, second_coding)))
         sys.stderr.write(text("cli.wrote", lang, path=str(alternatives_out)) + "\n")
     emit(render_sections(agreement_sections(result, lang), fmt, json_data=result.to_dict(),
-                         label=label or "tab:agreement", lang=lang, caption=caption),
+                         paper=paper, label=label or "tab:agreement", lang=lang, caption=caption),
          output, lang)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ptce_typology.cli.app import command, emit
-from ptce_typology.cli.options import Caption, Cases, Format, Label, Lang, Output
+from ptce_typology.cli.options import Caption, Cases, Format, Label, Lang, Output, Paper
 
 
 @command("calls")
@@ -11,6 +11,7 @@ def calls_cmd(
     cases: Cases = None,
     fmt: Format = "table",
     lang: Lang = "en",
+    paper: Paper = "a4",
     output: Output = None,
     caption: Caption = None,
     label: Label = None,
@@ -26,5 +27,6 @@ def calls_cmd(
     from ptce_typology.render.formats import render_sections
 
     ledger = calls_ledger(load_frame(cases or ["all"]))
-    emit(render_sections(ledger_sections(ledger, lang), fmt, json_data=ledger_json(ledger),
+    emit(render_sections(ledger_sections(ledger, lang), fmt,
+                         paper=paper, json_data=ledger_json(ledger),
                          label=label or "tab:calls", lang=lang, caption=caption), output, lang)

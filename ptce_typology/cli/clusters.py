@@ -20,6 +20,7 @@ from ptce_typology.cli.options import (
     LabelPoles,
     Lang,
     Output,
+    Paper,
     Reference,
     Resamples,
     TypologyOptions,
@@ -64,6 +65,7 @@ def clusters_cmd(
     fmt: Format = "table",
     table: Table = "clusters",
     lang: Lang = "en",
+    paper: Paper = "a4",
     output: Output = None,
     caption: Caption = None,
     label: Label = None,
@@ -111,10 +113,15 @@ def clusters_cmd(
         sections = cluster_sections(model, stab, names, lang,
                                     p_max=None if all_categories else 0.10, sensitivity=sens,
                                     headline=headline) + cloud_sections(clouds, lang)
-    emit(render_sections(sections, fmt, label=label or "tab:clusters", caption=caption,
+    emit(render_sections(sections, fmt, paper=paper, label=label or "tab:clusters", caption=caption,
                          lang=lang, json_data=clusters_json(model, stab, sens, lang,
                                                             headline=headline, clouds=clouds)),
          output, lang)
+    _write_summary(model, lang)
+
+
+def _write_summary(model, lang: str) -> None:
+    """The one line on stderr that says what was fitted."""
     summary = model.summary()
     sys.stderr.write(text("cli.clusters_summary", lang, n=len(model.labels_),
                           supplementary=len(model.supplementary_placements_),
@@ -153,6 +160,7 @@ def classify_cmd(
     label_poles: LabelPoles = None,
     fmt: Format = "table",
     lang: Lang = "en",
+    paper: Paper = "a4",
     output: Output = None,
     caption: Caption = None,
     label: Label = None,
@@ -170,6 +178,7 @@ def classify_cmd(
     from ptce_typology.render.formats import render_sections, to_json
     from ptce_typology.render.typology import (
         classify_csv_frame,
+        classify_pole_sections,
         classify_sections,
         cluster_names,
     )
@@ -196,8 +205,9 @@ def classify_cmd(
                       "poles": results}), output, lang)
     elif fmt == "csv":
         emit(render_sections([("classify", classify_csv_frame(results))], "csv"), output, lang)
-    else:
-        emit(render_sections(classify_sections(results, names, lang, named), fmt,
+    else:  # in print, one two-column table per pole: a row of nine columns cannot be read
+        layout = classify_pole_sections if fmt == "latex" else classify_sections
+        emit(render_sections(layout(results, names, lang, named), fmt, paper=paper,
                              label=label or "tab:classify", caption=caption, lang=lang),
              output, lang)
     flagged = sum(1 for r in results if r["flags"])

@@ -8,7 +8,7 @@ from typing import Annotated, Literal, Optional  # noqa: UP035
 import typer
 
 from ptce_typology.cli.app import command, emit
-from ptce_typology.cli.options import Caption, Label, Lang, Output
+from ptce_typology.cli.options import Caption, Label, Lang, Output, Paper
 
 CodebookFile = Annotated[Optional[Path], typer.Option(  # noqa: UP045
     "--codebook", help="A copy of data/codebook.yaml with your own rules.")]
@@ -20,6 +20,7 @@ def codebook_cmd(
     fmt: Annotated[Literal["table", "md", "latex", "docx", "html", "json"], typer.Option(
         "--format", "-f", help="Output format.")] = "table",
     lang: Lang = "en",
+    paper: Paper = "a4",
     output: Output = None,
     caption: Caption = None,
     label: Label = None,
@@ -38,5 +39,5 @@ def codebook_cmd(
         emit(codebook_html(book, lang), output, lang)
         return
     emit(render_sections(codebook_sections(book, lang), fmt, json_data=codebook_json(book),
-                         label=label or "tab:codebook", lang=lang, caption=caption),
+                         paper=paper, label=label or "tab:codebook", lang=lang, caption=caption),
          output, lang)

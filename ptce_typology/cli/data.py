@@ -9,7 +9,7 @@ from typing import Annotated, Literal, Optional  # noqa: UP035
 import typer
 
 from ptce_typology.cli.app import command, emit
-from ptce_typology.cli.options import Cases, Format, Lang, Output, ReferenceYear
+from ptce_typology.cli.options import Cases, Format, Lang, Output, Paper, ReferenceYear
 from ptce_typology.errors import PtceError
 from ptce_typology.vocabulary import DEFAULT_REFERENCE_YEAR
 
@@ -51,6 +51,7 @@ def list_cmd(
     cases: Cases = None,
     fmt: Format = "table",
     lang: Lang = "en",
+    paper: Paper = "a4",
     reference_year: ReferenceYear = DEFAULT_REFERENCE_YEAR,
     columns: Annotated[Optional[str], typer.Option(  # noqa: UP045
         "--columns", help="Columns to show, comma-separated (see `--format csv` for all), or "
@@ -84,7 +85,7 @@ def list_cmd(
         frame = frame[list(chosen)]
     shown = frame if data_format else label_frame(frame, lang)
     title = text("list.title", lang)
-    emit(render_frame(shown, fmt, title=title, label="tab:poles", lang=lang,
+    emit(render_frame(shown, fmt, paper=paper, title=title, label="tab:poles", lang=lang,
                       json_data=poles_json(frame) if fmt == "json" else None), output, lang)
 
 
@@ -96,6 +97,7 @@ def show_cmd(
     fmt: Annotated[Literal["table", "json", "md", "csv", "docx"], typer.Option(
         "--format", "-f", help="Output format.")] = "table",
     lang: Lang = "en",
+    paper: Paper = "a4",
     output: Output = None,
 ) -> None:
     """Every descriptor of one pole with the sources behind it.
@@ -116,7 +118,7 @@ def show_cmd(
         emit(to_json(case_json(case)), output, lang)
     else:
         emit(render_frame(describe_case(case, lang), fmt, title=f"{case.name} ({case.pole_id})",
-                          lang=lang), output, lang)
+                          paper=paper, lang=lang), output, lang)
 
 
 @command("new")

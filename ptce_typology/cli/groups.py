@@ -17,8 +17,10 @@ from ptce_typology.cli.options import (
     Label,
     Lang,
     Output,
+    Paper,
     ReferenceYear,
 )
+from ptce_typology.columns import CATEGORY_COLUMNS, NUMERIC_COLUMNS
 from ptce_typology.errors import PtceError
 from ptce_typology.render.labels import text
 from ptce_typology.vocabulary import DEFAULT_REFERENCE_YEAR
@@ -40,7 +42,9 @@ def _cases_or_data(cases: Optional[list[Path]], data: Optional[Path],  # noqa: U
 @command("compare")
 def compare_cmd(
     by: Annotated[str, typer.Option(
-        "--by", help="The descriptor that makes the groups.")] = "laureate_2013",
+        "--by", help="The descriptor that makes the groups: one of "
+                     f"{', '.join(CATEGORY_COLUMNS)} (with --data: a column of that "
+                     "table).")] = "laureate_2013",
     cases: Cases = None,
     data: Data = None,
     correction: Annotated[Literal["holm", "bh", "none"], typer.Option(
@@ -48,6 +52,7 @@ def compare_cmd(
     reference_year: ReferenceYear = DEFAULT_REFERENCE_YEAR,
     fmt: Format = "table",
     lang: Lang = "en",
+    paper: Paper = "a4",
     output: Output = None,
     caption: Caption = None,
     label: Label = None,
@@ -68,7 +73,7 @@ def compare_cmd(
     else:
         shown = shown_comparison.comparison_table(result, lang)
     emit(render_frame(shown, fmt, title=caption or shown_comparison.caption(result, lang),
-                      label=label or "tab:compare", index=fmt != "csv", lang=lang,
+                      paper=paper, label=label or "tab:compare", index=fmt != "csv", lang=lang,
                       json_data=shown_comparison.comparison_json(result)), output, lang)
     note = shown_comparison.min_p_sentence(result, lang)
     if note and (fmt not in ("table", "md") or output is not None):
@@ -82,7 +87,8 @@ def compare_cmd(
 @command("qca")
 def qca_cmd(
     outcome: Annotated[str, typer.Option(
-        "--outcome", help="The outcome: column, column=value or column>=x.")],
+        "--outcome", help="The outcome: column, column=value or column>=x; the column one "
+                          f"of {', '.join(CATEGORY_COLUMNS + NUMERIC_COLUMNS)}.")],
     conditions: Annotated[str, typer.Option(
         "--conditions",
         help="Comma-separated conditions: column (0/1 or yes/no), column=value, column>=x; "
@@ -108,6 +114,7 @@ def qca_cmd(
         "--pri-cut", min=0.0, max=1.0, help="PRI below which OUT = 0 (R's pri.cut).")] = 0.0,
     fmt: Format = "table",
     lang: Lang = "en",
+    paper: Paper = "a4",
     output: Output = None,
     caption: Caption = None,
     label: Label = None,
@@ -127,7 +134,7 @@ def qca_cmd(
                  incl_cut=incl_cut, incl_cut0=incl_cut0, n_cut=n_cut, pri_cut=pri_cut,
                  dir_exp=None if dir_exp is None else [v.strip() for v in dir_exp.split(",")],
                  fuzzy=fuzzy)
-    emit(render_sections(qca_sections(result, lang), fmt, label=label or "tab:qca",
+    emit(render_sections(qca_sections(result, lang), fmt, paper=paper, label=label or "tab:qca",
                          caption=caption, lang=lang, json_data=qca_json(result)), output, lang)
     for line in solution_lines(result, lang):
         sys.stderr.write(line + "\n")

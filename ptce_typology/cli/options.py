@@ -30,6 +30,8 @@ from ptce_typology.vocabulary import DEFAULT_REFERENCE_YEAR
 Lang = Annotated[Literal["fr", "en"], typer.Option("--lang", help="Language of the labels.")]
 TableFormat = Literal["table", "md", "latex", "csv", "json", "xlsx", "docx"]
 Format = Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")]
+Paper = Annotated[Literal["a4", "letter"], typer.Option(
+    "--paper", help="Page of a Word document (--format docx): A4 or US Letter.")]
 
 
 def output_path(value: str) -> Path | str:
@@ -59,10 +61,10 @@ ReferenceYear = Annotated[int, typer.Option(
     "--reference-year", min=1800, max=2100, help="Year at which the age is computed.")]
 Active = Annotated[Optional[str], typer.Option(  # noqa: UP045
     "--active", help="Active descriptors, comma-separated (columns of `ptce list --format "
-                     f"csv`); default: {','.join(DEFAULT_ACTIVE)}.")]
+                     f"csv`); default: {', '.join(DEFAULT_ACTIVE)}.")]
 Supplementary = Annotated[Optional[str], typer.Option(  # noqa: UP045
     "--supplementary", help="Supplementary descriptors, comma-separated; default: "
-                            f"{','.join(DEFAULT_SUPPLEMENTARY)}; '' for none.")]
+                            f"{', '.join(DEFAULT_SUPPLEMENTARY)}; '' for none.")]
 Ncp = Annotated[int, typer.Option("--ncp", min=1, max=1000,
                                   help="MCA dimensions kept for the clustering.")]
 K = Annotated[Optional[int], typer.Option(  # noqa: UP045
@@ -82,7 +84,7 @@ Resamples = Annotated[Optional[int], typer.Option(  # noqa: UP045
 Passive = Annotated[Optional[str], typer.Option(  # noqa: UP045
     "--passive", help="Passive categories of the specific MCA, comma-separated: "
                       "descriptor=category pairs or bare categories (every descriptor); "
-                      f"default: {','.join(DEFAULT_PASSIVE)} (what no source says shapes no "
+                      f"default: {', '.join(DEFAULT_PASSIVE)} (what no source says shapes no "
                       "axis); 'none': the plain MCA.")]
 MinKnown = Annotated[int, typer.Option(
     "--min-known", min=0, max=len(DEFAULT_ACTIVE),

@@ -9,7 +9,17 @@ from typing import Annotated, Optional  # noqa: UP035
 import typer
 
 from ptce_typology.cli.app import command, emit
-from ptce_typology.cli.options import Caption, Cases, Format, Label, Lang, Output, ReferenceYear
+from ptce_typology.cli.options import (
+    Caption,
+    Cases,
+    Format,
+    Label,
+    Lang,
+    Output,
+    Paper,
+    ReferenceYear,
+)
+from ptce_typology.columns import CATEGORY_COLUMNS
 from ptce_typology.errors import PtceError
 from ptce_typology.render.labels import text
 from ptce_typology.vocabulary import DEFAULT_REFERENCE_YEAR
@@ -19,12 +29,14 @@ from ptce_typology.vocabulary import DEFAULT_REFERENCE_YEAR
 def typology_cmd(
     cases: Cases = None,
     by: Annotated[Optional[str], typer.Option(  # noqa: UP045
-        "--by", help="Cross-tabulate --descriptor (default territory) against this one.")] = None,
+        "--by", help="Cross-tabulate --descriptor (default territory) against this one: "
+                     f"one of {', '.join(CATEGORY_COLUMNS)}.")] = None,
     descriptor: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
         "--descriptor", "-d",
         help="Descriptors to tabulate (repeatable); default: the paper's typology.")] = None,
     fmt: Format = "table",
     lang: Lang = "en",
+    paper: Paper = "a4",
     reference_year: ReferenceYear = DEFAULT_REFERENCE_YEAR,
     output: Output = None,
     caption: Caption = None,
@@ -35,7 +47,7 @@ def typology_cmd(
 
     Example: ptce typology --by sector --descriptor territory --format latex -o territory.tex
     """
-    from ptce_typology.analysis import paper
+    from ptce_typology.analysis import paper as tables
     from ptce_typology.frame import load_frame
     from ptce_typology.render import paper as shown_paper
     from ptce_typology.render.formats import render_frame
@@ -46,20 +58,20 @@ def typology_cmd(
     names = frame["name"].to_dict()
     if by:
         row = descriptor[0] if descriptor else "territory"
-        table = paper.crosstab_table(frame, row, by)
+        table = tables.crosstab_table(frame, row, by)
         json_data = shown_paper.crosstab_json(table, lang)
         shown = csv_ready(table) if fmt == "csv" else shown_paper.display_crosstab(table, lang)
         title = text("paper.crosstab_title", lang, row=vocabulary().label(row, lang),
                      column=vocabulary().label(by, lang))
     else:
-        chosen = tuple(descriptor) if descriptor else paper.TYPOLOGY_DESCRIPTORS
-        table = paper.typology_table(frame, chosen)
+        chosen = tuple(descriptor) if descriptor else tables.TYPOLOGY_DESCRIPTORS
+        table = tables.typology_table(frame, chosen)
         json_data = shown_paper.typology_json(table, frame, lang)
         shown = csv_ready(table) if fmt == "csv" else shown_paper.display_typology(
             table, names, lang)
         title = text("paper.typology_title", lang, n=len(frame))
     emit(render_frame(shown, fmt, title=caption or title, label=label or "tab:typology",
-                      json_data=json_data, lang=lang), output, lang)
+                      paper=paper, json_data=json_data, lang=lang), output, lang)
 
 
 @command("reproduce")
@@ -72,6 +84,7 @@ def reproduce_cmd(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show every note.")] = False,
     fmt: Format = "table",
     lang: Lang = "en",
+    paper: Paper = "a4",
     reference_year: ReferenceYear = DEFAULT_REFERENCE_YEAR,
     output: Output = None,
     caption: Caption = None,
@@ -102,7 +115,7 @@ def reproduce_cmd(
         table, frame["name"].to_dict(), lang, verbose=verbose or fmt != "table")
     title = text("claims.title", lang)
     emit(render_frame(shown, fmt, title=caption or title, label=label or "tab:reproduce",
-                      json_data=json_data, lang=lang), output, lang)
+                      paper=paper, json_data=json_data, lang=lang), output, lang)
     counts = table["status"].value_counts()
     sys.stderr.write(text("cli.reproduce_summary", lang, n=len(table),
                           match=counts.get("match", 0), mismatch=counts.get("mismatch", 0),

@@ -9,7 +9,7 @@ from typing import Annotated, Literal, Optional  # noqa: UP035
 import typer
 
 from ptce_typology.cli.app import command, emit
-from ptce_typology.cli.options import Caption, Cases, Format, Label, Lang, Output
+from ptce_typology.cli.options import Caption, Cases, Format, Label, Lang, Output, Paper
 
 Referentiel = Annotated[Optional[Path], typer.Option(  # noqa: UP045
     "--referentiel", help="A copy of data/referentiel.yaml with your own rules.")]
@@ -21,6 +21,7 @@ def referentiel_cmd(
     fmt: Annotated[Literal["table", "md", "json", "docx"], typer.Option(
         "--format", "-f", help="Output format.")] = "table",
     lang: Lang = "en",
+    paper: Paper = "a4",
     output: Output = None,
 ) -> None:
     """The référentiel of a PTCE: 3 general objectives, 9 main objectives, the indicator
@@ -36,7 +37,8 @@ def referentiel_cmd(
     if fmt == "json":
         emit(to_json(referentiel_json(ref)), output, lang)
     else:
-        emit(render_sections(referentiel_sections(ref, lang), fmt, lang=lang), output, lang)
+        emit(render_sections(referentiel_sections(ref, lang), fmt,
+                             paper=paper, lang=lang), output, lang)
 
 
 @command("gap")
@@ -47,6 +49,7 @@ def gap_cmd(
         "--plot", help="Write the heat map to FILE.png|svg|pdf.")] = None,
     fmt: Format = "table",
     lang: Lang = "en",
+    paper: Paper = "a4",
     output: Output = None,
     caption: Caption = None,
     label: Label = None,
@@ -78,5 +81,5 @@ def gap_cmd(
         sections = [("gap", result["status"])]
     else:
         sections = gap_sections(result, ref, names, lang)
-    emit(render_sections(sections, fmt, label=label or "tab:gap", caption=caption, lang=lang,
-                         json_data=gap_json(result, ref)), output, lang)
+    emit(render_sections(sections, fmt, paper=paper, label=label or "tab:gap", caption=caption,
+                         lang=lang, json_data=gap_json(result, ref)), output, lang)

@@ -7,6 +7,7 @@ import difflib
 import types
 import typing
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -14,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 from ptce_typology.errors import Issue
 from ptce_typology.intake.codebook import rule_issues
 from ptce_typology.intake.schema import Case
-from ptce_typology.vocabulary import UNKNOWN
+from ptce_typology.vocabulary import UNKNOWN, vocabulary
 
 
 def validate_mapping(data: Any, name: str, lines: dict[tuple, int],
@@ -43,7 +44,7 @@ def validate_mapping(data: Any, name: str, lines: dict[tuple, int],
         case = Case.model_validate(data)
     except ValidationError as err:
         issues = [_from_pydantic(e, name, line_of) for e in err.errors()] + issues
-        return None, issues
+        return None, _in_line_order(issues)
     start_ids = [event.id for event in case.grouping_start.events]
     if case.grouping_start.start not in (*start_ids, UNKNOWN):
         path = ("grouping_start", "start")
@@ -51,7 +52,13 @@ def validate_mapping(data: Any, name: str, lines: dict[tuple, int],
                             "start must name one of the events (or be unknown)",
                             line=line_of(path), field="grouping_start.start",
                             value=case.grouping_start.start, allowed=(*start_ids, UNKNOWN)))
-    return (None if issues else case), issues
+    return (None if issues else case), _in_line_order(issues)
+
+
+def _in_line_order(issues: list[Issue]) -> list[Issue]:
+    """The problems of one file as a reader meets them: by line (stable, so that the
+    problems of one line keep the order they were found in), those without a line last."""
+    return sorted(issues, key=lambda i: (i.line is None, i.line or 0))
 
 
 # Source checks on the raw data, so that they run even when the structure is broken. -----------
@@ -126,7 +133,8 @@ def _from_pydantic(error: dict, name: str, line_of) -> Issue:
                      line=line, field=dotted)
     if kind == "literal_error":
         choices = _literal_choices(loc)
-        message = "not in the vocabulary" + did_you_mean(str(error.get("input")), choices)
+        message = "not in the vocabulary" + did_you_mean(_as_written(error.get("input")),
+                                                         choices)
         return Issue("unknown-category", name, message, line=line, field=dotted, value=value,
                      allowed=choices)
     if kind.endswith("_type") or kind.endswith("_parsing") or kind in (
@@ -140,10 +148,18 @@ def _dotted(loc: tuple) -> str:
     return ".".join(str(p) for p in loc)
 
 
+def _as_written(value: Any) -> str:
+    """A value as the case file writes it: a YAML boolean (an unquoted ``Yes``, ``true``) is
+    ``yes`` or ``no``, the words the vocabulary uses, not Python's ``True``."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return value if isinstance(value, str) else repr(value)
+
+
 def _short(value: Any) -> str | None:
     if value is None:
         return None
-    text = value if isinstance(value, str) else repr(value)
+    text = _as_written(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -162,8 +178,24 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     str
         ``" (did you mean 'territory'?)"`` or ``""`` when nothing is close.
     """
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    choices = list(choices)
+    # A category's label in either language (« oui », « Désindustrialisé ») names its key.
+    named = _label_keys().get(word.strip().casefold())
+    if named in choices:
+        return f"; did you mean {named!r}?"
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""
+
+
+@cache
+def _label_keys() -> dict[str, str]:
+    """Every category label of the vocabulary, in each language and casefolded -> its key."""
+    vocab = vocabulary()
+    found = {label.casefold(): UNKNOWN for label in vocab.unknown_label.values()}
+    for descriptor in vocab.descriptors.values():
+        for key, labels in descriptor.category_labels.items():
+            found.update({label.casefold(): key for label in labels.values()})
+    return found
 
 
 def _unwrap(annotation: Any) -> Any:

@@ -3,6 +3,13 @@ validated case (or, for large tables, from checked cells)."""
 
 from __future__ import annotations
 
+# The columns of the tidy frame live in a module of their own, light enough for --help.
+from ptce_typology.columns import (  # noqa: F401 (published here too)
+    CALL_COLUMNS,
+    CALLS,
+    CATEGORY_COLUMNS,
+    FRAME_COLUMNS,
+)
 from ptce_typology.intake.schema import (
     DEFAULT_MEMBERS_YEAR,
     DEFAULT_REFERENCE_YEAR,
@@ -12,25 +19,6 @@ from ptce_typology.intake.schema import (
 )
 from ptce_typology.vocabulary import UNKNOWN
 
-# The national calls and their columns (data/vocabulary.yaml, `calls`), in call order.
-CALLS = ("call_2013", "call_2015", "ami_2021", "ami_2022", "ami_2023", "ami_2024", "ami_2025")
-CALL_COLUMNS = ("laureate_2013", "laureate_2015", "laureate_ami_2021", "laureate_ami_2022",
-                "laureate_ami_2023", "laureate_ami_2024", "laureate_ami_2025")
-# Categorical columns of the tidy frame, in this order, each an ordered categorical.
-CATEGORY_COLUMNS = (
-    "role", "age_class", "members_class", "origin", "territory", "sector", "shared_premises",
-    "employer_group", "research_partnership", *CALL_COLUMNS, "laureate_any",
-    "funding_member_fees", "funding_public", "funding_private", "funding_own_revenue",
-    "funding_volunteering",
-)
-FRAME_COLUMNS = (
-    "name", "role", "commune", "departement", "region", "website", "start_year", "age",
-    "age_class", "origin", "territory", "sector", "theme", "shared_premises", "employer_group",
-    "research_partnership", "members", "members_year", "members_class", "legal_form",
-    *CALL_COLUMNS, "laureate_any", "funding_member_fees", "funding_public",
-    "funding_private", "funding_own_revenue", "funding_volunteering", "alternatives",
-    "inferred",
-)
 FUNDING_COLUMNS = ("funding_member_fees", "funding_public", "funding_private",
                    "funding_own_revenue", "funding_volunteering")
 # The categorical descriptors that may carry `alternatives:` readings.
@@ -96,6 +84,15 @@ def inferred_notes(cases: list[Case], members_year: int = DEFAULT_MEMBERS_YEAR
     """pole_id -> column -> the note giving the reasoning behind each inferred value of the
     pole's record (:func:`inferred_values`; an empty note when there is none)."""
     return {case.pole_id: {column: value.note or "" for column, value
+                           in inferred_values(case, members_year).items()}
+            for case in cases}
+
+
+def inferred_rules(cases: list[Case], members_year: int = DEFAULT_MEMBERS_YEAR
+                   ) -> dict[str, dict[str, str]]:
+    """pole_id -> column -> the codebook rule each inferred value of the pole's record
+    applies (:func:`inferred_values`; empty when it names none)."""
+    return {case.pole_id: {column: value.rule or "" for column, value
                            in inferred_values(case, members_year).items()}
             for case in cases}
 

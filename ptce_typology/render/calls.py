@@ -47,7 +47,10 @@ def ledger_sources(lang: str = "en") -> pd.DataFrame:
     """The sources of the ledger's figures: call, citation, url, quote."""
     import pandas as pd
 
-    rows = [{_head("call", lang): spec[lang], _head("citation", lang): s.get("citation", ""),
+    from ptce_typology.render.citations import citation_text
+
+    rows = [{_head("call", lang): spec[lang],
+             _head("citation", lang): citation_text(s.get("citation", ""), lang),
              _head("url", lang): s.get("url", ""), _head("quote", lang): s.get("quote", "")}
             for spec in vocabulary().calls.values() for s in spec.get("sources") or []]
     for spec in vocabulary().calls.values():

@@ -131,8 +131,10 @@ def _note_text(value: Sourced, lang: str) -> str:
 def _citation(source, lang: str) -> str:
     """A source's citation and URL, with a word when its quote was not checked against the
     page itself."""
-    cited = " ".join(x for x in (source.citation, f"<{source.url}>" if source.url else None)
-                     if x)
+    from ptce_typology.render.citations import citation_text
+
+    citation = citation_text(source.citation, lang) if source.citation else None
+    cited = " ".join(x for x in (citation, f"<{source.url}>" if source.url else None) if x)
     return f"{cited} {text('casefile.unchecked', lang)}" if not source.checked else cited
 
 

@@ -52,7 +52,8 @@ def rule_table(descriptor: CodebookDescriptor, lang: str = "en") -> pd.DataFrame
     def scope(rule) -> str:
         if rule.boundary:
             return text("codebook.boundary", lang)
-        return rule.category or ""
+        # The key a case file writes, marked as such (the rules' texts mark syntax so too).
+        return f"`{rule.category}`" if rule.category else ""
 
     rules = descriptor.rules
     return pd.DataFrame(

@@ -65,8 +65,8 @@ def _is_missing(value: Any) -> bool:
 
 
 def effect_parts(test: Any, lang: str = "en") -> list[str]:
-    """The effect size with its name, in parts a table puts on successive rows:
-    « V de Cramér 0,42 (corrigé 0,30) », « RC 3,20 [0,21 ; 48,1] »."""
+    """The effect size with its name, in parts that each stay on one line (no-break spaces
+    inside): « V 0,42 (corr. 0,30) », « RC 3,20 [0,21 ; 48,1] »."""
     from ptce_typology.render.cells import format_number
 
     if _is_missing(test["effect_size"]):
@@ -81,7 +81,7 @@ def effect_parts(test: Any, lang: str = "en") -> list[str]:
                           value=format_number(test["statistic"], lang, 2),
                           low=format_number(test["ci_low"], lang, 2),
                           high=format_number(test["ci_high"], lang, 2)))
-    return parts
+    return [part.replace(" ", "\u00a0") for part in parts]
 
 
 def comparison_table(result: dict, lang: str = "en") -> pd.DataFrame:
@@ -128,15 +128,14 @@ def comparison_table(result: dict, lang: str = "en") -> pd.DataFrame:
                           **{heads[g]: str(unknown.get(g, 0)) for g in groups}})
         elif unknown:
             dropped_unknown = True
-        # One part of the effect size per row of the descriptor; the rest on its last row.
-        parts = effect_parts(test, lang)
-        parts = parts[:len(block) - 1] + [text("common.list_sep", lang).join(
-            parts[len(block) - 1:])] if len(parts) > len(block) else parts
+        # The effect size on the descriptor's first row, with the odds ratio, which is the
+        # first category's (a 2 x 2 table's rows are its categories).
+        effect = text("common.list_sep", lang).join(effect_parts(test, lang))
         for k, row in enumerate(block):
             first = k == 0
             row[p_head] = format_number(test["p_value"], lang, 3) if first else ""
             row[adjusted_head] = format_number(test["p_adjusted"], lang, 3) if first else ""
-            row[effect_head] = parts[k] if k < len(parts) else ""
+            row[effect_head] = effect if first else ""
         rows.extend(block)
     columns = [descriptor, category, *(heads[g] for g in groups), p_head, adjusted_head,
                effect_head]

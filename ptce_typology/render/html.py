@@ -36,8 +36,10 @@ color:#222;line-height:1.45}
 h1{font-size:1.6em}h2{border-bottom:2px solid #0072B2;padding-bottom:.2em;margin-top:2em}
 h3{margin-top:1.4em}
 table{border-collapse:collapse;font-size:.74em;margin:.6em 0 1.2em;width:100%;
-overflow-wrap:break-word}
-th,td{border:1px solid #ccc;padding:.25em .45em;vertical-align:top;text-align:left}
+max-width:100%;overflow-wrap:break-word}
+th,td{border:1px solid #ccc;padding:.25em .45em;vertical-align:top;text-align:left;
+overflow-wrap:anywhere}
+.wide{overflow-x:auto;max-width:100%}.wide table{font-size:.7em}
 th{background:#f0f4f8}
 figure{margin:1em 0;text-align:center}figure svg{max-width:100%;height:auto}
 figcaption{font-size:.85em;color:#555}
@@ -52,6 +54,9 @@ a{color:#222;text-decoration:none}}
 
 
 def _table(frame: pd.DataFrame, index: bool = True) -> str:
+    # A named index heads its column: pandas would give it a row of its own, empty elsewhere.
+    if index and any(name is not None for name in frame.index.names):
+        frame, index = frame.reset_index(), False
     return frame.to_html(escape=True, border=0, na_rep="", index=index,
                          classes="tbl").replace(' class="dataframe tbl"', "")
 
@@ -157,20 +162,25 @@ def _placements(study: Study) -> Any:
 
 
 def _data_section(page: _Page) -> str:
-    from ptce_typology.render.poles import marked_table_html
+    """The appendix: the data table and every pole's sources."""
+    from ptce_typology.render.citations import citation_text
+    from ptce_typology.render.poles import inferred_titles, marked_table_html
 
-    frame, lang = page.study.frame, page.lang
+    study, lang = page.study, page.lang
+    frame = study.frame
     shown = [c for c in ("name", "region", "start_year", "origin", "territory", "sector",
                          "shared_premises", "employer_group", "members", "laureate_any")
              if c in frame.columns]
-    parts = [marked_table_html(frame, shown, page.study.inferred_notes, lang)]
+    titles = inferred_titles(study.inferred_notes, study.inferred_rules, study.codebook, lang)
+    parts = [f'<div class="wide">{marked_table_html(frame, shown, titles, lang)}</div>']
     if 'class="inferred"' in parts[0]:
         parts.append(_note(text("data.inferred_legend", lang)))
     parts.append(f"<h3>{html.escape(text('report.sources', lang))}</h3>")
     for case in page.study.cases:
         items = []
         for src in case.sources:
-            cite = html.escape(src.citation or src.url or src.id)
+            cite = html.escape(citation_text(src.citation, lang) if src.citation
+                               else src.url or src.id)
             href = safe_href(src.url)
             if href:
                 cite = f'<a href="{html.escape(href, quote=True)}">{cite}</a>'
@@ -179,6 +189,24 @@ def _data_section(page: _Page) -> str:
         parts.append(f'<div class="pole"><strong>{html.escape(case.name)}</strong> '
                      f'(<code>{case.pole_id}</code>)<ul>{"".join(items)}</ul></div>')
     return page.section("data", "\n".join(parts))
+
+
+def _summary_section(page: _Page) -> str:
+    """What the report finds, in a few lines, before the tables that show it."""
+    study, lang = page.study, page.lang
+    sizes = study.model.labels_.value_counts().sort_index()
+    lines = [text("report.summary.poles", lang, n=len(study.frame), temoins=study.n_temoins),
+             text("report.summary.clusters", lang, k=len(sizes), clusters="; ".join(
+                 text("report.summary.cluster", lang, name=page.cluster_labels.get(c, c),
+                      n=int(n)) for c, n in sizes.items()))]
+    if study.claims is not None:
+        counts = study.claims["status"].value_counts()
+        lines.append(text("report.summary.claims", lang, n=len(study.claims),
+                          match=int(counts.get("match", 0))))
+    if study.placements:
+        lines.append(text("report.summary.placed", lang, n=len(study.placements)))
+    items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
+    return page.section("summary", f"<ul>{items}</ul>")
 
 
 def _typology_section(page: _Page) -> str:
@@ -346,13 +374,16 @@ def _reproducibility_footer(page: _Page) -> str:
             f'</h2>{"".join(footer)}</footer>')
 
 
-# Section id -> the builder of its HTML, in the report's order.
+# Section id -> the builder of its HTML, in a reader's order: the summary, the typologies and
+# their sensitivity, the placements, the comparisons, then the data, sources and codebook as
+# appendices.
 BUILDERS: dict[str, Callable[[_Page], str]] = {
-    "data": _data_section, "typology": _typology_section,
+    "summary": _summary_section, "typology": _typology_section,
     "reproduction": _reproduction_section, "clusters": _clusters_section,
     "sensitivity": _sensitivity_section, "classification": _classification_section,
     "comparison": _comparison_section, "qca": _qca_section, "gap": _gap_section,
-    "codebook": _codebook_section, "reproducibility": _reproducibility_footer,
+    "data": _data_section, "codebook": _codebook_section,
+    "reproducibility": _reproducibility_footer,
 }
 SECTIONS = tuple(BUILDERS)
 

@@ -221,9 +221,10 @@ def _pieces(text: str) -> list[str]:
 
 # (font size command, its size in points, \tabcolsep in points): tried in turn until the
 # columns' longest words fit the page. Small sizes of Computer Modern are drawn wider than a
-# scaled 10 pt (optical sizes), hence the widths given for 8, 7 and 5 pt.
+# scaled 10 pt (optical sizes), hence the widths given for 8, 7 and 5 pt. Narrower column
+# gaps come before a smaller font: a table of many columns stays legible.
 _SIZES = ((r"\small", 9.3, 6.0), (r"\footnotesize", 8.6, 4.0), (r"\scriptsize", 7.9, 3.0),
-          (r"\tiny", 6.8, 2.0))
+          (r"\scriptsize", 7.9, 2.0), (r"\tiny", 6.8, 2.0))
 
 
 def fit_columns(headers: list[str], rows: list[list[str]], width_pt: float,
@@ -245,16 +246,11 @@ def fit_columns(headers: list[str], rows: list[list[str]], width_pt: float,
         page as they are at the first size.
     """
     n = len(headers)
-    cells = [[r[i] for r in rows] + [headers[i]] for i in range(n)]
     for k, (_, points, sep) in enumerate(sizes):
-        # A header wraps rather than widen its column: its words count, not its length.
-        longest = [max([text_width(c, points) for c in column[:-1]]
-                       + [text_width(w.lstrip("\x00"), points) for w in _pieces(column[-1])]
-                       + [0.0]) for column in cells]
+        longest = natural_widths(headers, rows, points)
         if k == 0 and sum(longest) + 2 * n * sep <= width_pt:
             return 0, None
-        minimum = [max([_piece_width(w, points) for c in column for w in _pieces(c)] + [0])
-                   + 1 for column in cells]
+        minimum = _minimum_widths(headers, rows, points)
         avail = width_pt - 2 * n * sep
         if sum(minimum) <= avail or k == len(sizes) - 1:
             break
@@ -264,6 +260,28 @@ def fit_columns(headers: list[str], rows: list[list[str]], width_pt: float,
     widths = [m + spare * e / total_extra for m, e in zip(minimum, extra, strict=True)]
     scale = avail / sum(widths)
     return k, [w * scale for w in widths]
+
+
+def natural_widths(headers: list[str], rows: list[list[str]], points: float) -> list[float]:
+    """Each column's width, in points, when no cell wraps: its longest cell; a header wraps
+    rather than widen its column (its words count, not its length)."""
+    return [max([text_width(r[i], points) for r in rows]
+                + [text_width(w.lstrip("\x00"), points) for w in _pieces(head)] + [0.0])
+            for i, head in enumerate(headers)]
+
+
+def _minimum_widths(headers: list[str], rows: list[list[str]], points: float) -> list[float]:
+    """Each column's narrowest width, in points: its widest unbreakable piece."""
+    return [max([_piece_width(w, points) for c in [*(r[i] for r in rows), head]
+                 for w in _pieces(c)] + [0]) + 1 for i, head in enumerate(headers)]
+
+
+def fits_width(headers: list[str], rows: list[list[str]], width_pt: float,
+               size: tuple[str, float, float]) -> bool:
+    """Whether the columns' unbreakable pieces fit ``width_pt`` at ``size`` (name, points,
+    separation), each column wrapped at its pieces: else a word would stick out of its cell."""
+    _, points, sep = size
+    return sum(_minimum_widths(headers, rows, points)) + 2 * len(headers) * sep <= width_pt
 
 
 def table_height(headers: list[str], rows: list[list[str]],
@@ -412,6 +430,15 @@ def to_latex(frame: pd.DataFrame, caption: str | None = None, label: str | None 
                      + r"\par}")
     lines.append(r"\end{table}")
     return "\n".join(lines) + "\n"
+
+
+#: The first lines of every LaTeX output: the packages its tables need (README, « LaTeX »).
+PACKAGES_COMMENT = (
+    "% Tables by ptce-typology. In the preamble:\n"
+    "%   \\usepackage[T1]{fontenc} \\usepackage[utf8]{inputenc} \\usepackage{textcomp}\n"
+    "%   \\usepackage{booktabs} \\usepackage{array}\n"
+    "%   \\usepackage{longtable}  % tables longer than a page: run pdflatex twice\n"
+    "% and, for a French document, \\usepackage[french]{babel}.\n")
 
 
 def render_latex(frame: pd.DataFrame, caption: str | None, label: str | None,

@@ -255,8 +255,9 @@ def display_claims(table: pd.DataFrame, names: dict[str, str], lang: str = "en",
             paper = paper.replace(pid, names[pid])
             computed = computed.replace(pid, names[pid])
             note = note.replace(pid, names[pid])
-        own_words = table.at[cid, f"claim_{lang}"] if f"claim_{lang}" in table.columns \
-            else r["claim"]
+        # In French the claim is the paper's own sentence: quoted, as a quote is.
+        own_words = text("common.quoted", lang, text=table.at[cid, f"claim_{lang}"]) \
+            if f"claim_{lang}" in table.columns else r["claim"]
         rows.append({"id": cid, heads["claim"]: own_words, heads["paper"]: paper,
                      heads["computed"]: computed,
                      heads["status"]: text(f"claims.status.{r['status']}", lang),

@@ -9,8 +9,13 @@ from typing import TYPE_CHECKING
 
 from ptce_typology.render.labels import text
 
+#: The language the case files' notes are written in.
+CASE_FILE_LANG = "en"
+
 if TYPE_CHECKING:
     import pandas as pd
+
+    from ptce_typology.intake.codebook import Codebook
 
 
 def split_list(cell: object) -> list[str]:
@@ -81,5 +86,36 @@ def marked_table_html(frame: pd.DataFrame, columns: list[str],
     shown.index = [html.escape(str(p)) for p in shown.index]
     shown.index.name = html.escape(str(name)) if name else None
     shown.columns = [html.escape(str(c)) for c in shown.columns]
-    return shown.to_html(escape=False, border=0, na_rep="",
+    # The index heads its own column (pandas would give its name a row of its own).
+    return shown.reset_index().to_html(escape=False, border=0, na_rep="", index=False,
                          classes="tbl").replace(' class="dataframe tbl"', "")
+
+
+def inferred_titles(notes: Mapping[str, Mapping[str, str]],
+                    rules: Mapping[str, Mapping[str, str]], codebook: Codebook | None,
+                    lang: str) -> dict[str, dict[str, str]]:
+    """pole_id -> column -> what the "(inferred)" mark of the value says when hovered: in the
+    case files' language the value's note (its reasoning); in another language the codebook
+    rule the value applies, in that language (``data.inferred_title``).
+
+    Parameters
+    ----------
+    notes, rules
+        pole_id -> column -> the note, and the rule id, of each inferred value
+        (:func:`~ptce_typology.intake.records.inferred_notes`, ``inferred_rules``).
+    codebook
+        The codebook whose rules the inferred values name (None: the rule's id only).
+    lang
+        The reader's language.
+    """
+    if lang == CASE_FILE_LANG:
+        return {pole: dict(columns) for pole, columns in notes.items()}
+    known = codebook.rules() if codebook is not None else {}
+
+    def title(rule: str) -> str:
+        found = known.get(rule)
+        return text("data.inferred_title", lang, rule=rule,
+                    rule_text=getattr(found[1].text, lang) if found else "").strip(" :")
+
+    return {pole: {column: title(rule) for column, rule in columns.items()}
+            for pole, columns in rules.items()}

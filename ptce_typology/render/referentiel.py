@@ -86,10 +86,13 @@ def gap_sections(result: dict, ref: Referentiel, names: dict[str, str],
         short["not_evidenced"]: summary["not_evidenced"],
         short["unknown"]: summary["unknown"],
         short["not_operationalised"]: summary["not_operationalised"],
+        # Not a share where no rule reads the data (-) or where no pole's value is known.
         text("gap.share_evidenced", lang):
-            ["-" if no_rule == len(status) else format_number(v, lang, 1, percent=True)
-             for v, no_rule in zip(summary["share_evidenced"], summary["not_operationalised"],
-                                   strict=True)],
+            ["-" if no_rule == len(status) else text("gap.all_unknown", lang)
+             if unknown == len(status) else format_number(v, lang, 1, percent=True)
+             for v, no_rule, unknown in zip(summary["share_evidenced"],
+                                            summary["not_operationalised"], summary["unknown"],
+                                            strict=True)],
     })
     shares.index = [labels[c] for c in shares.index]
     shares.index.name = text("gap.main_objective", lang)
@@ -161,13 +164,16 @@ def referentiel_sections(ref: Referentiel, lang: str = "en") -> list[tuple[str, 
     """
     import pandas as pd
 
+    from ptce_typology.render.citations import citation_text
+
     def head(key: str) -> str:
         return text(f"referentiel.head.{key}", lang)
 
     texts = pd.DataFrame({head("text"): [getattr(t, lang) for t in ref.reference_texts],
                           head("sources"): [", ".join(t.sources) for t in ref.reference_texts]},
                          index=pd.Index([t.id for t in ref.reference_texts], name=head("id")))
-    sources = pd.DataFrame({head("citation"): [s.citation for s in ref.sources],
+    sources = pd.DataFrame({head("citation"): [citation_text(s.citation, lang)
+                                               for s in ref.sources],
                             head("url"): [s.url or "" for s in ref.sources]},
                            index=pd.Index([s.id for s in ref.sources], name=head("id")))
     tree = referentiel_tree(ref, lang)

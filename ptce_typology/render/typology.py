@@ -634,6 +634,44 @@ def classify_sections(results: list[dict], names: dict[str, str], lang: str = "e
     return sections
 
 
+def classify_pole_sections(results: list[dict], names: dict[str, str], lang: str = "en",
+                           cluster_labels: dict[int, str] | None = None
+                           ) -> list[tuple[str, pd.DataFrame]]:
+    """The results of ``ptce classify`` as one two-column table per pole, for print (LaTeX):
+    each row a field of :func:`classify_sections`' summary, then one row per nearest témoin
+    (its cluster and distance, then what it shares, what differs and what is unknown).
+
+    Returns
+    -------
+    list of (str, pandas.DataFrame)
+        Title « Name (pole_id) »; index: the field, headed « Field »; one column « Value ».
+    """
+    import pandas as pd
+
+    def t(key: str, **values: Any) -> str:
+        return text(key, lang, **values)
+
+    sections = classify_sections(results, names, lang, cluster_labels)
+    summary = sections[0][1]
+    nearest = sections[1][1] if len(sections) > 1 else pd.DataFrame()
+    parts = []
+    for pole_id, row in summary.iterrows():
+        fields = {head: value for head, value in row.items()
+                  if head != t("classify.column.name")}
+        mine = nearest.loc[[pole_id]] if pole_id in nearest.index else nearest.iloc[:0]
+        for _, other in mine.iterrows():
+            fields[t("classify.nearest_row", rank=other[t("classify.column.rank")])] = t(
+                "classify.nearest_cell",
+                **{key: other[t(f"classify.column.{key}")]
+                   for key in ("temoin", "cluster", "distance", "shared", "different",
+                               "unknown_here", "unknown_there")})
+        table = pd.DataFrame({t("classify.column.value"): list(fields.values())},
+                             index=pd.Index(list(fields), name=t("classify.column.field")))
+        parts.append((t("classify.title_pole", name=row[t("classify.column.name")],
+                        pole_id=pole_id), table))
+    return parts
+
+
 def _different(item: str, lang: str) -> str:
     """``territory: rural / urban_popular_neighbourhood`` in labels."""
     vocab = vocabulary()

@@ -18,7 +18,7 @@ from ptce_typology.render.formats.json import to_json
 from ptce_typology.render.formats.markdown import markdown_text, to_markdown
 from ptce_typology.render.formats.terminal import to_rich_table
 from ptce_typology.render.formats.xlsx import to_xlsx
-from ptce_typology.render.latex import render_latex
+from ptce_typology.render.latex import PACKAGES_COMMENT, render_latex
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -29,7 +29,7 @@ TABLE_FORMATS = ("table", "md", "latex", "csv", "json", "xlsx", "docx")
 
 def render_frame(frame: pd.DataFrame, fmt: str, *, title: str | None = None,
                  label: str | None = None, json_data: Any = None,
-                 index: bool = True, lang: str = "en") -> str | bytes:
+                 index: bool = True, lang: str = "en", paper: str = "a4") -> str | bytes:
     """Render one table in ``fmt``.
 
     Parameters
@@ -48,6 +48,8 @@ def render_frame(frame: pd.DataFrame, fmt: str, *, title: str | None = None,
     lang : {"en", "fr"}
         Language of the words the layout adds (a long table's "continued") and of the
         numbers in Word.
+    paper : {"a4", "letter"}
+        The page of a Word document.
 
     Returns
     -------
@@ -60,7 +62,8 @@ def render_frame(frame: pd.DataFrame, fmt: str, *, title: str | None = None,
         return (f"**{markdown_text(title)}**\n\n" if title else "") + to_markdown(
             frame, index=index, lang=lang)
     if fmt == "latex":
-        return render_latex(frame, caption=title, label=label, index=index, lang=lang)
+        return PACKAGES_COMMENT + render_latex(frame, caption=title, label=label, index=index,
+                                               lang=lang)
     if fmt == "csv":
         return to_csv(frame, index=index)
     if fmt == "json":
@@ -73,7 +76,7 @@ def render_frame(frame: pd.DataFrame, fmt: str, *, title: str | None = None,
     if fmt == "docx":
         from ptce_typology.render.docx import to_docx
 
-        return to_docx([(title or "", frame)], index=index, lang=lang)
+        return to_docx([(title or "", frame)], index=index, lang=lang, paper=paper)
     raise PtceError("unknown output format", field="--format", value=fmt,
                     allowed=TABLE_FORMATS)
 
@@ -81,12 +84,12 @@ def render_frame(frame: pd.DataFrame, fmt: str, *, title: str | None = None,
 def render_sections(sections: list[tuple[str, pd.DataFrame]], fmt: str, *,
                     label: str = "tab", json_data: Any = None,
                     index: bool = True, lang: str = "en",
-                    caption: str | None = None) -> str | bytes:
+                    caption: str | None = None, paper: str = "a4") -> str | bytes:
     """Several titled tables in one output; CSV holds the first one only (one table per file),
     XLSX one sheet per table, Word one document.
 
     ``caption`` (``--caption``) goes before each table's own title; table ``i`` gets the
-    label ``label:i``.
+    label ``label:i``; ``paper`` is a Word document's page.
     """
     if caption:
         sections = [(f"{caption}: {title}" if title else caption, frame)
@@ -100,11 +103,13 @@ def render_sections(sections: list[tuple[str, pd.DataFrame]], fmt: str, *,
     if fmt == "docx":
         from ptce_typology.render.docx import to_docx
 
-        return to_docx(sections, index=index, lang=lang)
+        return to_docx(sections, index=index, lang=lang, paper=paper)
     parts = []
     for i, (title, frame) in enumerate(sections, start=1):
         parts.append(render_frame(frame, fmt, title=title, label=f"{label}:{i}", index=index,
                                   lang=lang))
+    if fmt == "latex":  # the packages named once, at the top of the file
+        parts = [PACKAGES_COMMENT + "\n".join(p.removeprefix(PACKAGES_COMMENT) for p in parts)]
     return "\n".join(str(p) for p in parts)
 
 
