@@ -104,7 +104,8 @@ def clusters_cmd(
                                     headline=headline)
     emit(render_sections(sections, fmt, label=label or "tab:clusters", caption=caption,
                          lang=lang, json_data=clusters_json(model, stab, sens, lang,
-                                                            headline=headline)),
+                                                            headline=headline)
+                         if fmt == "json" else None),
          output, lang)
     summary = model.summary()
     sys.stderr.write(text("cli.clusters_summary", lang, n=len(model.labels_),
