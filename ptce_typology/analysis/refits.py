@@ -64,10 +64,13 @@ def partitions(model, tables: np.ndarray, levels: list[list[str]],
     done = np.zeros(B, dtype=bool)
     if _batchable(params, n):
         step = max(1, CHUNK_CELLS // (n * n))
-        for start in range(0, B, step):
-            part = slice(start, start + step)
-            labels[part], done[part] = _batch(model, params, tables[part], levels,
-                                              numbered)
+        parts = [slice(start, start + step) for start in range(0, B, step)]
+        work = [(model, params, tables[part], levels, numbered) for part in parts]
+        # Past BATCH_MAX_POLES the consolidations run one by one: there the pool helps.
+        pooled = n > BATCH_MAX_POLES and n_jobs > 1 and len(parts) > 1
+        for part, (got, ok) in zip(parts, _map(_batch_item, work, n_jobs if pooled else 1),
+                                   strict=True):
+            labels[part], done[part] = got, ok
     failed = np.zeros(B, dtype=bool)
     rest = np.flatnonzero(~done)
     if len(rest):
@@ -76,20 +79,31 @@ def partitions(model, tables: np.ndarray, levels: list[list[str]],
     return labels, failed
 
 
+def _map(function, work: list, n_jobs: int) -> list:
+    """``function`` over ``work``, in ``n_jobs`` processes when more than one."""
+    if n_jobs <= 1:
+        return [function(item) for item in work]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=n_jobs, mp_context=context) as pool:
+        return list(pool.map(function, work))
+
+
+def _batch_item(item: tuple) -> tuple[np.ndarray, np.ndarray]:
+    return _batch(*item)
+
+
 def _one_by_one(model, tables: np.ndarray, levels: list[list[str]], n_jobs: int
                 ) -> tuple[np.ndarray, np.ndarray]:
     """The one-by-one refits, in ``n_jobs`` processes from ``PARALLEL_FROM`` tables (there
     the pool's start-up is repaid)."""
-    if n_jobs > 1 and len(tables) >= PARALLEL_FROM:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        chunks = np.array_split(np.arange(len(tables)), 4 * n_jobs)
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=n_jobs, mp_context=context) as pool:
-            parts = list(pool.map(_one_chunk, [(model, tables[c], levels) for c in chunks]))
-        return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
-    return _one_chunk((model, tables, levels))
+    pooled = n_jobs > 1 and len(tables) >= PARALLEL_FROM
+    chunks = np.array_split(np.arange(len(tables)), 4 * n_jobs if pooled else 1)
+    parts = _map(_one_chunk, [(model, tables[c], levels) for c in chunks],
+                 n_jobs if pooled else 1)
+    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
 
 def _one_chunk(item: tuple) -> tuple[np.ndarray, np.ndarray]:
@@ -102,8 +116,7 @@ def _one_chunk(item: tuple) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _batchable(params: dict, n: int) -> bool:
-    return (params["consolidation"] in ("hartigan-wong", "none") and 3 <= n <= BATCH_MAX_POLES
-            and n <= AGGREGATE_FROM)
+    return params["consolidation"] in ("hartigan-wong", "none") and 3 <= n <= AGGREGATE_FROM
 
 
 def _one(model, codes: np.ndarray, levels: list[list[str]]) -> tuple[np.ndarray, bool]:
@@ -132,7 +145,8 @@ def _batch(model, params: dict, tables: np.ndarray, levels: list[list[str]],
         for width in np.unique(ncp):
             rows = members[ncp == width]
             X = F[ncp == width][:, :, :width]
-            got, ok = _cluster(X, params)
+            cluster = _cluster if X.shape[1] <= BATCH_MAX_POLES else _cluster_trees
+            got, ok = cluster(X, params)
             if numbered:
                 for b in np.flatnonzero(ok):
                     got[b] = _numbered(X[b], got[b])
@@ -218,6 +232,47 @@ def _cluster(F: np.ndarray, params: dict) -> tuple[np.ndarray, np.ndarray]:
     for b in np.flatnonzero(clear & ~stays):
         labels[b], clear[b] = _consolidated(F[b], codes[b], int(k[b]), params)
     return labels, clear
+
+
+def _cluster_trees(F: np.ndarray, params: dict) -> tuple[np.ndarray, np.ndarray]:
+    """HCPC's partition of each stack of coordinates past ``BATCH_MAX_POLES`` poles: scipy's
+    compiled tree and the rule for k table by table, on the same numbers as
+    :func:`~ptce_typology.analysis.hcpc.partition`; the consolidation checked on the stack,
+    run one by one where it moves poles."""
+    from scipy.cluster.hierarchy import linkage
+
+    from ptce_typology.analysis.hcpc import HCPC, choose_k
+    from ptce_typology.analysis.ward import cut
+    from ptce_typology.errors import PtceError
+
+    B, n, _ = F.shape
+    order = np.argsort(F[:, :, 0], axis=1, kind="stable")
+    Xs = np.take_along_axis(F, order[:, :, None], axis=1)
+    before = np.zeros((B, n), dtype=np.int64)
+    k = np.full(B, 2)
+    ok = np.ones(B, dtype=bool)
+    options = {key: params[key] for key in ("n_clusters", "rule", "min_clusters",
+                                            "max_clusters")}
+    for b in range(B):
+        Z = linkage(Xs[b], method="ward")
+        Z[:, 2] = Z[:, 2] ** 2 / 2
+        gains = np.sort(Z[:, 2])[::-1] / n
+        within = np.cumsum(gains[::-1])[::-1]
+        try:
+            k[b], _, _ = choose_k(within, gains, n, **options)
+        except (PtceError, ValueError):
+            ok[b] = False  # the one-by-one path says why
+            continue
+        before[b] = HCPC._number(Xs[b], cut(Z, n, int(k[b])))
+    labels = before.copy()
+    if params["consolidation"] != "none":
+        settled, stays = _stays(Xs, np.maximum(before - 1, 0), k)
+        for b in np.flatnonzero(ok):
+            labels[b], ok[b] = ((HCPC._number(Xs[b], settled[b]), True) if stays[b] else
+                                _consolidated(Xs[b], before[b] - 1, int(k[b]), params))
+    out = np.empty_like(labels)
+    np.put_along_axis(out, order, labels, axis=1)
+    return out, ok
 
 
 def _numbered(X: np.ndarray, labels: np.ndarray) -> np.ndarray:
