@@ -63,7 +63,9 @@ def partitions(model, tables: np.ndarray, levels: list[list[str]],
     labels = np.zeros((B, n), dtype=np.int64)
     done = np.zeros(B, dtype=bool)
     if _batchable(params, n):
-        step = max(1, CHUNK_CELLS // (n * n))
+        # The batch's own tree stacks n² distances per table; past it, n rows per table.
+        step = (max(1, CHUNK_CELLS // (n * n)) if n <= BATCH_MAX_POLES else
+                max(1, min(CHUNK_CELLS // (8 * n), -(-B // max(1, n_jobs)))))
         parts = [slice(start, start + step) for start in range(0, B, step)]
         work = [(model, params, tables[part], levels, numbered) for part in parts]
         # Past BATCH_MAX_POLES the consolidations run one by one: there the pool helps.
@@ -229,8 +231,8 @@ def _cluster(F: np.ndarray, params: dict) -> tuple[np.ndarray, np.ndarray]:
         return codes + 1, clear
     settled, stays = _stays(F, codes, k)
     labels = settled + 1
-    for b in np.flatnonzero(clear & ~stays):
-        labels[b], clear[b] = _consolidated(F[b], codes[b], int(k[b]), params)
+    moved = np.flatnonzero(clear & ~stays)
+    labels[moved], clear[moved] = _consolidated(F[moved], codes[moved], k[moved], params)
     return labels, clear
 
 
@@ -267,9 +269,11 @@ def _cluster_trees(F: np.ndarray, params: dict) -> tuple[np.ndarray, np.ndarray]
     labels = before.copy()
     if params["consolidation"] != "none":
         settled, stays = _stays(Xs, np.maximum(before - 1, 0), k)
-        for b in np.flatnonzero(ok):
-            labels[b], ok[b] = ((HCPC._number(Xs[b], settled[b]), True) if stays[b] else
-                                _consolidated(Xs[b], before[b] - 1, int(k[b]), params))
+        for b in np.flatnonzero(ok & stays):
+            labels[b] = HCPC._number(Xs[b], settled[b])
+        moved = np.flatnonzero(ok & ~stays)
+        labels[moved], ok[moved] = _consolidated(Xs[moved], before[moved] - 1, k[moved],
+                                                 params)
     out = np.empty_like(labels)
     np.put_along_axis(out, order, labels, axis=1)
     return out, ok
@@ -285,22 +289,35 @@ def _numbered(X: np.ndarray, labels: np.ndarray) -> np.ndarray:
     return out
 
 
-def _consolidated(X: np.ndarray, tree: np.ndarray, k: int, params: dict) -> tuple[np.ndarray,
-                                                                                  bool]:
-    """The consolidation of one partition where it moves poles: the same steps as
-    :func:`~ptce_typology.analysis.hcpc.partition` after its tree, on the same numbers."""
-    from ptce_typology.analysis.hcpc import HCPC, consolidate
+def _consolidated(X: np.ndarray, tree: np.ndarray, k: np.ndarray, params: dict
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """The consolidation of a stack of partitions (``tree``: 0-based labels of the rows of
+    ``X``) where it moves poles: the steps of :func:`~ptce_typology.analysis.hcpc.partition`
+    after its tree, on the same numbers, with AS 136 run on the stack
+    (:func:`~ptce_typology.analysis.kmeans.hartigan_wong_stack`). Labels numbered 1..k, and
+    whether each is settled."""
+    from ptce_typology.analysis.hcpc import HCPC
+    from ptce_typology.analysis.kmeans import hartigan_wong_stack
 
-    order = np.argsort(X[:, 0], kind="stable")
-    Xs = X[order]
-    before = HCPC._number(Xs, tree[order])
-    try:
-        after, _ = consolidate(Xs, before, k, params["consolidation"])
-    except ValueError:
-        return np.zeros(len(X), dtype=np.int64), False  # the one-by-one path says why
-    labels = np.empty(len(X), dtype=np.int64)
-    labels[order] = after
-    return labels, True
+    B, n, _ = X.shape
+    labels = np.zeros((B, n), dtype=np.int64)
+    ok = np.zeros(B, dtype=bool)
+    if not B:
+        return labels, ok
+    order = np.argsort(X[:, :, 0], axis=1, kind="stable")
+    Xs = np.take_along_axis(X, order[:, :, None], axis=1)
+    before = np.array([HCPC._number(Xs[b], tree[b][order[b]]) for b in range(B)]).reshape(
+        B, n) - 1
+    kmax = int(k.max(initial=2))
+    sums = np.zeros((B, kmax, X.shape[2]))
+    np.add.at(sums, (np.repeat(np.arange(B), n), before.ravel()), Xs.reshape(B * n, -1))
+    counts = (before[:, :, None] == np.arange(kmax)).sum(axis=1)
+    after, solved = hartigan_wong_stack(Xs, sums / np.maximum(counts, 1)[:, :, None], k)
+    solved &= ((counts > 0) | (np.arange(kmax)[None, :] >= k[:, None])).all(axis=1)
+    for b in np.flatnonzero(solved):  # else the one-by-one path says why
+        labels[b, order[b]] = HCPC._number(Xs[b], after[b])
+        ok[b] = True
+    return labels, ok
 
 
 def _ward(F: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
