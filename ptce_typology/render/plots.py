@@ -140,8 +140,9 @@ def factor_map(model: Typology, names: dict[str, str], lang: str = "en",
     ax.margins(x=0.22, y=0.08)  # room for the labels of the outermost points
     fig.tight_layout()
     # A fixed number of iterations, not adjustText's default time limit, so that figures are
-    # reproducible.
-    adjust_text(labels, ax=ax, expand=(1.15, 1.4), iter_lim=120,
+    # reproducible. Without its check for crossing leader lines (a third of its time) the
+    # labels overlap no more: on the twelve none, on the corpus 2 pairs instead of 8.
+    adjust_text(labels, ax=ax, expand=(1.15, 1.4), iter_lim=120, prevent_crossings=False,
                 arrowprops={"arrowstyle": "-", "color": "#aaaaaa", "lw": 0.5})
     return fig
 
