@@ -102,11 +102,9 @@ def clusters_cmd(
         sections = cluster_sections(model, stab, names, lang,
                                     p_max=None if all_categories else 0.10, sensitivity=sens,
                                     headline=headline)
+    data = clusters_json(model, stab, sens, lang, headline=headline) if fmt == "json" else None
     emit(render_sections(sections, fmt, label=label or "tab:clusters", caption=caption,
-                         lang=lang, json_data=clusters_json(model, stab, sens, lang,
-                                                            headline=headline)
-                         if fmt == "json" else None),
-         output, lang)
+                         lang=lang, json_data=data), output, lang)
     summary = model.summary()
     sys.stderr.write(text("cli.clusters_summary", lang, n=len(model.labels_),
                           supplementary=len(model.supplementary_placements_),
