@@ -244,7 +244,6 @@ def _cluster_trees(F: np.ndarray, params: dict) -> tuple[np.ndarray, np.ndarray]
     from scipy.cluster.hierarchy import linkage
 
     from ptce_typology.analysis.hcpc import HCPC, choose_k
-    from ptce_typology.analysis.ward import cut
     from ptce_typology.errors import PtceError
 
     B, n, _ = F.shape
@@ -265,7 +264,7 @@ def _cluster_trees(F: np.ndarray, params: dict) -> tuple[np.ndarray, np.ndarray]
         except (PtceError, ValueError):
             ok[b] = False  # the one-by-one path says why
             continue
-        before[b] = HCPC._number(Xs[b], cut(Z, n, int(k[b])))
+        before[b] = HCPC._number(Xs[b], _cut(Z, n, int(k[b])))
     labels = before.copy()
     if params["consolidation"] != "none":
         settled, stays = _stays(Xs, np.maximum(before - 1, 0), k)
@@ -277,6 +276,21 @@ def _cluster_trees(F: np.ndarray, params: dict) -> tuple[np.ndarray, np.ndarray]
     out = np.empty_like(labels)
     np.put_along_axis(out, order, labels, axis=1)
     return out, ok
+
+
+def _cut(merges: np.ndarray, m: int, k: int) -> np.ndarray:
+    """The partition of :func:`~ptce_typology.analysis.ward.cut` (the m points after the
+    first m - k merges) by pointer jumping on arrays instead of a union-find in Python."""
+    parent = np.arange(2 * m - 1)
+    done = merges[: m - k, :2].astype(np.int64)
+    parent[done[:, 0]] = m + np.arange(m - k)
+    parent[done[:, 1]] = m + np.arange(m - k)
+    while True:
+        up = parent[parent]
+        if np.array_equal(up, parent):
+            break
+        parent = up
+    return np.unique(parent[:m], return_inverse=True)[1].ravel()
 
 
 def _numbered(X: np.ndarray, labels: np.ndarray) -> np.ndarray:
@@ -434,9 +448,9 @@ def _stays(F: np.ndarray, codes: np.ndarray, k: np.ndarray) -> tuple[np.ndarray,
     whether that is the consolidated partition."""
     B, n, _ = F.shape
     kmax = int(k.max())
-    onehot = codes[:, :, None] == np.arange(kmax)[None, None, :]
+    onehot = (codes[:, :, None] == np.arange(kmax)[None, None, :]).astype(float)
     counts = onehot.sum(axis=1)
-    means = np.einsum("bnk,bnd->bkd", onehot, F) / np.maximum(counts, 1)[:, :, None]
+    means = np.matmul(np.swapaxes(onehot, 1, 2), F) / np.maximum(counts, 1)[:, :, None]
     exists = np.arange(kmax)[None, :] < k[:, None]
     d = ((F[:, :, None, :] - means[:, None, :, :]) ** 2).sum(axis=3)
     d = np.where(exists[:, None, :], d, np.inf)
@@ -444,10 +458,10 @@ def _stays(F: np.ndarray, codes: np.ndarray, k: np.ndarray) -> tuple[np.ndarray,
     start = d.argmin(axis=2)
     clear = ((order[:, :, 1] - order[:, :, 0]) > MARGIN * np.maximum(order[:, :, 1], 1e-300)
              ).all(axis=1)
-    onehot = start[:, :, None] == np.arange(kmax)[None, None, :]
-    nc = onehot.sum(axis=1).astype(float)
+    onehot = (start[:, :, None] == np.arange(kmax)[None, None, :]).astype(float)
+    nc = onehot.sum(axis=1)
     clear &= ((nc > 0) | ~exists).all(axis=1)
-    centres = np.einsum("bnk,bnd->bkd", onehot, F) / np.maximum(nc, 1)[:, :, None]
+    centres = np.matmul(np.swapaxes(onehot, 1, 2), F) / np.maximum(nc, 1)[:, :, None]
     d = ((F[:, :, None, :] - centres[:, None, :, :]) ** 2).sum(axis=3)
     an2 = nc / (nc + 1.0)
     an1 = np.where(nc > 1, nc / np.maximum(nc - 1.0, 1.0), 1e300)

@@ -251,11 +251,13 @@ def _refit_completions(model, cells: list, choices: np.ndarray, n_jobs: int
     n = labels.shape[1]
     if not len(fitted):
         return np.zeros((n, n)), [], [], int(failed.sum())
+    # Counts as float products of 0/1 (exact below 2^53): one matrix product.
     onehot = (fitted[:, :, None] == np.arange(1, fitted.max() + 1)[None, None, :])
-    together = np.einsum("bik,bjk->ij", onehot.astype(np.int64), onehot.astype(np.int64))
+    flat = np.swapaxes(onehot, 0, 1).reshape(n, -1).astype(float)
+    together = flat @ flat.T
     main = model.labels_.to_numpy()
     aris = adjusted_rand_indices(main, fitted)
-    return (together.astype(float), [int(k) for k in fitted.max(axis=1)],
+    return (together, [int(k) for k in fitted.max(axis=1)],
             [float(x) for x in aris], int(failed.sum()))
 
 
