@@ -40,3 +40,33 @@ def test_lloyd_equals_scikit_learn():
     ours = kmeans.lloyd(X, start, iter_max=100)
     sk = KMeans(4, init=start, n_init=1, algorithm="lloyd", max_iter=100, tol=0).fit(X)
     assert adjusted_rand_score(ours.labels, sk.labels_) == 1.0
+
+
+def test_the_stacked_hartigan_wong_equals_one_problem_at_a_time():
+    """hartigan_wong_stack (AS 136 on a stack of problems, as the batched refits consolidate)
+    gives each problem the labels hartigan_wong gives it alone, ties (rounded points) and
+    problems of different k in one stack included, and flags the problems it raises on."""
+    from ptce_typology.analysis.kmeans import hartigan_wong, hartigan_wong_stack
+
+    rng = np.random.default_rng(1)
+    checked = 0
+    for trial in range(12):
+        B, m, d = 30, int(rng.integers(8, 70)), int(rng.integers(1, 6))
+        sizes = rng.integers(2, 8, size=B)
+        X = rng.normal(size=(B, m, d))
+        if trial % 3 == 0:
+            X = np.round(X)  # ties
+        C = np.zeros((B, 7, d))
+        for b in range(B):
+            C[b, :sizes[b]] = X[b, :sizes[b]] + rng.normal(scale=0.1, size=(sizes[b], d))
+        labels, solved = hartigan_wong_stack(X, C, sizes)
+        for b in range(B):
+            try:
+                alone = hartigan_wong(X[b], C[b, :sizes[b]]).labels
+            except ValueError:
+                assert not solved[b]
+                continue
+            assert solved[b]
+            np.testing.assert_array_equal(labels[b], alone)
+            checked += 1
+    assert checked > 300

@@ -13,7 +13,9 @@ import pytest
 from test_mca import REF
 
 from ptce_typology.analysis.sensitivity import (
+    _completion_choices,
     adjusted_rand_index,
+    completion_partitions,
     robust_groups,
     scenarios,
     sensitivity,
@@ -37,23 +39,23 @@ def reference():
 
 @pytest.fixture(scope="module")
 def ours():
-    """The model, its sensitivity, and the partition sensitivity refitted for each completion
-    (keyed by the completed codes), recorded as it ran: the refits are compared with R's
-    without being run twice."""
+    """The model, its sensitivity, and the partition of every completion of its unknowns
+    (keyed by the completed codes), from the batched refits sensitivity runs."""
     model = Typology(supplementary=(), rule="within_ratio").fit(_frame())
+    result = sensitivity(model, n_jobs=1)
+    cells = unknown_cells(model, model.frame_)
+    choices, _ = _completion_choices([len(c[2]) for c in cells], model.seed)
+    labels, failed = completion_partitions(model, cells, choices)
+    assert not failed.any()
+    codes, levels = model._encode(model.frame_)
+    active, position = list(model.active), {p: i for i, p in enumerate(model.frame_.index)}
     refits: dict[bytes, np.ndarray] = {}
-    partition = model._partition_codes
-
-    def recorded(data, levels):
-        labels = partition(data, levels)
-        refits[np.ascontiguousarray(data).tobytes()] = labels
-        return labels
-
-    model._partition_codes = recorded
-    try:
-        result = sensitivity(model, n_jobs=1)  # one process: the recording sees every refit
-    finally:
-        del model._partition_codes
+    for row, partition in zip(choices, labels, strict=True):
+        completed = codes.copy()
+        for (pole, d, categories), pick in zip(cells, row, strict=True):
+            j = active.index(d)
+            completed[position[pole], j] = levels[j].index(categories[pick])
+        refits[np.ascontiguousarray(completed).tobytes()] = partition
     return model, result, refits
 
 

@@ -399,29 +399,30 @@ def describe_categories(data: pd.DataFrame, labels: pd.Series,
     qnorm = NormalDist().inv_cdf
     n = len(labels)
     lf = _log_factorials(n)
+    held = []  # (variable, level, who holds it, how many), once for every cluster
+    for var in data.columns:
+        col = data[var].astype(object).to_numpy()
+        levels = list(dict.fromkeys(data[var].cat.categories)) \
+            if isinstance(data[var].dtype, pd.CategoricalDtype) \
+            else sorted(set(col), key=str)
+        for level in levels:
+            has = col == level
+            if has.any():
+                held.append((var, level, has, int(has.sum())))
     rows = []
     for cluster in sorted(labels.unique()):
         in_k = (labels == cluster).to_numpy()
         nk = int(in_k.sum())
-        for var in data.columns:
-            col = data[var].astype(object).to_numpy()
-            levels = list(dict.fromkeys(data[var].cat.categories)) \
-                if isinstance(data[var].dtype, pd.CategoricalDtype) \
-                else sorted(set(col), key=str)
-            for level in levels:
-                has = col == level
-                nj = int(has.sum())
-                if nj == 0:
-                    continue
-                x = int((has & in_k).sum())
-                p_lt, p_eq, p_gt = hypergeometric_tails(x, n, nj, nk, lf)
-                p = min(2 * p_lt + p_eq, 2 * p_gt + p_eq)
-                mod_cla, glob = x / nk, nj / n
-                v = qnorm(p / 2) if 0 < p < 1 else (0.0 if p >= 1 else -40.0)
-                v = -v if mod_cla > glob else v
-                rows.append({"cluster": int(cluster), "category": f"{var}={level}",
-                             "variable": var, "cla_mod": x / nj, "mod_cla": mod_cla,
-                             "global": glob, "p_value": min(p, 1.0), "v_test": v})
+        for var, level, has, nj in held:
+            x = int((has & in_k).sum())
+            p_lt, p_eq, p_gt = hypergeometric_tails(x, n, nj, nk, lf)
+            p = min(2 * p_lt + p_eq, 2 * p_gt + p_eq)
+            mod_cla, glob = x / nk, nj / n
+            v = qnorm(p / 2) if 0 < p < 1 else (0.0 if p >= 1 else -40.0)
+            v = -v if mod_cla > glob else v
+            rows.append({"cluster": int(cluster), "category": f"{var}={level}",
+                         "variable": var, "cla_mod": x / nj, "mod_cla": mod_cla,
+                         "global": glob, "p_value": min(p, 1.0), "v_test": v})
     table = pd.DataFrame(rows)
     if proba is not None:
         table = table[table["p_value"] <= proba]

@@ -206,3 +206,142 @@ def _qtran(A, C, k, ic1, ic2, nc, an1, an2, ncp, dd, itran, state, imaxqtr) -> b
                         ic2[i] = l1
             if icoun == m:
                 return True
+
+
+def hartigan_wong_stack(X: np.ndarray, centres: np.ndarray, sizes: np.ndarray | None = None,
+                        iter_max: int = 10) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`hartigan_wong` on a stack of problems (B × m points, B × k centres; problem b
+    uses its first ``sizes[b]`` centres, default all), every step of AS 136 run on the whole
+    stack: the same arithmetic on each problem, so the same labels. Returns the 0-based labels
+    (B × m) and a mask of the problems solved; False where :func:`hartigan_wong` raises."""
+    A = np.asarray(X, dtype=float)
+    B, m, _ = A.shape
+    k = centres.shape[1]
+    sizes = np.full(B, k) if sizes is None else np.asarray(sizes)
+    exists = np.arange(k)[None, :] < sizes[:, None]
+    C = np.where(exists[:, :, None], centres, 0.0).astype(float)
+    d = np.where(exists[:, None, :], ((A[:, :, None, :] - C[:, None, :, :]) ** 2).sum(axis=3),
+                 np.inf)
+    nearest = np.argsort(d, axis=2, kind="stable")
+    s = {"ic1": nearest[:, :, 0].copy(), "ic2": nearest[:, :, 1].copy(), "exists": exists}
+    nc = (s["ic1"][:, :, None] == np.arange(k)).sum(axis=1).astype(float)
+    solved = ((nc > 0) | ~exists).all(axis=1) & (sizes >= 2) & (sizes < m)
+    sums = np.zeros_like(C)
+    np.add.at(sums, (np.repeat(np.arange(B), m), s["ic1"].ravel()), A.reshape(B * m, -1))
+    C[:] = sums / np.maximum(nc, 1.0)[:, :, None]
+    s.update(A=A, C=C, nc=nc, an2=nc / (nc + 1.0),
+             an1=np.where(nc > 1, nc / np.maximum(nc - 1.0, 1.0), BIG),
+             itran=np.ones((B, k), dtype=bool), ncp=np.full((B, k), -1, dtype=np.int64),
+             live=np.zeros((B, k), dtype=np.int64), dd=np.zeros((B, m)),
+             indx=np.zeros(B, dtype=np.int64))
+    running = solved.copy()
+    # Padded clusters (nc = 0) divide by zero; their results are never read.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for _ in range(iter_max):
+            _optra_stack(s, running)
+            running &= s["indx"] != m
+            if not running.any():
+                break
+            running &= _qtran_stack(s, running, 50 * m) & (sizes != 2)
+            s["ncp"][running] = 0
+    return s["ic1"], solved
+
+
+def _transfer_stack(s: dict, b: np.ndarray, i: int, l1: np.ndarray, l2: np.ndarray) -> None:
+    """:func:`_transfer` of point ``i`` of the problems ``b`` from ``l1`` to ``l2``."""
+    nc, C, A = s["nc"], s["C"], s["A"]
+    al1 = nc[b, l1]
+    alw = al1 - 1.0
+    al2 = nc[b, l2]
+    alt = al2 + 1.0
+    C[b, l1] = (C[b, l1] * al1[:, None] - A[b, i]) / alw[:, None]
+    C[b, l2] = (C[b, l2] * al2[:, None] + A[b, i]) / alt[:, None]
+    nc[b, l1] -= 1.0
+    nc[b, l2] += 1.0
+    s["an2"][b, l1] = alw / al1
+    s["an1"][b, l1] = np.where(alw > 1.0, alw / (alw - 1.0), BIG)
+    s["an1"][b, l2] = alt / al2
+    s["an2"][b, l2] = alt / (alt + 1.0)
+    s["ic1"][b, i] = l2
+    s["ic2"][b, i] = l1
+
+
+def _optra_stack(s: dict, running: np.ndarray) -> None:
+    """:func:`_optra` on the running problems of the stack."""
+    A, C, nc, an1, an2, ic1, ic2 = (s[key] for key in ("A", "C", "nc", "an1", "an2", "ic1",
+                                                       "ic2"))
+    B, m, _ = A.shape
+    k = C.shape[1]
+    rows = np.arange(B)
+    s["live"] = np.where(s["itran"] & running[:, None], m + 1, s["live"])
+    live, ncp = s["live"], s["ncp"]
+    going = running.copy()
+    for step in range(1, m + 1):
+        i = step - 1
+        s["indx"][going] += 1
+        l1 = ic1[:, i]
+        scan = going & (nc[rows, l1] != 1)
+        dist = ((A[:, i][:, None, :] - C) ** 2).sum(axis=2)
+        fresh = scan & (ncp[rows, l1] != 0)
+        s["dd"][fresh, i] = dist[rows, l1][fresh] * an1[rows, l1][fresh]
+        ll = ic2[:, i].copy()
+        r2 = dist[rows, ll] * an2[rows, ll]
+        l2 = ll.copy()
+        for cl in range(k):
+            skip = (((step >= live[rows, l1]) & (step >= live[:, cl])) | (cl == l1)
+                    | (cl == ll) | ~s["exists"][:, cl])
+            rr = r2 / an2[:, cl]  # inf or nan on padded clusters, skipped
+            better = ~skip & ~(dist[:, cl] >= rr)
+            r2 = np.where(better, dist[:, cl] * an2[:, cl], r2)
+            l2 = np.where(better, cl, l2)
+        stay = scan & (r2 >= s["dd"][:, i])
+        ic2[stay, i] = l2[stay]
+        move = np.flatnonzero(scan & ~(r2 >= s["dd"][:, i]))
+        if len(move):
+            s["indx"][move] = 0
+            for cluster in (l1[move], l2[move]):
+                live[move, cluster] = m + step
+                ncp[move, cluster] = step
+            _transfer_stack(s, move, i, l1[move], l2[move])
+        going &= s["indx"] != m
+        if not going.any():
+            break
+    s["itran"][going] = False
+    live[going] -= m
+
+
+def _qtran_stack(s: dict, running: np.ndarray, imaxqtr: int) -> np.ndarray:
+    """:func:`_qtran` on the running problems; False where it ran past ``imaxqtr`` steps."""
+    A, C, nc, an1, an2, ic1, ic2, ncp = (s[key] for key in ("A", "C", "nc", "an1", "an2",
+                                                            "ic1", "ic2", "ncp"))
+    B, m, _ = A.shape
+    rows = np.arange(B)
+    going = running.copy()
+    icoun = np.zeros(B, dtype=np.int64)
+    istep = 0
+    while True:
+        for i in range(m):
+            icoun[going] += 1
+            istep += 1
+            if istep >= imaxqtr:
+                return ~going & running
+            l1, l2 = ic1[:, i], ic2[:, i]
+            scan = going & (nc[rows, l1] != 1)
+            fresh = scan & (istep <= ncp[rows, l1])
+            if fresh.any():
+                own = ((A[fresh, i] - C[fresh, l1[fresh]]) ** 2).sum(axis=1)
+                s["dd"][fresh, i] = own * an1[fresh, l1[fresh]]
+            test = scan & ~((istep >= ncp[rows, l1]) & (istep >= ncp[rows, l2]))
+            r2 = s["dd"][:, i] / an2[rows, l2]
+            d2 = ((A[:, i] - C[rows, l2]) ** 2).sum(axis=1)
+            move = np.flatnonzero(test & (d2 < r2))
+            if len(move):
+                icoun[move] = 0
+                s["indx"][move] = 0
+                for cluster in (l1[move], l2[move]):
+                    s["itran"][move, cluster] = True
+                    ncp[move, cluster] = istep + m
+                _transfer_stack(s, move, i, l1[move], l2[move])
+            going &= icoun != m
+            if not going.any():
+                return running.copy()

@@ -6,8 +6,9 @@ completion is refitted with the same parameters. What stays the same across comp
 not hang on what the sources do not say.
 
 Completions are all combinations up to ``MAX_EXHAUSTIVE`` (2^14), else a seeded sample of
-``N_SAMPLED``. On the twelve témoins (12 unknown yes/no values: 4,096 completions) the refits
-run in a few seconds: each is one small SVD and one Ward tree.
+``N_SAMPLED``. Completions that give the same table are refitted once, and the tables in
+batches (:mod:`~ptce_typology.analysis.refits`): the twelve's 4,096 completions take a few
+tenths of a second, with the partitions of the one-by-one refits.
 """
 
 from __future__ import annotations
@@ -25,8 +26,6 @@ ROBUST = 0.90
 DETERMINED_ARI = 0.5
 # The headline that ``ptce clusters`` always prints: a seeded sample of this many completions.
 HEADLINE_COMPLETIONS = 256
-# From this many completions the refits run in one process per core.
-PARALLEL_FROM = 1_000
 
 
 def adjusted_rand_index(a: np.ndarray, b: np.ndarray) -> float:
@@ -85,51 +84,31 @@ def scenarios(model) -> list[dict]:
     """The partition under each other reading of an active value, one at a time, the other
     values as fitted (unknowns passive): its k and its ARI against the main partition. A
     reading is a scenario of its own, not mixed into the completions of the unknowns."""
+    from ptce_typology.analysis.refits import partitions
+
     frame = model.frame_
     main = model.labels_.to_numpy()
     codes, levels = model._encode(frame)
     active = list(model.active)
     position = {p: i for i, p in enumerate(frame.index)}
-    result = []
-    for pole, d, value in alternative_readings(model, frame):
-        data = codes.copy()
+    readings = alternative_readings(model, frame)
+    tables = np.repeat(codes[None], len(readings), axis=0)
+    for t, (pole, d, value) in enumerate(readings):
         j = active.index(d)
-        data[position[pole], j] = levels[j].index(value)
-        try:
-            labels = model._partition_codes(data, levels)
-        except (PtceError, ValueError, np.linalg.LinAlgError):
+        tables[t, position[pole], j] = levels[j].index(value)
+    labels, failed = partitions(model, tables, levels, numbered=True)
+    aris = adjusted_rand_indices(main, labels) if len(readings) else []
+    result = []
+    for t, (pole, d, value) in enumerate(readings):
+        if failed[t]:
             result.append({"pole_id": str(pole), "descriptor": d, "value": value,
                            "n_clusters": None, "ari": None, "clusters": None})
             continue
         result.append({"pole_id": str(pole), "descriptor": d, "value": value,
-                       "n_clusters": int(labels.max()),
-                       "ari": adjusted_rand_index(main, labels),
-                       "clusters": {str(p): int(c) for p, c in zip(frame.index, labels,
+                       "n_clusters": int(labels[t].max()), "ari": float(aris[t]),
+                       "clusters": {str(p): int(c) for p, c in zip(frame.index, labels[t],
                                                                    strict=True)}})
     return result
-
-
-def _refit_chunk(item: tuple) -> tuple[np.ndarray, list[int], list[float], int]:
-    """Refit one chunk of completions (run in a worker process when n_jobs > 1)."""
-    model, codes, levels, targets, chunk, main = item
-    n = len(codes)
-    together = np.zeros((n, n))
-    ks: list[int] = []
-    aris: list[float] = []
-    failed = 0
-    for row in chunk:
-        data = codes.copy()
-        for (i, j, options), pick in zip(targets, row, strict=True):
-            data[i, j] = options[pick]
-        try:
-            labels = model._partition_codes(data, levels)
-        except (PtceError, ValueError, np.linalg.LinAlgError):
-            failed += 1
-            continue
-        together += labels[:, None] == labels[None, :]
-        ks.append(int(labels.max()))
-        aris.append(adjusted_rand_index(main, labels))
-    return together, ks, aris, failed
 
 
 def sensitivity(model, seed: int | None = None, n_jobs: int | None = None,
@@ -138,9 +117,9 @@ def sensitivity(model, seed: int | None = None, n_jobs: int | None = None,
     of its reference poles' unknown active values (a seeded sample of ``n_sampled`` above
     ``max_exhaustive``), and on each other reading of a value (:func:`scenarios`).
 
-    ``n_jobs`` worker processes refit the completions (default: one per core from
-    ``PARALLEL_FROM`` completions, where the pool's start-up is repaid: the twelve's 4,096
-    refits take half the time on two cores; one process below); the result does not depend on
+    The completions are refitted in batches (:mod:`~ptce_typology.analysis.refits`);
+    ``n_jobs`` worker processes (default: one per core) refit those the batch leaves to the
+    one-by-one path when there are many (more than 40 poles); the result does not depend on
     it.
 
     Returns
@@ -176,7 +155,7 @@ def sensitivity(model, seed: int | None = None, n_jobs: int | None = None,
         raise PtceError("an unknown value has no category to take", field="sensitivity")
     choices, exhaustive = _completion_choices(sizes, seed, max_exhaustive, n_sampled)
     if n_jobs is None:
-        n_jobs = cores if len(choices) >= PARALLEL_FROM else 1
+        n_jobs = cores
     poles = list(frame.index)
     position = {p: i for i, p in enumerate(poles)}
     together, ks, aris, failed = _refit_completions(model, cells, choices, n_jobs)
@@ -215,40 +194,71 @@ def _completion_choices(sizes: list[int], seed: int, max_exhaustive: int = MAX_E
     return np.stack([rng.integers(0, s, size=n_sampled) for s in sizes], axis=1), False
 
 
-def _refit_completions(model, cells: list, choices: np.ndarray, n_jobs: int
-                       ) -> tuple[np.ndarray, list[int], list[float], int]:
-    """Refit every completion, in chunks (in ``n_jobs`` processes): co-clustering counts,
-    the k and the ARI of each refit, and the number that failed."""
+def completion_partitions(model, cells: list, choices: np.ndarray, n_jobs: int = 1
+                          ) -> tuple[np.ndarray, np.ndarray]:
+    """The partition of each completion (one row of ``choices`` per completion, one column per
+    cell of :func:`unknown_cells`): labels (completions × poles, 0 where the refit failed)
+    and a mask of the failed refits. Completions that give the same table are refitted
+    once, and the tables in batches (:func:`~ptce_typology.analysis.refits.partitions`)."""
+    from ptce_typology.analysis.refits import partitions
+
     frame = model.frame_
-    main = model.labels_.to_numpy()
-    poles = list(frame.index)
-    position = {p: i for i, p in enumerate(poles)}
-    n = len(poles)
+    position = {p: i for i, p in enumerate(frame.index)}
     codes, levels = model._encode(frame)
     active = list(model.active)
-    targets = [(position[p], active.index(d), [levels[active.index(d)].index(c) for c in cats])
-               for p, d, cats in cells]
-    chunks = np.array_split(choices, max(1, min(len(choices), 8 * max(1, n_jobs))))
-    work = [(model, codes, levels, targets, chunk, main) for chunk in chunks if len(chunk)]
-    if n_jobs > 1 and len(choices) > 64:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+    distinct, inverse = np.unique(choices, axis=0, return_inverse=True)
+    tables = np.repeat(codes[None], len(distinct), axis=0)
+    for t, (pole, d, categories) in enumerate(cells):
+        j = active.index(d)
+        options = np.array([levels[j].index(c) for c in categories])
+        tables[:, position[pole], j] = options[distinct[:, t]]
+    labels, failed = partitions(model, tables, levels, n_jobs=n_jobs)
+    inverse = inverse.ravel()
+    return labels[inverse], failed[inverse]
 
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=n_jobs, mp_context=context) as pool:
-            parts = list(pool.map(_refit_chunk, work))
-    else:
-        parts = [_refit_chunk(item) for item in work]
-    together = np.zeros((n, n))
-    ks: list[int] = []
-    aris: list[float] = []
-    failed = 0
-    for part_together, part_ks, part_aris, part_failed in parts:
-        together += part_together
-        ks += part_ks
-        aris += part_aris
-        failed += part_failed
-    return together, ks, aris, failed
+
+def adjusted_rand_indices(main: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """:func:`adjusted_rand_index` of ``main`` against each row of ``labels`` (the same
+    arithmetic on a stack, so the same numbers)."""
+    _, a = np.unique(np.asarray(main), return_inverse=True)
+    a = a.ravel()
+    B, n = labels.shape
+    _, b = np.unique(labels, return_inverse=True)
+    b = b.reshape(B, n)
+    left = (a[:, None] == np.arange(a.max() + 1)[None, :]).astype(np.int64)
+    right = (b[:, :, None] == np.arange(b.max() + 1)[None, None, :]).astype(np.int64)
+    table = np.einsum("ni,bnj->bij", left, right)
+
+    def pairs(x: np.ndarray, axes: tuple) -> np.ndarray:
+        return (x * (x - 1) // 2).sum(axis=axes).astype(float)
+
+    total = n * (n - 1) / 2
+    index = pairs(table, (1, 2))
+    rows, cols = pairs(table.sum(axis=2), (1,)), pairs(table.sum(axis=1), (1,))
+    expected = rows * cols / total if total else np.zeros(B)
+    maximum = (rows + cols) / 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ari = (index - expected) / (maximum - expected)
+    return np.where(maximum == expected, 1.0, ari)
+
+
+def _refit_completions(model, cells: list, choices: np.ndarray, n_jobs: int
+                       ) -> tuple[np.ndarray, list[int], list[float], int]:
+    """Refit every completion: co-clustering counts, the k and the ARI of each refit (in the
+    completions' order), and the number that failed."""
+    labels, failed = completion_partitions(model, cells, choices, n_jobs)
+    fitted = labels[~failed]
+    n = labels.shape[1]
+    if not len(fitted):
+        return np.zeros((n, n)), [], [], int(failed.sum())
+    # Counts as float products of 0/1 (exact below 2^53): one matrix product.
+    onehot = (fitted[:, :, None] == np.arange(1, fitted.max() + 1)[None, None, :])
+    flat = np.swapaxes(onehot, 0, 1).reshape(n, -1).astype(float)
+    together = flat @ flat.T
+    main = model.labels_.to_numpy()
+    aris = adjusted_rand_indices(main, fitted)
+    return (together, [int(k) for k in fitted.max(axis=1)],
+            [float(x) for x in aris], int(failed.sum()))
 
 
 def robust_groups(share: np.ndarray, poles: list[str], threshold: float = ROBUST

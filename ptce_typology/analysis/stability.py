@@ -17,8 +17,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ptce_typology.errors import PtceError
-
 LOO_MAX = 200
 
 
@@ -31,13 +29,15 @@ def default_resamples(n: int) -> int:
     return 10
 
 
-def _refit(model, codes: np.ndarray, levels: list[list[str]]) -> np.ndarray | None:
-    """The partition of some rows, k fixed to the model's (the fast path: no tables)."""
-    clone = type(model)(**{**model.get_params(), "n_clusters": model.hcpc_.n_clusters_})
-    try:
-        return clone._partition_codes(codes, levels)
-    except (PtceError, ValueError, np.linalg.LinAlgError):
-        return None
+def _refits(model, tables: np.ndarray, levels: list[list[str]]) -> list[np.ndarray | None]:
+    """The partition of each table of rows, k fixed to the model's, refitted in a batch
+    (:func:`~ptce_typology.analysis.refits.partitions`); None where a refit failed."""
+    from ptce_typology.analysis.refits import partitions
+
+    if not len(tables):
+        return []
+    labels, failed = partitions(model, tables, levels, n_clusters=model.hcpc_.n_clusters_)
+    return [None if bad else row for row, bad in zip(labels, failed, strict=True)]
 
 
 def _stay(old: np.ndarray, new: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -76,13 +76,16 @@ def stability(model, n_resamples: int | None = None, seed: int = 0) -> dict:
     stay_sum = np.zeros(n)
     stay_count = np.zeros(n, dtype=int)
     k = model.hcpc_.n_clusters_
-    for _ in range(n_resamples):
-        rows = rng.integers(0, n, size=n)
+    draws = [rng.integers(0, n, size=n) for _ in range(n_resamples)]
+    drawn = [rows for rows in draws if len(np.unique(rows)) > k]
+    refits = iter(_refits(model, np.array([codes[rows] for rows in drawn]).reshape(
+        len(drawn), n, codes.shape[1]), levels))
+    for rows in draws:
         unique_rows, first = np.unique(rows, return_index=True)
         if len(unique_rows) <= k:
             boot_failed += 1
             continue
-        labels = _refit(model, codes[rows], levels)
+        labels = next(refits)
         if labels is None:
             boot_failed += 1
             continue
@@ -95,9 +98,10 @@ def stability(model, n_resamples: int | None = None, seed: int = 0) -> dict:
     loo_sum = np.zeros(n)
     loo_count = np.zeros(n, dtype=int)
     run_loo = n <= LOO_MAX
-    for i in range(n) if run_loo else ():
-        rest = np.delete(np.arange(n), i)
-        labels = _refit(model, codes[rest], levels)
+    rests = [np.delete(np.arange(n), i) for i in range(n)] if run_loo else []
+    loo_refits = _refits(model, np.array([codes[rest] for rest in rests]).reshape(
+        len(rests), n - 1, codes.shape[1]), levels)
+    for rest, labels in zip(rests, loo_refits, strict=True):
         if labels is None:
             loo_failed += 1
             continue

@@ -113,10 +113,10 @@ def clusters_cmd(
         sections = cluster_sections(model, stab, names, lang,
                                     p_max=None if all_categories else 0.10, sensitivity=sens,
                                     headline=headline) + cloud_sections(clouds, lang)
+    data = (clusters_json(model, stab, sens, lang, headline=headline, clouds=clouds)
+            if fmt == "json" else None)
     emit(render_sections(sections, fmt, paper=paper, label=label or "tab:clusters", caption=caption,
-                         lang=lang, json_data=clusters_json(model, stab, sens, lang,
-                                                            headline=headline, clouds=clouds)),
-         output, lang)
+                         lang=lang, json_data=data), output, lang)
     _write_summary(model, lang)
 
 

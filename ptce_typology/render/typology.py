@@ -465,8 +465,8 @@ def clusters_json(model: Typology, stab: dict | None, sensitivity: dict | None =
     data["cluster_names"] = {str(c): n for c, n in cluster_names(model, lang).items()}
     data["clusters_before_consolidation"] = {
         str(p): int(c) for p, c in model.hcpc_.labels_before_.items()}
-    data["coordinates"] = {str(p): [float(x) for x in row]
-                           for p, row in model.coordinates_.iterrows()}
+    data["coordinates"] = dict(zip(map(str, model.coordinates_.index),
+                                   model.coordinates_.to_numpy(dtype=float).tolist(), strict=True))
     data["inertia_gain"] = [float(x) for x in model.hcpc_.inertia_gain_]
     data["ratios"] = {str(k): float(v) for k, v in model.hcpc_.ratios_.items()}
     desc = model.description_.reset_index()
