@@ -80,13 +80,14 @@ def concentration_ellipses(coordinates: pd.DataFrame, groups: pd.Series,
         ``var_y``, ``cov_xy``, ``half_major``, ``half_minor`` (0 for a group of one) and
         ``angle`` (of the major axis from the x axis, radians in (-pi/2, pi/2]).
     """
+    import math
+
     import numpy as np
     import pandas as pd
-    from scipy.stats import chi2
 
     if coordinates.shape[1] != 2:
         raise ValueError("concentration_ellipses needs two columns")
-    q = float(chi2.ppf(level, 2))
+    q = -2 * math.log(1 - level)  # the chi-square quantile with 2 df, in closed form
     rows = []
     for category, members in _members(groups):
         xy = coordinates.loc[members].to_numpy(dtype=float)
@@ -131,9 +132,10 @@ def typicality_tests(coordinates: pd.DataFrame, groups: pd.Series,
         Index (``category``, ``dimension``); columns ``n``, ``mean`` (the coordinate of the
         mean point), ``v_test`` and ``p_value``.
     """
+    import math
+
     import numpy as np
     import pandas as pd
-    from scipy.stats import norm
 
     n = len(coordinates)
     rows = []
@@ -145,7 +147,7 @@ def typicality_tests(coordinates: pd.DataFrame, groups: pd.Series,
             v = float(mean / np.sqrt(eigenvalues[dim]) * scale)
             rows.append({"category": str(category), "dimension": dim, "n": n_k,
                          "mean": float(mean), "v_test": v,
-                         "p_value": float(2 * norm.sf(abs(v)))})
+                         "p_value": math.erfc(abs(v) / math.sqrt(2))})  # 2 * normal sf
     return pd.DataFrame(rows).set_index(["category", "dimension"])
 
 
