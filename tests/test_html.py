@@ -118,23 +118,16 @@ def test_the_sensitivity_headline_is_beside_the_partition(report_file, french_re
         assert title in clusters and "ARI" in clusters
 
 
-def test_the_mca_tables_are_in_the_clusters_section(report_file, french_report):
-    for path, words in ((report_file, ("Categories on dimensions 1 and 2",
-                                       "Squared correlation ratios", "Benzécri")),
-                        (french_report, ("Modalités sur les axes 1 et 2",
-                                         "Rapports de corrélation", "Greenacre (taux ajusté)"))):
-        page = path.read_text(encoding="utf-8")
-        clusters = page[page.index('id="clusters"'):page.index('id="sensitivity"')]
-        for word in words:
-            assert word in clusters, word
-
-
-def test_the_laureates_mean_points_are_beside_the_map(report_file, french_report):
-    for path, words in ((report_file, ("concentration ellipses (90 %)",
-                                       "Mean points of the categories of “Laureate of at least "
-                                       "one national call”", "finite-population correction")),
-                        (french_report, ("ellipses de concentration (90 %)",
-                                         "Points moyens des modalités", "population finie"))):
+@pytest.mark.parametrize(("english", "french"), [
+    (("Categories on dimensions 1 and 2", "Squared correlation ratios", "Benzécri"),
+     ("Modalités sur les axes 1 et 2", "Rapports de corrélation", "Greenacre (taux ajusté)")),
+    (("concentration ellipses (90 %)", "Mean points of the categories of “Laureate of at least "
+      "one national call”", "finite-population correction"),
+     ("ellipses de concentration (90 %)", "Points moyens des modalités", "population finie")),
+], ids=["mca_tables", "laureates_mean_points"])
+def test_the_clusters_section_holds(report_file, french_report, english, french):
+    # The MCA's tables, and the laureates' mean points beside the map, in both languages.
+    for path, words in ((report_file, english), (french_report, french)):
         page = path.read_text(encoding="utf-8")
         clusters = page[page.index('id="clusters"'):page.index('id="sensitivity"')]
         for word in words:
