@@ -134,14 +134,12 @@ def run_study(cases: Sequence[Path | str] | None = None, classify: Iterable[Path
     from ptce_typology.analysis.typology import DEFAULT_ACTIVE, DEFAULT_PASSIVE, Typology
     from ptce_typology.frame import cases_frame
     from ptce_typology.intake.loading import input_checksums, read_cases
-    from ptce_typology.intake.records import inferred_notes, inferred_rules
 
     step = on_step or (lambda _: None)
     step("loading")
     loaded = read_cases(resolve_paths(list(cases) if cases else None))
     frame = cases_frame(loaded.items, reference_year=reference_year)
-    notes = inferred_notes(loaded.items, frame.attrs["members_year"])
-    rules = inferred_rules(loaded.items, frame.attrs["members_year"])
+    notes, rules = _inferred(loaded.items, frame.attrs["members_year"])
     paper = _paper_results(frame, step)
     step("clustering")
     model = (typology or Typology(active=tuple(active) if active else DEFAULT_ACTIVE, seed=seed,
@@ -171,6 +169,19 @@ def run_study(cases: Sequence[Path | str] | None = None, classify: Iterable[Path
                  checksums=input_checksums(loaded.checksums, placed_sums), clouds=clouds,
                  label_poles=tuple(label_poles) if label_poles is not None else None,
                  inferred_rules=rules)
+
+
+def _inferred(cases: list, members_year: int
+              ) -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
+    """The note and the codebook rule of each inferred value, pole by pole and column by
+    column, from one reading of the cases."""
+    from ptce_typology.intake.records import inferred_by_pole
+
+    inferred = inferred_by_pole(cases, members_year)
+    return ({pole: {column: value.note or "" for column, value in values.items()}
+             for pole, values in inferred.items()},
+            {pole: {column: value.rule or "" for column, value in values.items()}
+             for pole, values in inferred.items()})
 
 
 def _paper_results(frame: pd.DataFrame, step: Callable[[str], None]) -> dict[str, Any]:

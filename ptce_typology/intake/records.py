@@ -79,22 +79,19 @@ def inferred_values(case: Case, members_year: int = DEFAULT_MEMBERS_YEAR) -> dic
             if behind.get(column) is not None and behind[column].basis == "inferred"}
 
 
+def inferred_by_pole(cases: list[Case], members_year: int = DEFAULT_MEMBERS_YEAR
+                     ) -> dict[str, dict[str, Sourced]]:
+    """pole_id -> :func:`inferred_values` of the pole's record: read once, for the notes and
+    the rules a report shows."""
+    return {case.pole_id: inferred_values(case, members_year) for case in cases}
+
+
 def inferred_notes(cases: list[Case], members_year: int = DEFAULT_MEMBERS_YEAR
                    ) -> dict[str, dict[str, str]]:
     """pole_id -> column -> the note giving the reasoning behind each inferred value of the
     pole's record (:func:`inferred_values`; an empty note when there is none)."""
-    return {case.pole_id: {column: value.note or "" for column, value
-                           in inferred_values(case, members_year).items()}
-            for case in cases}
-
-
-def inferred_rules(cases: list[Case], members_year: int = DEFAULT_MEMBERS_YEAR
-                   ) -> dict[str, dict[str, str]]:
-    """pole_id -> column -> the codebook rule each inferred value of the pole's record
-    applies (:func:`inferred_values`; empty when it names none)."""
-    return {case.pole_id: {column: value.rule or "" for column, value
-                           in inferred_values(case, members_year).items()}
-            for case in cases}
+    return {pole: {column: value.note or "" for column, value in values.items()}
+            for pole, values in inferred_by_pole(cases, members_year).items()}
 
 
 def inferred_text(case: Case, members_year: int = DEFAULT_MEMBERS_YEAR) -> str:

@@ -102,7 +102,7 @@ def inferred_titles(notes: Mapping[str, Mapping[str, str]],
     ----------
     notes, rules
         pole_id -> column -> the note, and the rule id, of each inferred value
-        (:func:`~ptce_typology.intake.records.inferred_notes`, ``inferred_rules``).
+        (:func:`~ptce_typology.intake.records.inferred_by_pole`: notes and rules).
     codebook
         The codebook whose rules the inferred values name (None: the rule's id only).
     lang
