@@ -316,17 +316,6 @@ def test_control_characters_escaped_in_yaml_are_refused(tmp_path):
 # CSV layouts ------------------------------------------------------------------------------
 
 
-def test_a_semicolon_table_is_read(run, tmp_path):
-    header, rows = table_rows(run)
-    path = write_table(tmp_path / "fr.csv", header, rows, delimiter=";")
-    result = run("list", "--cases", path, "-f", "csv")
-    assert result.exit_code == 0, result.stderr
-    assert result.stdout == run("list", "-f", "csv").stdout
-    data = tmp_path / "d.csv"
-    data.write_text("id;grp;x\na;1;u\nb;2;v\nc;1;u\nd;2;v\n", encoding="utf-8")
-    assert run("compare", "--data", data, "--by", "grp", "-f", "json").exit_code == 0
-
-
 def test_extra_cells_are_refused(run, tmp_path):
     header, rows = table_rows(run)
     path = write_table(tmp_path / "t.csv", header, [rows[0] + ["stray"], rows[1]])

@@ -206,14 +206,16 @@ def test_short_and_long_rows_are_refused(run, tmp_path):
     assert_one_line_error(run("list", "--cases", path), "l.csv:3", "more than")
 
 
-def test_a_tab_separated_file_is_read(run, tmp_path):
+@pytest.mark.parametrize("delimiter", ["\t", ";"], ids=["tab", "semicolon"])
+def test_a_tab_or_semicolon_separated_file_is_read(run, tmp_path, delimiter):
     header, rows = table_rows(run)
-    path = write_table(tmp_path / "t.csv", header, rows, delimiter="\t")
+    path = write_table(tmp_path / "t.csv", header, rows, delimiter=delimiter)
     result = run("list", "--cases", path, "-f", "csv")
     assert result.exit_code == 0, result.stderr
     assert result.stdout == run("list", "-f", "csv").stdout
     data = tmp_path / "d.csv"  # variant: a --data table
-    data.write_text("id\tgrp\tx\na\t1\tu\nb\t2\tv\nc\t1\tu\nd\t2\tv\n", encoding="utf-8")
+    data.write_text("id,grp,x\na,1,u\nb,2,v\nc,1,u\nd,2,v\n".replace(",", delimiter),
+                    encoding="utf-8")
     assert run("compare", "--data", data, "--by", "grp", "-f", "json").exit_code == 0
 
 
