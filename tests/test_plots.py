@@ -61,11 +61,13 @@ def test_dendrogram_names_every_leaf_past_forty(every_pole):
 
 
 def test_co_clustering_is_ordered_by_its_own_clustering():
+    from ptce_typology.analysis.sensitivity import seriation
+
     rng = np.random.default_rng(0)
     groups = np.repeat([0, 1, 2], [5, 7, 4])
     rng.shuffle(groups)
     share = np.where(groups[:, None] == groups[None, :], 0.9, 0.1)
-    order = plots._seriation(share)
+    order = seriation(share)
     assert sorted(order) == list(range(len(groups)))
     seen = [int(groups[i]) for i in order]
     # Each group is one run in the order: its members side by side.
@@ -73,7 +75,8 @@ def test_co_clustering_is_ordered_by_its_own_clustering():
     assert len(runs) == 3
     poles = [f"p{i}" for i in range(len(groups))]
     result = {"co_clustering": {p: {q: float(share[i, j]) for j, q in enumerate(poles)}
-                                for i, p in enumerate(poles)}}
+                                for i, p in enumerate(poles)},
+              "co_clustering_order": [poles[i] for i in order]}
     figure = plots.co_clustering_figure(result, {}, "en")
     image = figure.axes[0].images[0].get_array()
     assert np.array_equal(np.asarray(image), share[np.ix_(order, order)])

@@ -132,8 +132,10 @@ def sensitivity(model, seed: int | None = None, n_jobs: int | None = None,
         give it), ``k_distribution`` (k -> share), ``ari`` ({mean, min, q05} against the main
         partition), ``determined`` (mean ARI at least 0.5), ``scenarios`` (the partition
         under each other reading), ``co_clustering`` (pole -> pole -> share of completions
-        that put them together), ``robust_groups`` (lists of poles together in at least 90 % of
-        completions, two poles or more) and ``n_failed`` (refits that failed).
+        that put them together), ``co_clustering_order`` (the poles in the order of the
+        co-clustering's own clustering, :func:`seriation`), ``robust_groups`` (lists of
+        poles together in at least 90 % of completions, two poles or more) and ``n_failed``
+        (refits that failed).
     """
     import os
 
@@ -148,7 +150,7 @@ def sensitivity(model, seed: int | None = None, n_jobs: int | None = None,
         return {"n_completions": 0, "n_unknown_values": 0, "exhaustive": True, "seed": seed,
                 "unknown_values": [], "n_clusters": main_k, "same_k": None,
                 "k_distribution": {}, "ari": {}, "determined": True,
-                "scenarios": scenarios(model), "co_clustering": {},
+                "scenarios": scenarios(model), "co_clustering": {}, "co_clustering_order": [],
                 "robust_groups": [], "n_failed": 0}
     sizes = [len(c[2]) for c in cells]
     if any(s == 0 for s in sizes):
@@ -177,9 +179,26 @@ def sensitivity(model, seed: int | None = None, n_jobs: int | None = None,
         "determined": bool(done and arr.mean() >= DETERMINED_ARI),
         "scenarios": scenarios(model),
         "co_clustering": co,
+        "co_clustering_order": [poles[i] for i in seriation(share)],
         "robust_groups": robust_groups(share, poles),
         "n_failed": failed,
     }
+
+
+def seriation(similarity: np.ndarray) -> list[int]:
+    """An order of the rows of a similarity matrix (values in [0, 1]) that puts similar rows
+    side by side: the leaves of its average-linkage tree on 1 - similarity, in the optimal
+    leaf order (the order of the co-clustering heat map, as a dendrogram's)."""
+    from scipy.cluster.hierarchy import leaves_list, linkage, optimal_leaf_ordering
+    from scipy.spatial.distance import squareform
+
+    if len(similarity) < 3:
+        return list(range(len(similarity)))
+    distance = np.clip(1.0 - (similarity + similarity.T) / 2, 0.0, None)
+    np.fill_diagonal(distance, 0.0)
+    condensed = squareform(distance, checks=False)
+    tree = linkage(condensed, method="average")
+    return [int(i) for i in leaves_list(optimal_leaf_ordering(tree, condensed))]
 
 
 def _completion_choices(sizes: list[int], seed: int, max_exhaustive: int = MAX_EXHAUSTIVE,

@@ -330,17 +330,15 @@ CO_CLUSTERING_NAMED_MAX = 120
 def co_clustering_figure(result: dict, names: dict[str, str], lang: str = "en") -> Figure:
     """The co-clustering matrix of the sensitivity analysis as a heat map (share of
     completions that put two poles together), its rows and columns in the order of its own
-    clustering (average linkage on 1 - share, optimal leaf order), so that the groups the
-    unknowns leave standing show as blocks on the diagonal. Up to 25 poles the cells carry
+    clustering (``co_clustering_order``, from the analysis), so that the groups the unknowns
+    leave standing show as blocks on the diagonal. Up to 25 poles the cells carry
     their share; up to CO_CLUSTERING_NAMED_MAX the poles are named (by id past 40)."""
     import numpy as np
 
     plt = _pyplot()
-    poles = list(result["co_clustering"])
+    poles = result.get("co_clustering_order") or list(result["co_clustering"])
     n = len(poles)
     matrix = np.array([[result["co_clustering"][p][q] for q in poles] for p in poles])
-    order = _seriation(matrix)
-    matrix, poles = matrix[np.ix_(order, order)], [poles[i] for i in order]
     side = min(max(5.0, 0.16 * n + 2.5), 14.0) if n <= CO_CLUSTERING_NAMED_MAX else 10.0
     fig, ax = plt.subplots(figsize=(side + 1.2, side), layout="constrained")
     image = ax.imshow(matrix, cmap="Blues", vmin=0, vmax=1, interpolation="nearest")
@@ -361,23 +359,6 @@ def co_clustering_figure(result: dict, names: dict[str, str], lang: str = "en") 
     fig.colorbar(image, ax=ax, fraction=0.04)
     ax.set_title(label("figure.co_clustering", lang), fontsize=8)
     return fig
-
-
-def _seriation(similarity: Any) -> list[int]:
-    """An order of the rows of a similarity matrix (values in [0, 1]) that puts similar rows
-    side by side: the leaves of its average-linkage tree on 1 - similarity, in the optimal
-    leaf order (a layout of the figure, as a dendrogram's)."""
-    import numpy as np
-    from scipy.cluster.hierarchy import leaves_list, linkage, optimal_leaf_ordering
-    from scipy.spatial.distance import squareform
-
-    if len(similarity) < 3:
-        return list(range(len(similarity)))
-    distance = np.clip(1.0 - (similarity + similarity.T) / 2, 0.0, None)
-    np.fill_diagonal(distance, 0.0)
-    condensed = squareform(distance, checks=False)
-    tree = linkage(condensed, method="average")
-    return [int(i) for i in leaves_list(optimal_leaf_ordering(tree, condensed))]
 
 
 def dendrogram_figure(model: Typology, names: dict[str, str], lang: str = "en") -> Figure:
