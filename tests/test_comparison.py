@@ -72,6 +72,25 @@ def test_mann_whitney_exact_with_ties_is_the_permutation_p():
     assert p == pytest.approx(expected)
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_mann_whitney_counted_splits_equal_the_listed_splits(seed):
+    # The counts of splits by rank sum against the listing of every split, on tied samples.
+    from scipy.stats import rankdata
+
+    rng = np.random.default_rng(seed)
+    x = rng.integers(0, 4, 5 + seed).astype(float)
+    y = rng.integers(0, 4, 9 - seed).astype(float)
+    u, p, method = mann_whitney_exact(x, y)
+    ranks = rankdata(np.concatenate([x, y]))
+    n1, n = len(x), len(x) + len(y)
+    centre = n1 * (n - n1) / 2
+    us = [ranks[list(s)].sum() - n1 * (n1 + 1) / 2
+          for s in itertools.combinations(range(n), n1)]
+    assert method == "mann_whitney_exact"
+    assert u == ranks[:n1].sum() - n1 * (n1 + 1) / 2
+    assert p == np.mean([abs(v - centre) >= abs(u - centre) - 1e-9 for v in us])
+
+
 def test_holm_and_bh():
     from scipy.stats import false_discovery_control
 
