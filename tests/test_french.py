@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import chromium, needs_chromium
 
 from ptce_typology.render.labels import labels
 from ptce_typology.resources import cases_dir, data_dir, examples_dir
@@ -186,3 +187,27 @@ def test_french_report_of_every_pole_has_no_english_word(french_report_all):
     # The « (inféré) » mark names, in French, the codebook rule the value applies.
     assert 'title="Déduit par la règle start.R2 du livre de codes : Une année calculée' in page
     assert "partie II.1" in page and "9 septembre 2015" in page
+
+
+@needs_chromium
+def test_every_table_fits_the_page_at_1280_px(french_report_all, tmp_path):
+    # Every bundled pole, in French (the longest labels): no table runs past the text; the
+    # data table, the widest, scrolls inside its own box.
+    driver = chromium(tmp_path, 1280, 1000)
+    try:
+        driver.get(french_report_all.resolve().as_uri())
+        overflow = driver.execute_script("""
+            const body = document.body.getBoundingClientRect();
+            const out = [];
+            for (const t of document.querySelectorAll('table')) {
+              const box = (t.closest('.wide') || t).getBoundingClientRect();
+              if (box.right > body.right + 1) out.push(box.right - body.right);
+            }
+            return [out, document.documentElement.scrollWidth, window.innerWidth,
+                    document.querySelectorAll('table').length];""")
+    finally:
+        driver.quit()
+    beyond, scroll_width, window_width, n_tables = overflow
+    assert n_tables > 20
+    assert beyond == []
+    assert scroll_width <= window_width

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
-from conftest import build_report
+from conftest import build_report, chromium, needs_chromium
 
 from ptce_typology.render.html import SECTIONS
 
@@ -55,30 +54,13 @@ def test_missing_output_folder(run, tmp_path):
     assert result.exit_code == 1 and "output folder" in result.stderr
 
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-DRIVER = shutil.which("chromedriver")
-
-
-@pytest.mark.skipif(not (CHROMIUM and DRIVER),
-                    reason="chromium and chromedriver are not installed "
-                           "(.ci/run installs Debian's chromium and chromium-driver)")
+@needs_chromium
 def test_report_in_headless_chromium(report_file, tmp_path):
-    pytest.importorskip("selenium", reason="selenium is a test extra")
     import matplotlib.image as mpimg
     import numpy as np
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                 f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1280,1600"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    driver = chromium(tmp_path, 1280, 1600)
     try:
         driver.get(report_file.resolve().as_uri())
         for key in SECTIONS:
@@ -155,40 +137,3 @@ def test_no_empty_index_name_row_under_a_header(report_file, french_report):
             for row in rows:
                 cells = re.findall(r"<th[^>]*>(.*?)</th>", row, flags=re.S)
                 assert any(c.strip() for c in cells[1:]) or len(cells) == 1, head
-
-
-@pytest.mark.skipif(not (CHROMIUM and DRIVER),
-                    reason="chromium and chromedriver are not installed "
-                           "(.ci/run installs Debian's chromium and chromium-driver)")
-def test_every_table_fits_the_page_at_1280_px(tmp_path):
-    # Every bundled pole, in French (the longest labels): no table runs past the text; the
-    # data table, the widest, scrolls inside its own box.
-    pytest.importorskip("selenium", reason="selenium is a test extra")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    page = build_report(tmp_path / "tout.html", "--cases", "all", "--lang", "fr")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-dev-shm-usage", f"--user-data-dir={tmp_path / 'profile'}",
-                 "--window-size=1280,1000"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
-    try:
-        driver.get(page.resolve().as_uri())
-        overflow = driver.execute_script("""
-            const body = document.body.getBoundingClientRect();
-            const out = [];
-            for (const t of document.querySelectorAll('table')) {
-              const box = (t.closest('.wide') || t).getBoundingClientRect();
-              if (box.right > body.right + 1) out.push(box.right - body.right);
-            }
-            return [out, document.documentElement.scrollWidth, window.innerWidth,
-                    document.querySelectorAll('table').length];""")
-    finally:
-        driver.quit()
-    beyond, scroll_width, window_width, n_tables = overflow
-    assert n_tables > 20
-    assert beyond == []
-    assert scroll_width <= window_width
