@@ -160,7 +160,8 @@ def place_labels(fig: Figure, ax: Any, labels: list) -> None:
     the axes; past a few pixels away, a grey line joins it to its point."""
     import numpy as np
 
-    fig.canvas.draw()  # the layout settles the axes before labels are placed
+    # The layout settles the axes before labels are placed; nothing needs painting for that.
+    fig.draw_without_rendering()
     renderer = fig.canvas.get_renderer()
     to_display = ax.transData.transform
     frame = ax.get_window_extent(renderer)
