@@ -22,6 +22,7 @@ from ptce_typology.analysis.parameters import (
 )
 from ptce_typology.errors import PtceError
 from ptce_typology.intake.schema import DEFAULT_REFERENCE_YEAR
+from ptce_typology.parallel import side_by_side
 from ptce_typology.resources import resolve_paths
 
 if TYPE_CHECKING:
@@ -148,14 +149,18 @@ def run_study(cases: Sequence[Path | str] | None = None, classify: Iterable[Path
                                   passive=DEFAULT_PASSIVE if passive is None
                                   else tuple(passive))).fit(frame)
     clouds = plane_clouds(model, cloud_descriptor, axes)
-    step("stability")
-    stab = stability(model, n_resamples=resamples, seed=seed)
-    step("sensitivity")
-    sens = sensitivity(model)
-    step("classification")
-    placed = _placed_poles(model, list(classify), reference_year)
+
+    def the_rest() -> tuple[dict, dict, dict]:
+        step("stability")
+        stab = stability(model, n_resamples=resamples, seed=seed)
+        step("sensitivity")  # computed beside, in the child process
+        step("classification")
+        placed = _placed_poles(model, list(classify), reference_year)
+        return stab, placed, _other_results(frame, loaded.items, seed, qca_conditions, step)
+
+    # The sensitivity (the longest step) beside the other analyses: see ptce_typology.parallel.
+    sens, (stab, placed, others) = side_by_side(lambda: sensitivity(model), the_rest)
     placed_sums = placed.pop("checksums")
-    others = _other_results(frame, loaded.items, seed, qca_conditions, step)
     step("checksums")
     parameters = {"seed": seed, "resamples": stab["bootstrap"]["n_resamples"],
                   "ncp": model.ncp, "n_clusters": model.n_clusters, "rule": model.rule,
