@@ -22,7 +22,7 @@ from ptce_typology.analysis.parameters import (
 )
 from ptce_typology.errors import PtceError
 from ptce_typology.intake.schema import DEFAULT_REFERENCE_YEAR
-from ptce_typology.parallel import side_by_side
+from ptce_typology.parallel import in_parallel
 from ptce_typology.resources import resolve_paths
 
 if TYPE_CHECKING:
@@ -153,13 +153,13 @@ def run_study(cases: Sequence[Path | str] | None = None, classify: Iterable[Path
     def the_rest() -> tuple[dict, dict, dict]:
         step("stability")
         stab = stability(model, n_resamples=resamples, seed=seed)
-        step("sensitivity")  # computed beside, in the child process
+        step("sensitivity")  # computed beside
         step("classification")
         placed = _placed_poles(model, list(classify), reference_year)
         return stab, placed, _other_results(frame, loaded.items, seed, qca_conditions, step)
 
     # The sensitivity (the longest step) beside the other analyses: see ptce_typology.parallel.
-    sens, (stab, placed, others) = side_by_side(lambda: sensitivity(model), the_rest)
+    sens, (stab, placed, others) = in_parallel([lambda: sensitivity(model), the_rest])
     placed_sums = placed.pop("checksums")
     step("checksums")
     parameters = {"seed": seed, "resamples": stab["bootstrap"]["n_resamples"],

@@ -1,75 +1,95 @@
-"""ptce_typology.parallel: two computations side by side give what a serial run gives."""
+"""ptce_typology.parallel: computations shared with a forked child give what a serial run
+gives."""
 
 from __future__ import annotations
 
 import os
 import sys
+import time
 
 import pytest
 
 from ptce_typology.errors import PtceError
-from ptce_typology.parallel import forking, side_by_side
+from ptce_typology.parallel import forking, in_parallel
 
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux") or (os.cpu_count() or 1) < 2,
                                 reason="forks on Linux with two cores or more only")
 
 
+def _slow_pid():
+    time.sleep(0.3)  # long enough that the other process takes the next job meanwhile
+    return os.getpid()
+
+
 @linux_only
-def test_the_first_runs_in_a_child_process_and_the_second_here():
+def test_both_processes_take_jobs_and_the_results_keep_their_order():
     assert forking()
-    theirs, mine = side_by_side(os.getpid, os.getpid)
-    assert mine == os.getpid() and theirs != os.getpid()
+    pids = in_parallel([_slow_pid, _slow_pid])
+    assert os.getpid() in pids and len(set(pids)) == 2
+    assert in_parallel([lambda i=i: i * i for i in range(20)]) == [i * i for i in range(20)]
 
 
-def test_ptce_parallel_0_runs_both_here(monkeypatch):
+def test_ptce_parallel_0_runs_every_job_here(monkeypatch):
     monkeypatch.setenv("PTCE_PARALLEL", "0")
     assert not forking()
-    assert side_by_side(os.getpid, os.getpid) == (os.getpid(), os.getpid())
+    assert in_parallel([_slow_pid, _slow_pid]) == [os.getpid(), os.getpid()]
 
 
 @linux_only
 def test_a_result_comes_back_whole():
     table = {"poles": [f"p{i}" for i in range(50_000)], "share": 0.1 + 0.2}
-    theirs, mine = side_by_side(lambda: table, lambda: 3)
-    assert theirs == table and theirs is not table and mine == 3
+    first, second = in_parallel([lambda: (time.sleep(0.3), table)[1], lambda: table])
+    assert first == second == table
 
 
 @linux_only
-def test_a_child_that_fails_is_computed_again_here_and_raises_here():
+def test_a_job_that_fails_is_run_again_here_and_raises_as_a_serial_run_does():
     calls = []
 
-    def fails():
+    def fails(message):
         calls.append(os.getpid())
-        raise PtceError("no such pole", field="pole", value="x")
+        raise PtceError(message, field="pole", value="x")
 
-    with pytest.raises(PtceError, match="no such pole"):
-        side_by_side(fails, lambda: 1)
-    assert calls == [os.getpid()]  # the parent's own run (the child's list is its own)
+    with pytest.raises(PtceError, match="first"):
+        in_parallel([lambda: fails("first"), lambda: fails("second"), _slow_pid])
+    assert calls.count(os.getpid()) >= 1
 
 
 @linux_only
 def test_a_result_that_cannot_be_pickled_is_computed_here():
-    theirs, _ = side_by_side(lambda: (lambda: os.getpid()), lambda: None)
-    assert theirs() == os.getpid()
+    results = in_parallel([lambda: (lambda: os.getpid()), lambda: (lambda: os.getpid())])
+    assert [r() for r in results] == [os.getpid(), os.getpid()]
 
 
 @linux_only
-def test_an_error_here_ends_the_child():
-    def slow():
-        import time
+def test_an_interrupt_here_ends_the_child():
+    parent = os.getpid()
 
-        time.sleep(30)
+    def job():  # long in the child; interrupted here
+        if os.getpid() != parent:
+            time.sleep(30)
+        time.sleep(0.5)
+        raise KeyboardInterrupt
 
-    with pytest.raises(ZeroDivisionError):
-        side_by_side(slow, lambda: 1 / 0)
+    start = time.perf_counter()
+    with pytest.raises(KeyboardInterrupt):
+        in_parallel([job, job])
+    assert time.perf_counter() - start < 10
 
 
 @linux_only
 def test_the_child_writes_nothing_and_buffered_output_is_written_once(capfd):
     sys.stdout.write("before ")  # buffered, not yet flushed when the child is forked
-    side_by_side(lambda: print("from the child"), lambda: None)
+
+    def job():
+        time.sleep(0.3)
+        print(f"job run by {os.getpid()}")
+
+    in_parallel([job, job, job])
     sys.stdout.flush()
-    assert capfd.readouterr().out == "before "
+    out = capfd.readouterr().out
+    assert out.startswith("before ") and out.count("before") == 1
+    assert set(out.split()[1:]) <= {"job", "run", "by", str(os.getpid())}
 
 
 def test_the_report_is_the_same_forked_or_not(monkeypatch):

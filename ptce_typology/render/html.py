@@ -9,6 +9,7 @@ byte-identical.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import io
@@ -167,32 +168,30 @@ def _figure_makers(page: _Page) -> dict[str, Callable[[], Any]]:
     return makers
 
 
-# The figures drawn in the child process (ptce_typology.parallel), the others here: the factor
-# map (its labels placed one by one) weighs about as much as the rest together.
-CHILD_FIGURES = ("map", "tree", "gains")
+# The order in which the figures are taken by the two processes (ptce_typology.parallel): the
+# longest first (the factor map places its labels one by one; the co-clustering and gap heat
+# maps name every pole on both or one axis).
+FIGURE_ORDER = ("map", "co_clustering", "gap", "tree", "ellipses", "gains")
 
 
 def _draw_figures(page: _Page) -> dict[str, str | None]:
-    """Every figure of the report as SVG, in two halves side by side."""
+    """Every figure of the report as SVG, drawn on two cores where there are."""
     from ptce_typology.errors import PtceError
-    from ptce_typology.parallel import side_by_side
+    from ptce_typology.parallel import in_parallel
     from ptce_typology.render.plots import _pyplot
 
     _pyplot()  # matplotlib imported once, before the fork
     makers = _figure_makers(page)
+    keys = [k for k in FIGURE_ORDER if k in makers]
 
-    def draw(keys: list[str]) -> dict[str, str | None]:
-        drawn: dict[str, str | None] = {}
-        for key in keys:
-            try:
-                drawn[key] = _svg(makers[key]())
-            except PtceError:  # said in its section, which draws it again
-                drawn[key] = None
-        return drawn
+    def draw(key: str) -> str | None:
+        try:
+            return _svg(makers[key]())
+        except PtceError:  # said in its section, which draws it again
+            return None
 
-    theirs, mine = side_by_side(lambda: draw([k for k in makers if k in CHILD_FIGURES]),
-                                lambda: draw([k for k in makers if k not in CHILD_FIGURES]))
-    return {**theirs, **mine}
+    return dict(zip(keys, in_parallel([functools.partial(draw, k) for k in keys]),
+                    strict=True))
 
 
 def _page(study: Study, lang: str) -> _Page:
