@@ -56,8 +56,10 @@ def _share(jobs: Sequence[Callable[[], Any]], results: list[Any]) -> None:
     taken = context.Value("i", 0)  # the next job to take, shared by both processes
     receiver, sender = context.Pipe(duplex=False)
     for stream in (sys.stdout, sys.stderr):  # nothing buffered to be written twice
-        if stream is not None:
+        try:
             stream.flush()
+        except (AttributeError, ValueError, OSError):  # None, closed, or a reader gone
+            pass
     process = context.Process(target=_child, args=(jobs, taken, sender), daemon=True)
     process.start()
     sender.close()
