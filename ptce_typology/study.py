@@ -183,14 +183,16 @@ def _analyses(model: Typology, frame: pd.DataFrame, cases: list[Case],
     from ptce_typology.analysis.stability import stability
 
     def the_rest() -> tuple[dict, dict, dict]:
-        step("stability")
+        # No progress step from here: this may run in the child, where the progress display
+        # (a thread of the parent's, with its lock) must not be touched.
         stab = stability(model, n_resamples=resamples, seed=seed)
-        step("sensitivity")  # computed beside
-        step("classification")
         placed = _placed_poles(model, classify, reference_year)
-        return stab, placed, _other_results(frame, cases, seed, qca_conditions, step)
+        return stab, placed, _other_results(frame, cases, seed, qca_conditions, lambda _: None)
 
+    step("stability")
     sens, (stab, placed, others) = in_parallel([lambda: sensitivity(model), the_rest])
+    for name in ("sensitivity", "classification", "comparison", "qca", "gap"):
+        step(name)
     return sens, stab, placed, others
 
 

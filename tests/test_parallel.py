@@ -99,3 +99,13 @@ def test_the_report_is_the_same_forked_or_not(monkeypatch):
     forked = render_html(run_study(resamples=5), "fr")
     monkeypatch.setenv("PTCE_PARALLEL", "0")
     assert render_html(run_study(resamples=5), "fr") == forked
+
+
+def test_the_progress_steps_come_from_this_process_in_order():
+    # The report's progress display is a thread of this process: a forked child must not
+    # touch it (its lock may be held at the fork).
+    from ptce_typology.study import STEPS, run_study
+
+    seen = []
+    run_study(resamples=5, on_step=lambda name: seen.append((name, os.getpid())))
+    assert seen == [(name, os.getpid()) for name in STEPS]
