@@ -22,6 +22,7 @@ from ptce_typology.analysis.parameters import (
 )
 from ptce_typology.errors import PtceError
 from ptce_typology.intake.schema import DEFAULT_REFERENCE_YEAR
+from ptce_typology.parallel import in_parallel
 from ptce_typology.resources import resolve_paths
 
 if TYPE_CHECKING:
@@ -129,8 +130,6 @@ def run_study(cases: Sequence[Path | str] | None = None, classify: Iterable[Path
         (``analysis.clouds``), and the poles the map names besides the témoins.
     """
     from ptce_typology.analysis.clouds import plane_clouds
-    from ptce_typology.analysis.sensitivity import sensitivity
-    from ptce_typology.analysis.stability import stability
     from ptce_typology.analysis.typology import DEFAULT_ACTIVE, DEFAULT_PASSIVE, Typology
     from ptce_typology.frame import cases_frame
     from ptce_typology.intake.loading import input_checksums, read_cases
@@ -148,14 +147,11 @@ def run_study(cases: Sequence[Path | str] | None = None, classify: Iterable[Path
                                   passive=DEFAULT_PASSIVE if passive is None
                                   else tuple(passive))).fit(frame)
     clouds = plane_clouds(model, cloud_descriptor, axes)
-    step("stability")
-    stab = stability(model, n_resamples=resamples, seed=seed)
-    step("sensitivity")
-    sens = sensitivity(model)
-    step("classification")
-    placed = _placed_poles(model, list(classify), reference_year)
+    sens, stab, placed, others = _analyses(model, frame, loaded.items, list(classify), step,
+                                           seed=seed, resamples=resamples,
+                                           reference_year=reference_year,
+                                           qca_conditions=qca_conditions)
     placed_sums = placed.pop("checksums")
-    others = _other_results(frame, loaded.items, seed, qca_conditions, step)
     step("checksums")
     parameters = {"seed": seed, "resamples": stab["bootstrap"]["n_resamples"],
                   "ncp": model.ncp, "n_clusters": model.n_clusters, "rule": model.rule,
@@ -169,6 +165,35 @@ def run_study(cases: Sequence[Path | str] | None = None, classify: Iterable[Path
                  checksums=input_checksums(loaded.checksums, placed_sums), clouds=clouds,
                  label_poles=tuple(label_poles) if label_poles is not None else None,
                  inferred_rules=rules)
+
+
+def _analyses(model: Typology, frame: pd.DataFrame, cases: list[Case],
+              classify: list[Path | str],
+              step: Callable[[str], None], *, seed: int, resamples: int | None,
+              reference_year: int, qca_conditions: Sequence[str]
+              ) -> tuple[dict, dict, dict[str, Any], dict[str, Any]]:
+    """The sensitivity, the stability, the placed poles and the other results: the
+    sensitivity (the longest) beside the others, on two cores where there are
+    (:mod:`ptce_typology.parallel`)."""
+    # Both sides, and the report's dendrogram, use scipy's tree: imported once, before the
+    # fork, instead of in each process.
+    import scipy.cluster.hierarchy  # noqa: F401
+
+    from ptce_typology.analysis.sensitivity import sensitivity
+    from ptce_typology.analysis.stability import stability
+
+    def the_rest() -> tuple[dict, dict, dict]:
+        # No progress step from here: this may run in the child, where the progress display
+        # (a thread of the parent's, with its lock) must not be touched.
+        stab = stability(model, n_resamples=resamples, seed=seed)
+        placed = _placed_poles(model, classify, reference_year)
+        return stab, placed, _other_results(frame, cases, seed, qca_conditions, lambda _: None)
+
+    step("stability")
+    sens, (stab, placed, others) = in_parallel([lambda: sensitivity(model), the_rest])
+    for name in ("sensitivity", "classification", "comparison", "qca", "gap"):
+        step(name)
+    return sens, stab, placed, others
 
 
 def _inferred(cases: list, members_year: int

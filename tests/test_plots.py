@@ -47,7 +47,7 @@ def test_the_greedy_spot_avoids_placed_labels_and_markers():
     spot, radius = plots._free_spot(np.array([250.0, 250.0]), (40.0, 10.0), placed, markers,
                                     frame)
     box = (spot[0] - 21.5, spot[1] - 6, spot[0] + 21.5, spot[1] + 6)
-    assert plots._overlap(box, placed, markers) == 0 and radius > 0
+    assert plots._overlaps(np.array([box]), placed, markers)[0] == 0 and radius > 0
 
 
 def test_dendrogram_names_every_leaf_past_forty(every_pole):

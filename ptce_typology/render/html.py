@@ -9,12 +9,13 @@ byte-identical.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import io
 import platform
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -74,10 +75,6 @@ def _svg(fig) -> str:
     return svg[svg.index("<svg"):]
 
 
-def _figure(fig, caption: str) -> str:
-    return f"<figure>{_svg(fig)}<figcaption>{html.escape(caption)}</figcaption></figure>"
-
-
 def _section(key: str, title: str, body: str) -> str:
     return f'<section id="{key}"><h2>{html.escape(title)}</h2>\n{body}\n</section>\n'
 
@@ -131,12 +128,70 @@ class _Page:
     names: dict[str, str]
     cluster_labels: dict[int, str]
     paper_note: str
+    # Figure key -> its SVG, drawn before the sections (two halves side by side); None for a
+    # figure whose drawing raised a user error (its section draws it again to say why).
+    svgs: dict[str, str | None] = field(default_factory=dict)
 
     def t(self, key: str) -> str:
         return text(f"report.{key}", self.lang)
 
     def section(self, key: str, body: str) -> str:
         return _section(key, text(f"report.section.{key}", self.lang), body)
+
+    def figure(self, key: str, caption: str) -> str:
+        """The figure ``key`` (of :func:`_figure_makers`) with its caption, drawn already or
+        now (a drawing that raised a user error raises it again here)."""
+        svg = self.svgs.get(key)
+        if svg is None:
+            svg = _svg(_figure_makers(self)[key]())
+        return f"<figure>{svg}<figcaption>{html.escape(caption)}</figcaption></figure>"
+
+
+def _figure_makers(page: _Page) -> dict[str, Callable[[], Any]]:
+    """Figure key -> a function that draws it, for every figure the report holds."""
+    from ptce_typology.render import plots
+
+    study, lang, names = page.study, page.lang, page.names
+    makers = {
+        "map": lambda: plots.factor_map(
+            study.model, study.names, lang, dims=tuple(study.parameters.get("axes", (1, 2))),
+            roles=study.frame["role"].to_dict(), extra=study.placed_coordinates,
+            cluster_labels=page.cluster_labels, label_poles=study.label_poles),
+        "tree": lambda: plots.dendrogram_figure(study.model, names, lang),
+        "gains": lambda: plots.gains_figure(study.model, lang),
+        "gap": lambda: plots.gap_heatmap(study.gap, study.referentiel, names, lang)}
+    if study.clouds is not None:
+        makers["ellipses"] = lambda: plots.ellipses_figure(study.model, study.clouds, lang)
+    if study.sensitivity["n_completions"]:
+        makers["co_clustering"] = lambda: plots.co_clustering_figure(study.sensitivity, names,
+                                                                     lang)
+    return makers
+
+
+# The order in which the figures are taken by the two processes (ptce_typology.parallel): the
+# longest first (the factor map places its labels one by one; the co-clustering and gap heat
+# maps name every pole on both or one axis).
+FIGURE_ORDER = ("map", "co_clustering", "gap", "tree", "ellipses", "gains")
+
+
+def _draw_figures(page: _Page) -> dict[str, str | None]:
+    """Every figure of the report as SVG, drawn on two cores where there are."""
+    from ptce_typology.errors import PtceError
+    from ptce_typology.parallel import in_parallel
+    from ptce_typology.render.plots import _pyplot
+
+    _pyplot()  # matplotlib imported once, before the fork
+    makers = _figure_makers(page)
+    keys = [k for k in FIGURE_ORDER if k in makers]
+
+    def draw(key: str) -> str | None:
+        try:
+            return _svg(makers[key]())
+        except PtceError:  # said in its section, which draws it again
+            return None
+
+    return dict(zip(keys, in_parallel([functools.partial(draw, k) for k in keys]),
+                    strict=True))
 
 
 def _page(study: Study, lang: str) -> _Page:
@@ -237,24 +292,17 @@ def _reproduction_section(page: _Page) -> str:
 
 def _clusters_section(page: _Page) -> str:
     from ptce_typology.errors import PtceError
-    from ptce_typology.render.plots import dendrogram_figure, factor_map, gains_figure
     from ptce_typology.render.typology import cluster_sections
 
     study, lang, names = page.study, page.lang, page.names
     model = study.model
     try:
-        figures = _figure(factor_map(model, study.names, lang,
-                                     dims=tuple(study.parameters.get("axes", (1, 2))),
-                                     roles=study.frame["role"].to_dict(),
-                                     extra=study.placed_coordinates,
-                                     cluster_labels=page.cluster_labels,
-                                     label_poles=study.label_poles), page.t("map"))
+        figures = page.figure("map", page.t("map"))
     except PtceError as err:  # a map needs two axes
         if err.key != "map_axes":
             raise
         figures = _not_computable(err, lang)
-    figures += (_figure(dendrogram_figure(model, names, lang), page.t("tree"))
-               + _figure(gains_figure(model, lang), page.t("gains")))
+    figures += page.figure("tree", page.t("tree")) + page.figure("gains", page.t("gains"))
     tables = _titled_tables(cluster_sections(model, study.stability, names, lang, p_max=None,
                                              headline=study.sensitivity))
     return page.section("clusters", "\n".join([figures, _clouds_part(page), *tables]))
@@ -264,26 +312,23 @@ def _clouds_part(page: _Page) -> str:
     """The mean points and ellipses of a descriptor's categories, their typicality table
     beside the figure, and how to read them."""
     from ptce_typology.render.clouds import cloud_note, cloud_sections, figure_title
-    from ptce_typology.render.plots import ellipses_figure
 
     clouds = page.study.clouds
     if clouds is None:
         return ""
-    return (_figure(ellipses_figure(page.study.model, clouds, page.lang),
-                    figure_title(clouds, page.lang))
+    return (page.figure("ellipses", figure_title(clouds, page.lang))
             + "".join(_titled_tables(cloud_sections(clouds, page.lang)))
             + _note(cloud_note(clouds, page.lang)))
 
 
 def _sensitivity_section(page: _Page) -> str:
-    from ptce_typology.render.plots import co_clustering_figure
     from ptce_typology.render.typology import sensitivity_sections
 
     found = page.study.sensitivity
     tables = sensitivity_sections(found, page.names, page.lang)
     parts = _titled_tables(tables[:3])
     if found["n_completions"]:
-        parts.append(_figure(co_clustering_figure(found, page.names, page.lang), tables[3][0]))
+        parts.append(page.figure("co_clustering", tables[3][0]))
     return page.section("sensitivity", "\n".join(parts))
 
 
@@ -324,11 +369,10 @@ def _qca_section(page: _Page) -> str:
 
 
 def _gap_section(page: _Page) -> str:
-    from ptce_typology.render.plots import gap_heatmap
     from ptce_typology.render.referentiel import gap_sections
 
     ref, gap, names, lang = page.study.referentiel, page.study.gap, page.names, page.lang
-    parts = [_figure(gap_heatmap(gap, ref, names, lang), page.t("heat"))]
+    parts = [page.figure("gap", page.t("heat"))]
     parts += _titled_tables(gap_sections(gap, ref, names, lang)[:2])
     return page.section("gap", "\n".join(parts))
 
@@ -405,6 +449,7 @@ def render_html(study: Study, lang: str = "en") -> str:
         resource, a reproducibility footer.
     """
     page = _page(study, lang)
+    page.svgs.update(_draw_figures(page))
     n, m = study.n_temoins, len(study.frame) - study.n_temoins
     title = (page.t("title") if (n, m) == (12, 0) else
              text("report.title_mixed", lang, n=n, m=m) if n else

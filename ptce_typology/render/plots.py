@@ -6,6 +6,7 @@ atomically; the format follows the file suffix (.png, .svg, .pdf).
 
 from __future__ import annotations
 
+import functools
 import io
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -160,7 +161,8 @@ def place_labels(fig: Figure, ax: Any, labels: list) -> None:
     the axes; past a few pixels away, a grey line joins it to its point."""
     import numpy as np
 
-    fig.canvas.draw()  # the layout settles the axes before labels are placed
+    # The layout settles the axes before labels are placed; nothing needs painting for that.
+    fig.draw_without_rendering()
     renderer = fig.canvas.get_renderer()
     to_display = ax.transData.transform
     frame = ax.get_window_extent(renderer)
@@ -184,38 +186,55 @@ def place_labels(fig: Figure, ax: Any, labels: list) -> None:
 
 def _free_spot(anchor: Any, size: tuple[float, float], placed: list, markers: Any,
                frame: Any) -> tuple[Any, float]:
-    """The centre of the first free box of ``size`` around ``anchor`` (display pixels) and
-    its ring's radius; when none is free, the least crowded one."""
+    """The centre of the first free box of ``size`` around ``anchor`` (display pixels), in the
+    order of the rings (LABEL_RADII) and of the directions on each, and its ring's radius;
+    when none is free, the least crowded one (the first of them)."""
     import numpy as np
 
     w, h = size[0] / 2 + 1.5, size[1] / 2 + 1
-    best, best_cost = None, None
-    for radius in LABEL_RADII:
-        for k in range(LABEL_DIRECTIONS):
-            angle = 2 * np.pi * k / LABEL_DIRECTIONS
-            u = np.array([np.cos(angle), np.sin(angle)])
-            centre = anchor + u * radius + np.sign(np.round(u, 6)) * (w, h)
-            box = (centre[0] - w, centre[1] - h, centre[0] + w, centre[1] + h)
-            if box[0] < frame.x0 or box[2] > frame.x1 or box[1] < frame.y0 or box[3] > frame.y1:
-                continue
-            cost = _overlap(box, placed, markers)
-            if cost == 0:
-                return centre, radius
-            if best_cost is None or cost < best_cost:
-                best, best_cost = (centre, radius), cost
-    return best if best is not None else (anchor, 0.0)
+    units, signs = _directions()
+    radii = np.repeat(np.array(LABEL_RADII), LABEL_DIRECTIONS)[:, None]
+    centres = anchor + np.tile(units, (len(LABEL_RADII), 1)) * radii \
+        + np.tile(signs, (len(LABEL_RADII), 1)) * (w, h)
+    boxes = np.column_stack([centres[:, 0] - w, centres[:, 1] - h,
+                             centres[:, 0] + w, centres[:, 1] + h])
+    inside = np.flatnonzero(~((boxes[:, 0] < frame.x0) | (boxes[:, 2] > frame.x1)
+                              | (boxes[:, 1] < frame.y0) | (boxes[:, 3] > frame.y1)))
+    if not len(inside):
+        return anchor, 0.0
+    costs = _overlaps(boxes[inside], placed, markers)
+    free = np.flatnonzero(costs == 0)
+    best = inside[free[0] if len(free) else int(np.argmin(costs))]
+    return centres[best], LABEL_RADII[best // LABEL_DIRECTIONS]
 
 
-def _overlap(box: tuple, placed: list, markers: Any) -> float:
-    """How much ``box`` covers placed labels (their shared area) and markers (a large cost
-    per marker under it, 4-pixel discs taken as squares)."""
-    x0, y0, x1, y1 = box
-    area = sum(max(0.0, min(x1, b[2]) - max(x0, b[0])) * max(0.0, min(y1, b[3]) - max(y0, b[1]))
-               for b in placed)
+@functools.cache
+def _directions() -> tuple[Any, Any]:
+    """The unit vector of each of the LABEL_DIRECTIONS directions, and the side (-1, 0, 1 on
+    each axis) towards which a box centred off that direction leans."""
+    import numpy as np
+
+    units = [np.array([np.cos(a), np.sin(a)])
+             for a in (2 * np.pi * k / LABEL_DIRECTIONS for k in range(LABEL_DIRECTIONS))]
+    return np.array(units), np.array([np.sign(np.round(u, 6)) for u in units])
+
+
+def _overlaps(boxes: Any, placed: list, markers: Any) -> Any:
+    """How much each of ``boxes`` (rows x0, y0, x1, y1) covers placed labels (their shared
+    area, added label after label) and markers (a large cost per marker under it, 4-pixel
+    discs taken as squares)."""
+    import numpy as np
+
+    x0, y0, x1, y1 = boxes.T
+    area = np.zeros(len(boxes))
+    for b in placed:
+        area = area + (np.maximum(0.0, np.minimum(x1, b[2]) - np.maximum(x0, b[0]))
+                       * np.maximum(0.0, np.minimum(y1, b[3]) - np.maximum(y0, b[1])))
     if len(markers):
-        under = ((markers[:, 0] > x0 - 4) & (markers[:, 0] < x1 + 4)
-                 & (markers[:, 1] > y0 - 4) & (markers[:, 1] < y1 + 4))
-        area += 400.0 * int(under.sum())
+        mx, my = markers[:, 0], markers[:, 1]
+        under = ((mx > x0[:, None] - 4) & (mx < x1[:, None] + 4)
+                 & (my > y0[:, None] - 4) & (my < y1[:, None] + 4))
+        area = area + 400.0 * under.sum(axis=1)
     return area
 
 
