@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 from ptce_typology.errors import PtceError, ValidationFailed
 from ptce_typology.intake.records import case_record
 from ptce_typology.intake.schema import DEFAULT_MEMBERS_YEAR, DEFAULT_REFERENCE_YEAR, Case
-from ptce_typology.intake.tables import MAX_TABLE_BYTES, table_records
-from ptce_typology.intake.validation import read_inputs, validate_paths
+from ptce_typology.intake.tables import MAX_TABLE_BYTES, read_table_cases, table_records
+from ptce_typology.intake.validation import read_inputs
 from ptce_typology.intake.yamlread import IssueError, read_text
 from ptce_typology.resources import resolve_paths
 from ptce_typology.vocabulary import UNKNOWN
@@ -53,13 +53,15 @@ def load_cases(paths: Path | str | Iterable[Path | str] | None = None) -> list[C
 
 
 def read_cases(paths: Path | str | Iterable[Path | str] | None = None) -> Loaded:
-    """:func:`load_cases`, with the checksums of the bytes read."""
-    report = validate_paths(resolve_paths(paths))
-    if report.issues:
-        raise ValidationFailed(report.issues)
-    if not report.cases:
+    """:func:`load_cases`, with the checksums of the bytes read. (Every row of a table
+    becomes a case object, about 20 KB each: the commands that need only the tidy frame read
+    tables with :func:`read_records`.)"""
+    inputs = read_inputs(resolve_paths(paths), read_table_cases, lambda case: case)
+    if inputs.issues:
+        raise ValidationFailed(inputs.issues)
+    if not inputs.named:
         raise _no_case(paths)
-    return Loaded([case for _, case in report.cases], report.checksums)
+    return Loaded([case for _, case in inputs.named], inputs.checksums)
 
 
 def load_records(paths: Path | str | Iterable[Path | str] | None = None,

@@ -10,9 +10,10 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -192,9 +193,50 @@ def table_records(path: Path, raw: bytes, reference_year: int,
     (:func:`read_table_cases`'s path), so that issues are exactly those ``ptce validate``
     reports. Returns (name, record) pairs and the issues.
     """
-    header, rows, issues = _read_checked(path, raw)
-    if not rows:  # a bad header, or no row that can be read
-        return [], issues
+    def plain(checked: _Checked) -> Iterator[dict]:
+        start = checked.start
+        computed = {"start_year": start,
+                    "age": _apply(start, lambda v: age_at(v, reference_year)),
+                    "age_class": _apply(start, lambda v: age_class_at(v, reference_year)),
+                    "members": checked.count,
+                    "members_class": checked.derived["members_class"],
+                    "members_year": _combine(lambda c, v: None if c is None or v is None
+                                             else int(str(v)[:4]), checked.count,
+                                             checked.dated),
+                    **{c: v for c, v in checked.derived.items() if c != "members_class"}}
+        return _plain_records(checked.table, computed, checked.ok)
+
+    return _table_items(path, raw, plain,
+                        lambda case: case_record(case, reference_year, members_year))
+
+
+def table_pole_ids(path: Path, raw: bytes) -> tuple[list[tuple[str, str]], list[Issue]]:
+    """The ``pole_id`` of every valid row of a case table (its bytes ``raw``) and every
+    issue, exactly those of :func:`read_table_cases`, without building a case per row: rows
+    that pass the column-wise checks of :func:`table_records` give their id directly, only
+    the others go through the case schema (``ptce validate`` on a 100,000-row table)."""
+    from itertools import compress
+
+    return _table_items(path, raw, lambda checked: compress(
+        _cells(checked.table.column("pole_id")), checked.ok.tolist()),
+        lambda case: case.pole_id)
+
+
+class _Checked(NamedTuple):
+    """A table's cells and what the column-wise checks found: the start year, member count
+    and date read as numbers, the derived columns, the reference year the table was written
+    with, and ``ok``, whether each row surely passes the case schema."""
+
+    table: _Table
+    start: _Column
+    count: _Column
+    dated: _Column
+    derived: dict[str, _Column]
+    written_year: int
+    ok: np.ndarray
+
+
+def _check_table(header: list[str], rows: list[tuple[int, list[Any]]]) -> _Checked:
     table = _cells_table(header, rows)
     start = _apply(table.column("start_year"), _as_int)
     count = _apply(table.column("members"), _as_int)
@@ -204,24 +246,31 @@ def table_records(path: Path, raw: bytes, reference_year: int,
     ok = _plain_cells(table, start, count, dated) & _derived_cells_agree(table, {
         "age": _apply(start, lambda v: age_at(v, written_year)),
         "age_class": _apply(start, lambda v: age_class_at(v, written_year)), **derived})
-    computed = {"start_year": start, "age": _apply(start, lambda v: age_at(v, reference_year)),
-                "age_class": _apply(start, lambda v: age_class_at(v, reference_year)),
-                "members": count, "members_class": derived.pop("members_class"),
-                "members_year": _combine(lambda c, v: None if c is None or v is None
-                                         else int(str(v)[:4]), count, dated),
-                **derived}
-    fast = _plain_records(table, computed, ok)
-    records: list[tuple[str, dict]] = []
-    for i, (number, plain) in enumerate(zip(table.numbers, ok.tolist(), strict=True)):
-        if plain:
-            records.append((f"{path}:{number}", next(fast)))
+    return _Checked(table, start, count, dated, derived, written_year, ok)
+
+
+def _table_items(path: Path, raw: bytes, plain: Callable[[_Checked], Iterator[Any]],
+                 from_case: Callable[[Case], Any]) -> tuple[list[tuple[str, Any]], list[Issue]]:
+    """(name, item) for every valid row of a table, in row order, and every issue: ``plain``
+    gives the items of the rows the column-wise checks pass, in order; every other row goes
+    through the case schema and ``from_case``."""
+    header, rows, issues = _read_checked(path, raw)
+    if not rows:  # a bad header, or no row that can be read
+        return [], issues
+    checked = _check_table(header, rows)
+    del rows  # the columns hold the cells now
+    table, fast = checked.table, plain(checked)
+    items: list[tuple[str, Any]] = []
+    for i, (number, ok) in enumerate(zip(table.numbers, checked.ok.tolist(), strict=True)):
+        if ok:
+            items.append((f"{path}:{number}", next(fast)))
             continue
         values = {c: column.values[column.codes[i]] for c, column in table.columns.items()}
-        case, row_issues = _validate_row(values, number, path, written_year)
+        case, row_issues = _validate_row(values, number, path, checked.written_year)
         issues.extend(row_issues)
         if case is not None:
-            records.append((f"{path}:{number}", case_record(case, reference_year, members_year)))
-    return records, issues
+            items.append((f"{path}:{number}", from_case(case)))
+    return items, issues
 
 
 class _Column(NamedTuple):
@@ -617,28 +666,56 @@ def _read_rows(path: Path, raw: bytes
     width = len(header)
     while width and not header[width - 1]:
         width -= 1
-    integers = [(i, c) for i, c in enumerate(header[:width]) if c in INTEGER_COLUMNS]
     issues: list[Issue] = []
-    kept = []
-    for number, values in numbered:
-        if clean and len(values) <= width:  # no cell to look at
-            found = []
-        else:
-            found = _cell_issues(name, header[:width], number, values, width)
-        if is_csv and len(values) < width and number != numbered[0][0]:
+    bad = set()
+    for k in _doubtful_rows(numbered, header[:width], clean, is_csv):
+        number, values = numbered[k]
+        found = [] if clean and len(values) <= width else \
+            _cell_issues(name, header[:width], number, values, width)
+        if is_csv and len(values) < width and k:
             found.append(Issue("invalid-value", name, f"the row has {len(values)} cells, "
                                f"fewer than the {width} columns the header names (a missing "
                                "separator, or a cell cut?)", line=number))
-        for i, column in integers:
-            if i < len(values) and isinstance(values[i], str) and _NUMBER_SEPARATOR_RE.match(
-                    values[i].strip()):
+        for i, column in enumerate(header[:width]):
+            if column in INTEGER_COLUMNS and i < len(values) and isinstance(values[i], str) \
+                    and _NUMBER_SEPARATOR_RE.match(values[i].strip()):
                 found.append(_separator_issue(name, number, column, values[i].strip()))
-        issues.extend(found)
-        if not found and number != numbered[0][0]:
-            kept.append((number, values))
+        if found:
+            issues.extend(found)
+            bad.add(k)
     if issues and any(i.line == numbered[0][0] for i in issues):
         raise IssueError(issues[0])  # a bad header stops the reading
+    kept = [row for k, row in enumerate(numbered) if k and k not in bad] if bad \
+        else numbered[1:]
     return header[:width], kept, issues
+
+
+def _doubtful_rows(numbered: list[tuple[int, list[Any]]], header: list[str], clean: bool,
+                   is_csv: bool) -> list[int]:
+    """The indexes of the rows (the header first) that may have an issue of their own: every
+    row when a control character is somewhere, else the header, the rows wider than the
+    header (narrower too in a CSV) and those with a number written with a separator (each
+    column's distinct cells are matched once)."""
+    from operator import itemgetter
+
+    if not clean:
+        return list(range(len(numbered)))
+    width = len(header)
+    rows = list(map(itemgetter(1), numbered))
+    lengths = list(map(len, rows))
+    doubtful = {0}
+    if max(lengths) > width or (is_csv and min(lengths) < width):
+        doubtful.update(k for k, n in enumerate(lengths)
+                        if n > width or (is_csv and n < width))
+    for i, column in enumerate(header):
+        if column in INTEGER_COLUMNS:
+            cells = list(map(itemgetter(i), rows)) if min(lengths) > i else \
+                [values[i] if i < len(values) else None for values in rows]
+            hits = {c for c in set(cells) if isinstance(c, str)
+                    and _NUMBER_SEPARATOR_RE.match(c.strip())}
+            if hits:
+                doubtful.update(k for k, c in enumerate(cells) if c in hits)
+    return sorted(doubtful)
 
 
 # A table's rows beyond its header: more is refused (README, « Case tables »), so that memory
@@ -673,9 +750,9 @@ def _csv_records(text: str, delimiter: str, name: str) -> list[tuple[int, list[s
     at most MAX_TABLE_ROWS rows."""
     numbered: list[tuple[int, list[str]]] = []
     try:
-        for number, record in enumerate(csv.reader(io.StringIO(text, newline=""),
-                                                   delimiter=delimiter), start=1):
-            if number == 1 or any(c.strip() for c in record):
+        for number, record in enumerate(csv.reader(_lines(text), delimiter=delimiter),
+                                        start=1):
+            if number == 1 or "".join(record).strip():  # a cell that is not blank
                 if len(numbered) > MAX_TABLE_ROWS:
                     raise IssueError(_too_many_rows(name))
                 numbered.append((number, record))
@@ -685,6 +762,16 @@ def _csv_records(text: str, delimiter: str, name: str) -> list[tuple[int, list[s
     if "'" in text:
         numbered = [(n, _unescape_row(r)) for n, r in numbered]
     return numbered
+
+
+def _lines(text: str) -> Iterable[str]:
+    """The lines of a CSV's text for the csv module, as ``io.StringIO(text, newline="")``
+    gives them, without its copy of the text at four bytes a character."""
+    if "\r" in text:
+        return io.StringIO(text, newline="")
+    lines = text.split("\n")
+    last = lines.pop()
+    return chain((line + "\n" for line in lines), [last] if last else [])
 
 
 def _unescape_row(cells: list[str]) -> list[str]:
