@@ -111,6 +111,26 @@ def test_load_frame_equals_cases_frame(tmp_path, frame):
                                   cases_frame(load_cases(path), reference_year=2020))
 
 
+def test_load_frame_of_mixed_inputs_equals_cases_frame(run, tmp_path):
+    # load_frame builds the frame column by column (read_record_columns): case files, rows
+    # the case schema reads (alternatives, inferred values) and plain rows, in reading order.
+    from synthetic import synthetic_table, write_csv
+
+    from ptce_typology.frame import load_frame
+    from ptce_typology.resources import examples_dir
+
+    listed = tmp_path / "all.csv"
+    assert run("list", "--cases", "all", "-f", "csv", "-o", listed).exit_code == 0
+    synthetic = write_csv(synthetic_table(200, seed=3), tmp_path / "s.csv")
+    paths = [synthetic, examples_dir(), listed]
+    expected = cases_frame(load_cases(paths), reference_year=2018)
+    assert expected["alternatives"].ne("").any() and expected["inferred"].ne("").any()
+    got = load_frame(paths, reference_year=2018)
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+    assert list(got.index[:2]) == ["synth_000001", "synth_000002"]
+    assert got.index[200] == "le_periscope"
+
+
 def test_load_frame_reports_the_same_issues(tmp_path):
     from ptce_typology.frame import load_frame
 

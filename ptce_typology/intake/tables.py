@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from itertools import chain
+from itertools import chain, compress, islice, repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -194,20 +194,70 @@ def table_records(path: Path, raw: bytes, reference_year: int,
     reports. Returns (name, record) pairs and the issues.
     """
     def plain(checked: _Checked) -> Iterator[dict]:
-        start = checked.start
-        computed = {"start_year": start,
-                    "age": _apply(start, lambda v: age_at(v, reference_year)),
-                    "age_class": _apply(start, lambda v: age_class_at(v, reference_year)),
-                    "members": checked.count,
-                    "members_class": checked.derived["members_class"],
-                    "members_year": _combine(lambda c, v: None if c is None or v is None
-                                             else int(str(v)[:4]), checked.count,
-                                             checked.dated),
-                    **{c: v for c, v in checked.derived.items() if c != "members_class"}}
-        return _plain_records(checked.table, computed, checked.ok)
+        computed = _computed_columns(checked, reference_year)
+        keys = (*_RECORD_KEYS, *computed, "alternatives", "inferred")
+        return (dict(zip(keys, row, strict=True)) for row in compress(
+            zip(*[_cells(c) for c in _record_columns(checked.table, computed)], repeat(""),
+                repeat("")), checked.ok.tolist()))
 
     return _table_items(path, raw, plain,
                         lambda case: case_record(case, reference_year, members_year))
+
+
+class RecordColumns(NamedTuple):
+    """The records of a table held column by column (for the tidy frame, without a dict per
+    row): ``names`` ("file:row") and ``columns`` (record key -> one value per record)."""
+
+    names: list[str]
+    columns: dict[str, list[Any]]
+
+
+def table_record_columns(path: Path, raw: bytes, reference_year: int, members_year: int
+                         ) -> tuple[RecordColumns, list[Issue]]:
+    """:func:`table_records`, the records held column by column: the same values, the rows
+    that pass the column-wise checks taken from the columns at once."""
+    import numpy as np
+
+    found: list[_Checked] = []
+
+    def plain(checked: _Checked) -> Iterator[int]:
+        found.append(checked)
+        return iter(np.flatnonzero(checked.ok).tolist())  # a plain row is its position
+
+    items, issues = _table_items(path, raw, plain,
+                                 lambda case: case_record(case, reference_year, members_year))
+    if not found or not items:
+        return RecordColumns([], {}), issues
+    checked = found[0]
+    computed = _computed_columns(checked, reference_year)
+    at = np.array([i if type(i) is int else -1 for _, i in items], dtype=np.intp)
+    taken, others = at[at >= 0], np.flatnonzero(at < 0).tolist()
+    columns: dict[str, list[Any]] = {}
+    keys = (*_RECORD_KEYS, *computed)
+    for key, column in zip(keys, _record_columns(checked.table, computed), strict=True):
+        out = np.empty(len(items), dtype=object)
+        values = np.fromiter(column.values, dtype=object, count=len(column.values))
+        out[at >= 0] = values[column.codes[taken]]
+        for j in others:
+            out[j] = items[j][1][key]
+        columns[key] = out.tolist()
+    for key in ("alternatives", "inferred"):
+        columns[key] = [""] * len(items)
+        for j in others:
+            columns[key][j] = items[j][1][key]
+    return RecordColumns([n for n, _ in items], columns), issues
+
+
+def _computed_columns(checked: _Checked, reference_year: int) -> dict[str, _Column]:
+    """The record's computed columns: start year, age and age class at ``reference_year``,
+    members and their class and year, the calls and ``laureate_any``."""
+    start = checked.start
+    return {"start_year": start, "age": _apply(start, lambda v: age_at(v, reference_year)),
+            "age_class": _apply(start, lambda v: age_class_at(v, reference_year)),
+            "members": checked.count, "members_class": checked.derived["members_class"],
+            "members_year": _combine(lambda c, v: None if c is None or v is None
+                                     else int(str(v)[:4]), checked.count, checked.dated),
+            **{c: v for c, v in checked.derived.items() if c != "members_class"}}
 
 
 def table_pole_ids(path: Path, raw: bytes) -> tuple[list[tuple[str, str]], list[Issue]]:
@@ -259,17 +309,20 @@ def _table_items(path: Path, raw: bytes, plain: Callable[[_Checked], Iterator[An
         return [], issues
     checked = _check_table(header, rows)
     del rows  # the columns hold the cells now
-    table, fast = checked.table, plain(checked)
+    table, fast, prefix = checked.table, plain(checked), f"{path}:"
+    if checked.ok.all():
+        return [(prefix + str(n), item) for n, item in zip(table.numbers, fast, strict=True)], \
+            issues
     items: list[tuple[str, Any]] = []
     for i, (number, ok) in enumerate(zip(table.numbers, checked.ok.tolist(), strict=True)):
         if ok:
-            items.append((f"{path}:{number}", next(fast)))
+            items.append((prefix + str(number), next(fast)))
             continue
         values = {c: column.values[column.codes[i]] for c, column in table.columns.items()}
         case, row_issues = _validate_row(values, number, path, checked.written_year)
         issues.extend(row_issues)
         if case is not None:
-            items.append((f"{path}:{number}", from_case(case)))
+            items.append((prefix + str(number), from_case(case)))
     return items, issues
 
 
@@ -306,9 +359,10 @@ def _column_of(cells: Sequence[Any]) -> _Column:
     True), every cell is its own value."""
     import numpy as np
 
-    if not set(map(type, cells)) <= _DISTINCT_TYPES:
+    distinct = set(cells) if set(map(type, cells)) <= _DISTINCT_TYPES else None
+    if distinct is None or len(distinct) == len(cells):  # every cell its own value
         return _Column(np.arange(len(cells), dtype=np.intp), list(cells))
-    values = list(set(cells))
+    values = list(distinct)
     index = {v: i for i, v in enumerate(values)}
     return _Column(np.fromiter(map(index.__getitem__, cells), dtype=np.intp,
                                count=len(cells)), values)
@@ -359,10 +413,18 @@ def _cells_table(header: list[str], rows: list[tuple[int, list[Any]]]) -> _Table
     width = len(header)
     values = [v if len(v) == width else (v[:width] + [None] * (width - len(v)))
               for _, v in rows]
-    columns = {c: _apply(_column_of(cells), _cell) for c, cells in zip(
-        header, zip(*values, strict=True) if values else [()] * width, strict=True)}
+    columns = {}
+    for c, cells in zip(header, zip(*values, strict=True) if values else [()] * width,
+                        strict=True):
+        column = _column_of(cells)
+        columns[c] = _Column(column.codes, [v.strip() or None for v in column.values]
+                             if set(map(type, column.values)) <= {str}
+                             else [_cell(v) for v in column.values])
     empty = np.ones(len(rows), dtype=bool)
     for column in columns.values():
+        if not _may_miss(column):  # a column with a value in every row: no row is empty
+            empty[:] = False
+            break
         empty &= _flags(_apply(column, _is_missing))
     if not empty.any():
         return _Table([n for n, _ in rows], columns)
@@ -387,6 +449,11 @@ def _written_year(start: _Column, age: _Column) -> int:
 
 def _is_text(value: Any) -> bool:
     return isinstance(value, str) and len(value) <= TEXT_MAX_LENGTH
+
+
+def _may_miss(column: _Column) -> bool:
+    """Whether a column may hold a missing cell (None or NaN): its types tell at C speed."""
+    return bool(set(map(type, column.values)) & {type(None), float})
 
 
 def _is_missing(value: Any) -> bool:
@@ -465,19 +532,15 @@ _RECORD_KEYS = ("pole_id", "name", "role", *TEXT_COLUMNS, "origin", "territory",
                 "theme", *TRISTATE_COLUMNS, "legal_form", *FUNDING_COLUMNS)
 
 
-def _plain_records(table: _Table, computed: dict[str, _Column], rows: np.ndarray
-                   ) -> Iterator[dict]:
-    """The chosen ``rows`` (a mask) as tidy-frame records: their cells (an empty one
-    ``unknown``, an empty role ``case``), then the computed columns."""
-    from itertools import compress, repeat
-
+def _record_columns(table: _Table, computed: dict[str, _Column]) -> list[_Column]:
+    """The columns of the records, in the order of ``_RECORD_KEYS`` then ``computed``: the
+    table's cells (an empty one ``unknown``, an empty role ``case``), then the computed
+    columns."""
     defaults = {"role": "case", "pole_id": None, "name": None}
-    columns = [_cells(_apply(table.column(key), lambda v, d=defaults.get(key, UNKNOWN):
-                             d if _is_missing(v) else v)) for key in _RECORD_KEYS]
-    columns += [_cells(column) for column in computed.values()]
-    keys = (*_RECORD_KEYS, *computed, "alternatives", "inferred")
-    return (dict(zip(keys, row, strict=True)) for row in compress(zip(
-        *columns, repeat(""), repeat("")), rows.tolist()))
+    return [_apply(column, lambda v, d=defaults.get(key, UNKNOWN): d if _is_missing(v) else v)
+            if _may_miss(column) else column
+            for key, column in ((k, table.column(k)) for k in _RECORD_KEYS)] + list(
+        computed.values())
 
 
 _POLE_RE = re.compile(POLE_ID_PATTERN)
@@ -658,8 +721,10 @@ def _read_rows(path: Path, raw: bytes
         numbered = _xlsx_rows(raw, name)
         if len(numbered) > MAX_TABLE_ROWS + 1:
             raise IssueError(_too_many_rows(name))
-        clean = CONTROL_RE.search("\n".join([v for _, values in numbered for v in values
-                                              if isinstance(v, str)])) is None
+        # Numbers, booleans and None print no control character: every cell is searched as
+        # text at once.
+        clean = CONTROL_RE.search("\n".join(map(str, chain.from_iterable(
+            values for _, values in numbered)))) is None
     if not numbered or not any(str(c).strip() for c in numbered[0][1] if c is not None):
         raise IssueError(Issue("file-empty", name, "the table has no header row"))
     header = [str(c).strip() if c is not None else "" for c in numbered[0][1]]
@@ -749,13 +814,13 @@ def _csv_records(text: str, delimiter: str, name: str) -> list[tuple[int, list[s
     blank (blank rows are left out as they are read: a file of empty lines costs nothing),
     at most MAX_TABLE_ROWS rows."""
     numbered: list[tuple[int, list[str]]] = []
+    records = enumerate(csv.reader(_lines(text), delimiter=delimiter), start=1)
     try:
-        for number, record in enumerate(csv.reader(_lines(text), delimiter=delimiter),
-                                        start=1):
-            if number == 1 or "".join(record).strip():  # a cell that is not blank
-                if len(numbered) > MAX_TABLE_ROWS:
-                    raise IssueError(_too_many_rows(name))
-                numbered.append((number, record))
+        while chunk := list(islice(records, 10_000)):  # read in chunks, kept rows counted
+            numbered.extend([(number, record) for number, record in chunk
+                             if number == 1 or "".join(record).strip()])  # a cell not blank
+            if len(numbered) > MAX_TABLE_ROWS + 1:
+                raise IssueError(_too_many_rows(name))
     except csv.Error as err:
         raise IssueError(Issue("yaml-syntax", name, f"CSV cannot be parsed: {err}")) \
             from None
@@ -876,6 +941,8 @@ def _xlsx_rows(raw: bytes, name: str) -> list[tuple[int, list[Any]]]:
         raise IssueError(Issue("file-format", name,
                                f"not a readable XLSX workbook ({err})")) from None
     for number, row in rows:
+        if workbook.Formula not in set(map(type, row)):  # a row at C speed
+            continue
         for value in row:
             if isinstance(value, workbook.Formula):
                 raise IssueError(Issue(
