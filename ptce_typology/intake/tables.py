@@ -286,8 +286,7 @@ class _Checked(NamedTuple):
     ok: np.ndarray
 
 
-def _check_table(header: list[str], rows: list[tuple[int, list[Any]]]) -> _Checked:
-    table = _cells_table(header, rows)
+def _check_table(table: _Table) -> _Checked:
     start = _apply(table.column("start_year"), _as_int)
     count = _apply(table.column("members"), _as_int)
     dated = _apply(table.column("members_year"), _as_date)
@@ -304,11 +303,14 @@ def _table_items(path: Path, raw: bytes, plain: Callable[[_Checked], Iterator[An
     """(name, item) for every valid row of a table, in row order, and every issue: ``plain``
     gives the items of the rows the column-wise checks pass, in order; every other row goes
     through the case schema and ``from_case``."""
-    header, rows, issues = _read_checked(path, raw)
-    if not rows:  # a bad header, or no row that can be read
-        return [], issues
-    checked = _check_table(header, rows)
-    del rows  # the columns hold the cells now
+    table, issues = _plain_csv_table(path, raw), []
+    if table is None:
+        header, rows, issues = _read_checked(path, raw)
+        if not rows:  # a bad header, or no row that can be read
+            return [], issues
+        table = _cells_table(header, rows)
+        del rows  # the columns hold the cells now
+    checked = _check_table(table)
     table, fast, prefix = checked.table, plain(checked), f"{path}:"
     if checked.ok.all():
         return [(prefix + str(n), item) for n, item in zip(table.numbers, fast, strict=True)], \
@@ -432,6 +434,73 @@ def _cells_table(header: list[str], rows: list[tuple[int, list[Any]]]) -> _Table
     return _Table([n for (n, _), k in zip(rows, keep.tolist(), strict=True) if k],
                   {c: _Column(column.codes[keep], column.values)
                    for c, column in columns.items()})
+
+
+def _plain_csv_table(path: Path, raw: bytes) -> _Table | None:
+    """The cells of a plain CSV, parsed by pandas' C reader straight into columns (what
+    :func:`_read_rows` and :func:`_cells_table` give, without a list per row); None when the
+    file is not plain, for :func:`_read_rows`, which then finds the issues. Plain: UTF-8, not
+    too large, no CR, control character, cell starting with an apostrophe or quote inside a
+    cell's text (quoted cells are read as the csv module reads them), no blank line, every
+    line one row as wide as the header (row N is line N), a header the table accepts, within
+    the row limit, no number written with a separator."""
+    import csv as csv_module
+
+    import numpy as np
+    import pandas as pd
+
+    name = str(path)
+    try:
+        text = decode_text(raw, name)
+        delimiter = csv_delimiter(text)
+        check_csv_cells(text, delimiter, name)
+    except IssueError:
+        return None
+    body = text[:-1] if text.endswith("\n") else text
+    if "\r" in text or ("'" in text and (text.startswith(("'", "\"'")) or re.search(
+            f"[\\n{re.escape(delimiter)}]\"?'", text))) or not _plain_quotes(text, delimiter) \
+            or CONTROL_RE.search(text) or body.count("\n") > MAX_TABLE_ROWS:
+        return None
+    try:
+        cells = pd.read_csv(io.BytesIO(body.encode("utf-8")), header=None, dtype=object,
+                            na_filter=False, quoting=csv_module.QUOTE_MINIMAL, sep=delimiter,
+                            engine="c", skip_blank_lines=False, low_memory=False)
+    except (ValueError, pd.errors.ParserError):
+        return None
+    header = [str(c).strip() for c in cells.iloc[0].tolist()]
+    if len(cells) != body.count("\n") + 1 or len(cells) < 2 or not header[-1] \
+            or cells.isna().to_numpy().any() or _header_issues(header, name):
+        return None
+    columns = {}
+    blank = np.ones(len(cells) - 1, dtype=bool)  # a row of blank cells: the reader skips it
+    # Every line as wide as the header: a longer one stops pandas, a shorter one would be
+    # filled silently, so the separators are counted (those inside quoted cells apart).
+    separators = sum(header_cell.count(delimiter) for header_cell in cells.iloc[0].tolist())
+    for column, series in zip(header, cells.columns, strict=True):
+        codes, distinct = pd.factorize(cells[series].to_numpy(dtype=object)[1:])
+        raw_values = distinct.tolist()
+        separators += int(np.dot(np.bincount(codes, minlength=len(raw_values)),
+                                 [v.count(delimiter) for v in raw_values]))
+        values = [v.strip() or None for v in raw_values]
+        if column in INTEGER_COLUMNS and any(v is not None and _NUMBER_SEPARATOR_RE.match(v)
+                                             for v in values):
+            return None
+        blank &= np.array([v is None for v in values], dtype=bool)[codes]
+        columns[column] = _Column(codes.astype(np.intp), values)
+    if blank.any() or body.count(delimiter) != (len(header) - 1) * len(cells) + separators:
+        return None
+    return _Table(list(range(2, len(cells) + 1)), columns)
+
+
+def _plain_quotes(text: str, delimiter: str) -> bool:
+    """Whether every quote of a CSV's text opens or closes a cell (no quote inside a cell's
+    text, none doubled): such cells read the same in any CSV reader."""
+    quotes = text.count('"')
+    if not quotes:
+        return True
+    opening = text.count(f'{delimiter}"') + text.count('\n"') + text.startswith('"')
+    closing = text.count(f'"{delimiter}') + text.count('"\n') + text.endswith('"')
+    return '""' not in text and quotes == opening + closing
 
 
 def _written_year(start: _Column, age: _Column) -> int:
