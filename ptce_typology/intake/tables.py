@@ -265,8 +265,6 @@ def table_pole_ids(path: Path, raw: bytes) -> tuple[list[tuple[str, str]], list[
     issue, exactly those of :func:`read_table_cases`, without building a case per row: rows
     that pass the column-wise checks of :func:`table_records` give their id directly, only
     the others go through the case schema (``ptce validate`` on a 100,000-row table)."""
-    from itertools import compress
-
     return _table_items(path, raw, lambda checked: compress(
         _cells(checked.table.column("pole_id")), checked.ok.tolist()),
         lambda case: case.pole_id)
