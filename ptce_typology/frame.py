@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from ptce_typology.intake.loading import load_records
+from ptce_typology.intake.loading import read_record_columns
 from ptce_typology.intake.records import CATEGORY_COLUMNS, FRAME_COLUMNS, case_record
 from ptce_typology.intake.schema import DEFAULT_MEMBERS_YEAR, DEFAULT_REFERENCE_YEAR, Case
 from ptce_typology.vocabulary import vocabulary
@@ -56,7 +56,24 @@ def frame_from_records(records: list[dict], reference_year: int = DEFAULT_REFERE
     import pandas as pd
 
     frame = pd.DataFrame.from_records(records, columns=("pole_id", *FRAME_COLUMNS))
-    frame = frame.set_index("pole_id")
+    return _typed(frame.set_index("pole_id"), reference_year, members_year)
+
+
+def frame_from_columns(columns: dict[str, list], reference_year: int = DEFAULT_REFERENCE_YEAR,
+                       members_year: int = DEFAULT_MEMBERS_YEAR) -> pd.DataFrame:
+    """The tidy frame from records held column by column (record key -> values): the frame
+    :func:`frame_from_records` gives, without a dict per row."""
+    import pandas as pd
+
+    frame = pd.DataFrame({key: columns[key] for key in ("pole_id", *FRAME_COLUMNS)})
+    return _typed(frame.set_index("pole_id"), reference_year, members_year)
+
+
+def _typed(frame: pd.DataFrame, reference_year: int, members_year: int) -> pd.DataFrame:
+    """Descriptor columns as ordered categoricals, numbers as nullable integers, texts as
+    objects, and the years the frame was computed at."""
+    import pandas as pd
+
     vocab = vocabulary()
     for column in CATEGORY_COLUMNS:
         frame[column] = pd.Categorical(frame[column], categories=list(vocab[column].allowed),
@@ -83,8 +100,8 @@ def load_frame(paths: Path | str | Iterable[Path | str] | None = None,
     ValidationFailed
         With the same issues ``load_cases`` would raise.
     """
-    records = load_records(paths, reference_year, members_year)
-    return frame_from_records(records, reference_year, members_year)
+    (records,) = read_record_columns(paths, reference_year, members_year).items
+    return frame_from_columns(records.columns, reference_year, members_year)
 
 
 # The age class rests on the grouping's start event; every other descriptor on its own value.

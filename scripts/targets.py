@@ -8,8 +8,8 @@
 - start-up: `ptce classify` of one pole and `ptce clusters` on the twelve with the default
   stability, median of 9 runs (3 with --quick);
 - reading and validating a 10,000-row case table (CSV and XLSX, as `ptce list` writes it:
-  ``read_records``) and writing it as CSV (``render_frame(..., "csv")``), in one process
-  after the imports, median of the runs;
+  ``read_record_columns``, what ``load_frame`` reads) and writing it as CSV
+  (``render_frame(..., "csv")``), in one process after the imports, median of the runs;
 - `ptce clusters --resamples 0 --format csv` on 10,000 synthetic poles (2,000 with --quick)
   against FactoMineR's specific `MCA(excl = the unknown categories)` + `HCPC` in Rscript on the
   same table, side by side, time and peak memory; and on 100,000 synthetic poles.
@@ -139,7 +139,7 @@ def _case_tables(n: int, runs: int) -> list[dict]:
     from synthetic import synthetic_table, write_csv
 
     from ptce_typology.frame import load_frame
-    from ptce_typology.intake.loading import read_records
+    from ptce_typology.intake.loading import read_record_columns
     from ptce_typology.render.formats import render_frame
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -149,7 +149,8 @@ def _case_tables(n: int, runs: int) -> list[dict]:
         xlsx = Path(tmp) / "cases.xlsx"
         xlsx.write_bytes(render_frame(frame, "xlsx"))
         return [{"name": f"read + validate a {n:,}-row case table, {path.suffix[1:].upper()}",
-                 "before": BEFORE[key], "now": _median_time(lambda p=path: read_records(p), runs),
+                 "before": BEFORE[key], "now": _median_time(lambda p=path: read_record_columns(p),
+                                                runs),
                  "target": TARGET[key], "unit": "s"}
                 for key, path in (("read_csv", csv), ("read_xlsx", xlsx))] + [
                 {"name": f"write a {n:,}-row case table as CSV", "before": BEFORE["write_csv"],

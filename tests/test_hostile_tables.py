@@ -116,7 +116,7 @@ def test_rows_stored_out_of_order_are_read_in_row_order(run, tmp_path):
     assert [r.split(",")[0] for r in result.stdout.splitlines()[1:]] == [r[0] for r in rows[:4]]
     # variant: the header stored last
     path = _reordered(_saved(book, tmp_path / "p.xlsx"), [1, 2, 3, 4, 0])
-    assert validate_paths([path]).ok and len(validate_paths([path]).cases) == 4
+    assert validate_paths([path]).ok and len(validate_paths([path]).pole_ids) == 4
 
 
 def test_a_shared_strings_bomb_costs_bounded_time_and_memory(run, tmp_path):
@@ -233,3 +233,56 @@ def test_a_full_disk_on_stdout_is_one_line(tmp_path):
         assert done.returncode == 1
         assert done.stderr.strip().splitlines() == [
             "error: cannot write the output: No space left on device"]
+
+
+def _plain_table(path, n):
+    """A valid case table of ``n`` rows, every row one the column-wise checks pass."""
+    from ptce_typology.vocabulary import allowed
+
+    origin, territory, sector = allowed("origin"), allowed("territory"), allowed("sector")
+    lines = ["pole_id,name,origin,territory,sector,start_year,members,members_year,source"]
+    lines += [f"p_{i},Pole {i},{origin[i % 3]},{territory[i % 3]},{sector[i % 2]},"
+              f"{1990 + i % 20},{10 + i % 50},2014,https://example.org/{i}" for i in range(n)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_validating_a_large_table_builds_no_case_per_row(tmp_path, monkeypatch):
+    # The issue's example: validating 200,000 rows took 4.2 GB (a full case object, about
+    # 20 KB, per row); the rows are now checked column by column, as `ptce list` reads them.
+    import tracemalloc
+
+    from ptce_typology.errors import ValidationFailed
+    from ptce_typology.intake import tables
+    from ptce_typology.intake.loading import load_cases
+
+    path = _plain_table(tmp_path / "large.csv", 3_000)
+    built = []  # one per row read through the case schema (a case object when valid)
+    validate = tables.validate_mapping
+    monkeypatch.setattr(tables, "validate_mapping",
+                        lambda *args, **kw: built.append(1) or validate(*args, **kw))
+    validate_paths([path])  # warm: the vocabulary and the schema are read once
+    tracemalloc.start()
+    try:
+        report = validate_paths([path])
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert report.ok and len(report.pole_ids) == 3_000 and report.pole_ids[0] == (
+        f"{path}:2", "p_0")
+    assert built == []
+    assert peak < 20 * path.stat().st_size  # about 7 times; a case per row: 245 times
+    # variant: a bad row goes through the schema alone, with the message load_cases gives
+    lines = path.read_text(encoding="utf-8").splitlines()
+    cells = lines[1500].split(",")
+    lines[1500] = ",".join([*cells[:2], "citizen", *cells[3:]])
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    built.clear()
+    report = validate_paths([path])
+    assert len(built) == 1 and len(report.pole_ids) == 2_999
+    [issue] = report.issues
+    assert (issue.line, issue.field, issue.value) == (1501, "origin", "citizen")
+    assert issue.allowed and "citizen_associative" in issue.allowed
+    with pytest.raises(ValidationFailed) as failed:
+        load_cases([path])
+    assert [i.to_dict() for i in failed.value.issues] == [issue.to_dict()]

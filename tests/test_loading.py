@@ -111,6 +111,26 @@ def test_load_frame_equals_cases_frame(tmp_path, frame):
                                   cases_frame(load_cases(path), reference_year=2020))
 
 
+def test_load_frame_of_mixed_inputs_equals_cases_frame(run, tmp_path):
+    # load_frame builds the frame column by column (read_record_columns): case files, rows
+    # the case schema reads (alternatives, inferred values) and plain rows, in reading order.
+    from synthetic import synthetic_table, write_csv
+
+    from ptce_typology.frame import load_frame
+    from ptce_typology.resources import examples_dir
+
+    listed = tmp_path / "all.csv"
+    assert run("list", "--cases", "all", "-f", "csv", "-o", listed).exit_code == 0
+    synthetic = write_csv(synthetic_table(200, seed=3), tmp_path / "s.csv")
+    paths = [synthetic, examples_dir(), listed]
+    expected = cases_frame(load_cases(paths), reference_year=2018)
+    assert expected["alternatives"].ne("").any() and expected["inferred"].ne("").any()
+    got = load_frame(paths, reference_year=2018)
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+    assert list(got.index[:2]) == ["synth_000001", "synth_000002"]
+    assert got.index[200] == "le_periscope"
+
+
 def test_load_frame_reports_the_same_issues(tmp_path):
     from ptce_typology.frame import load_frame
 
@@ -210,3 +230,34 @@ def test_bundled_data_checksums_hash_the_bytes_the_loaders_parsed(monkeypatch):
     monkeypatch.setattr(Path, "read_bytes", refuse)
     assert input_checksums([("b.yaml", "2"), ("a.yaml", "1")], [("b.yaml", "2")]) == \
         [("a.yaml", "1"), ("b.yaml", "2"), *expected]
+
+
+@pytest.mark.parametrize(("text", "plain"), [
+    ('pole_id,name,origin,territory,sector,source\n'
+     'a,"A, B",citizen_associative,rural,production,"x, y"\nb,B,x,rural,production,z\n', True),
+    ('\ufeffpole_id;name;origin;territory;sector;members\n a ; B ;;rural; x ;12', True),
+    ('pole_id\tname\torigin\tterritory\tsector\nNA\tnan\tNULL\tNone\t#N/A\n', True),
+    ('pole_id,name,origin,territory,sector\na,A,b,c,d\n , , , , \nb,B,b,c,d\n', False),
+    ('pole_id,name,origin,territory,sector\na,"say ""hi""",b,c,d\n', False),
+    ("pole_id,name,origin,territory,sector\na,'=1+1,b,c,d\n", False),
+    ('pole_id,name,origin,territory,sector\na,A,b,c\n', False),
+    ('pole_id,name,origin,territory,sector\na,"A\nB",b,c,d\n', False),
+    ('pole_id,name,origin,territory,sector,members\na,A,b,c,d,1.000\n', False),
+])
+def test_a_plain_csv_read_by_columns_gives_the_csv_modules_cells(tmp_path, text, plain):
+    # Plain CSV files are parsed by pandas' C reader straight into columns; anything else
+    # (blank rows, quotes inside cells, guarded formulas, short rows, cells on two lines,
+    # numbers with separators) is left to the csv module's reader, which finds the issues.
+    from ptce_typology.intake import tables
+
+    path = tmp_path / "t.csv"
+    path.write_text(text, encoding="utf-8")
+    raw = path.read_bytes()
+    fast = tables._plain_csv_table(path, raw)
+    assert (fast is not None) is plain
+    if plain:
+        header, rows, issues = tables._read_checked(path, raw)
+        slow = tables._cells_table(header, rows)
+        assert issues == [] and fast.numbers == slow.numbers
+        assert {c: [col.values[i] for i in col.codes] for c, col in fast.columns.items()} == \
+            {c: [col.values[i] for i in col.codes] for c, col in slow.columns.items()}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from ptce_typology.intake.loading import load_cases
 from ptce_typology.intake.records import inferred_text, inferred_values
 from ptce_typology.render.casefile import case_json, describe_case
 
@@ -76,7 +77,7 @@ def test_an_unknown_name_in_the_inferred_column_is_reported(tmp_path):
     issues = validate_paths([path]).issues
     assert [(i.code, i.field) for i in issues] == [("unknown-key", "inferred")]
     path.write_text(path.read_text(encoding="utf-8").replace(";orign", ""), encoding="utf-8")
-    (_, case), = validate_paths([path]).cases
+    (case,) = load_cases([path])
     assert case.origin.basis == "inferred" and case.territory.basis == "stated"
 
 

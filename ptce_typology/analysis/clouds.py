@@ -156,7 +156,7 @@ def _members(groups: pd.Series) -> list[tuple[Any, list]]:
     order = list(groups.cat.categories) if hasattr(groups, "cat") else sorted(
         groups.astype(str).unique())
     values = groups.astype(object)
-    found = [(c, list(values.index[values == c])) for c in order]
+    found = [(c, values.index[values == c].tolist()) for c in order]
     return [(c, members) for c, members in found if members]
 
 

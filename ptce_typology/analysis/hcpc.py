@@ -187,7 +187,10 @@ class HCPC:
 
         n = len(Xs)
         consolidation = self.consolidation
-        distinct = np.unique(Xs, axis=0).shape[0] if n > AGGREGATE_FROM else n
+        # The distinct profiles, sorted once: counted here, and the tree's leaves below.
+        profiles = np.unique(Xs, axis=0, return_inverse=True, return_counts=True) \
+            if n > AGGREGATE_FROM else None
+        distinct = n if profiles is None else profiles[0].shape[0]
         if n <= EXACT_WARD_MAX and (n <= AGGREGATE_FROM or distinct > WEIGHTED_WARD_MAX):
             Z = ward_tree(Xs)
             members = np.arange(n)
@@ -195,8 +198,8 @@ class HCPC:
             self.tree_method_ = "Ward on every individual (FactoMineR's tree)"
             self.tree_code_ = "exact"
         else:
-            points, members, counts = np.unique(Xs, axis=0, return_inverse=True,
-                                                return_counts=True)
+            points, members, counts = profiles if profiles is not None else np.unique(
+                Xs, axis=0, return_inverse=True, return_counts=True)
             members = members.ravel()
             if len(points) <= WEIGHTED_WARD_MAX:
                 self.tree_code_ = "weighted_profiles"

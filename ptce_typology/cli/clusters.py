@@ -103,14 +103,13 @@ def clusters_cmd(
     # The headline is said beside the partition; a CSV holds the poles' table only.
     headline = sens if sens is not None or fmt == "csv" else run_sensitivity(
         model, max_exhaustive=HEADLINE_COMPLETIONS, n_sampled=HEADLINE_COMPLETIONS)
-    names = frame["name"].to_dict()
     if plot is not None:
         _write_figures(model, frame, plot, lang, (axes or (1, 2), label_poles), clouds)
     if fmt == "csv":
         sections = [(table, cloud_csv_table(clouds, table) if table in CLOUD_TABLES
                      else clusters_csv_table(model, stab, table))]
     else:
-        sections = cluster_sections(model, stab, names, lang,
+        sections = cluster_sections(model, stab, frame["name"].to_dict(), lang,
                                     p_max=None if all_categories else 0.10, sensitivity=sens,
                                     headline=headline) + cloud_sections(clouds, lang)
     data = (clusters_json(model, stab, sens, lang, headline=headline, clouds=clouds)

@@ -24,7 +24,7 @@ def validate_cmd(
 ) -> None:
     """Check case files and report every problem, each with file, line, field and code.
 
-    Exit code 0 when clean, 1 when not.
+    Exit code 0 when clean, 1 when not. A case table (CSV, XLSX) holds at most 100,000 rows.
 
     Example: ptce validate data/cases data/examples/le_periscope.yaml
     """
@@ -36,7 +36,7 @@ def validate_cmd(
                             [*resolve_paths("all"), examples_dir()])
     sys.stdout.write(issues_text(report, fmt))
     state = "valid" if report.ok else f"{len(report.issues)} problem(s)"
-    sys.stderr.write(f"{len(report.files)} file(s), {len(report.cases)} case(s): {state}\n")
+    sys.stderr.write(f"{len(report.files)} file(s), {len(report.pole_ids)} case(s): {state}\n")
     if not report.ok:
         raise typer.Exit(1)
 

@@ -10,8 +10,14 @@ from typing import TYPE_CHECKING, Any
 from ptce_typology.errors import PtceError, ValidationFailed
 from ptce_typology.intake.records import case_record
 from ptce_typology.intake.schema import DEFAULT_MEMBERS_YEAR, DEFAULT_REFERENCE_YEAR, Case
-from ptce_typology.intake.tables import MAX_TABLE_BYTES, table_records
-from ptce_typology.intake.validation import read_inputs, validate_paths
+from ptce_typology.intake.tables import (
+    MAX_TABLE_BYTES,
+    RecordColumns,
+    read_table_cases,
+    table_record_columns,
+    table_records,
+)
+from ptce_typology.intake.validation import read_inputs
 from ptce_typology.intake.yamlread import IssueError, read_text
 from ptce_typology.resources import resolve_paths
 from ptce_typology.vocabulary import UNKNOWN
@@ -53,35 +59,30 @@ def load_cases(paths: Path | str | Iterable[Path | str] | None = None) -> list[C
 
 
 def read_cases(paths: Path | str | Iterable[Path | str] | None = None) -> Loaded:
-    """:func:`load_cases`, with the checksums of the bytes read."""
-    report = validate_paths(resolve_paths(paths))
-    if report.issues:
-        raise ValidationFailed(report.issues)
-    if not report.cases:
+    """:func:`load_cases`, with the checksums of the bytes read. (Every row of a table
+    becomes a case object, about 20 KB each: the commands that need only the tidy frame read
+    tables with :func:`read_records`.)"""
+    inputs = read_inputs(resolve_paths(paths), read_table_cases, lambda case: case)
+    if inputs.issues:
+        raise ValidationFailed(inputs.issues)
+    if not inputs.named:
         raise _no_case(paths)
-    return Loaded([case for _, case in report.cases], report.checksums)
+    return Loaded([case for _, case in inputs.named], inputs.checksums)
 
 
-def load_records(paths: Path | str | Iterable[Path | str] | None = None,
-               reference_year: int = DEFAULT_REFERENCE_YEAR,
-               members_year: int = DEFAULT_MEMBERS_YEAR) -> list[dict]:
-    """The tidy-frame records straight from case files and tables: the same records as
-    ``[case_record(c) for c in load_cases(paths)]``, faster for large tables (their rows are
-    checked column by column, and only doubtful rows go through the case schema).
-    :func:`read_records` gives the inputs' checksums too.
+def read_records(paths: Path | str | Iterable[Path | str] | None = None,
+                 reference_year: int = DEFAULT_REFERENCE_YEAR,
+                 members_year: int = DEFAULT_MEMBERS_YEAR) -> Loaded:
+    """The tidy-frame records straight from case files and tables, with the checksums of the
+    bytes read: the same records as ``[case_record(c) for c in load_cases(paths)]``, faster
+    for large tables (their rows are checked column by column, and only doubtful rows go
+    through the case schema). :func:`read_record_columns` holds them column by column.
 
     Raises
     ------
     ValidationFailed
         With the same issues ``load_cases`` would raise.
     """
-    return read_records(paths, reference_year, members_year).items
-
-
-def read_records(paths: Path | str | Iterable[Path | str] | None = None,
-                 reference_year: int = DEFAULT_REFERENCE_YEAR,
-                 members_year: int = DEFAULT_MEMBERS_YEAR) -> Loaded:
-    """:func:`load_records`, with the checksums of the bytes read."""
     inputs = read_inputs(
         resolve_paths(paths),
         lambda path, raw: table_records(path, raw, reference_year, members_year),
@@ -91,6 +92,50 @@ def read_records(paths: Path | str | Iterable[Path | str] | None = None,
     if not inputs.named:
         raise _no_case(paths)
     return Loaded([rec for _, rec in inputs.named], inputs.checksums)
+
+
+def read_record_columns(paths: Path | str | Iterable[Path | str] | None = None,
+                        reference_year: int = DEFAULT_REFERENCE_YEAR,
+                        members_year: int = DEFAULT_MEMBERS_YEAR) -> Loaded:
+    """:func:`read_records`, the records held column by column: ``items`` is one
+    :class:`~ptce_typology.intake.tables.RecordColumns` (what the tidy frame is built from,
+    without a dict per table row)."""
+    blocks: list[RecordColumns] = []
+
+    def read_table(path: Path, raw: bytes) -> tuple[list[tuple[str, Any]], list]:
+        block, issues = table_record_columns(path, raw, reference_year, members_year)
+        if block.names:
+            blocks.append(block)
+        return list(zip(block.names, block.columns.get("pole_id", []), strict=True)), issues
+
+    inputs = read_inputs(resolve_paths(paths), read_table,
+                         lambda case: case_record(case, reference_year, members_year))
+    if inputs.issues:
+        raise ValidationFailed(inputs.issues)
+    if not inputs.named:
+        raise _no_case(paths)
+    return Loaded([_merged(inputs.named, blocks)], inputs.checksums)
+
+
+def _merged(named: list[tuple[str, Any]], blocks: list[RecordColumns]) -> RecordColumns:
+    """The records of every input in reading order, column by column: a case file's record
+    (a dict) is one row; a table's rows (their pole_id in ``named``) come from its block."""
+    keys = list(blocks[0].columns) if blocks else list(named[0][1])
+    columns: dict[str, list[Any]] = {key: [] for key in keys}
+    position = 0
+    pending = iter(blocks)
+    while position < len(named):
+        record = named[position][1]
+        if isinstance(record, dict):
+            for key in keys:
+                columns[key].append(record[key])
+            position += 1
+            continue
+        block = next(pending)
+        for key in keys:
+            columns[key].extend(block.columns[key])
+        position += len(block.names)
+    return RecordColumns([name for name, _ in named], columns)
 
 
 def _no_case(paths: Iterable[Path | str]) -> PtceError:

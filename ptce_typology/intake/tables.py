@@ -10,9 +10,10 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from itertools import chain, compress, islice, repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -192,10 +193,98 @@ def table_records(path: Path, raw: bytes, reference_year: int,
     (:func:`read_table_cases`'s path), so that issues are exactly those ``ptce validate``
     reports. Returns (name, record) pairs and the issues.
     """
-    header, rows, issues = _read_checked(path, raw)
-    if not rows:  # a bad header, or no row that can be read
-        return [], issues
-    table = _cells_table(header, rows)
+    def plain(checked: _Checked) -> Iterator[dict]:
+        computed = _computed_columns(checked, reference_year)
+        keys = (*_RECORD_KEYS, *computed, "alternatives", "inferred")
+        return (dict(zip(keys, row, strict=True)) for row in compress(
+            zip(*[_cells(c) for c in _record_columns(checked.table, computed)], repeat(""),
+                repeat("")), checked.ok.tolist()))
+
+    return _table_items(path, raw, plain,
+                        lambda case: case_record(case, reference_year, members_year))
+
+
+class RecordColumns(NamedTuple):
+    """The records of a table held column by column (for the tidy frame, without a dict per
+    row): ``names`` ("file:row") and ``columns`` (record key -> one value per record)."""
+
+    names: list[str]
+    columns: dict[str, list[Any]]
+
+
+def table_record_columns(path: Path, raw: bytes, reference_year: int, members_year: int
+                         ) -> tuple[RecordColumns, list[Issue]]:
+    """:func:`table_records`, the records held column by column: the same values, the rows
+    that pass the column-wise checks taken from the columns at once."""
+    import numpy as np
+
+    found: list[_Checked] = []
+
+    def plain(checked: _Checked) -> Iterator[int]:
+        found.append(checked)
+        return iter(np.flatnonzero(checked.ok).tolist())  # a plain row is its position
+
+    items, issues = _table_items(path, raw, plain,
+                                 lambda case: case_record(case, reference_year, members_year))
+    if not found or not items:
+        return RecordColumns([], {}), issues
+    checked = found[0]
+    computed = _computed_columns(checked, reference_year)
+    at = np.array([i if type(i) is int else -1 for _, i in items], dtype=np.intp)
+    taken, others = at[at >= 0], np.flatnonzero(at < 0).tolist()
+    columns: dict[str, list[Any]] = {}
+    keys = (*_RECORD_KEYS, *computed)
+    for key, column in zip(keys, _record_columns(checked.table, computed), strict=True):
+        out = np.empty(len(items), dtype=object)
+        values = np.fromiter(column.values, dtype=object, count=len(column.values))
+        out[at >= 0] = values[column.codes[taken]]
+        for j in others:
+            out[j] = items[j][1][key]
+        columns[key] = out.tolist()
+    for key in ("alternatives", "inferred"):
+        columns[key] = [""] * len(items)
+        for j in others:
+            columns[key][j] = items[j][1][key]
+    return RecordColumns([n for n, _ in items], columns), issues
+
+
+def _computed_columns(checked: _Checked, reference_year: int) -> dict[str, _Column]:
+    """The record's computed columns: start year, age and age class at ``reference_year``,
+    members and their class and year, the calls and ``laureate_any``."""
+    start = checked.start
+    return {"start_year": start, "age": _apply(start, lambda v: age_at(v, reference_year)),
+            "age_class": _apply(start, lambda v: age_class_at(v, reference_year)),
+            "members": checked.count, "members_class": checked.derived["members_class"],
+            "members_year": _combine(lambda c, v: None if c is None or v is None
+                                     else int(str(v)[:4]), checked.count, checked.dated),
+            **{c: v for c, v in checked.derived.items() if c != "members_class"}}
+
+
+def table_pole_ids(path: Path, raw: bytes) -> tuple[list[tuple[str, str]], list[Issue]]:
+    """The ``pole_id`` of every valid row of a case table (its bytes ``raw``) and every
+    issue, exactly those of :func:`read_table_cases`, without building a case per row: rows
+    that pass the column-wise checks of :func:`table_records` give their id directly, only
+    the others go through the case schema (``ptce validate`` on a 100,000-row table)."""
+    return _table_items(path, raw, lambda checked: compress(
+        _cells(checked.table.column("pole_id")), checked.ok.tolist()),
+        lambda case: case.pole_id)
+
+
+class _Checked(NamedTuple):
+    """A table's cells and what the column-wise checks found: the start year, member count
+    and date read as numbers, the derived columns, the reference year the table was written
+    with, and ``ok``, whether each row surely passes the case schema."""
+
+    table: _Table
+    start: _Column
+    count: _Column
+    dated: _Column
+    derived: dict[str, _Column]
+    written_year: int
+    ok: np.ndarray
+
+
+def _check_table(table: _Table) -> _Checked:
     start = _apply(table.column("start_year"), _as_int)
     count = _apply(table.column("members"), _as_int)
     dated = _apply(table.column("members_year"), _as_date)
@@ -204,24 +293,37 @@ def table_records(path: Path, raw: bytes, reference_year: int,
     ok = _plain_cells(table, start, count, dated) & _derived_cells_agree(table, {
         "age": _apply(start, lambda v: age_at(v, written_year)),
         "age_class": _apply(start, lambda v: age_class_at(v, written_year)), **derived})
-    computed = {"start_year": start, "age": _apply(start, lambda v: age_at(v, reference_year)),
-                "age_class": _apply(start, lambda v: age_class_at(v, reference_year)),
-                "members": count, "members_class": derived.pop("members_class"),
-                "members_year": _combine(lambda c, v: None if c is None or v is None
-                                         else int(str(v)[:4]), count, dated),
-                **derived}
-    fast = _plain_records(table, computed, ok)
-    records: list[tuple[str, dict]] = []
-    for i, (number, plain) in enumerate(zip(table.numbers, ok.tolist(), strict=True)):
-        if plain:
-            records.append((f"{path}:{number}", next(fast)))
+    return _Checked(table, start, count, dated, derived, written_year, ok)
+
+
+def _table_items(path: Path, raw: bytes, plain: Callable[[_Checked], Iterator[Any]],
+                 from_case: Callable[[Case], Any]) -> tuple[list[tuple[str, Any]], list[Issue]]:
+    """(name, item) for every valid row of a table, in row order, and every issue: ``plain``
+    gives the items of the rows the column-wise checks pass, in order; every other row goes
+    through the case schema and ``from_case``."""
+    table, issues = _plain_csv_table(path, raw), []
+    if table is None:
+        header, rows, issues = _read_checked(path, raw)
+        if not rows:  # a bad header, or no row that can be read
+            return [], issues
+        table = _cells_table(header, rows)
+        del rows  # the columns hold the cells now
+    checked = _check_table(table)
+    table, fast, prefix = checked.table, plain(checked), f"{path}:"
+    if checked.ok.all():
+        return [(prefix + str(n), item) for n, item in zip(table.numbers, fast, strict=True)], \
+            issues
+    items: list[tuple[str, Any]] = []
+    for i, (number, ok) in enumerate(zip(table.numbers, checked.ok.tolist(), strict=True)):
+        if ok:
+            items.append((prefix + str(number), next(fast)))
             continue
         values = {c: column.values[column.codes[i]] for c, column in table.columns.items()}
-        case, row_issues = _validate_row(values, number, path, written_year)
+        case, row_issues = _validate_row(values, number, path, checked.written_year)
         issues.extend(row_issues)
         if case is not None:
-            records.append((f"{path}:{number}", case_record(case, reference_year, members_year)))
-    return records, issues
+            items.append((prefix + str(number), from_case(case)))
+    return items, issues
 
 
 class _Column(NamedTuple):
@@ -257,9 +359,10 @@ def _column_of(cells: Sequence[Any]) -> _Column:
     True), every cell is its own value."""
     import numpy as np
 
-    if not set(map(type, cells)) <= _DISTINCT_TYPES:
+    distinct = set(cells) if set(map(type, cells)) <= _DISTINCT_TYPES else None
+    if distinct is None or len(distinct) == len(cells):  # every cell its own value
         return _Column(np.arange(len(cells), dtype=np.intp), list(cells))
-    values = list(set(cells))
+    values = list(distinct)
     index = {v: i for i, v in enumerate(values)}
     return _Column(np.fromiter(map(index.__getitem__, cells), dtype=np.intp,
                                count=len(cells)), values)
@@ -310,10 +413,18 @@ def _cells_table(header: list[str], rows: list[tuple[int, list[Any]]]) -> _Table
     width = len(header)
     values = [v if len(v) == width else (v[:width] + [None] * (width - len(v)))
               for _, v in rows]
-    columns = {c: _apply(_column_of(cells), _cell) for c, cells in zip(
-        header, zip(*values, strict=True) if values else [()] * width, strict=True)}
+    columns = {}
+    for c, cells in zip(header, zip(*values, strict=True) if values else [()] * width,
+                        strict=True):
+        column = _column_of(cells)
+        columns[c] = _Column(column.codes, [v.strip() or None for v in column.values]
+                             if set(map(type, column.values)) <= {str}
+                             else [_cell(v) for v in column.values])
     empty = np.ones(len(rows), dtype=bool)
     for column in columns.values():
+        if not _may_miss(column):  # a column with a value in every row: no row is empty
+            empty[:] = False
+            break
         empty &= _flags(_apply(column, _is_missing))
     if not empty.any():
         return _Table([n for n, _ in rows], columns)
@@ -321,6 +432,73 @@ def _cells_table(header: list[str], rows: list[tuple[int, list[Any]]]) -> _Table
     return _Table([n for (n, _), k in zip(rows, keep.tolist(), strict=True) if k],
                   {c: _Column(column.codes[keep], column.values)
                    for c, column in columns.items()})
+
+
+def _plain_csv_table(path: Path, raw: bytes) -> _Table | None:
+    """The cells of a plain CSV, parsed by pandas' C reader straight into columns (what
+    :func:`_read_rows` and :func:`_cells_table` give, without a list per row); None when the
+    file is not plain, for :func:`_read_rows`, which then finds the issues. Plain: UTF-8, not
+    too large, no CR, control character, cell starting with an apostrophe or quote inside a
+    cell's text (quoted cells are read as the csv module reads them), no blank line, every
+    line one row as wide as the header (row N is line N), a header the table accepts, within
+    the row limit, no number written with a separator."""
+    import csv as csv_module
+
+    import numpy as np
+    import pandas as pd
+
+    name = str(path)
+    try:
+        text = decode_text(raw, name)
+        delimiter = csv_delimiter(text)
+        check_csv_cells(text, delimiter, name)
+    except IssueError:
+        return None
+    body = text[:-1] if text.endswith("\n") else text
+    if "\r" in text or ("'" in text and (text.startswith(("'", "\"'")) or re.search(
+            f"[\\n{re.escape(delimiter)}]\"?'", text))) or not _plain_quotes(text, delimiter) \
+            or CONTROL_RE.search(text) or body.count("\n") > MAX_TABLE_ROWS:
+        return None
+    try:
+        cells = pd.read_csv(io.BytesIO(body.encode("utf-8")), header=None, dtype=object,
+                            na_filter=False, quoting=csv_module.QUOTE_MINIMAL, sep=delimiter,
+                            engine="c", skip_blank_lines=False, low_memory=False)
+    except (ValueError, pd.errors.ParserError):
+        return None
+    header = [str(c).strip() for c in cells.iloc[0].tolist()]
+    if len(cells) != body.count("\n") + 1 or len(cells) < 2 or not header[-1] \
+            or cells.isna().to_numpy().any() or _header_issues(header, name):
+        return None
+    columns = {}
+    blank = np.ones(len(cells) - 1, dtype=bool)  # a row of blank cells: the reader skips it
+    # Every line as wide as the header: a longer one stops pandas, a shorter one would be
+    # filled silently, so the separators are counted (those inside quoted cells apart).
+    separators = sum(header_cell.count(delimiter) for header_cell in cells.iloc[0].tolist())
+    for column, series in zip(header, cells.columns, strict=True):
+        codes, distinct = pd.factorize(cells[series].to_numpy(dtype=object)[1:])
+        raw_values = distinct.tolist()
+        separators += int(np.dot(np.bincount(codes, minlength=len(raw_values)),
+                                 [v.count(delimiter) for v in raw_values]))
+        values = [v.strip() or None for v in raw_values]
+        if column in INTEGER_COLUMNS and any(v is not None and _NUMBER_SEPARATOR_RE.match(v)
+                                             for v in values):
+            return None
+        blank &= np.array([v is None for v in values], dtype=bool)[codes]
+        columns[column] = _Column(codes.astype(np.intp), values)
+    if blank.any() or body.count(delimiter) != (len(header) - 1) * len(cells) + separators:
+        return None
+    return _Table(list(range(2, len(cells) + 1)), columns)
+
+
+def _plain_quotes(text: str, delimiter: str) -> bool:
+    """Whether every quote of a CSV's text opens or closes a cell (no quote inside a cell's
+    text, none doubled): such cells read the same in any CSV reader."""
+    quotes = text.count('"')
+    if not quotes:
+        return True
+    opening = text.count(f'{delimiter}"') + text.count('\n"') + text.startswith('"')
+    closing = text.count(f'"{delimiter}') + text.count('"\n') + text.endswith('"')
+    return '""' not in text and quotes == opening + closing
 
 
 def _written_year(start: _Column, age: _Column) -> int:
@@ -338,6 +516,11 @@ def _written_year(start: _Column, age: _Column) -> int:
 
 def _is_text(value: Any) -> bool:
     return isinstance(value, str) and len(value) <= TEXT_MAX_LENGTH
+
+
+def _may_miss(column: _Column) -> bool:
+    """Whether a column may hold a missing cell (None or NaN): its types tell at C speed."""
+    return bool(set(map(type, column.values)) & {type(None), float})
 
 
 def _is_missing(value: Any) -> bool:
@@ -416,19 +599,15 @@ _RECORD_KEYS = ("pole_id", "name", "role", *TEXT_COLUMNS, "origin", "territory",
                 "theme", *TRISTATE_COLUMNS, "legal_form", *FUNDING_COLUMNS)
 
 
-def _plain_records(table: _Table, computed: dict[str, _Column], rows: np.ndarray
-                   ) -> Iterator[dict]:
-    """The chosen ``rows`` (a mask) as tidy-frame records: their cells (an empty one
-    ``unknown``, an empty role ``case``), then the computed columns."""
-    from itertools import compress, repeat
-
+def _record_columns(table: _Table, computed: dict[str, _Column]) -> list[_Column]:
+    """The columns of the records, in the order of ``_RECORD_KEYS`` then ``computed``: the
+    table's cells (an empty one ``unknown``, an empty role ``case``), then the computed
+    columns."""
     defaults = {"role": "case", "pole_id": None, "name": None}
-    columns = [_cells(_apply(table.column(key), lambda v, d=defaults.get(key, UNKNOWN):
-                             d if _is_missing(v) else v)) for key in _RECORD_KEYS]
-    columns += [_cells(column) for column in computed.values()]
-    keys = (*_RECORD_KEYS, *computed, "alternatives", "inferred")
-    return (dict(zip(keys, row, strict=True)) for row in compress(zip(
-        *columns, repeat(""), repeat("")), rows.tolist()))
+    return [_apply(column, lambda v, d=defaults.get(key, UNKNOWN): d if _is_missing(v) else v)
+            if _may_miss(column) else column
+            for key, column in ((k, table.column(k)) for k in _RECORD_KEYS)] + list(
+        computed.values())
 
 
 _POLE_RE = re.compile(POLE_ID_PATTERN)
@@ -609,36 +788,66 @@ def _read_rows(path: Path, raw: bytes
         numbered = _xlsx_rows(raw, name)
         if len(numbered) > MAX_TABLE_ROWS + 1:
             raise IssueError(_too_many_rows(name))
-        clean = CONTROL_RE.search("\n".join([v for _, values in numbered for v in values
-                                              if isinstance(v, str)])) is None
+        # Numbers, booleans and None print no control character: every cell is searched as
+        # text at once.
+        clean = CONTROL_RE.search("\n".join(map(str, chain.from_iterable(
+            values for _, values in numbered)))) is None
     if not numbered or not any(str(c).strip() for c in numbered[0][1] if c is not None):
         raise IssueError(Issue("file-empty", name, "the table has no header row"))
     header = [str(c).strip() if c is not None else "" for c in numbered[0][1]]
     width = len(header)
     while width and not header[width - 1]:
         width -= 1
-    integers = [(i, c) for i, c in enumerate(header[:width]) if c in INTEGER_COLUMNS]
     issues: list[Issue] = []
-    kept = []
-    for number, values in numbered:
-        if clean and len(values) <= width:  # no cell to look at
-            found = []
-        else:
-            found = _cell_issues(name, header[:width], number, values, width)
-        if is_csv and len(values) < width and number != numbered[0][0]:
+    bad = set()
+    for k in _doubtful_rows(numbered, header[:width], clean, is_csv):
+        number, values = numbered[k]
+        found = [] if clean and len(values) <= width else \
+            _cell_issues(name, header[:width], number, values, width)
+        if is_csv and len(values) < width and k:
             found.append(Issue("invalid-value", name, f"the row has {len(values)} cells, "
                                f"fewer than the {width} columns the header names (a missing "
                                "separator, or a cell cut?)", line=number))
-        for i, column in integers:
-            if i < len(values) and isinstance(values[i], str) and _NUMBER_SEPARATOR_RE.match(
-                    values[i].strip()):
+        for i, column in enumerate(header[:width]):
+            if column in INTEGER_COLUMNS and i < len(values) and isinstance(values[i], str) \
+                    and _NUMBER_SEPARATOR_RE.match(values[i].strip()):
                 found.append(_separator_issue(name, number, column, values[i].strip()))
-        issues.extend(found)
-        if not found and number != numbered[0][0]:
-            kept.append((number, values))
+        if found:
+            issues.extend(found)
+            bad.add(k)
     if issues and any(i.line == numbered[0][0] for i in issues):
         raise IssueError(issues[0])  # a bad header stops the reading
+    kept = [row for k, row in enumerate(numbered) if k and k not in bad] if bad \
+        else numbered[1:]
     return header[:width], kept, issues
+
+
+def _doubtful_rows(numbered: list[tuple[int, list[Any]]], header: list[str], clean: bool,
+                   is_csv: bool) -> list[int]:
+    """The indexes of the rows (the header first) that may have an issue of their own: every
+    row when a control character is somewhere, else the header, the rows wider than the
+    header (narrower too in a CSV) and those with a number written with a separator (each
+    column's distinct cells are matched once)."""
+    from operator import itemgetter
+
+    if not clean:
+        return list(range(len(numbered)))
+    width = len(header)
+    rows = list(map(itemgetter(1), numbered))
+    lengths = list(map(len, rows))
+    doubtful = {0}
+    if max(lengths) > width or (is_csv and min(lengths) < width):
+        doubtful.update(k for k, n in enumerate(lengths)
+                        if n > width or (is_csv and n < width))
+    for i, column in enumerate(header):
+        if column in INTEGER_COLUMNS:
+            cells = list(map(itemgetter(i), rows)) if min(lengths) > i else \
+                [values[i] if i < len(values) else None for values in rows]
+            hits = {c for c in set(cells) if isinstance(c, str)
+                    and _NUMBER_SEPARATOR_RE.match(c.strip())}
+            if hits:
+                doubtful.update(k for k, c in enumerate(cells) if c in hits)
+    return sorted(doubtful)
 
 
 # A table's rows beyond its header: more is refused (README, « Case tables »), so that memory
@@ -672,19 +881,29 @@ def _csv_records(text: str, delimiter: str, name: str) -> list[tuple[int, list[s
     blank (blank rows are left out as they are read: a file of empty lines costs nothing),
     at most MAX_TABLE_ROWS rows."""
     numbered: list[tuple[int, list[str]]] = []
+    records = enumerate(csv.reader(_lines(text), delimiter=delimiter), start=1)
     try:
-        for number, record in enumerate(csv.reader(io.StringIO(text, newline=""),
-                                                   delimiter=delimiter), start=1):
-            if number == 1 or any(c.strip() for c in record):
-                if len(numbered) > MAX_TABLE_ROWS:
-                    raise IssueError(_too_many_rows(name))
-                numbered.append((number, record))
+        while chunk := list(islice(records, 10_000)):  # read in chunks, kept rows counted
+            numbered.extend([(number, record) for number, record in chunk
+                             if number == 1 or "".join(record).strip()])  # a cell not blank
+            if len(numbered) > MAX_TABLE_ROWS + 1:
+                raise IssueError(_too_many_rows(name))
     except csv.Error as err:
         raise IssueError(Issue("yaml-syntax", name, f"CSV cannot be parsed: {err}")) \
             from None
     if "'" in text:
         numbered = [(n, _unescape_row(r)) for n, r in numbered]
     return numbered
+
+
+def _lines(text: str) -> Iterable[str]:
+    """The lines of a CSV's text for the csv module, as ``io.StringIO(text, newline="")``
+    gives them, without its copy of the text at four bytes a character."""
+    if "\r" in text:
+        return io.StringIO(text, newline="")
+    lines = text.split("\n")
+    last = lines.pop()
+    return chain((line + "\n" for line in lines), [last] if last else [])
 
 
 def _unescape_row(cells: list[str]) -> list[str]:
@@ -789,6 +1008,8 @@ def _xlsx_rows(raw: bytes, name: str) -> list[tuple[int, list[Any]]]:
         raise IssueError(Issue("file-format", name,
                                f"not a readable XLSX workbook ({err})")) from None
     for number, row in rows:
+        if workbook.Formula not in set(map(type, row)):  # a row at C speed
+            continue
         for value in row:
             if isinstance(value, workbook.Formula):
                 raise IssueError(Issue(

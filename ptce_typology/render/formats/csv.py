@@ -21,7 +21,7 @@ def to_csv(frame: pd.DataFrame, index: bool = True) -> str:
     if not isinstance(safe.columns, pd.MultiIndex):
         safe.columns = [safe_cell(c) for c in safe.columns]
     if not isinstance(safe.index, pd.MultiIndex):
-        safe.index = pd.Index(_safe_cells(list(safe.index)), name=safe_cell(
+        safe.index = pd.Index(_safe_cells(safe.index.tolist()), name=safe_cell(
             frame.index.name), dtype=object)
     for i in range(safe.shape[1]):
         values = safe.iloc[:, i]
