@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -150,18 +151,56 @@ needs_pdflatex = pytest.mark.skipif(
     reason="pdflatex is not installed (.ci/run installs texlive-latex-recommended)")
 
 
+@pytest.fixture(scope="module")
+def latex_bodies():
+    """The LaTeX of every command of LATEX_COMMANDS in each language, by the command's words."""
+    from typer.testing import CliRunner
+
+    from ptce_typology.cli import app
+
+    bodies = {}
+    for lang in ("en", "fr"):
+        for command in LATEX_COMMANDS:
+            result = CliRunner().invoke(app, [*command, "--format", "latex", "--lang", lang])
+            assert result.exit_code == 0, (command, result.stderr)
+            name = " ".join(Path(word).name for word in command)
+            bodies[lang, name] = result.stdout
+    return bodies
+
+
+def overfull_by_command(log: str) -> dict[str, list[str]]:
+    """The Overfull boxes of the log, under the command whose output was being set."""
+    found: dict[str, list[str]] = {}
+    command = None
+    for line in log.splitlines():
+        if line.startswith("PTCE-COMMAND "):
+            command = line.removeprefix("PTCE-COMMAND ")
+        elif line in overfull(line):
+            found.setdefault(command, []).append(line)
+    return found
+
+
 @needs_pdflatex
 @pytest.mark.parametrize("babel", [False, True], ids=["plain", "babel-french"])
 @pytest.mark.parametrize("lang", ["en", "fr"])
-@pytest.mark.parametrize("command", LATEX_COMMANDS, ids=lambda c: "-".join(c[:3]))
-def test_latex_compiles_and_fits_the_page(run, tmp_path, command, lang, babel):
+def test_latex_of_every_command_compiles_and_fits_the_page(latex_bodies, tmp_path, lang, babel):
+    # Every command's tables in one document (one pdflatex run for all of them), each
+    # announced in the log, so that an Overfull box names the command that made it.
     if babel and not HAS_BABEL_FRENCH:
         pytest.skip("babel's French is not installed (.ci/run installs texlive-lang-french)")
-    result = run(*command, "--format", "latex", "--lang", lang)
-    assert result.exit_code == 0, result.stderr
-    log = compile_latex(result.stdout, tmp_path, babel=babel)
+    body = "".join(f"\\typeout{{PTCE-COMMAND {name}}}\n{text}\n\\clearpage\n"
+                   for (language, name), text in latex_bodies.items() if language == lang)
+    log = compile_latex(body, tmp_path, babel=babel)
     assert ("french" in log) == babel
-    assert overfull(log) == [], overfull(log)
+    assert log.count("PTCE-COMMAND ") == len(LATEX_COMMANDS)
+    assert overfull_by_command(log) == {}
+
+
+def test_overfull_boxes_are_named_by_their_command():
+    log = ("PTCE-COMMAND gap\nOverfull \\hbox (4.0pt too wide) in paragraph at lines 3--4\n"
+           "PTCE-COMMAND calls\n[2]\n")
+    assert overfull_by_command(log) == {
+        "gap": ["Overfull \\hbox (4.0pt too wide) in paragraph at lines 3--4"]}
 
 
 def test_latex_caption_and_label_options(run):
