@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -7,6 +8,11 @@ import pytest
 from typer.testing import CliRunner
 
 from ptce_typology.cli import app
+
+# The suite runs one worker per core, so a report forking a second process (ptce_typology.parallel)
+# only adds work; tests/test_parallel.py turns it back on and holds the forked report to the
+# serial one's bytes.
+os.environ.setdefault("PTCE_PARALLEL", "0")
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).parent.parent

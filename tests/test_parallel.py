@@ -16,6 +16,12 @@ linux_only = pytest.mark.skipif(not sys.platform.startswith("linux") or (os.cpu_
                                 reason="forks on Linux with two cores or more only")
 
 
+@pytest.fixture(autouse=True)
+def forking_on(monkeypatch):
+    """The rest of the suite runs with PTCE_PARALLEL=0 (tests/conftest.py); here it forks."""
+    monkeypatch.delenv("PTCE_PARALLEL", raising=False)
+
+
 def _slow_pid():
     time.sleep(0.3)  # long enough that the other process takes the next job meanwhile
     return os.getpid()
