@@ -98,13 +98,14 @@ def test_the_child_writes_nothing_and_buffered_output_is_written_once(capfd):
     assert set(out.split()[1:]) <= {"job", "run", "by", str(os.getpid())}
 
 
-def test_the_report_is_the_same_forked_or_not(monkeypatch):
-    from ptce_typology.render.html import render_html
-    from ptce_typology.study import run_study
+def test_the_report_is_the_same_forked_or_not(french_report, tmp_path):
+    # The session's French report is rendered in one process (PTCE_PARALLEL=0, conftest.py);
+    # the same command, forking, writes the same bytes.
+    from conftest import build_report
 
-    forked = render_html(run_study(resamples=5), "fr")
-    monkeypatch.setenv("PTCE_PARALLEL", "0")
-    assert render_html(run_study(resamples=5), "fr") == forked
+    assert forking()
+    forked = build_report(tmp_path / "rapport.html", "--lang", "fr")
+    assert forked.read_bytes() == french_report.read_bytes()
 
 
 def test_the_progress_steps_come_from_this_process_in_order():
