@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 
 import pytest
 from conftest import build_report, chromium, needs_chromium
@@ -35,9 +37,15 @@ def test_sha256_and_versions_in_footer(report_file):
     assert "numpy" in footer and "seed 0" in footer and "paris_mix.yaml" in footer
 
 
-def test_byte_identical_rerun(report_file, tmp_path):
+def test_byte_identical_rerun(report_file, tmp_path, monkeypatch):
     # The command, run again, writes the bytes the session's study rendered: a rerun is
-    # identical, and the command is run_study then render_html, nothing more.
+    # identical, and the command is run_study then render_html, nothing more. The session
+    # renders in one process (PTCE_PARALLEL=0, conftest.py); the command here shares its work
+    # with a forked child where it can (ptce_typology.parallel), and still writes those bytes.
+    from ptce_typology.parallel import forking
+
+    monkeypatch.delenv("PTCE_PARALLEL", raising=False)
+    assert forking() or not sys.platform.startswith("linux") or (os.cpu_count() or 1) < 2
     again = build_report(tmp_path / "again.html")
     assert again.read_bytes() == report_file.read_bytes()
     assert "2014-05-13" in again.read_text(encoding="utf-8")

@@ -98,16 +98,6 @@ def test_the_child_writes_nothing_and_buffered_output_is_written_once(capfd):
     assert set(out.split()[1:]) <= {"job", "run", "by", str(os.getpid())}
 
 
-def test_the_report_is_the_same_forked_or_not(french_report, tmp_path):
-    # The session's French report is rendered in one process (PTCE_PARALLEL=0, conftest.py);
-    # the same command, forking, writes the same bytes.
-    from conftest import build_report
-
-    assert forking()
-    forked = build_report(tmp_path / "rapport.html", "--lang", "fr")
-    assert forked.read_bytes() == french_report.read_bytes()
-
-
 def test_the_progress_steps_come_from_this_process_in_order():
     # The report's progress display is a thread of this process: a forked child must not
     # touch it (its lock may be held at the fork).
