@@ -141,7 +141,7 @@ def factor_map(model: Typology, names: dict[str, str], lang: str = "en",
                                   str(names.get(pole, pole)), color="#111111",
                                   fontsize=8, style="italic"))
     _axis_titles(ax, model, dims, lang)
-    ax.set_title(label("figure.map", lang))
+    _title(ax, label("figure.map", lang))
     _legend_outside(fig, ax)
     ax.margins(x=0.22, y=0.08)  # room for the labels of the outermost points
     place_labels(fig, ax, labels + categories)  # the poles' names take the nearest spots
@@ -376,7 +376,7 @@ def co_clustering_figure(result: dict, names: dict[str, str], lang: str = "en") 
                         ha="center", va="center", fontsize=5.5,
                         color="white" if matrix[i, j] > 0.6 else "#222222")
     fig.colorbar(image, ax=ax, fraction=0.04)
-    ax.set_title(label("figure.co_clustering", lang), fontsize=8)
+    _title(ax, label("figure.co_clustering", lang), fontsize=8)
     return fig
 
 
@@ -418,7 +418,7 @@ def dendrogram_figure(model: Typology, names: dict[str, str], lang: str = "en") 
     if 2 <= k <= len(gains):
         ax.axhline((gains[k - 1] + gains[k - 2]) / 2, color="#333333", lw=0.6, ls="--")
     ax.set_ylabel(label("figure.gain", lang))
-    ax.set_title(f"{label('figure.tree', lang)} (k = {k})")
+    _title(ax, f"{label('figure.tree', lang)} (k = {k})")
     fig.tight_layout()
     return fig
 
@@ -451,7 +451,7 @@ def gains_figure(model: Typology, lang: str = "en", shown: int = 15) -> Figure:
     ax.bar([str(i) for i in gains.index], gains.values, color=colours)
     ax.set_xlabel(label("figure.k", lang))
     ax.set_ylabel(label("figure.gain", lang))
-    ax.set_title(f"{label('figure.gains', lang)} ({label('figure.chosen', lang)} = {k})")
+    _title(ax, f"{label('figure.gains', lang)} ({label('figure.chosen', lang)} = {k})")
     fig.tight_layout()
     return fig
 
@@ -515,7 +515,7 @@ def gap_heatmap(result: dict, ref: Referentiel, names: dict[str, str], lang: str
     fig.legend(handles=[Patch(facecolor=c, edgecolor="#999999", label=short[s])
                         for c, s in zip(colours, GAP_STATUSES, strict=True)],
                loc="outside lower center", ncol=4, frameon=False)
-    ax.set_title(label("figure.gap", lang))
+    _title(ax, label("figure.gap", lang))
     return fig
 
 
@@ -557,10 +557,17 @@ def ellipses_figure(model: Typology, clouds: Any, lang: str = "en") -> Figure:
     _axis_titles(ax, model, clouds.axes, lang)
     import textwrap
 
-    ax.set_title("\n".join(textwrap.wrap(figure_title(clouds, lang), 80)), fontsize=9)
+    _title(ax, "\n".join(textwrap.wrap(figure_title(clouds, lang), 80)), fontsize=9)
     ax.set_aspect("equal", adjustable="datalim")
     _legend_outside(fig, ax)
     return fig
+
+
+def _title(ax: Any, text: str, **style: Any) -> None:
+    """The axes' title, at its top (where matplotlib would put it: every figure here has its
+    ticks below): given, its place is not searched again at each layout pass and drawing,
+    which measured every tick label of the y axis each time."""
+    ax.set_title(text, y=1.0, **style)
 
 
 def _axis_titles(ax: Any, model: Typology, dims: tuple[int, int], lang: str) -> None:
