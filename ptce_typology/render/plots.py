@@ -375,6 +375,7 @@ def co_clustering_figure(result: dict, names: dict[str, str], lang: str = "en") 
                 ax.text(j, i, format_number(float(matrix[i, j]), lang, 2),
                         ha="center", va="center", fontsize=5.5,
                         color="white" if matrix[i, j] > 0.6 else "#222222")
+    _no_axis_labels(ax)
     fig.colorbar(image, ax=ax, fraction=0.04)
     _title(ax, label("figure.co_clustering", lang), fontsize=8)
     return fig
@@ -507,6 +508,7 @@ def gap_heatmap(result: dict, ref: Referentiel, names: dict[str, str], lang: str
     ax.set_yticks(np.arange(-0.5, status.shape[0]), minor=True)
     ax.grid(which="minor", color="#999999", lw=0.5)
     ax.tick_params(which="minor", length=0)
+    _no_axis_labels(ax)
     from matplotlib.patches import Patch
 
     from ptce_typology.render.referentiel import status_labels
@@ -568,6 +570,13 @@ def _title(ax: Any, text: str, **style: Any) -> None:
     ticks below): given, its place is not searched again at each layout pass and drawing,
     which measured every tick label of the y axis each time."""
     ax.set_title(text, y=1.0, **style)
+
+
+def _no_axis_labels(ax: Any) -> None:
+    """Axes whose tick labels say it all: their empty axis labels stay put, instead of being
+    moved past every tick label at each layout pass and drawing."""
+    ax.xaxis.set_label_coords(0.5, 0.0)
+    ax.yaxis.set_label_coords(0.0, 0.5)
 
 
 def _axis_titles(ax: Any, model: Typology, dims: tuple[int, int], lang: str) -> None:
