@@ -419,6 +419,7 @@ def dendrogram_figure(model: Typology, names: dict[str, str], lang: str = "en") 
     if 2 <= k <= len(gains):
         ax.axhline((gains[k - 1] + gains[k - 2]) / 2, color="#333333", lw=0.6, ls="--")
     ax.set_ylabel(label("figure.gain", lang))
+    _no_axis_labels(ax, "x")
     _title(ax, f"{label('figure.tree', lang)} (k = {k})")
     fig.tight_layout()
     return fig
@@ -572,11 +573,13 @@ def _title(ax: Any, text: str, **style: Any) -> None:
     ax.set_title(text, y=1.0, **style)
 
 
-def _no_axis_labels(ax: Any) -> None:
+def _no_axis_labels(ax: Any, which: str = "xy") -> None:
     """Axes whose tick labels say it all: their empty axis labels stay put, instead of being
     moved past every tick label at each layout pass and drawing."""
-    ax.xaxis.set_label_coords(0.5, 0.0)
-    ax.yaxis.set_label_coords(0.0, 0.5)
+    if "x" in which:
+        ax.xaxis.set_label_coords(0.5, 0.0)
+    if "y" in which:
+        ax.yaxis.set_label_coords(0.0, 0.5)
 
 
 def _axis_titles(ax: Any, model: Typology, dims: tuple[int, int], lang: str) -> None:
