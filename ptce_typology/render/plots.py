@@ -505,10 +505,11 @@ def gap_heatmap(result: dict, ref: Referentiel, names: dict[str, str], lang: str
     ax.set_yticks(np.arange(status.shape[0]),
                   [str(names.get(p, p)) for p in status.index],
                   fontsize=8 if len(status) <= 12 else 7)
-    ax.set_xticks(np.arange(-0.5, status.shape[1]), minor=True)
-    ax.set_yticks(np.arange(-0.5, status.shape[0]), minor=True)
-    ax.grid(which="minor", color="#999999", lw=0.5)
-    ax.tick_params(which="minor", length=0)
+    # The cells' borders: two collections of lines (as the grid of minor ticks drew them,
+    # over the image) instead of a tick, its lines and labels per row and column.
+    rows, columns = status.shape
+    ax.hlines(np.arange(-0.5, rows), -0.5, columns - 0.5, color="#999999", lw=0.5, zorder=1.5)
+    ax.vlines(np.arange(-0.5, columns), -0.5, rows - 0.5, color="#999999", lw=0.5, zorder=1.5)
     _no_axis_labels(ax)
     from matplotlib.patches import Patch
 
