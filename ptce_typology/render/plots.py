@@ -372,8 +372,9 @@ def co_clustering_figure(result: dict, names: dict[str, str], lang: str = "en") 
     if n <= 25:
         for i in range(n):
             for j in range(n):
+                # Inside its cell: the layout and the crop need not measure it.
                 ax.text(j, i, format_number(float(matrix[i, j]), lang, 2),
-                        ha="center", va="center", fontsize=5.5,
+                        ha="center", va="center", fontsize=5.5, in_layout=False,
                         color="white" if matrix[i, j] > 0.6 else "#222222")
     _no_axis_labels(ax)
     fig.colorbar(image, ax=ax, fraction=0.04)
