@@ -161,8 +161,11 @@ def place_labels(fig: Figure, ax: Any, labels: list) -> None:
     the axes; past a few pixels away, a grey line joins it to its point."""
     import numpy as np
 
-    # The layout settles the axes before labels are placed; nothing needs painting for that.
-    fig.draw_without_rendering()
+    # The layout settles the axes before labels are placed (nothing needs drawing for that),
+    # without them: they end inside the axes, where they start does not need room.
+    for text in labels:
+        text.set_in_layout(False)
+    fig.get_layout_engine().execute(fig)
     renderer = fig.canvas.get_renderer()
     to_display = ax.transData.transform
     frame = ax.get_window_extent(renderer)
@@ -178,6 +181,8 @@ def place_labels(fig: Figure, ax: Any, labels: list) -> None:
         text.set_verticalalignment("center")
         w, h = box.width / 2, box.height / 2
         placed.append((spot[0] - w, spot[1] - h, spot[0] + w, spot[1] + h))
+        if not distance:  # no room inside the axes: the layout and the crop make it room
+            text.set_in_layout(True)
         if distance > 14:
             edge = _nearest_edge(anchor, placed[-1])
             ax.plot(*ax.transData.inverted().transform([anchor, edge]).T, color="#aaaaaa",
