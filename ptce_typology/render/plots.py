@@ -141,7 +141,7 @@ def factor_map(model: Typology, names: dict[str, str], lang: str = "en",
                                   str(names.get(pole, pole)), color="#111111",
                                   fontsize=8, style="italic"))
     _axis_titles(ax, model, dims, lang)
-    ax.set_title(label("figure.map", lang))
+    _title(ax, label("figure.map", lang))
     _legend_outside(fig, ax)
     ax.margins(x=0.22, y=0.08)  # room for the labels of the outermost points
     place_labels(fig, ax, labels + categories)  # the poles' names take the nearest spots
@@ -161,8 +161,11 @@ def place_labels(fig: Figure, ax: Any, labels: list) -> None:
     the axes; past a few pixels away, a grey line joins it to its point."""
     import numpy as np
 
-    # The layout settles the axes before labels are placed; nothing needs painting for that.
-    fig.draw_without_rendering()
+    # The layout settles the axes before labels are placed (nothing needs drawing for that),
+    # without them: they end inside the axes, where they start does not need room.
+    for text in labels:
+        text.set_in_layout(False)
+    fig.get_layout_engine().execute(fig)
     renderer = fig.canvas.get_renderer()
     to_display = ax.transData.transform
     frame = ax.get_window_extent(renderer)
@@ -178,6 +181,8 @@ def place_labels(fig: Figure, ax: Any, labels: list) -> None:
         text.set_verticalalignment("center")
         w, h = box.width / 2, box.height / 2
         placed.append((spot[0] - w, spot[1] - h, spot[0] + w, spot[1] + h))
+        if not distance:  # no room inside the axes: the layout and the crop make it room
+            text.set_in_layout(True)
         if distance > 14:
             edge = _nearest_edge(anchor, placed[-1])
             ax.plot(*ax.transData.inverted().transform([anchor, edge]).T, color="#aaaaaa",
@@ -372,11 +377,13 @@ def co_clustering_figure(result: dict, names: dict[str, str], lang: str = "en") 
     if n <= 25:
         for i in range(n):
             for j in range(n):
+                # Inside its cell: the layout and the crop need not measure it.
                 ax.text(j, i, format_number(float(matrix[i, j]), lang, 2),
-                        ha="center", va="center", fontsize=5.5,
+                        ha="center", va="center", fontsize=5.5, in_layout=False,
                         color="white" if matrix[i, j] > 0.6 else "#222222")
+    _no_axis_labels(ax)
     fig.colorbar(image, ax=ax, fraction=0.04)
-    ax.set_title(label("figure.co_clustering", lang), fontsize=8)
+    _title(ax, label("figure.co_clustering", lang), fontsize=8)
     return fig
 
 
@@ -418,7 +425,8 @@ def dendrogram_figure(model: Typology, names: dict[str, str], lang: str = "en") 
     if 2 <= k <= len(gains):
         ax.axhline((gains[k - 1] + gains[k - 2]) / 2, color="#333333", lw=0.6, ls="--")
     ax.set_ylabel(label("figure.gain", lang))
-    ax.set_title(f"{label('figure.tree', lang)} (k = {k})")
+    _no_axis_labels(ax, "x")
+    _title(ax, f"{label('figure.tree', lang)} (k = {k})")
     fig.tight_layout()
     return fig
 
@@ -451,7 +459,7 @@ def gains_figure(model: Typology, lang: str = "en", shown: int = 15) -> Figure:
     ax.bar([str(i) for i in gains.index], gains.values, color=colours)
     ax.set_xlabel(label("figure.k", lang))
     ax.set_ylabel(label("figure.gain", lang))
-    ax.set_title(f"{label('figure.gains', lang)} ({label('figure.chosen', lang)} = {k})")
+    _title(ax, f"{label('figure.gains', lang)} ({label('figure.chosen', lang)} = {k})")
     fig.tight_layout()
     return fig
 
@@ -503,10 +511,12 @@ def gap_heatmap(result: dict, ref: Referentiel, names: dict[str, str], lang: str
     ax.set_yticks(np.arange(status.shape[0]),
                   [str(names.get(p, p)) for p in status.index],
                   fontsize=8 if len(status) <= 12 else 7)
-    ax.set_xticks(np.arange(-0.5, status.shape[1]), minor=True)
-    ax.set_yticks(np.arange(-0.5, status.shape[0]), minor=True)
-    ax.grid(which="minor", color="#999999", lw=0.5)
-    ax.tick_params(which="minor", length=0)
+    # The cells' borders: two collections of lines (as the grid of minor ticks drew them,
+    # over the image) instead of a tick, its lines and labels per row and column.
+    rows, columns = status.shape
+    ax.hlines(np.arange(-0.5, rows), -0.5, columns - 0.5, color="#999999", lw=0.5, zorder=1.5)
+    ax.vlines(np.arange(-0.5, columns), -0.5, rows - 0.5, color="#999999", lw=0.5, zorder=1.5)
+    _no_axis_labels(ax)
     from matplotlib.patches import Patch
 
     from ptce_typology.render.referentiel import status_labels
@@ -515,7 +525,7 @@ def gap_heatmap(result: dict, ref: Referentiel, names: dict[str, str], lang: str
     fig.legend(handles=[Patch(facecolor=c, edgecolor="#999999", label=short[s])
                         for c, s in zip(colours, GAP_STATUSES, strict=True)],
                loc="outside lower center", ncol=4, frameon=False)
-    ax.set_title(label("figure.gap", lang))
+    _title(ax, label("figure.gap", lang))
     return fig
 
 
@@ -557,10 +567,26 @@ def ellipses_figure(model: Typology, clouds: Any, lang: str = "en") -> Figure:
     _axis_titles(ax, model, clouds.axes, lang)
     import textwrap
 
-    ax.set_title("\n".join(textwrap.wrap(figure_title(clouds, lang), 80)), fontsize=9)
+    _title(ax, "\n".join(textwrap.wrap(figure_title(clouds, lang), 80)), fontsize=9)
     ax.set_aspect("equal", adjustable="datalim")
     _legend_outside(fig, ax)
     return fig
+
+
+def _title(ax: Any, text: str, **style: Any) -> None:
+    """The axes' title, at its top (where matplotlib would put it: every figure here has its
+    ticks below): given, its place is not searched again at each layout pass and drawing,
+    which measured every tick label of the y axis each time."""
+    ax.set_title(text, y=1.0, **style)
+
+
+def _no_axis_labels(ax: Any, which: str = "xy") -> None:
+    """Axes whose tick labels say it all: their empty axis labels stay put, instead of being
+    moved past every tick label at each layout pass and drawing."""
+    if "x" in which:
+        ax.xaxis.set_label_coords(0.5, 0.0)
+    if "y" in which:
+        ax.yaxis.set_label_coords(0.0, 0.5)
 
 
 def _axis_titles(ax: Any, model: Typology, dims: tuple[int, int], lang: str) -> None:
