@@ -40,6 +40,27 @@ def chromium(tmp_path: Path, width: int, height: int):
     return webdriver.Chrome(service=Service(DRIVER), options=options)
 
 
+# The modules that read the session's study and its rendered reports. pytest-xdist computes a
+# session fixture once per worker: these modules go to one worker, so that the suite computes
+# the study once and renders it once in each language.
+ONE_STUDY_MODULES = {"tests/test_html.py", "tests/test_french.py"}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadscope`` (pyproject.toml), with ONE_STUDY_MODULES as one scope."""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class OneStudyScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            scope = super()._split_scope(nodeid)
+            return "one study" if scope in ONE_STUDY_MODULES else scope
+
+    return OneStudyScheduling(config, log)
+
+
 @pytest.fixture
 def run():
     """Run the real CLI; returns the click Result (stdout and stderr kept apart)."""

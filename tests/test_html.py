@@ -145,3 +145,10 @@ def test_no_empty_index_name_row_under_a_header(report_file, french_report):
             for row in rows:
                 cells = re.findall(r"<th[^>]*>(.*?)</th>", row, flags=re.S)
                 assert any(c.strip() for c in cells[1:]) or len(cells) == 1, head
+
+
+def test_the_twelve_report_keeps_its_title(french_report, report_file):
+    assert "<h1>PTCE typology: the twelve témoin poles of Podlewski (2014)</h1>" in \
+        report_file.read_text(encoding="utf-8")
+    assert "<h1>Typologie des PTCE : les douze pôles témoins de Podlewski (2014)</h1>" in \
+        french_report.read_text(encoding="utf-8")

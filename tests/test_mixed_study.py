@@ -141,13 +141,6 @@ def test_the_report_title_and_sections_follow_the_data(tmp_path, monkeypatch):
         in french
 
 
-def test_the_twelve_report_keeps_its_title(french_report, report_file):
-    assert "<h1>PTCE typology: the twelve témoin poles of Podlewski (2014)</h1>" in \
-        report_file.read_text(encoding="utf-8")
-    assert "<h1>Typologie des PTCE : les douze pôles témoins de Podlewski (2014)</h1>" in \
-        french_report.read_text(encoding="utf-8")
-
-
 def test_clusters_on_every_bundled_pole_with_the_default_stability(run):
     """The 68 bundled poles hold many identical profiles; a bootstrap sample of them used to
     stop the Ward chain with an IndexError (see tests/test_ward.py)."""

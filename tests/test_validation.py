@@ -175,3 +175,22 @@ def test_problems_are_in_line_order(run, tmp_path):
     printed = [int(line.split(":")[1]) for line in result.stdout.splitlines()
                if line.startswith(str(tmp_path))]
     assert printed == sorted(printed) and len(printed) == len(lines)
+
+
+def test_the_same_bytes_are_parsed_once_and_changed_bytes_again(tmp_path, monkeypatch):
+    from ptce_typology.intake import validation
+    from ptce_typology.resources import cases_dir
+
+    calls = []
+    real = validation.parse_yaml
+    monkeypatch.setattr(validation, "parse_yaml", lambda raw, name: calls.append(name)
+                        or real(raw, name))
+    path = tmp_path / "paris_mix.yaml"
+    text = (cases_dir() / "paris_mix.yaml").read_text(encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
+    first = validation.validate_paths([path])
+    again = validation.validate_paths([path])
+    assert len(calls) == 1 and first.pole_ids == again.pole_ids and not again.issues
+    path.write_text(text.replace("pole_id: paris_mix", "pole_id: paris mix"), encoding="utf-8")
+    changed = validation.validate_paths([path])
+    assert len(calls) == 2 and [i.field for i in changed.issues] == ["pole_id"]

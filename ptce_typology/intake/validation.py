@@ -6,6 +6,7 @@ report with issues into :class:`~ptce_typology.errors.ValidationFailed`.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -157,8 +158,27 @@ def duplicate_ids(named_ids: list[tuple[str, str]]) -> list[Issue]:
 
 def validate_file(path: Path, raw: bytes) -> tuple[Case | None, list[Issue]]:
     """Validate one YAML case file (its bytes ``raw``); the case is None when there is any
-    issue."""
-    name = str(path)
+    issue.
+
+    The same file read again with the same bytes (a notebook or a test loading the bundled
+    cases many times in one process) gives the same (frozen) case without parsing it again;
+    files past 1 MB are not kept."""
+    if len(raw) > _KEPT_BYTES:
+        return _validate_file(str(path), raw)
+    case, issues = _validate_file_kept(str(path), raw)
+    return case, list(issues)
+
+
+_KEPT_BYTES = 1_000_000
+
+
+@functools.lru_cache(maxsize=1024)
+def _validate_file_kept(name: str, raw: bytes) -> tuple[Case | None, tuple[Issue, ...]]:
+    case, issues = _validate_file(name, raw)
+    return case, tuple(issues)
+
+
+def _validate_file(name: str, raw: bytes) -> tuple[Case | None, list[Issue]]:
     try:
         data, lines = parse_yaml(raw, name)
     except IssueError as err:
