@@ -141,18 +141,6 @@ def test_the_report_title_and_sections_follow_the_data(tmp_path, monkeypatch):
         in french
 
 
-def test_clusters_on_every_bundled_pole_with_the_default_stability(run):
-    """The 68 bundled poles hold many identical profiles; a bootstrap sample of them used to
-    stop the Ward chain with an IndexError (see tests/test_ward.py)."""
-    import json
-
-    result = run("clusters", "--cases", "all", "--format", "json")
-    assert result.exit_code == 0, result.stderr[-500:]
-    data = json.loads(result.stdout)
-    assert data["n_clusters"] >= 2
-    assert 0.0 <= data["stability"]["bootstrap"]["ari_mean"] <= 1.0
-
-
 def test_one_separator_for_every_cell_of_the_typology_table(run):
     """PEPSS 30's name holds a comma, so every cell of the poles column uses « ; », not only
     the cell it is in."""
