@@ -244,3 +244,14 @@ def test_quick_commands_import_nothing_heavy(argv):
                             check=False)
     marker = [line for line in result.stdout.splitlines() if line.startswith("HEAVY=")]
     assert marker == ["HEAVY="], result.stdout[-300:]
+
+
+def test_clusters_of_the_twelve_imports_no_tree_of_scipy():
+    # Ward's tree is our own up to 500 poles; scipy's (0.24 s to import) orders the
+    # co-clustering heat map of --sensitivity only, not the headline beside the partition.
+    code = ("import sys\nsys.argv = ['ptce', 'clusters', '--format', 'json']\n"
+            "from ptce_typology.cli import main\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print('TREE=' + str('scipy.cluster' in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=False)
+    assert result.stdout.splitlines()[-1] == "TREE=False", result.stderr[-300:]

@@ -112,7 +112,8 @@ def scenarios(model) -> list[dict]:
 
 
 def sensitivity(model, seed: int | None = None, n_jobs: int | None = None,
-                max_exhaustive: int = MAX_EXHAUSTIVE, n_sampled: int = N_SAMPLED) -> dict:
+                max_exhaustive: int = MAX_EXHAUSTIVE, n_sampled: int = N_SAMPLED,
+                order: bool = True) -> dict:
     """Refit a fitted :class:`~ptce_typology.analysis.typology.Typology` on every completion
     of its reference poles' unknown active values (a seeded sample of ``n_sampled`` above
     ``max_exhaustive``), and on each other reading of a value (:func:`scenarios`).
@@ -133,7 +134,8 @@ def sensitivity(model, seed: int | None = None, n_jobs: int | None = None,
         partition), ``determined`` (mean ARI at least 0.5), ``scenarios`` (the partition
         under each other reading), ``co_clustering`` (pole -> pole -> share of completions
         that put them together), ``co_clustering_order`` (the poles in the order of the
-        co-clustering's own clustering, :func:`seriation`), ``robust_groups`` (lists of
+        co-clustering's own clustering, :func:`seriation`; None when ``order`` is False, as
+        for a headline that draws no heat map), ``robust_groups`` (lists of
         poles together in at least 90 % of completions, two poles or more) and ``n_failed``
         (refits that failed).
     """
@@ -179,7 +181,7 @@ def sensitivity(model, seed: int | None = None, n_jobs: int | None = None,
         "determined": bool(done and arr.mean() >= DETERMINED_ARI),
         "scenarios": scenarios(model),
         "co_clustering": co,
-        "co_clustering_order": [poles[i] for i in seriation(share)],
+        "co_clustering_order": [poles[i] for i in seriation(share)] if order else None,
         "robust_groups": robust_groups(share, poles),
         "n_failed": failed,
     }

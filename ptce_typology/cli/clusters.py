@@ -102,7 +102,7 @@ def clusters_cmd(
     sens = run_sensitivity(model) if sensitivity else None
     # The headline is said beside the partition; a CSV holds the poles' table only.
     headline = sens if sens is not None or fmt == "csv" else run_sensitivity(
-        model, max_exhaustive=HEADLINE_COMPLETIONS, n_sampled=HEADLINE_COMPLETIONS)
+        model, max_exhaustive=HEADLINE_COMPLETIONS, n_sampled=HEADLINE_COMPLETIONS, order=False)
     if plot is not None:
         _write_figures(model, frame, plot, lang, (axes or (1, 2), label_poles), clouds)
     if fmt == "csv":
