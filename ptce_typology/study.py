@@ -232,14 +232,14 @@ def _placed_poles(model: Typology, paths: list[Path | str],
     ``ptce classify --format json`` gives), their
     coordinates on the factor map (``model.transform``, once) and their files' checksums."""
     from ptce_typology.analysis.typology import placement_records
-    from ptce_typology.frame import frame_from_records
-    from ptce_typology.intake.loading import read_records
+    from ptce_typology.frame import frame_from_columns
+    from ptce_typology.intake.loading import read_record_columns
 
     if not paths:
         return {"new_frame": None, "placements": None, "placed_coordinates": None,
                 "checksums": []}
-    loaded = read_records(paths, reference_year)
-    new_frame = frame_from_records(loaded.items, reference_year)
+    loaded = read_record_columns(paths, reference_year)
+    new_frame = frame_from_columns(loaded.items[0].columns, reference_year)
     return {"new_frame": new_frame,
             "placements": placement_records(model.classify(new_frame)),
             "placed_coordinates": model.transform(new_frame), "checksums": loaded.checksums}

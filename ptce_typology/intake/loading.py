@@ -15,7 +15,6 @@ from ptce_typology.intake.tables import (
     RecordColumns,
     read_table_cases,
     table_record_columns,
-    table_records,
 )
 from ptce_typology.intake.validation import read_inputs
 from ptce_typology.intake.yamlread import IssueError, read_text
@@ -61,7 +60,7 @@ def load_cases(paths: Path | str | Iterable[Path | str] | None = None) -> list[C
 def read_cases(paths: Path | str | Iterable[Path | str] | None = None) -> Loaded:
     """:func:`load_cases`, with the checksums of the bytes read. (Every row of a table
     becomes a case object, about 20 KB each: the commands that need only the tidy frame read
-    tables with :func:`read_records`.)"""
+    tables with :func:`read_record_columns`.)"""
     inputs = read_inputs(resolve_paths(paths), read_table_cases, lambda case: case)
     if inputs.issues:
         raise ValidationFailed(inputs.issues)
@@ -70,36 +69,20 @@ def read_cases(paths: Path | str | Iterable[Path | str] | None = None) -> Loaded
     return Loaded([case for _, case in inputs.named], inputs.checksums)
 
 
-def read_records(paths: Path | str | Iterable[Path | str] | None = None,
-                 reference_year: int = DEFAULT_REFERENCE_YEAR,
-                 members_year: int = DEFAULT_MEMBERS_YEAR) -> Loaded:
+def read_record_columns(paths: Path | str | Iterable[Path | str] | None = None,
+                        reference_year: int = DEFAULT_REFERENCE_YEAR,
+                        members_year: int = DEFAULT_MEMBERS_YEAR) -> Loaded:
     """The tidy-frame records straight from case files and tables, with the checksums of the
-    bytes read: the same records as ``[case_record(c) for c in load_cases(paths)]``, faster
-    for large tables (their rows are checked column by column, and only doubtful rows go
-    through the case schema). :func:`read_record_columns` holds them column by column.
+    bytes read: the same records as ``[case_record(c) for c in load_cases(paths)]``, held
+    column by column. ``items`` is one :class:`~ptce_typology.intake.tables.RecordColumns`
+    (what the tidy frame is built from, without a dict per table row); a table's rows are
+    checked column by column, and only doubtful rows go through the case schema.
 
     Raises
     ------
     ValidationFailed
         With the same issues ``load_cases`` would raise.
     """
-    inputs = read_inputs(
-        resolve_paths(paths),
-        lambda path, raw: table_records(path, raw, reference_year, members_year),
-        lambda case: case_record(case, reference_year, members_year))
-    if inputs.issues:
-        raise ValidationFailed(inputs.issues)
-    if not inputs.named:
-        raise _no_case(paths)
-    return Loaded([rec for _, rec in inputs.named], inputs.checksums)
-
-
-def read_record_columns(paths: Path | str | Iterable[Path | str] | None = None,
-                        reference_year: int = DEFAULT_REFERENCE_YEAR,
-                        members_year: int = DEFAULT_MEMBERS_YEAR) -> Loaded:
-    """:func:`read_records`, the records held column by column: ``items`` is one
-    :class:`~ptce_typology.intake.tables.RecordColumns` (what the tidy frame is built from,
-    without a dict per table row)."""
     blocks: list[RecordColumns] = []
 
     def read_table(path: Path, raw: bytes) -> tuple[list[tuple[str, Any]], list]:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from itertools import chain, compress, islice, repeat
+from itertools import chain, compress, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -184,26 +184,6 @@ def read_table_cases(path: Path, raw: bytes) -> tuple[list[tuple[str, Case]], li
     return cases, issues
 
 
-def table_records(path: Path, raw: bytes, reference_year: int,
-                  members_year: int) -> tuple[list[tuple[str, dict]], list[Issue]]:
-    """The tidy-frame records of a case table (its bytes ``raw``), fast.
-
-    Rows that pass conservative checks, made column by column on each column's distinct
-    values, become records directly; any other row goes through the case schema
-    (:func:`read_table_cases`'s path), so that issues are exactly those ``ptce validate``
-    reports. Returns (name, record) pairs and the issues.
-    """
-    def plain(checked: _Checked) -> Iterator[dict]:
-        computed = _computed_columns(checked, reference_year)
-        keys = (*_RECORD_KEYS, *computed, "alternatives", "inferred")
-        return (dict(zip(keys, row, strict=True)) for row in compress(
-            zip(*[_cells(c) for c in _record_columns(checked.table, computed)], repeat(""),
-                repeat("")), checked.ok.tolist()))
-
-    return _table_items(path, raw, plain,
-                        lambda case: case_record(case, reference_year, members_year))
-
-
 class RecordColumns(NamedTuple):
     """The records of a table held column by column (for the tidy frame, without a dict per
     row): ``names`` ("file:row") and ``columns`` (record key -> one value per record)."""
@@ -214,8 +194,13 @@ class RecordColumns(NamedTuple):
 
 def table_record_columns(path: Path, raw: bytes, reference_year: int, members_year: int
                          ) -> tuple[RecordColumns, list[Issue]]:
-    """:func:`table_records`, the records held column by column: the same values, the rows
-    that pass the column-wise checks taken from the columns at once."""
+    """The tidy-frame records of a case table (its bytes ``raw``), held column by column.
+
+    Rows that pass conservative checks, made column by column on each column's distinct
+    values, are taken from the columns at once; any other row goes through the case schema
+    (:func:`read_table_cases`'s path), so that issues are exactly those ``ptce validate``
+    reports. Returns the records and the issues.
+    """
     import numpy as np
 
     found: list[_Checked] = []
@@ -263,7 +248,7 @@ def _computed_columns(checked: _Checked, reference_year: int) -> dict[str, _Colu
 def table_pole_ids(path: Path, raw: bytes) -> tuple[list[tuple[str, str]], list[Issue]]:
     """The ``pole_id`` of every valid row of a case table (its bytes ``raw``) and every
     issue, exactly those of :func:`read_table_cases`, without building a case per row: rows
-    that pass the column-wise checks of :func:`table_records` give their id directly, only
+    that pass the column-wise checks of :func:`table_record_columns` give their id directly, only
     the others go through the case schema (``ptce validate`` on a 100,000-row table)."""
     return _table_items(path, raw, lambda checked: compress(
         _cells(checked.table.column("pole_id")), checked.ok.tolist()),

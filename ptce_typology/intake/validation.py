@@ -95,7 +95,7 @@ def read_inputs(paths: Iterable[Path | str],
                 read_case: Callable[[Case], Any]) -> Inputs:
     """Expand ``paths`` and read every file once: a table's bytes go to ``read_table``, a
     case file's valid case to ``read_case``; the loop behind :func:`validate_paths` and
-    :func:`~ptce_typology.intake.loading.read_records`."""
+    :func:`~ptce_typology.intake.loading.read_record_columns`."""
     import hashlib
 
     files, issues = expand_paths(paths)
