@@ -187,7 +187,7 @@ def _analyses(model: Typology, frame: pd.DataFrame, cases: list[Case],
         # (a thread of the parent's, with its lock) must not be touched.
         stab = stability(model, n_resamples=resamples, seed=seed)
         placed = _placed_poles(model, classify, reference_year)
-        return stab, placed, _other_results(frame, cases, seed, qca_conditions, lambda _: None)
+        return stab, placed, _other_results(frame, cases, seed, qca_conditions)
 
     step("stability")
     sens, (stab, placed, others) = in_parallel([lambda: sensitivity(model), the_rest])
@@ -246,8 +246,7 @@ def _placed_poles(model: Typology, paths: list[Path | str],
 
 
 def _other_results(frame: pd.DataFrame, cases: list[Case], seed: int,
-                   qca_conditions: Sequence[str],
-                   step: Callable[[str], None]) -> dict[str, Any]:
+                   qca_conditions: Sequence[str]) -> dict[str, Any]:
     """The comparison of the laureates, their QCA (each with the error that stopped it, if
     any) and the référentiel's gap matrix."""
     from ptce_typology.analysis.comparison import compare_groups
@@ -257,19 +256,16 @@ def _other_results(frame: pd.DataFrame, cases: list[Case], seed: int,
     from ptce_typology.intake.loading import assessments
     from ptce_typology.intake.referentiel import load_referentiel
 
-    step("comparison")
     comparison, comparison_error = None, None
     try:
         comparison = compare_groups(frame, seed=seed)
     except PtceError as err:  # e.g. a data set with a single group
         comparison_error = err
-    step("qca")
     qca_result, qca_error = None, None
     try:
         qca_result = qca(frame, "laureate_2013", list(qca_conditions))
     except PtceError as err:
         qca_error = err
-    step("gap")
     ref = load_referentiel()
     return {"comparison": comparison, "comparison_error": comparison_error,
             "qca": qca_result, "qca_error": qca_error, "referentiel": ref,
