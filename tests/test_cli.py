@@ -243,8 +243,10 @@ def test_clusters_and_classify_json_equal_the_library(run, loaded):
 
 def test_the_script_collects_less_and_freezes_what_is_left(monkeypatch):
     """`ptce` (``run``) raises the collector's threshold for its one command and freezes the
-    heap at the end, so the exit does not walk it; the command's exit status is kept."""
+    heap at the end, so the exit does not walk it; the command's exit status is kept. It
+    turns pydantic's plugin search off and keeps a thread count the user set."""
     import gc
+    import os
     import sys
 
     import ptce_typology.cli as cli
@@ -254,9 +256,14 @@ def test_the_script_collects_less_and_freezes_what_is_left(monkeypatch):
     def command() -> None:
         seen["threshold"] = gc.get_threshold()
         seen["frozen"] = gc.get_freeze_count()
+        seen["plugins"] = os.environ.get("PYDANTIC_DISABLE_PLUGINS")
+        seen["blas"] = os.environ.get("OPENBLAS_NUM_THREADS")
         sys.exit(3)
 
     monkeypatch.setattr(cli, "main", command)
+    # Its start-up settings, unless the user set them.
+    monkeypatch.delenv("PYDANTIC_DISABLE_PLUGINS", raising=False)
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "2")
     before = gc.get_threshold()
     try:
         with pytest.raises(SystemExit) as done:
@@ -264,6 +271,7 @@ def test_the_script_collects_less_and_freezes_what_is_left(monkeypatch):
         assert done.value.code == 3
         assert seen["threshold"] == cli.SCRIPT_GC_THRESHOLD != before
         assert seen["frozen"] == 0 and gc.get_freeze_count() > 0
+        assert (seen["plugins"], seen["blas"]) == ("__all__", "2")
     finally:
         gc.unfreeze()
         gc.set_threshold(*before)
