@@ -174,7 +174,8 @@ def _analyses(model: Typology, frame: pd.DataFrame, cases: list[Case],
               ) -> tuple[dict, dict, dict[str, Any], dict[str, Any]]:
     """The sensitivity, the stability, the placed poles and the other results: the
     sensitivity (the longest) beside the others, on two cores where there are
-    (:mod:`ptce_typology.parallel`)."""
+    (:mod:`ptce_typology.parallel`). The model keeps its descriptor tests
+    (:attr:`Typology.variable_tests_`), computed there too."""
     # Both sides, and the report's dendrogram, use scipy's tree: imported once, before the
     # fork, instead of in each process.
     import scipy.cluster.hierarchy  # noqa: F401
@@ -190,7 +191,11 @@ def _analyses(model: Typology, frame: pd.DataFrame, cases: list[Case],
         return stab, placed, _other_results(frame, cases, seed, qca_conditions)
 
     step("stability")
-    sens, (stab, placed, others) = in_parallel([lambda: sensitivity(model), the_rest])
+    # The clusters' descriptor tests (exact tests: a few tenths of a second on the corpus) are
+    # taken by whichever process is free first; the renderers read them from the model.
+    sens, (stab, placed, others), tests = in_parallel(
+        [lambda: sensitivity(model), the_rest, lambda: model.variable_tests_])
+    model.keep_variable_tests(tests)
     for name in ("sensitivity", "classification", "comparison", "qca", "gap"):
         step(name)
     return sens, stab, placed, others

@@ -269,6 +269,12 @@ class Typology:
                                                   passive=self._passive_all)
         return self._variable_tests
 
+    def keep_variable_tests(self, tests: pd.DataFrame) -> None:
+        """Keep ``tests`` as :attr:`variable_tests_`: this fitted model's tests, computed in
+        another process (the report's parallel step, :mod:`ptce_typology.parallel`)."""
+        self._check_fitted()
+        self._variable_tests = tests
+
     def fit_predict(self, frame: pd.DataFrame, y: object = None) -> pd.Series:
         """Fit, then the clusters of the poles fitted (:attr:`labels_`)."""
         return self.fit(frame).labels_
