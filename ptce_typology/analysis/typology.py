@@ -686,8 +686,8 @@ class Typology:
                 if len(set(labels)) > 1:
                     decided_by.append(d)
                 continue
-            keys = table[others].astype(str).agg("|".join, axis=1)
-            spread = pd.Series(labels).groupby(keys.to_numpy()).nunique()
+            keys = [table[other].astype(str).to_numpy() for other in others]
+            spread = pd.Series(labels).groupby(keys).nunique()
             if (spread > 1).any():
                 decided_by.append(d)
         return possible, decided_by, {"n": int(len(labels)), "exhaustive": exhaustive,
