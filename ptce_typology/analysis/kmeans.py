@@ -287,12 +287,18 @@ def _optra_stack(s: dict, running: np.ndarray) -> None:
         ll = ic2[:, i].copy()
         r2 = dist[rows, ll] * an2[rows, ll]
         l2 = ll.copy()
+        # What the scan over the clusters reads does not change during it: taken once, one
+        # row per cluster (the same numbers, so the same comparisons, as cluster by cluster).
+        clusters = np.arange(k)
+        tried = ~(((step >= live[rows, l1])[:, None] & (step >= live))
+                  | (clusters == l1[:, None]) | (clusters == ll[:, None])
+                  | ~s["exists"]).T
+        dist_t, an2_t = dist.T, an2.T
+        weighted = dist_t * an2_t
         for cl in range(k):
-            skip = (((step >= live[rows, l1]) & (step >= live[:, cl])) | (cl == l1)
-                    | (cl == ll) | ~s["exists"][:, cl])
-            rr = r2 / an2[:, cl]  # inf or nan on padded clusters, skipped
-            better = ~skip & ~(dist[:, cl] >= rr)
-            r2 = np.where(better, dist[:, cl] * an2[:, cl], r2)
+            rr = r2 / an2_t[cl]  # inf or nan on padded clusters, not tried
+            better = tried[cl] & ~(dist_t[cl] >= rr)
+            r2 = np.where(better, weighted[cl], r2)
             l2 = np.where(better, cl, l2)
         stay = scan & (r2 >= s["dd"][:, i])
         ic2[stay, i] = l2[stay]
