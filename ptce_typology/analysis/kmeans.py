@@ -276,39 +276,44 @@ def _optra_stack(s: dict, running: np.ndarray) -> None:
     s["live"] = np.where(s["itran"] & running[:, None], m + 1, s["live"])
     live, ncp = s["live"], s["ncp"]
     going = running.copy()
+    clusters = np.arange(k)
     for step in range(1, m + 1):
         i = step - 1
         s["indx"][going] += 1
         l1 = ic1[:, i]
-        scan = going & (nc[rows, l1] != 1)
-        dist = ((A[:, i][:, None, :] - C) ** 2).sum(axis=2)
-        fresh = scan & (ncp[rows, l1] != 0)
-        s["dd"][fresh, i] = dist[rows, l1][fresh] * an1[rows, l1][fresh]
-        ll = ic2[:, i].copy()
-        r2 = dist[rows, ll] * an2[rows, ll]
-        l2 = ll.copy()
-        # What the scan over the clusters reads does not change during it: taken once, one
-        # row per cluster (the same numbers, so the same comparisons, as cluster by cluster).
-        clusters = np.arange(k)
-        tried = ~(((step >= live[rows, l1])[:, None] & (step >= live))
-                  | (clusters == l1[:, None]) | (clusters == ll[:, None])
-                  | ~s["exists"]).T
-        dist_t, an2_t = dist.T, an2.T
-        weighted = dist_t * an2_t
-        for cl in range(k):
-            rr = r2 / an2_t[cl]  # inf or nan on padded clusters, not tried
-            better = tried[cl] & ~(dist_t[cl] >= rr)
-            r2 = np.where(better, weighted[cl], r2)
-            l2 = np.where(better, cl, l2)
-        stay = scan & (r2 >= s["dd"][:, i])
-        ic2[stay, i] = l2[stay]
-        move = np.flatnonzero(scan & ~(r2 >= s["dd"][:, i]))
-        if len(move):
-            s["indx"][move] = 0
-            for cluster in (l1[move], l2[move]):
-                live[move, cluster] = m + step
-                ncp[move, cluster] = step
-            _transfer_stack(s, move, i, l1[move], l2[move])
+        # Only the problems that scan point i, each with the numbers it has in the stack.
+        g = np.flatnonzero(going & (nc[rows, l1] != 1))
+        if len(g):
+            own, here = l1[g], np.arange(len(g))
+            dist = ((A[g, i][:, None, :] - C[g]) ** 2).sum(axis=2)
+            fresh = ncp[g, own] != 0
+            s["dd"][g[fresh], i] = dist[here, own][fresh] * an1[g, own][fresh]
+            ll = ic2[g, i]
+            an2_g = an2[g]
+            r2 = dist[here, ll] * an2_g[here, ll]
+            l2 = ll.copy()
+            # What the scan over the clusters reads does not change during it: taken once,
+            # one row per cluster (the same numbers, so the same comparisons, as cluster by
+            # cluster).
+            tried = ~(((step >= live[g, own])[:, None] & (step >= live[g]))
+                      | (clusters == own[:, None]) | (clusters == ll[:, None])
+                      | ~s["exists"][g]).T
+            dist_t, an2_t = dist.T, an2_g.T
+            weighted = dist_t * an2_t
+            for cl in range(k):
+                rr = r2 / an2_t[cl]  # inf or nan on padded clusters, not tried
+                better = tried[cl] & ~(dist_t[cl] >= rr)
+                r2 = np.where(better, weighted[cl], r2)
+                l2 = np.where(better, cl, l2)
+            stay = r2 >= s["dd"][g, i]
+            ic2[g[stay], i] = l2[stay]
+            move, to = g[~stay], l2[~stay]
+            if len(move):
+                s["indx"][move] = 0
+                for cluster in (l1[move], to):
+                    live[move, cluster] = m + step
+                    ncp[move, cluster] = step
+                _transfer_stack(s, move, i, l1[move], to)
         going &= s["indx"] != m
         if not going.any():
             break
@@ -337,10 +342,13 @@ def _qtran_stack(s: dict, running: np.ndarray, imaxqtr: int) -> np.ndarray:
             if fresh.any():
                 own = ((A[fresh, i] - C[fresh, l1[fresh]]) ** 2).sum(axis=1)
                 s["dd"][fresh, i] = own * an1[fresh, l1[fresh]]
-            test = scan & ~((istep >= ncp[rows, l1]) & (istep >= ncp[rows, l2]))
-            r2 = s["dd"][:, i] / an2[rows, l2]
-            d2 = ((A[:, i] - C[rows, l2]) ** 2).sum(axis=1)
-            move = np.flatnonzero(test & (d2 < r2))
+            # Only the problems that test point i: each one's numbers as over the whole stack.
+            tested = np.flatnonzero(scan & ~((istep >= ncp[rows, l1])
+                                             & (istep >= ncp[rows, l2])))
+            to = l2[tested]
+            r2 = s["dd"][tested, i] / an2[tested, to]
+            d2 = ((A[tested, i] - C[tested, to]) ** 2).sum(axis=1)
+            move = tested[d2 < r2]
             if len(move):
                 icoun[move] = 0
                 s["indx"][move] = 0
