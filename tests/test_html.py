@@ -152,3 +152,22 @@ def test_the_twelve_report_keeps_its_title(french_report, report_file):
         report_file.read_text(encoding="utf-8")
     assert "<h1>Typologie des PTCE : les douze pôles témoins de Podlewski (2014)</h1>" in \
         french_report.read_text(encoding="utf-8")
+
+
+def test_the_sections_built_beside_the_figures_hold_none(study, monkeypatch):
+    # render_html builds every section outside FIGURE_SECTIONS while the figures are drawn
+    # (in the forked child, where there is one): none of them may need a figure.
+    from ptce_typology.render import html as report
+
+    page = report._page(study, "en")
+
+    def no_figure(self, key: str, caption: str) -> str:
+        raise AssertionError(f"a figure ({key}) in a section built beside the figures")
+
+    monkeypatch.setattr(report._Page, "figure", no_figure)
+    plain = [key for key in report.BUILDERS if key not in report.FIGURE_SECTIONS]
+    assert plain and set(report.FIGURE_SECTIONS) < set(report.BUILDERS)
+    for key in plain:
+        assert report.BUILDERS[key](page).strip()
+    with pytest.raises(AssertionError, match="a figure"):
+        report.BUILDERS["clusters"](page)

@@ -174,8 +174,10 @@ def _figure_makers(page: _Page) -> dict[str, Callable[[], Any]]:
 FIGURE_ORDER = ("map", "co_clustering", "gap", "tree", "ellipses", "gains")
 
 
-def _draw_figures(page: _Page) -> dict[str, str | None]:
-    """Every figure of the report as SVG, drawn on two cores where there are."""
+def _draw_figures(page: _Page) -> tuple[dict[str, str | None], dict[str, str]]:
+    """Every figure of the report as SVG, and the HTML of the sections that hold no figure
+    (:data:`FIGURE_SECTIONS`), on two cores where there are: the figures first, the longest
+    first, then those sections, which fill the time left."""
     from ptce_typology.errors import PtceError
     from ptce_typology.parallel import in_parallel
     from ptce_typology.render.plots import _pyplot
@@ -183,6 +185,7 @@ def _draw_figures(page: _Page) -> dict[str, str | None]:
     _pyplot()  # matplotlib imported once, before the fork
     makers = _figure_makers(page)
     keys = [k for k in FIGURE_ORDER if k in makers]
+    plain = [k for k in BUILDERS if k not in FIGURE_SECTIONS]
 
     def draw(key: str) -> str | None:
         try:
@@ -190,8 +193,10 @@ def _draw_figures(page: _Page) -> dict[str, str | None]:
         except PtceError:  # said in its section, which draws it again
             return None
 
-    return dict(zip(keys, in_parallel([functools.partial(draw, k) for k in keys]),
-                    strict=True))
+    done = in_parallel([functools.partial(draw, k) for k in keys]
+                       + [functools.partial(BUILDERS[k], page) for k in plain])
+    return (dict(zip(keys, done[:len(keys)], strict=True)),
+            dict(zip(plain, done[len(keys):], strict=True)))
 
 
 def _page(study: Study, lang: str) -> _Page:
@@ -430,6 +435,9 @@ BUILDERS: dict[str, Callable[[_Page], str]] = {
     "reproducibility": _reproducibility_footer,
 }
 SECTIONS = tuple(BUILDERS)
+# The sections that hold figures (_Page.figure): built once the figures are drawn. The others
+# are built beside the figures (_draw_figures).
+FIGURE_SECTIONS = ("clusters", "sensitivity", "gap")
 
 
 def render_html(study: Study, lang: str = "en") -> str:
@@ -449,7 +457,8 @@ def render_html(study: Study, lang: str = "en") -> str:
         resource, a reproducibility footer.
     """
     page = _page(study, lang)
-    page.svgs.update(_draw_figures(page))
+    svgs, sections = _draw_figures(page)
+    page.svgs.update(svgs)
     n, m = study.n_temoins, len(study.frame) - study.n_temoins
     title = (page.t("title") if (n, m) == (12, 0) else
              text("report.title_mixed", lang, n=n, m=m) if n else
@@ -457,7 +466,7 @@ def render_html(study: Study, lang: str = "en") -> str:
     contents = "".join(f'<li><a href="#{key}">'
                        f'{html.escape(text(f"report.section.{key}", lang))}</a></li>'
                        for key in SECTIONS)
-    body = [build(page) for build in BUILDERS.values()]
+    body = [sections[key] if key in sections else build(page) for key, build in BUILDERS.items()]
     return (f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f"<title>{html.escape(title)}</title>\n<style>{CSS}</style>\n</head>\n"
