@@ -205,13 +205,10 @@ def _inferred(cases: list, members_year: int
               ) -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
     """The note and the codebook rule of each inferred value, pole by pole and column by
     column, from one reading of the cases."""
-    from ptce_typology.intake.records import inferred_by_pole
+    from ptce_typology.intake.records import inferred_by_pole, inferred_texts
 
     inferred = inferred_by_pole(cases, members_year)
-    return ({pole: {column: value.note or "" for column, value in values.items()}
-             for pole, values in inferred.items()},
-            {pole: {column: value.rule or "" for column, value in values.items()}
-             for pole, values in inferred.items()})
+    return inferred_texts(inferred, "note"), inferred_texts(inferred, "rule")
 
 
 def _paper_results(frame: pd.DataFrame, step: Callable[[str], None]) -> dict[str, Any]:

@@ -86,12 +86,19 @@ def inferred_by_pole(cases: list[Case], members_year: int = DEFAULT_MEMBERS_YEAR
     return {case.pole_id: inferred_values(case, members_year) for case in cases}
 
 
+def inferred_texts(inferred: dict[str, dict[str, Sourced]], attribute: str
+                   ) -> dict[str, dict[str, str]]:
+    """pole_id -> column -> the ``note`` or the ``rule`` (``attribute``) of each value of
+    :func:`inferred_by_pole` (empty when it has none)."""
+    return {pole: {column: getattr(value, attribute) or "" for column, value in values.items()}
+            for pole, values in inferred.items()}
+
+
 def inferred_notes(cases: list[Case], members_year: int = DEFAULT_MEMBERS_YEAR
                    ) -> dict[str, dict[str, str]]:
     """pole_id -> column -> the note giving the reasoning behind each inferred value of the
     pole's record (:func:`inferred_values`; an empty note when there is none)."""
-    return {pole: {column: value.note or "" for column, value in values.items()}
-            for pole, values in inferred_by_pole(cases, members_year).items()}
+    return inferred_texts(inferred_by_pole(cases, members_year), "note")
 
 
 def inferred_text(case: Case, members_year: int = DEFAULT_MEMBERS_YEAR) -> str:
