@@ -174,7 +174,7 @@ def _figure_makers(page: _Page) -> dict[str, Callable[[], Any]]:
 FIGURE_ORDER = ("map", "co_clustering", "gap", "tree", "ellipses", "gains")
 
 
-def _draw_figures(page: _Page) -> tuple[dict[str, str | None], dict[str, str]]:
+def _figures_and_plain_sections(page: _Page) -> tuple[dict[str, str | None], dict[str, str]]:
     """Every figure of the report as SVG, and the HTML of the sections that hold no figure
     (:data:`FIGURE_SECTIONS`), on two cores where there are: the figures first, the longest
     first, then those sections, which fill the time left."""
@@ -436,7 +436,7 @@ BUILDERS: dict[str, Callable[[_Page], str]] = {
 }
 SECTIONS = tuple(BUILDERS)
 # The sections that hold figures (_Page.figure): built once the figures are drawn. The others
-# are built beside the figures (_draw_figures).
+# are built beside the figures (_figures_and_plain_sections).
 FIGURE_SECTIONS = ("clusters", "sensitivity", "gap")
 
 
@@ -457,7 +457,7 @@ def render_html(study: Study, lang: str = "en") -> str:
         resource, a reproducibility footer.
     """
     page = _page(study, lang)
-    svgs, sections = _draw_figures(page)
+    svgs, sections = _figures_and_plain_sections(page)
     page.svgs.update(svgs)
     n, m = study.n_temoins, len(study.frame) - study.n_temoins
     title = (page.t("title") if (n, m) == (12, 0) else
