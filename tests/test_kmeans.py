@@ -3,7 +3,11 @@ scikit-learn's (the FactoMineR partitions they give are in tests/test_hcpc.py)."
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
+import pytest
 from sklearn.metrics import adjusted_rand_score
 
 from ptce_typology.analysis import kmeans
@@ -29,6 +33,22 @@ def test_hartigan_wong_reaches_a_transfer_optimum():
                 moved = labels.copy()
                 moved[i] = j
                 assert _total_within(X, moved) >= best - 1e-9
+
+
+_R_KMEANS = json.loads((Path(__file__).parent / "fixtures" / "factominer" /
+                        "kmeans_hartigan_wong.json").read_text(encoding="utf-8"))["cases"]
+
+
+@pytest.mark.parametrize("case", _R_KMEANS, ids=lambda c: f"{c['m']}x{c['d']}_k{c['k']}")
+def test_hartigan_wong_equals_r_kmeans(case):
+    """R's ``kmeans(algorithm = "Hartigan-Wong")`` from the same centres, on tables of 400 to
+    2,000 points with many transfers (the scan's blocks of distances are rebuilt after each):
+    the same partition, iterations and within sums of squares."""
+    X = np.array(case["points"], dtype=float).reshape(case["m"], case["d"])
+    result = kmeans.hartigan_wong(X, X[np.array(case["start"]) - 1])
+    np.testing.assert_array_equal(result.labels + 1, case["cluster"])
+    assert (result.iterations, result.converged) == (case["iter"], case["ifault"] == 0)
+    np.testing.assert_allclose(result.within, case["withinss"], rtol=1e-12)
 
 
 def test_lloyd_equals_scikit_learn():
