@@ -141,6 +141,9 @@ def parse_yaml(raw: bytes, name: str) -> tuple[Any, dict[Path_, int]]:
     return _Converter(name).run(node)
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+# YAML refuses them raw; an escape ("\e", "\x07") would still let one through.
+_CONTROL_MESSAGE = "a control character (such as ESC, BEL or NUL) is not allowed"
 _YAML11_TAGS = {"tag:yaml.org,2002:" + name for name in ("int", "float", "bool")}
 _DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 _DECIMAL_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
@@ -256,6 +259,10 @@ class _Converter:
             return result
         if isinstance(node, yaml.SequenceNode):
             return [self.convert(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        if node.tag == _STR_TAG:  # most values: the constructor would return node.value
+            if CONTROL_RE.search(node.value):
+                raise self.fail("invalid-value", _CONTROL_MESSAGE, node, path)
+            return node.value
         try:
             value = self.constructor.construct_object(node)
         except (ValueError, OverflowError, TypeError):
@@ -272,9 +279,7 @@ class _Converter:
         if isinstance(value, (dt.date, dt.datetime)):
             return value.isoformat()
         if isinstance(value, str) and CONTROL_RE.search(value):
-            # YAML refuses them raw; an escape ("\e", "\x07") would still let one through.
-            raise self.fail("invalid-value", "a control character (such as ESC, BEL or NUL) "
-                            "is not allowed", node, path)
+            raise self.fail("invalid-value", _CONTROL_MESSAGE, node, path)
         return value
 
 
