@@ -65,3 +65,27 @@ def test_a_quoted_value_comes_back_as_written(run, tmp_path):
                                        "render.formats.csv.formula_start")
 def test_a_full_width_formula_comes_back_as_written(run, tmp_path):
     assert _names_through(run, tmp_path, ["＝1+1"], read_back=True) == ["＝1+1"]
+
+
+def test_float_columns_are_written_as_pandas_writes_them():
+    """to_csv formats a float64 column once per distinct number: the bytes are pandas' own
+    (numpy's str of each number), -0.0, NaN, infinities, extremes and repeats included; float32
+    and nullable Float64 columns are left to pandas."""
+    import numpy as np
+    import pandas as pd
+
+    from ptce_typology.render.formats.csv import to_csv
+
+    rng = np.random.default_rng(0)
+    numbers = np.concatenate([rng.normal(size=500), rng.normal(size=200) * 1e17,
+                              rng.normal(size=200) * 1e-8,
+                              [0.0, -0.0, np.nan, np.inf, -np.inf, 1e16, 1e-5, 1e-4, 5e-324,
+                               1.7976931348623157e308, 0.1, 1 / 3, 123456789012345678.0]])
+    numbers = np.concatenate([numbers, numbers[:300], -numbers[::7]])
+    frame = pd.DataFrame({"x": numbers, "k": rng.integers(0, 5, len(numbers)).astype(float),
+                          "f32": np.clip(numbers, -1e30, 1e30).astype(np.float32),
+                          "text": ["a"] * len(numbers)})
+    frame["nullable"] = pd.array(np.where(np.isnan(numbers), None, numbers), dtype="Float64")
+    written = to_csv(frame)
+    assert written == frame.to_csv(lineterminator="\n")
+    assert ",-0.0," in written  # kept apart from 0.0

@@ -7,11 +7,13 @@ from typing import TYPE_CHECKING, Any
 from ptce_typology.intake.tables import CSV_FORMULA_PREFIXES
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
 
 def to_csv(frame: pd.DataFrame, index: bool = True) -> str:
     """CSV with every text cell, header and index value passed through :func:`csv_safe`."""
+    import numpy as np
     import pandas as pd
 
     def safe_cell(value: Any) -> Any:
@@ -25,11 +27,27 @@ def to_csv(frame: pd.DataFrame, index: bool = True) -> str:
             frame.index.name), dtype=object)
     for i in range(safe.shape[1]):
         values = safe.iloc[:, i]
-        if not (pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values)):
+        if isinstance(values.dtype, np.dtype) and values.dtype == np.float64:
+            safe.isetitem(i, pd.Series(float_texts(values.to_numpy()), index=values.index,
+                                       dtype=object, name=values.name))
+        elif not (pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values)):
             cells = values.astype(object)
             safe.isetitem(i, pd.Series(_safe_cells(cells.tolist()), index=cells.index,
                                        dtype=object, name=cells.name))
     return safe.to_csv(index=index, lineterminator="\n")
+
+
+def float_texts(values: np.ndarray) -> np.ndarray:
+    """The texts pandas' ``to_csv`` writes for a float64 column (numpy's ``str`` of each
+    number, NaN as an empty cell), formatted once per distinct number (a typology's
+    coordinates take one value per profile of categories). Distinct by bits: -0.0 stays
+    -0.0."""
+    import numpy as np
+
+    bits, inverse = np.unique(values.view(np.int64), return_inverse=True)
+    texts = bits.view(np.float64).astype(str).astype(object)[inverse.ravel()]
+    texts[np.isnan(values)] = ""
+    return texts
 
 
 # A text starting with one of these is never changed by csv_safe (its first character is no
