@@ -63,14 +63,12 @@ def _table(frame: pd.DataFrame, index: bool = True) -> str:
 
 
 def _svg(fig) -> str:
-    from ptce_typology.render.plots import _pyplot
+    from ptce_typology.render.plots import _matplotlib
 
-    plt = _pyplot()
     buffer = io.StringIO()
     # Text stays text in the report (smaller, selectable); other figures keep their setting.
-    with plt.rc_context({"svg.fonttype": "none"}):
+    with _matplotlib().rc_context({"svg.fonttype": "none"}):
         fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-    plt.close(fig)
     svg = buffer.getvalue()
     return svg[svg.index("<svg"):]
 
@@ -180,9 +178,13 @@ def _figures_and_plain_sections(page: _Page) -> tuple[dict[str, str | None], dic
     first, then those sections, which fill the time left."""
     from ptce_typology.errors import PtceError
     from ptce_typology.parallel import in_parallel
-    from ptce_typology.render.plots import _pyplot
+    from ptce_typology.render.plots import _matplotlib
 
-    _pyplot()  # matplotlib imported once, before the fork
+    _matplotlib()
+    # Imported once, before the fork, instead of in each process.
+    import matplotlib.backends.backend_agg  # noqa: F401
+    import matplotlib.backends.backend_svg  # noqa: F401
+    import matplotlib.figure  # noqa: F401
     makers = _figure_makers(page)
     keys = [k for k in FIGURE_ORDER if k in makers]
     plain = [k for k in BUILDERS if k not in FIGURE_SECTIONS]

@@ -69,20 +69,31 @@ FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
            "#000000", "#999999", "#7F3C8D")
 
-def _pyplot():
+def _matplotlib():
+    """matplotlib, set for the toolkit's figures: a fixed SVG hash salt, 8 pt texts, and every
+    text drawn as written. A pole named "Money $5 and $10" or "Math $\\foo{x}$" is a name, not
+    mathtext (which draws it wrong or fails): the one place for every figure; a text that
+    wants mathtext passes parse_math=True."""
     _writable_config()
     import matplotlib
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    matplotlib.rcParams["svg.hashsalt"] = "ptce-typology"
+    matplotlib.rcParams["font.size"] = 8
+    matplotlib.rcParams["text.parse_math"] = False
+    return matplotlib
 
-    plt.rcParams["svg.hashsalt"] = "ptce-typology"
-    plt.rcParams["font.size"] = 8
-    # Every text is drawn as written: a pole named "Money $5 and $10" or "Math $\foo{x}$"
-    # is a name, not mathtext (which draws it wrong or fails). The one place for every figure
-    # made through _pyplot(); a text that wants mathtext passes parse_math=True.
-    plt.rcParams["text.parse_math"] = False
-    return plt
+
+def _figure(figsize: tuple[float, float], layout: str | None = None) -> tuple[Figure, Any]:
+    """A new figure and its axes, made without pyplot (no global list of figures to close,
+    none shown twice in a notebook, no backend to choose or import), on the Agg canvas, which
+    measures texts as pyplot's figures do."""
+    _matplotlib()
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=figsize, layout=layout)
+    FigureCanvasAgg(fig)
+    return fig, fig.subplots()
 
 
 def save_figure(fig: Figure, path: Path | str) -> Path:
@@ -97,7 +108,6 @@ def save_figure(fig: Figure, path: Path | str) -> Path:
     buffer = io.BytesIO()
     fig.savefig(buffer, format=suffix[1:], dpi=200, bbox_inches="tight", metadata=metadata)
     atomic_write(target, buffer.getvalue())
-    _pyplot().close(fig)
     return target
 
 
@@ -125,9 +135,8 @@ def factor_map(model: Typology, names: dict[str, str], lang: str = "en",
 
         raise labelled_error("map_axes", n=len(axes), first=dims[0], second=dims[1])
     named = _named_poles(model, roles or {}, label_poles)
-    plt = _pyplot()
     cluster_labels = cluster_labels or {}
-    fig, ax = plt.subplots(figsize=_map_size(model, named), layout="constrained")
+    fig, ax = _figure(_map_size(model, named), layout="constrained")
     ax.axhline(0, color="#cccccc", lw=0.6, zorder=0)
     ax.axvline(0, color="#cccccc", lw=0.6, zorder=0)
     labels = _draw_poles(ax, model, names, lang, (roles or {}, named), cluster_labels, (a, b))
@@ -359,12 +368,11 @@ def co_clustering_figure(result: dict, names: dict[str, str], lang: str = "en") 
     their share; up to CO_CLUSTERING_NAMED_MAX the poles are named (by id past 40)."""
     import numpy as np
 
-    plt = _pyplot()
     poles = result.get("co_clustering_order") or list(result["co_clustering"])
     n = len(poles)
     matrix = np.array([[result["co_clustering"][p][q] for q in poles] for p in poles])
     side = min(max(5.0, 0.16 * n + 2.5), 14.0) if n <= CO_CLUSTERING_NAMED_MAX else 10.0
-    fig, ax = plt.subplots(figsize=(side + 1.2, side), layout="constrained")
+    fig, ax = _figure((side + 1.2, side), layout="constrained")
     image = ax.imshow(matrix, cmap="Blues", vmin=0, vmax=1, interpolation="nearest")
     if n <= CO_CLUSTERING_NAMED_MAX:
         shown = [str(p) if n > LEAF_NAMES_MAX else str(names.get(p, p)) for p in poles]
@@ -396,7 +404,6 @@ def dendrogram_figure(model: Typology, names: dict[str, str], lang: str = "en") 
     import numpy as np
     from scipy.cluster.hierarchy import dendrogram
 
-    plt = _pyplot()
     hcpc = model.hcpc_
     Z = hcpc.linkage_.copy()
     n = len(hcpc.order_)
@@ -414,7 +421,7 @@ def dendrogram_figure(model: Typology, names: dict[str, str], lang: str = "en") 
         return PALETTE[(next(iter(group)) - 1) % len(PALETTE)] if len(group) == 1 else "#999999"
 
     names_of_leaves, font = _leaf_names(hcpc, names, m)
-    fig, ax = plt.subplots(figsize=(max(8.0, 0.13 * m), 4.5 + 0.02 * min(m, 150)))
+    fig, ax = _figure((max(8.0, 0.13 * m), 4.5 + 0.02 * min(m, 150)))
     tree = dendrogram(Z, labels=names_of_leaves, leaf_rotation=90, leaf_font_size=font,
                       link_color_func=colour, ax=ax)
     for tick, index in zip(ax.get_xticklabels(), tree["leaves"], strict=True):
@@ -451,11 +458,10 @@ def _leaf_names(hcpc: Any, names: dict[str, str], m: int) -> tuple[list[str], fl
 
 def gains_figure(model: Typology, lang: str = "en", shown: int = 15) -> Figure:
     """Bars of the inertia gained going from k to k + 1 clusters; the chosen k is marked."""
-    plt = _pyplot()
     gains = model.hcpc_.inertia_gain_.head(shown)
     k = model.hcpc_.n_clusters_
     colours = ["#0072B2" if i < k else "#BBBBBB" for i in gains.index]
-    fig, ax = plt.subplots(figsize=(6, 3.5))
+    fig, ax = _figure((6, 3.5))
     ax.bar([str(i) for i in gains.index], gains.values, color=colours)
     ax.set_xlabel(label("figure.k", lang))
     ax.set_ylabel(label("figure.gain", lang))
@@ -493,7 +499,7 @@ def gap_heatmap(result: dict, ref: Referentiel, names: dict[str, str], lang: str
     """A heat map of the matrix: one colour per status."""
     import numpy as np
 
-    plt = _pyplot()
+    _matplotlib()  # before matplotlib's first import: its configuration folder
     from matplotlib.colors import ListedColormap
 
     status = result["status"]
@@ -502,7 +508,7 @@ def gap_heatmap(result: dict, ref: Referentiel, names: dict[str, str], lang: str
     # Rows of 0.2 in (the names at 7 pt) past a dozen poles; the legend below the objectives'
     # names, placed by the layout (an offset in axes fractions grew with the height and left
     # a third of a tall figure blank).
-    fig, ax = plt.subplots(figsize=(9, (0.45 if len(status) <= 12 else 0.2) * len(status) + 2.6),
+    fig, ax = _figure((9, (0.45 if len(status) <= 12 else 0.2) * len(status) + 2.6),
                            layout="constrained")
     ax.imshow(codes, cmap=ListedColormap(colours), vmin=-0.5, vmax=3.5, aspect="auto")
     labels = {o.id: o.label(lang) for o in ref.main_objectives}
@@ -537,13 +543,14 @@ def ellipses_figure(model: Typology, clouds: Any, lang: str = "en") -> Figure:
     each category's concentration ellipse with its principal axes (dashed) and its mean point
     (a large marker, named); the legend, outside the data, gives each category's size."""
     import numpy as np
-    from matplotlib.patches import Ellipse
 
     from ptce_typology.render.clouds import category_name, figure_title
 
-    plt = _pyplot()
+    _matplotlib()  # before matplotlib's first import: its configuration folder
+    from matplotlib.patches import Ellipse
+
     a, b = (f"Dim {d}" for d in clouds.axes)
-    fig, ax = plt.subplots(figsize=(7.5, 6.5), layout="constrained")
+    fig, ax = _figure((7.5, 6.5), layout="constrained")
     ax.axhline(0, color="#cccccc", lw=0.6, zorder=0)
     ax.axvline(0, color="#cccccc", lw=0.6, zorder=0)
     points = clouds.points
