@@ -21,6 +21,7 @@ users have: an editable one adds its finder to every start).
 
 from __future__ import annotations
 
+import os
 import shutil
 import statistics
 import subprocess
@@ -39,6 +40,11 @@ TARGET = {"report": 3.0, "report_all": 5.0, "sensitivity": 1.5, "sensitivity_150
           "classify": 0.6, "clusters": 1.0, "read_csv": 0.3, "read_xlsx": 0.3,
           "write_csv": 0.2, "speedup": 20.0, "memory_share": 0.25, "clusters_100k": 4.0}
 
+# What `ptce classify` imports besides the package (the ``ptce`` script turns pydantic's
+# plugin search off, as here).
+LIBRARIES = ("import pandas, pydantic, typer, rich.console, rich.table, rich.text, yaml\n"
+             "from pydantic import BaseModel, TypeAdapter")
+
 R_SCRIPT = """suppressMessages(library(FactoMineR))
 d <- read.csv("{csv}", colClasses = "character", check.names = FALSE)
 d <- d[, c({columns})]
@@ -52,12 +58,13 @@ cat(nlevels(hc$data.clust$clust), "\\n")
 """
 
 
-def _cold(command: list[str], runs: int = 5) -> float:
+def _cold(command: list[str], runs: int = 5, env: dict[str, str] | None = None) -> float:
     """Median wall time of a command in fresh processes."""
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True)
+        subprocess.run(command, check=True, capture_output=True,
+                       env=None if env is None else {**os.environ, **env})
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
@@ -101,6 +108,11 @@ def measure(quick: bool = False) -> list[dict]:
                             "--sensitivity", "--resamples", "0", "--format", "json"], 3)),
                 _row("ptce classify, one pole (cold)", "classify",
                      _cold([*ptce, "classify", str(PERISCOPE)], runs)),
+                {"name": "floor of `classify`: importing pandas, pydantic, typer, rich and "
+                         "PyYAML, nothing else (cold)", "before": None,
+                 "now": _cold([sys.executable, "-c", LIBRARIES], runs,
+                              {"PYDANTIC_DISABLE_PLUGINS": "__all__"}),
+                 "target": None, "unit": "s"},
                 _row("ptce clusters, the twelve, default stability (cold)", "clusters",
                      _cold([*ptce, "clusters"], runs))]
         rows.extend(_case_tables(10_000, 3 if quick else 7))
@@ -153,9 +165,23 @@ def _case_tables(n: int, runs: int) -> list[dict]:
                                                 runs),
                  "target": TARGET[key], "unit": "s"}
                 for key, path in (("read_csv", csv), ("read_xlsx", xlsx))] + [
+                _calamine(xlsx, runs),
                 {"name": f"write a {n:,}-row case table as CSV", "before": BEFORE["write_csv"],
                  "now": _median_time(lambda: render_frame(frame, "csv"), runs),
                  "target": TARGET["write_csv"], "unit": "s"}]
+
+
+def _calamine(xlsx: Path, runs: int) -> dict:
+    """The same sheet read to Python values by python-calamine (a compiled reader, not a
+    dependency), nothing validated: a floor for any XLSX reader that gives Python values."""
+    row = {"name": "floor of the XLSX read: python-calamine, the same sheet to Python values",
+           "before": None, "now": None, "target": None, "unit": "s"}
+    try:
+        from python_calamine import CalamineWorkbook
+    except ImportError:
+        return {**row, "note": "(not installed: pip install python-calamine to measure it)"}
+    return {**row, "now": _median_time(
+        lambda: CalamineWorkbook.from_path(str(xlsx)).get_sheet_by_index(0).to_python(), runs)}
 
 
 def _factominer(ptce: list[str], n: int, tmp: str) -> list[dict]:
