@@ -82,18 +82,21 @@ def hartigan_wong(X: np.ndarray, centres: np.ndarray, iter_max: int = 10) -> KMe
     # AS 136's scan does: a stable sort of the distances).
     d = ((A[:, None, :] - C[None, :, :]) ** 2).sum(axis=2)
     nearest = np.argsort(d, axis=1, kind="stable")
-    ic1 = nearest[:, 0].copy()
-    ic2 = nearest[:, 1].copy()
-    nc = np.bincount(ic1, minlength=k).astype(float)
-    if (nc == 0).any():
+    counts = np.bincount(nearest[:, 0], minlength=k)
+    if (counts == 0).any():
         raise ValueError("empty cluster: try a better set of initial centres")
-    C[:] = cluster_means(A, ic1, k)
-    an2 = nc / (nc + 1.0)
-    an1 = np.where(nc > 1, nc / np.maximum(nc - 1.0, 1.0), BIG)
-    itran = np.ones(k, dtype=bool)
-    ncp = np.full(k, -1, dtype=np.int64)
-    live = np.zeros(k, dtype=np.int64)
-    dd = np.zeros(m)
+    C[:] = cluster_means(A, nearest[:, 0], k)
+    # The scan's state as Python lists (the same numbers): read point by point, numpy's
+    # scalars would cost more than the arithmetic.
+    nc = counts.astype(float)
+    an2 = (nc / (nc + 1.0)).tolist()
+    an1 = np.where(nc > 1, nc / np.maximum(nc - 1.0, 1.0), BIG).tolist()
+    nc = nc.tolist()
+    ic1, ic2 = nearest[:, 0].tolist(), nearest[:, 1].tolist()
+    itran = [True] * k
+    ncp = [-1] * k
+    live = [0] * k
+    dd = [0.0] * m
     state = {"indx": 0}
     imaxqtr = 50 * m
     converged = False
@@ -110,8 +113,8 @@ def hartigan_wong(X: np.ndarray, centres: np.ndarray, iter_max: int = 10) -> KMe
         if k == 2:
             converged = True
             break
-        ncp[:] = 0
-    return _finish(A, ic1, k, iterations, converged, note)
+        ncp[:] = [0] * k
+    return _finish(A, np.array(ic1, dtype=np.int64), k, iterations, converged, note)
 
 
 def _transfer(A, C, i, l1, l2, nc, an1, an2) -> None:
@@ -129,85 +132,67 @@ def _transfer(A, C, i, l1, l2, nc, an1, an2) -> None:
     an2[l2] = alt / (alt + 1.0)
 
 
-# Points whose distances to the centres are computed at once in the optimal-transfer stage,
-# until a transfer moves two centres.
+# Points whose distances to the centres are computed at once by the transfer stages, until a
+# transfer moves two centres.
 _BLOCK = 128
 
 
-def _optra(A, C, k, ic1, ic2, nc, an1, an2, ncp, dd, itran, live, state) -> None:
-    """The optimal-transfer stage. Steps are counted 1..m as in the Fortran.
+def _distances(A, C, first: int) -> list[list[float]]:
+    """The squared distances of points ``first``.. (up to ``_BLOCK`` of them) to every centre,
+    in one array operation: the same sums as one point at a time."""
+    return ((A[first:first + _BLOCK, None, :] - C[None, :, :]) ** 2).sum(axis=2).tolist()
 
-    The scan runs on Python lists holding the arrays' numbers (written back at the end), and
-    the squared distances of up to ``_BLOCK`` points to every centre are computed in one
-    array operation (the same sums as one point at a time), again after each transfer."""
+
+def _optra(A, C, k, ic1, ic2, nc, an1, an2, ncp, dd, itran, live, state) -> None:
+    """The optimal-transfer stage. Steps are counted 1..m as in the Fortran."""
     m = A.shape[0]
     for cluster in range(k):
         if itran[cluster]:
             live[cluster] = m + 1
-    c1, c2, n_, a1, a2, cp, d_, lv = (array.tolist() for array in (ic1, ic2, nc, an1, an2,
-                                                                    ncp, dd, live))
-    indx = state["indx"]
     block: list[list[float]] = []
     first = end = 0
     for step in range(1, m + 1):
         i = step - 1
-        indx += 1
-        l1 = c1[i]
-        if n_[l1] != 1:
+        state["indx"] += 1
+        l1 = ic1[i]
+        if nc[l1] != 1:
             if i >= end:
-                first, end = i, min(i + _BLOCK, m)
-                block = ((A[first:end, None, :] - C[None, :, :]) ** 2).sum(axis=2).tolist()
+                first, block = i, _distances(A, C, i)
+                end = first + len(block)
             dist = block[i - first]
-            if cp[l1] != 0:
-                d_[i] = dist[l1] * a1[l1]
-            ll = c2[i]
-            r2 = dist[ll] * a2[ll]
+            if ncp[l1] != 0:
+                dd[i] = dist[l1] * an1[l1]
+            ll = ic2[i]
+            r2 = dist[ll] * an2[ll]
             l2 = ll
             for cl in range(k):
-                if (step >= lv[l1] and step >= lv[cl]) or cl == l1 or cl == ll:
+                if (step >= live[l1] and step >= live[cl]) or cl == l1 or cl == ll:
                     continue
-                rr = r2 / a2[cl]
+                rr = r2 / an2[cl]
                 dc = dist[cl]
                 if dc >= rr:
                     continue
-                r2 = dc * a2[cl]
+                r2 = dc * an2[cl]
                 l2 = cl
-            if r2 >= d_[i]:
-                c2[i] = l2
+            if r2 >= dd[i]:
+                ic2[i] = l2
             else:
-                indx = 0
-                lv[l1] = lv[l2] = m + step
-                cp[l1] = cp[l2] = step
-                _transfer(A, C, i, l1, l2, n_, a1, a2)
-                c1[i] = l2
-                c2[i] = l1
+                state["indx"] = 0
+                live[l1] = live[l2] = m + step
+                ncp[l1] = ncp[l2] = step
+                _transfer(A, C, i, l1, l2, nc, an1, an2)
+                ic1[i] = l2
+                ic2[i] = l1
                 end = i + 1  # the centres moved
-        if indx == m:
-            break
-    for array, values in ((ic1, c1), (ic2, c2), (nc, n_), (an1, a1), (an2, a2), (ncp, cp),
-                          (dd, d_), (live, lv)):
-        array[:] = values
-    state["indx"] = indx
-    if indx == m:
-        return
+        if state["indx"] == m:
+            return
     for cluster in range(k):
         itran[cluster] = False
         live[cluster] -= m
 
 
 def _qtran(A, C, k, ic1, ic2, nc, an1, an2, ncp, dd, itran, state, imaxqtr) -> bool:
-    """The quick-transfer stage; False when it runs past ``imaxqtr`` steps (R's ifault 4).
-    Run on lists and blocks of distances, as :func:`_optra`."""
-    arrays = (ic1, ic2, nc, an1, an2, ncp, dd)
-    lists = [array.tolist() for array in arrays]
-    try:
-        return _qtran_scan(A, C, *lists, itran, state, imaxqtr)
-    finally:
-        for array, values in zip(arrays, lists, strict=True):
-            array[:] = values
-
-
-def _qtran_scan(A, C, c1, c2, n_, a1, a2, cp, d_, itran, state, imaxqtr) -> bool:
+    """The quick-transfer stage; False when it runs past ``imaxqtr`` steps (R's ifault 4)."""
     m = A.shape[0]
     icoun = 0
     istep = 0
@@ -219,29 +204,28 @@ def _qtran_scan(A, C, c1, c2, n_, a1, a2, cp, d_, itran, state, imaxqtr) -> bool
             istep += 1
             if istep >= imaxqtr:
                 return False
-            l1 = c1[i]
-            l2 = c2[i]
-            if n_[l1] != 1:
-                fresh = istep <= cp[l1]
-                if fresh or not (istep >= cp[l1] and istep >= cp[l2]):
+            l1 = ic1[i]
+            l2 = ic2[i]
+            if nc[l1] != 1:
+                fresh = istep <= ncp[l1]
+                tested = not (istep >= ncp[l1] and istep >= ncp[l2])
+                if fresh or tested:
                     if not first <= i < end:
-                        first, end = i, min(i + _BLOCK, m)
-                        block = ((A[first:end, None, :] - C[None, :, :]) ** 2).sum(
-                            axis=2).tolist()
+                        first, block = i, _distances(A, C, i)
+                        end = first + len(block)
                     dist = block[i - first]
                 if fresh:
-                    d_[i] = dist[l1] * a1[l1]
-                if not (istep >= cp[l1] and istep >= cp[l2]):
-                    r2 = d_[i] / a2[l2]
+                    dd[i] = dist[l1] * an1[l1]
+                if tested:
+                    r2 = dd[i] / an2[l2]
                     if dist[l2] < r2:
                         icoun = 0
                         state["indx"] = 0
-                        itran[l1] = True
-                        itran[l2] = True
-                        cp[l1] = cp[l2] = istep + m
-                        _transfer(A, C, i, l1, l2, n_, a1, a2)
-                        c1[i] = l2
-                        c2[i] = l1
+                        itran[l1] = itran[l2] = True
+                        ncp[l1] = ncp[l2] = istep + m
+                        _transfer(A, C, i, l1, l2, nc, an1, an2)
+                        ic1[i] = l2
+                        ic2[i] = l1
                         end = i + 1  # the centres moved
             if icoun == m:
                 return True
